@@ -1,0 +1,73 @@
+import type { DType, Node, Shape } from '../ir/types';
+
+/** Everything static analysis knows about one tensor. */
+export interface TensorInfo {
+  name: string;
+  dtype: DType;
+  /** Inferred shape; null when it cannot be inferred (see the warnings for why). */
+  shape: Shape | null;
+  /** The shape the file declares (ONNX value_info / graph outputs), when it declares one. */
+  declaredShape?: Shape | null;
+  /** Id of the node that produces it; undefined for graph inputs and initializers. */
+  producer?: string;
+  /** Ids of the nodes that read it. */
+  consumers: string[];
+  /** Receptive field per spatial axis, in input pixels (largest over branches); null when not spatial. */
+  receptiveField: number[] | null;
+  /** Effective stride (jump) per spatial axis, in input pixels; null when not spatial. */
+  stride: number[] | null;
+  /** Bytes of one instance of the tensor (symbolic dims taken as 1). */
+  bytes: number;
+  /** True for weights (initializers and constants feeding weight inputs). */
+  isWeight: boolean;
+}
+
+/** Per-node figures. */
+export interface NodeFigures {
+  id: string;
+  /** Learned parameters this node reads (weights shared between nodes are counted once in totals). */
+  params: number;
+  /** Multiply-accumulates for one forward pass (batch dims that are symbolic taken as 1). */
+  macs: number;
+  /** Bytes of the node's outputs. */
+  activationBytes: number;
+}
+
+export type WarningKind =
+  | 'shape-mismatch'        // declared shape disagrees with inference
+  | 'cannot-infer'          // shape rule missing or inputs unknown
+  | 'unused-pixels'         // (size + pads - dilated kernel) not divisible by stride
+  | 'channel-mismatch'
+  | 'kernel-too-large'
+  | 'unknown-op'
+  | 'read';                 // raised while reading the model
+
+export interface AnalysisWarning {
+  kind: WarningKind;
+  /** Node id, or '' for model-level warnings. */
+  node: string;
+  message: string;
+}
+
+export interface Totals {
+  params: number;
+  macs: number;
+  activationBytes: number;
+  /** Bytes of all weights, each counted once. */
+  weightBytes: number;
+}
+
+export interface Analysis {
+  tensors: Map<string, TensorInfo>;
+  nodes: Map<string, NodeFigures>;
+  totals: Totals;
+  warnings: AnalysisWarning[];
+  /** Nodes in topological order (ids). */
+  order: string[];
+  nodeById: Map<string, Node>;
+}
+
+export interface AnalyzeOptions {
+  /** Overrides for graph input shapes, e.g. { input: [1, 3, 224, 224] }. */
+  inputShapes?: Record<string, Shape>;
+}
