@@ -1,0 +1,66 @@
+import type { ViewGraph } from './viewModel';
+
+/**
+ * Every message between the extension host and the graph webview. Each has a `type`;
+ * the unions below are what each side may receive. Requests carry an `id` and are answered
+ * by a `reply` with the same id (see ./rpc.ts), and time out rather than hang.
+ */
+
+/** Host -> webview */
+export interface ShowGraphMessage { type: 'showGraph'; graph: ViewGraph; /** keep zoom and selection (an edit, not a new model) */ preserveView: boolean }
+export interface ShowErrorMessage { type: 'showError'; message: string }
+export interface SelectNodeMessage { type: 'selectNode'; nodeId: string | null; reveal: boolean }
+export interface SetOptionsMessage { type: 'setOptions'; options: ViewOptions }
+export interface InferenceStateMessage { type: 'inferenceState'; state: InferenceState }
+export interface ReplyMessage { type: 'reply'; id: number; ok: boolean; value?: unknown; error?: string }
+
+export type ToWebview =
+  | ShowGraphMessage | ShowErrorMessage | SelectNodeMessage | SetOptionsMessage
+  | InferenceStateMessage | ReplyMessage;
+
+/** Webview -> host */
+export interface ReadyMessage { type: 'ready' }
+export interface NodeSelectedMessage { type: 'nodeSelected'; nodeId: string | null }
+export interface RevealSourceMessage { type: 'revealSource'; nodeId: string }
+export interface CopyTextMessage { type: 'copyText'; id: number; text: string; what: string }
+export interface SaveFileMessage { type: 'saveFile'; id: number; suggestedName: string; /** base64 for binary, utf8 text otherwise */ data: string; encoding: 'base64' | 'utf8' }
+export interface RunInferenceMessage { type: 'runInference'; input: InferenceInputChoice }
+export interface CancelInferenceMessage { type: 'cancelInference' }
+export interface LogMessage { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+
+export type FromWebview =
+  | ReadyMessage | NodeSelectedMessage | RevealSourceMessage | CopyTextMessage | SaveFileMessage
+  | RunInferenceMessage | CancelInferenceMessage | LogMessage;
+
+export interface ViewOptions {
+  /** Leave the batch dim out of edge labels when it is symbolic or 1. */
+  hideBatchDim: boolean;
+  /** Fold activations and BatchNorm into the layer before them. */
+  foldActivations: boolean;
+}
+
+export type InferenceInputChoice =
+  | { kind: 'pattern'; pattern: 'gradient' | 'checkerboard' | 'digit' | 'noise' }
+  | { kind: 'image'; /** workspace-relative or absolute path; omitted = ask the user */ path?: string };
+
+export interface TensorThumbnail {
+  tensor: string;
+  /** PNG as a data: URL (small grid of the first channels). */
+  png: string;
+  shape: number[];
+}
+
+export type InferenceState =
+  | { status: 'idle' }
+  | { status: 'running'; message: string }
+  | { status: 'error'; message: string }
+  | {
+      status: 'done';
+      /** Where it ran, e.g. 'cpu' or 'webgpu, NVIDIA H100'. */
+      provider: string;
+      millis: number;
+      /** Said plainly when weights were generated (He initialisation) rather than read. */
+      weightsNote?: string;
+      thumbnails: TensorThumbnail[];
+      top5?: { label: string; index: number; probability: number }[];
+    };

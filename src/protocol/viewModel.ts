@@ -1,0 +1,67 @@
+import type { Dim, ModelFormat } from '../ir/types';
+
+/**
+ * What the host sends the graph view: a plain, serialisable picture of the model with every
+ * figure already computed (the webview never parses models or runs analysis).
+ * Built from the IR and its Analysis by src/view/buildViewGraph.ts.
+ */
+
+export type OpFamily =
+  | 'convolution' | 'pooling' | 'normalization' | 'activation'
+  | 'merge' | 'dense' | 'reshape' | 'input' | 'output' | 'other';
+
+export interface ViewTensor {
+  name: string;
+  dtype: string;
+  shape: Dim[] | null;
+  receptiveField: number[] | null;
+  stride: number[] | null;
+  bytes: number;
+}
+
+export interface ViewNode {
+  id: string;
+  name: string;
+  op: string;
+  domain: string;
+  family: OpFamily;
+  /** Scope path for grouping ('layer1','layer1.0','conv1'). */
+  scope: string[];
+  /** Short attribute label shown on the node, e.g. '3×3 /2 ×64'. */
+  label: string;
+  /** All attributes, formatted for the tooltip and details panel. */
+  attributes: Record<string, string>;
+  inputs: string[];
+  outputs: string[];
+  params: number;
+  macs: number;
+  activationBytes: number;
+  /** For conv/pool: the output-size formula with this layer's own numbers, one line per spatial axis,
+   * e.g. 'H: (227 + 2·0 − 11)/4 + 1 = 55'. */
+  formulas: string[];
+  warnings: string[];
+  /** True when the source can be revealed (a JSON range, or a node in an ONNX file). */
+  hasSource: boolean;
+}
+
+export interface ViewEdge {
+  /** Producer node id, or `input:<tensor>` for graph inputs. */
+  from: string;
+  /** Consumer node id, or `output:<tensor>` for graph outputs. */
+  to: string;
+  tensor: string;
+}
+
+export interface ViewGraph {
+  title: string;
+  format: ModelFormat;
+  producer: string;
+  opsets: Record<string, number>;
+  inputs: ViewTensor[];
+  outputs: ViewTensor[];
+  totals: { params: number; macs: number; activationBytes: number; weightBytes: number };
+  warnings: { node: string; message: string }[];
+  nodes: ViewNode[];
+  edges: ViewEdge[];
+  tensors: Record<string, ViewTensor>;
+}
