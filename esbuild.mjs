@@ -19,6 +19,7 @@ const nodeBuilds = [
 const webBuilds = [
   { entryPoints: { webview: 'webview/main.ts' }, format: 'iife' },
   { entryPoints: { layoutWorker: 'webview/layout/worker.ts' }, format: 'iife' },
+  { entryPoints: { featureMaps: 'webview-featuremaps/main.ts' }, format: 'iife' },
 ].map((b) => ({ ...common, ...b, platform: 'browser', target: 'chrome114', outdir: 'dist' }));
 
 const builds = [...nodeBuilds, ...webBuilds].filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));
