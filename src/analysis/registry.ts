@@ -1,0 +1,137 @@
+import type { AttrValue, DType, Node, Shape, TensorData } from '../ir/types';
+import type { WarningKind } from './types';
+
+/**
+ * The operator-rule registry. Each operator family (src/analysis/ops/*.ts for ONNX, the Keras
+ * reader's own file for domain 'keras') registers one OpRule per op type, holding in one place:
+ * the shape/type rule, which inputs are learned weights, the MAC count and the receptive-field
+ * behaviour. The engine (analyze.ts) walks the graph and calls these; a rule never walks the graph.
+ *
+ * Usage (e.g. a Keras rule, channels-last):
+ *   registerRule('keras', ['Conv2D'], {
+ *     infer: (ctx) => [{ dtype: ctx.dtype(0), shape: [...] }],
+ *     roles: () => ['data', 'weight', 'weight'],
+ *     macs: (ctx, out) => ...,                     // formula in a one-line comment
+ *     spatial: (ctx) => ({ kind: 'window', kernel, stride, dilation, pads }),
+ *   });
+ */
+
+/** What the engine knows about a tensor while inferring. */
+export interface TensorState {
+  dtype: DType;
+  /** null when unknown. */
+  shape: Shape | null;
+  /** Row-major values when the tensor is a small constant (shape arithmetic, scalars); else undefined. */
+  value?: number[];
+  /** True when computed from initializers/Constant nodes alone (no graph input reaches it). */
+  constant: boolean;
+}
+
+/** A rule's answer for one output. */
+export interface OutputState {
+  dtype: DType;
+  shape: Shape | null;
+  /** Folded values, when the rule could compute them (small constants only). */
+  value?: number[];
+}
+
+/**
+ * How the engine treats an input when counting figures:
+ * - data: activations (never counted);
+ * - weight: learned parameters, counted in params when the tensor is constant;
+ * - buffer: stored non-learned state (BatchNorm running mean/var), counted in buffers, not params;
+ * - config: operator arguments given as tensors (shapes, axes, scales, pads): never counted.
+ */
+export type InputRole = 'data' | 'weight' | 'buffer' | 'config';
+
+/**
+ * Receptive-field behaviour. Spatial axes are all axes but batch and channel; `axes` says where they
+ * sit in the output when not the ONNX default (axes 2..rank−1), e.g. channels-last uses 1..rank−2.
+ * - window: a sliding window (conv, pool): r_out = r_in + (k_eff − 1)·j_in, j_out = j_in·s;
+ * - transposed: a transposed conv: j_out = j_in / s, r_out = r_in + (ceil(k_eff/s) − 1)·j_in;
+ * - scale: resampling by factor f per axis (Resize/Upsample): j_out = j_in / f, r unchanged;
+ * - pass: spatial layout kept (elementwise, normalisation, concat on channels): the largest r and j
+ *   over the inputs that have the output's spatial rank;
+ * - none: the output is no longer spatial (flatten, dense, global pooling).
+ */
+export type SpatialEffect =
+  | { kind: 'window'; kernel: number[]; stride: number[]; dilation: number[]; axes?: number[] }
+  | { kind: 'transposed'; kernel: number[]; stride: number[]; dilation: number[]; axes?: number[] }
+  | { kind: 'scale'; factor: number[]; axes?: number[] }
+  | { kind: 'pass'; axes?: number[] }
+  | { kind: 'none' };
+
+/** Thrown by a rule that cannot infer: the message says why (shown as a 'cannot-infer' warning). */
+export class InferError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InferError';
+  }
+}
+
+export interface RuleContext {
+  readonly node: Node;
+  /** Opset version of the node's domain (0 when the model declares none, e.g. Keras). */
+  readonly opset: number;
+  /** Input states by position; null for an omitted optional input ('' or past the end). */
+  readonly inputs: readonly (TensorState | null)[];
+  /** Input i, which must be present; throws InferError naming the input otherwise. */
+  input(i: number): TensorState;
+  /** Shape of input i, which must be known. */
+  shape(i: number): Shape;
+  /** dtype of input i ('undefined' when absent). */
+  dtype(i: number): DType;
+  /** Folded values of input i, or undefined when not a small constant. */
+  value(i: number): number[] | undefined;
+  attr(name: string): AttrValue | undefined;
+  int(name: string, dflt: number): number;
+  ints(name: string, dflt?: number[]): number[] | undefined;
+  float(name: string, dflt: number): number;
+  str(name: string, dflt: string): string;
+  tensorAttr(name: string): TensorData | undefined;
+  /** Records a lint warning against this node. */
+  warn(kind: WarningKind, message: string): void;
+  /** Throws InferError(message). */
+  fail(message: string): never;
+  /** Infers a subgraph (If/Loop bodies) with the given formal input states; returns its output states. */
+  inferSubgraph?(attrName: string, inputs: (TensorState | null)[]): (TensorState | null)[];
+}
+
+export interface OpRule {
+  /** Output dtypes and shapes in output order. May throw InferError. */
+  infer(ctx: RuleContext): OutputState[];
+  /** Role of each input by position (missing positions are 'data'). Default: see defaultRoles. */
+  roles?(ctx: RuleContext): InputRole[];
+  /** Multiply-accumulates for one instance (symbolic dims count as 1). Default 0. */
+  macs?(ctx: RuleContext, outputs: readonly OutputState[]): number;
+  /** Receptive-field behaviour. Default 'none'. */
+  spatial?(ctx: RuleContext, outputs: readonly OutputState[]): SpatialEffect;
+  /** Output-size formulas with this node's own numbers, one per spatial axis (for the view). */
+  formulas?(ctx: RuleContext, outputs: readonly OutputState[]): string[];
+}
+
+const rules = new Map<string, OpRule>();
+
+function key(domain: string, opType: string): string {
+  const d = domain === 'ai.onnx' ? '' : domain;
+  return `${d}\u0000${opType}`;
+}
+
+/** Registers a rule for each op type in the domain ('' is ai.onnx). Later registrations win. */
+export function registerRule(domain: string, opTypes: readonly string[], rule: OpRule): void {
+  for (const t of opTypes) rules.set(key(domain, t), rule);
+}
+
+export function findRule(domain: string, opType: string): OpRule | undefined {
+  return rules.get(key(domain, opType));
+}
+
+export function registeredOps(domain: string): string[] {
+  const d = domain === 'ai.onnx' ? '' : domain;
+  const out: string[] = [];
+  for (const k of rules.keys()) {
+    const [kd, op] = k.split('\u0000');
+    if (kd === d) out.push(op);
+  }
+  return out.sort();
+}
