@@ -1,0 +1,131 @@
+import type { Analysis, TensorInfo } from '../analysis/types';
+import type { Model, Node } from '../ir/types';
+import type { ViewEdge, ViewGraph, ViewNode, ViewTensor } from '../protocol/viewModel';
+import { formatAttributes } from './attributes';
+import { opFamily } from './family';
+import { windowFormulas } from './formulas';
+import { windowGeometry } from './geometry';
+import { otherLabel, windowLabel } from './labels';
+
+/**
+ * IR + Analysis -> the plain ViewGraph the webview draws. Nodes that do not depend on any
+ * graph input (weight generators such as ConstantOfShape, shape constants) are left out of the
+ * picture: their figures are already counted on the layers that read them. Edges run only
+ * along data tensors; graph inputs and outputs are the pseudo-ids `input:<t>` / `output:<t>`.
+ */
+export function buildViewGraph(model: Model, analysis: Analysis, title: string): ViewGraph {
+  const graph = model.graph;
+  const order = analysis.order.length ? analysis.order : graph.nodes.map((n) => n.id);
+  const byId = analysis.nodeById.size ? analysis.nodeById : new Map(graph.nodes.map((n) => [n.id, n]));
+  const inputNames = new Set(graph.inputs.map((i) => i.name));
+
+  const dataTensors = dataDependentTensors(order, byId, inputNames);
+  const keepAll = inputNames.size === 0;
+  const producerOf = new Map<string, string>();
+  const kept: Node[] = [];
+  for (const id of order) {
+    const node = byId.get(id);
+    if (!node) continue;
+    if (!keepAll && !node.inputs.some((t) => dataTensors.has(t))) continue;
+    kept.push(node);
+    for (const t of node.outputs) if (t) producerOf.set(t, node.id);
+  }
+  const isData = (t: string): boolean => !!t && (keepAll ? producerOf.has(t) || inputNames.has(t) : dataTensors.has(t));
+
+  const warningsByNode = new Map<string, string[]>();
+  for (const w of analysis.warnings) {
+    if (!w.node) continue;
+    const list = warningsByNode.get(w.node) ?? [];
+    list.push(w.message);
+    warningsByNode.set(w.node, list);
+  }
+
+  const nodes: ViewNode[] = [];
+  const edges: ViewEdge[] = [];
+  const referenced = new Set<string>();
+  for (const node of kept) {
+    const dataInputs = node.inputs.filter(isData);
+    const figures = analysis.nodes.get(node.id);
+    const outShape = analysis.tensors.get(node.outputs[0] ?? '')?.shape ?? null;
+    const geometry = windowGeometry(node, analysis);
+    nodes.push({
+      id: node.id,
+      name: node.name || node.id,
+      op: node.opType,
+      domain: node.domain,
+      family: opFamily(node.opType, node.domain, dataInputs.length),
+      scope: node.scope,
+      label: geometry ? windowLabel(geometry) : otherLabel(node, outShape),
+      attributes: formatAttributes(node),
+      inputs: node.inputs,
+      outputs: node.outputs,
+      params: figures?.params ?? 0,
+      macs: figures?.macs ?? 0,
+      activationBytes: figures?.activationBytes ?? 0,
+      formulas: geometry ? windowFormulas(geometry) : [],
+      warnings: warningsByNode.get(node.id) ?? [],
+      hasSource: node.source !== undefined || model.format === 'onnx',
+    });
+    for (const t of node.inputs) if (t) referenced.add(t);
+    for (const t of node.outputs) if (t) referenced.add(t);
+    const seen = new Set<string>();
+    for (const t of dataInputs) {
+      if (seen.has(t)) continue;
+      seen.add(t);
+      const from = producerOf.get(t) ?? (inputNames.has(t) ? `input:${t}` : undefined);
+      if (from) edges.push({ from, to: node.id, tensor: t });
+    }
+  }
+  for (const o of graph.outputs) {
+    const from = producerOf.get(o.name) ?? (inputNames.has(o.name) ? `input:${o.name}` : undefined);
+    if (from) edges.push({ from, to: `output:${o.name}`, tensor: o.name });
+    referenced.add(o.name);
+  }
+  for (const i of graph.inputs) referenced.add(i.name);
+
+  const tensors: Record<string, ViewTensor> = {};
+  for (const name of referenced) {
+    const info = analysis.tensors.get(name);
+    const declared = graph.valueInfo.get(name) ?? graph.inputs.find((i) => i.name === name) ?? graph.outputs.find((o) => o.name === name);
+    tensors[name] = viewTensor(name, info, declared?.dtype ?? 'undefined', declared?.shape ?? null);
+  }
+
+  const warnings = [
+    ...model.readWarnings.map((message) => ({ node: '', message })),
+    ...analysis.warnings.map((w) => ({ node: w.node, message: w.message })),
+  ];
+  return {
+    title,
+    format: model.format,
+    producer: [model.producer, model.producerVersion].filter(Boolean).join(' '),
+    opsets: { ...model.opsets },
+    inputs: graph.inputs.map((i) => tensors[i.name]),
+    outputs: graph.outputs.map((o) => tensors[o.name]),
+    totals: { ...analysis.totals },
+    warnings,
+    nodes,
+    edges,
+    tensors,
+  };
+}
+
+function viewTensor(name: string, info: TensorInfo | undefined, dtype: string, shape: ViewTensor['shape']): ViewTensor {
+  return {
+    name,
+    dtype: info?.dtype ?? dtype,
+    shape: info ? info.shape : shape,
+    receptiveField: info?.receptiveField ?? null,
+    stride: info?.stride ?? null,
+    bytes: info?.bytes ?? 0,
+  };
+}
+
+/** Tensors computed (transitively) from a graph input: the ones worth drawing as edges. */
+function dataDependentTensors(order: string[], byId: Map<string, Node>, inputs: Set<string>): Set<string> {
+  const data = new Set(inputs);
+  for (const id of order) {
+    const node = byId.get(id);
+    if (node && node.inputs.some((t) => data.has(t))) for (const t of node.outputs) if (t) data.add(t);
+  }
+  return data;
+}
