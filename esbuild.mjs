@@ -13,6 +13,7 @@ const nodeBuilds = [
   { entryPoints: { extension: 'src/extension.ts' }, external: ['vscode', 'onnxruntime-node'] },
   { entryPoints: { cli: 'src/cli/main.ts' }, external: ['onnxruntime-node'] },
   { entryPoints: { inferenceWorker: 'src/runtime/worker.ts' }, external: ['onnxruntime-node'] },
+  { entryPoints: { modelWorker: 'src/editor/modelWorker.ts' }, external: ['onnxruntime-node'] },
 ].map((b) => ({ ...common, ...b, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist' }));
 
 /** Browser-side bundles: the webview and its layout worker. */

@@ -1,0 +1,279 @@
+import * as vscode from 'vscode';
+import { answer } from '../protocol/rpc';
+import type { FromWebview, ToWebview, ViewOptions } from '../protocol/messages';
+import type { ViewGraph } from '../protocol/viewModel';
+import type { Model } from '../ir/types';
+import { buildHtml, makeNonce, webviewOptions } from './webviewHtml';
+import { readViewOptions } from './settings';
+import type { ModelSource } from './modelSource';
+
+/**
+ * The registry of graph webviews: each document (by URI) maps to the webviews showing it, so one
+ * update reaches all of them. Holds the last graph (or error) per document so a webview that
+ * (re)loads gets it on its `ready`. Also owns the side panel opened beside a JSON editor.
+ *
+ * Other parts of the extension plug in through the events and `post`/`showModel`:
+ * the JSON source sync listens to onDidSelectNode/onDidRequestRevealSource and calls selectNode;
+ * inference listens to onDidReceiveMessage and posts inferenceState.
+ */
+
+export interface DocumentEvent { uri: vscode.Uri; panel: vscode.WebviewPanel }
+export interface NodeEvent extends DocumentEvent { nodeId: string | null }
+export interface MessageEvent extends DocumentEvent { message: FromWebview }
+
+interface PanelState { panel: vscode.WebviewPanel; ready: boolean; shown: boolean; side: boolean }
+
+interface DocumentState {
+  uri: vscode.Uri;
+  panels: Map<vscode.WebviewPanel, PanelState>;
+  graph?: ViewGraph;
+  model?: Model;
+  error?: string;
+  /** Increases with every load, so a slow load never overwrites a newer one. */
+  generation: number;
+  loading?: Promise<void>;
+}
+
+export const SIDE_VIEW_TYPE = 'convlens.graphSide';
+
+export class GraphPanels implements vscode.Disposable {
+  private readonly docs = new Map<string, DocumentState>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  private readonly selectEmitter = new vscode.EventEmitter<NodeEvent>();
+  private readonly revealEmitter = new vscode.EventEmitter<NodeEvent & { nodeId: string }>();
+  private readonly messageEmitter = new vscode.EventEmitter<MessageEvent>();
+  private readonly loadedEmitter = new vscode.EventEmitter<{ uri: vscode.Uri; graph?: ViewGraph; model?: Model; error?: string }>();
+  /** The user selected a node in a graph (null: cleared the selection). */
+  readonly onDidSelectNode = this.selectEmitter.event;
+  /** The user asked to see a node's source (double-click / context menu in the graph). */
+  readonly onDidRequestRevealSource = this.revealEmitter.event;
+  /** Every message from a graph webview, for features this class does not handle (inference). */
+  readonly onDidReceiveMessage = this.messageEmitter.event;
+  /** A document's graph (or error) changed. */
+  readonly onDidLoad = this.loadedEmitter.event;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly source: ModelSource,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      this.selectEmitter, this.revealEmitter, this.messageEmitter, this.loadedEmitter,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('convlens.graph')) this.broadcast({ type: 'setOptions', options: readViewOptions() });
+      }),
+    );
+  }
+
+  /** Shows `uri`'s graph in `panel` and keeps it updated until the panel closes. Loads the model if needed. */
+  attach(uri: vscode.Uri, panel: vscode.WebviewPanel, side = false): void {
+    const doc = this.docFor(uri);
+    const state: PanelState = { panel, ready: false, shown: false, side };
+    doc.panels.set(panel, state);
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
+    panel.webview.options = webviewOptions(this.extensionUri, vscode.Uri.joinPath);
+    panel.webview.html = this.html(panel.webview, uri);
+    const subs = [
+      panel.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(doc, state, m)),
+      panel.onDidDispose(() => {
+        subs.forEach((s) => s.dispose());
+        doc.panels.delete(panel);
+        if (doc.panels.size === 0) this.docs.delete(uri.toString());
+      }),
+    ];
+    if (!doc.graph && !doc.error && !doc.loading) void this.reload(uri);
+  }
+
+  /** Opens (or reveals) the graph beside the editor of `uri`. */
+  openToSide(uri: vscode.Uri): vscode.WebviewPanel {
+    const existing = [...(this.docs.get(uri.toString())?.panels.values() ?? [])].find((p) => p.side);
+    if (existing) {
+      existing.panel.reveal(vscode.ViewColumn.Beside, true);
+      return existing.panel;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      SIDE_VIEW_TYPE,
+      `Graph: ${basename(uri)}`,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      webviewOptions(this.extensionUri, vscode.Uri.joinPath),
+    );
+    this.attach(uri, panel, true);
+    return panel;
+  }
+
+  /** Reads the model again (file changed on disk, or the user asked) and updates every webview showing it. */
+  async reload(uri: vscode.Uri): Promise<void> {
+    const doc = this.docFor(uri);
+    const generation = ++doc.generation;
+    const run = (async () => {
+      this.broadcastTo(doc, { type: 'inferenceState', state: { status: 'idle' } });
+      const result = await this.source.load(uri);
+      if (generation !== doc.generation) return; // a newer load started meanwhile
+      if (result.ok) {
+        this.log.info(`loaded ${uri.fsPath} in ${result.millis} ms${result.inWorker ? ' (worker)' : ''}: ${result.graph.nodes.length} nodes`);
+        this.setGraph(doc, result.graph, result.model);
+      } else {
+        this.log.warn(`could not load ${uri.fsPath}: ${result.error}`);
+        this.setError(doc, result.error);
+      }
+    })();
+    doc.loading = run;
+    try {
+      await run;
+    } finally {
+      if (doc.loading === run) doc.loading = undefined;
+    }
+  }
+
+  /** Shows a model that someone else read (the JSON editor, after an edit); keeps the view's zoom. */
+  showModel(uri: vscode.Uri, graph: ViewGraph, model?: Model): void {
+    const doc = this.docs.get(uri.toString());
+    if (!doc) return;
+    doc.generation++;
+    this.setGraph(doc, graph, model);
+  }
+
+  showError(uri: vscode.Uri, message: string): void {
+    const doc = this.docs.get(uri.toString());
+    if (doc) this.setError(doc, message);
+  }
+
+  selectNode(uri: vscode.Uri, nodeId: string | null, reveal: boolean): void {
+    const doc = this.docs.get(uri.toString());
+    if (doc) this.broadcastTo(doc, { type: 'selectNode', nodeId, reveal });
+  }
+
+  /** Sends a message to every webview showing `uri`. */
+  post(uri: vscode.Uri, message: ToWebview): void {
+    const doc = this.docs.get(uri.toString());
+    if (doc) this.broadcastTo(doc, message);
+  }
+
+  has(uri: vscode.Uri): boolean {
+    return this.docs.has(uri.toString());
+  }
+  hasSidePanel(uri: vscode.Uri): boolean {
+    return [...(this.docs.get(uri.toString())?.panels.values() ?? [])].some((p) => p.side);
+  }
+  modelOf(uri: vscode.Uri): Model | undefined {
+    return this.docs.get(uri.toString())?.model;
+  }
+  graphOf(uri: vscode.Uri): ViewGraph | undefined {
+    return this.docs.get(uri.toString())?.graph;
+  }
+  /** URIs that have at least one graph open. */
+  documents(): vscode.Uri[] {
+    return [...this.docs.values()].map((d) => d.uri);
+  }
+
+  dispose(): void {
+    for (const doc of this.docs.values()) for (const p of doc.panels.keys()) p.dispose();
+    this.docs.clear();
+    this.disposables.forEach((d) => d.dispose());
+  }
+
+  private docFor(uri: vscode.Uri): DocumentState {
+    const key = uri.toString();
+    let doc = this.docs.get(key);
+    if (!doc) {
+      doc = { uri, panels: new Map(), generation: 0 };
+      this.docs.set(key, doc);
+    }
+    return doc;
+  }
+
+  private setGraph(doc: DocumentState, graph: ViewGraph, model?: Model): void {
+    doc.graph = graph;
+    doc.model = model;
+    doc.error = undefined;
+    for (const state of doc.panels.values()) this.sendGraph(state, doc);
+    this.loadedEmitter.fire({ uri: doc.uri, graph, model });
+  }
+
+  private setError(doc: DocumentState, message: string): void {
+    doc.error = message;
+    doc.graph = undefined;
+    doc.model = undefined;
+    this.broadcastTo(doc, { type: 'showError', message });
+    this.loadedEmitter.fire({ uri: doc.uri, error: message });
+  }
+
+  private sendGraph(state: PanelState, doc: DocumentState): void {
+    if (!state.ready || !doc.graph) return;
+    void state.panel.webview.postMessage({ type: 'showGraph', graph: doc.graph, preserveView: state.shown } satisfies ToWebview);
+    state.shown = true;
+  }
+
+  private onMessage(doc: DocumentState, state: PanelState, message: FromWebview): void {
+    const event = { uri: doc.uri, panel: state.panel };
+    const reply = (m: ToWebview) => void state.panel.webview.postMessage(m);
+    switch (message.type) {
+      case 'ready':
+        state.ready = true;
+        reply({ type: 'setOptions', options: readViewOptions() });
+        if (doc.graph) this.sendGraph(state, doc);
+        else if (doc.error) reply({ type: 'showError', message: doc.error });
+        break;
+      case 'nodeSelected':
+        this.selectEmitter.fire({ ...event, nodeId: message.nodeId });
+        break;
+      case 'revealSource':
+        this.revealEmitter.fire({ ...event, nodeId: message.nodeId });
+        break;
+      case 'copyText':
+        void answer(reply, message.id, async () => {
+          await vscode.env.clipboard.writeText(message.text);
+          vscode.window.setStatusBarMessage(`ConvLens: copied ${message.what}`, 3000);
+          return true;
+        });
+        break;
+      case 'saveFile':
+        void answer(reply, message.id, () => this.save(doc.uri, message.suggestedName, message.data, message.encoding));
+        break;
+      case 'log':
+        this.log[message.level](`[webview ${basename(doc.uri)}] ${message.message}`);
+        break;
+      default:
+        break;
+    }
+    this.messageEmitter.fire({ ...event, message });
+  }
+
+  /** Asks where to save, next to the model by default; returns the path, or null when cancelled. */
+  private async save(uri: vscode.Uri, suggestedName: string, data: string, encoding: 'base64' | 'utf8'): Promise<string | null> {
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(uri, '..', suggestedName),
+      saveLabel: 'Save',
+    });
+    if (!target) return null;
+    const bytes = encoding === 'base64' ? Buffer.from(data, 'base64') : Buffer.from(data, 'utf8');
+    await vscode.workspace.fs.writeFile(target, bytes);
+    vscode.window.setStatusBarMessage(`ConvLens: saved ${target.fsPath}`, 4000);
+    return target.fsPath;
+  }
+
+  private broadcast(message: ToWebview): void {
+    for (const doc of this.docs.values()) this.broadcastTo(doc, message);
+  }
+
+  private broadcastTo(doc: DocumentState, message: ToWebview): void {
+    for (const state of doc.panels.values()) if (state.ready) void state.panel.webview.postMessage(message);
+  }
+
+  private html(webview: vscode.Webview, uri: vscode.Uri): string {
+    const dist = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', f)).toString();
+    return buildHtml(webview.cspSource, makeNonce(), {
+      title: basename(uri),
+      scripts: [dist('webview.js')],
+      styles: [dist('codicon.css')],
+      data: { layoutWorker: dist('layoutWorker.js') },
+    });
+  }
+}
+
+function basename(uri: vscode.Uri): string {
+  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
+}
+
+export type { ViewOptions };
