@@ -104,6 +104,11 @@ export interface OpRule {
   roles?(ctx: RuleContext): InputRole[];
   /** Multiply-accumulates for one instance (symbolic dims count as 1). Default 0. */
   macs?(ctx: RuleContext, outputs: readonly OutputState[]): number;
+  /** Learned parameters and stored non-learned state (BatchNorm moving mean/variance) computed from
+   * attributes and input shapes, for formats whose weights are not node inputs (Keras and ConvLens
+   * JSON layer configs, saved with or without weights). When present it replaces the count of
+   * 'weight'/'buffer' inputs for this node. */
+  params?(ctx: RuleContext, outputs: readonly OutputState[]): { params: number; buffers: number };
   /** Receptive-field behaviour. Default 'none'. */
   spatial?(ctx: RuleContext, outputs: readonly OutputState[]): SpatialEffect;
   /** Output-size formulas with this node's own numbers, one per spatial axis (for the view). */
