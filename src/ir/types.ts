@@ -69,6 +69,11 @@ export interface AttrObject {
   [key: string]: AttrValue;
 }
 
+/** ONNX attribute types (AttributeProto.AttributeType, lower case). */
+export type AttrType =
+  | 'float' | 'int' | 'string' | 'tensor' | 'graph' | 'sparse_tensor' | 'type_proto'
+  | 'floats' | 'ints' | 'strings' | 'tensors' | 'graphs' | 'sparse_tensors' | 'type_protos';
+
 export interface Node {
   /** Unique within its graph; the node name when it has a unique one, otherwise generated. */
   id: string;
@@ -83,6 +88,9 @@ export interface Node {
   /** Scope path from the node name ('/layer1/layer1.0/conv1/Conv' -> ['layer1','layer1.0','conv1']),
    * or from Keras nested models. Empty when flat. */
   scope: string[];
+  /** How each attribute was typed in the source (ONNX AttributeProto.type), so that a writer can tell
+   * a float 1.0 from an int 1. Optional: without it the ONNX writer infers the type from the value. */
+  attributeTypes?: Record<string, AttrType>;
   /** Bodies of control-flow nodes (If: then_branch/else_branch, Loop/Scan: body), keyed by attribute name. */
   subgraphs?: Record<string, Graph>;
   source?: SourceRange;
@@ -94,6 +102,9 @@ export interface ValueInfo {
   dtype: DType;
   /** null when unknown; individual dims may be symbolic strings. */
   shape: Shape | null;
+  /** Only for values that are not dense tensors (ONNX sequence, map, optional, sparse tensor): the type
+   * as ONNX prints it, e.g. 'seq(tensor(float))'; dtype and shape then describe the innermost tensor. */
+  typeName?: string;
   docString?: string;
   source?: SourceRange;
 }
