@@ -1,4 +1,4 @@
-import type { AttrValue, DType, Node, Shape, TensorData } from '../ir/types';
+import type { AttrValue, DType, Dim, Node, Shape, TensorData } from '../ir/types';
 import type { WarningKind } from './types';
 
 /**
@@ -23,6 +23,9 @@ export interface TensorState {
   shape: Shape | null;
   /** Row-major values when the tensor is a small constant (shape arithmetic, scalars); else undefined. */
   value?: number[];
+  /** Elements of a shape-valued integer tensor (rank 0 or 1) that may be symbolic, e.g. Shape(x)
+   * of an input with batch 'N' is ['N', 3, 224, 224]. Set whenever value is, for integer tensors. */
+  dims?: Dim[];
   /** True when computed from initializers/Constant nodes alone (no graph input reaches it). */
   constant: boolean;
 }
@@ -33,6 +36,8 @@ export interface OutputState {
   shape: Shape | null;
   /** Folded values, when the rule could compute them (small constants only). */
   value?: number[];
+  /** Folded shape-valued elements that may be symbolic (see TensorState.dims). */
+  dims?: Dim[];
 }
 
 /**
@@ -63,7 +68,9 @@ export type SpatialEffect =
 
 /** Thrown by a rule that cannot infer: the message says why (shown as a 'cannot-infer' warning). */
 export class InferError extends Error {
-  constructor(message: string) {
+  /** kind: the warning kind to report ('cannot-infer' unless a lint explains it better).
+   * unknownInput: the failure is only that an input's shape is unknown (already reported upstream). */
+  constructor(message: string, readonly kind: WarningKind = 'cannot-infer', readonly unknownInput = false) {
     super(message);
     this.name = 'InferError';
   }
@@ -83,6 +90,8 @@ export interface RuleContext {
   dtype(i: number): DType;
   /** Folded values of input i, or undefined when not a small constant. */
   value(i: number): number[] | undefined;
+  /** Elements of a shape-valued input (dims if known, else value), possibly symbolic. */
+  shapeValue(i: number): Dim[] | undefined;
   attr(name: string): AttrValue | undefined;
   int(name: string, dflt: number): number;
   ints(name: string, dflt?: number[]): number[] | undefined;
@@ -91,8 +100,8 @@ export interface RuleContext {
   tensorAttr(name: string): TensorData | undefined;
   /** Records a lint warning against this node. */
   warn(kind: WarningKind, message: string): void;
-  /** Throws InferError(message). */
-  fail(message: string): never;
+  /** Throws InferError(message, kind). */
+  fail(message: string, kind?: WarningKind): never;
   /** Infers a subgraph (If/Loop bodies) with the given formal input states; returns its output states. */
   inferSubgraph?(attrName: string, inputs: (TensorState | null)[]): (TensorState | null)[];
 }
