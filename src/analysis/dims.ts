@@ -255,3 +255,8 @@ export function evalDim(d: Dim, symbols: Record<string, number> = {}): number | 
   const v = expr();
   return v !== null && i === src.length ? v : null;
 }
+
+/** A fresh symbolic dim for a data-dependent size, e.g. freshSymbol('nnz', '/model/NonZero_output_0'). */
+export function freshSymbol(prefix: string, tensor: string): string {
+  return `${prefix}_${tensor.replace(/[^A-Za-z0-9_.:]/g, '_')}`;
+}

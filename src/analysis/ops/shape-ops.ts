@@ -1,0 +1,194 @@
+import type { Dim, Shape } from '../../ir/types';
+import { dimEquals, floorDiv, mul, numel } from '../dims';
+import { normAxis } from '../context';
+import { registerRule, type RuleContext } from '../registry';
+import { broadcastShapes, concrete, FOLD_LIMIT, NONE, PASS, strides } from './common';
+
+/**
+ * Ops that move or re-view data without arithmetic (ai.onnx): Shape, Size, Reshape, Flatten,
+ * Squeeze, Unsqueeze, Transpose, Expand, Tile. All count 0 MACs. Their shape-valued inputs are
+ * operator arguments ('config'), never weights.
+ */
+
+function product(dims: Dim[]): Dim {
+  return dims.reduce<Dim>((acc, d) => mul(acc, d), 1);
+}
+
+/** Which dims the input and output share (so that symbolic ones cancel before dividing). */
+function withoutCommon(a: Dim[], b: Dim[]): [Dim[], Dim[]] {
+  const rest = [...b];
+  const left: Dim[] = [];
+  for (const d of a) {
+    const j = rest.findIndex((r) => typeof d === 'string' && dimEquals(d, r));
+    if (j >= 0) rest.splice(j, 1);
+    else left.push(d);
+  }
+  return [left, rest];
+}
+
+registerRule('', ['Shape'], {
+  // opset 15 adds start/end (negative counts from the back, clamped).
+  infer: (ctx) => {
+    const x = ctx.shape(0);
+    const r = x.length;
+    const clamp = (v: number) => Math.min(r, Math.max(0, v < 0 ? v + r : v));
+    const dims = x.slice(clamp(ctx.int('start', 0)), clamp(ctx.int('end', r)));
+    const value = dims.every((d) => typeof d === 'number') ? (dims as number[]) : undefined;
+    return [{ dtype: 'int64', shape: [dims.length], value, dims }];
+  },
+});
+
+registerRule('', ['Size'], {
+  infer: (ctx) => {
+    const n = product(ctx.shape(0));
+    return [{ dtype: 'int64', shape: [], value: typeof n === 'number' ? [n] : undefined, dims: [n] }];
+  },
+});
+
+export function reshapeTarget(ctx: RuleContext, x: Shape, target: Dim[], allowZero: boolean): Shape {
+  const out: Dim[] = target.map((d, i) => {
+    if (d === 0 && !allowZero) {
+      if (i >= x.length) ctx.fail(`shape entry ${i} is 0 (copy) but the input has rank ${x.length}`);
+      return x[i];
+    }
+    return d;
+  });
+  const minus = out.reduce<number[]>((acc, d, i) => (d === -1 ? [...acc, i] : acc), []);
+  if (minus.length > 1) ctx.fail(`the target shape [${target.join(', ')}] has more than one -1`);
+  if (minus.length === 1) {
+    const others = out.filter((_, i) => i !== minus[0]);
+    const [num, den] = withoutCommon(x, others);
+    const total = product(num);
+    const part = product(den);
+    if (typeof total === 'number' && typeof part === 'number') {
+      if (part === 0 || total % part !== 0) {
+        ctx.fail(`cannot reshape ${x.length ? `[${x.join(', ')}]` : 'a scalar'} (${numel(x)} elements) into [${target.join(', ')}]`);
+      }
+      out[minus[0]] = total / part;
+    } else {
+      out[minus[0]] = floorDiv(total, part);
+    }
+  } else {
+    const a = numel(x);
+    const b = numel(out);
+    if (a !== null && b !== null && a !== b) {
+      ctx.fail(`cannot reshape [${x.join(', ')}] (${a} elements) into [${out.join(', ')}] (${b} elements)`);
+    }
+  }
+  return out;
+}
+
+registerRule('', ['Reshape'], {
+  // opset 1–4: shape attribute; 5+: shape input; 14+: allowzero.
+  infer: (ctx) => {
+    const x = ctx.shape(0);
+    const target = ctx.ints('shape') ?? ctx.shapeValue(1);
+    if (!target) return ctx.fail(`the target shape '${ctx.node.inputs[1]}' is not a constant the analysis can fold`);
+    const shape = reshapeTarget(ctx, x, target, ctx.int('allowzero', 0) === 1);
+    return [{ dtype: ctx.dtype(0), shape, value: ctx.value(0), dims: ctx.inputs[0]?.dims }];
+  },
+  roles: () => ['data', 'config'],
+});
+
+registerRule('', ['Flatten'], {
+  infer: (ctx) => {
+    const x = ctx.shape(0);
+    const axis = ctx.int('axis', 1);
+    const a = axis < 0 ? axis + x.length : axis;
+    if (a < 0 || a > x.length) ctx.fail(`axis ${axis} is out of range for rank ${x.length}`);
+    return [{ dtype: ctx.dtype(0), shape: [product(x.slice(0, a)), product(x.slice(a))], value: ctx.value(0) }];
+  },
+  spatial: () => NONE,
+});
+
+registerRule('', ['Squeeze'], {
+  // axes: attribute before opset 13, input after; none given means every dim of size 1.
+  infer: (ctx) => {
+    const x = ctx.shape(0);
+    const axesIn = ctx.ints('axes') ?? (ctx.inputs[1] ? ctx.value(1) ?? ctx.fail('the axes input is not a constant') : undefined);
+    let keep: boolean[];
+    if (axesIn) {
+      const axes = axesIn.map((a) => normAxis(ctx, a, x.length));
+      for (const a of axes) {
+        if (typeof x[a] === 'number' && x[a] !== 1) ctx.fail(`cannot squeeze axis ${a} of size ${x[a]}`);
+      }
+      keep = x.map((_, i) => !axes.includes(i));
+    } else {
+      if (x.some((d) => typeof d !== 'number')) ctx.fail('Squeeze without axes on a shape with symbolic dims');
+      keep = x.map((d) => d !== 1);
+    }
+    const shape = x.filter((_, i) => keep[i]);
+    return [{ dtype: ctx.dtype(0), shape, value: ctx.value(0), dims: ctx.inputs[0]?.dims }];
+  },
+  roles: () => ['data', 'config'],
+});
+
+registerRule('', ['Unsqueeze'], {
+  infer: (ctx) => {
+    const x = ctx.shape(0);
+    const axesIn = ctx.ints('axes') ?? ctx.value(1) ?? ctx.fail('the axes input is not a constant');
+    const r = x.length + axesIn.length;
+    const axes = axesIn.map((a) => normAxis(ctx, a, r));
+    if (new Set(axes).size !== axes.length) ctx.fail(`axes [${axesIn.join(', ')}] repeat`);
+    const shape: Shape = [];
+    let j = 0;
+    for (let i = 0; i < r; i++) shape.push(axes.includes(i) ? 1 : x[j++]);
+    return [{ dtype: ctx.dtype(0), shape, value: ctx.value(0), dims: ctx.inputs[0]?.dims }];
+  },
+  roles: () => ['data', 'config'],
+});
+
+registerRule('', ['Transpose'], {
+  infer: (ctx) => {
+    const x = ctx.shape(0);
+    const perm = ctx.ints('perm') ?? x.map((_, i) => x.length - 1 - i);
+    if (perm.length !== x.length || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) {
+      ctx.fail(`perm [${perm.join(', ')}] is not a permutation of ${x.length} axes`);
+    }
+    const shape = perm.map((p) => x[p]);
+    let value: number[] | undefined;
+    const v = ctx.value(0);
+    const cx = concrete(x);
+    if (v && cx) {
+      const inSt = strides(cx);
+      const outSh = shape as number[];
+      const outSt = strides(outSh);
+      value = new Array(v.length);
+      for (let k = 0; k < v.length; k++) {
+        let rem = k;
+        let off = 0;
+        for (let a = 0; a < outSh.length; a++) {
+          const idx = Math.floor(rem / outSt[a]);
+          rem -= idx * outSt[a];
+          off += idx * inSt[perm[a]];
+        }
+        value[k] = v[off];
+      }
+    }
+    return [{ dtype: ctx.dtype(0), shape, value }];
+  },
+});
+
+registerRule('', ['Expand'], {
+  // Bidirectional broadcast of the input with the given shape.
+  infer: (ctx) => {
+    const target = ctx.shapeValue(1) ?? ctx.fail('the shape input is not a constant the analysis can fold');
+    const shape = broadcastShapes(ctx, [ctx.shape(0), target]);
+    const v = ctx.value(0);
+    const n = numel(shape);
+    const value = v && v.length === 1 && n !== null && n <= FOLD_LIMIT ? new Array<number>(n).fill(v[0]) : undefined;
+    return [{ dtype: ctx.dtype(0), shape, value }];
+  },
+  roles: () => ['data', 'config'],
+  spatial: () => PASS,
+});
+
+registerRule('', ['Tile'], {
+  infer: (ctx) => {
+    const x = ctx.shape(0);
+    const reps = ctx.shapeValue(1) ?? ctx.fail('the repeats input is not a constant the analysis can fold');
+    if (reps.length !== x.length) ctx.fail(`repeats has ${reps.length} values for rank ${x.length}`);
+    return [{ dtype: ctx.dtype(0), shape: x.map((d, i) => mul(d, reps[i])) }];
+  },
+  roles: () => ['data', 'config'],
+});
