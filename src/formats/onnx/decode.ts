@@ -1,0 +1,27 @@
+/**
+ * Bytes -> decoded ModelProto, with every protobufjs failure (RangeError, "invalid wire type",
+ * "max depth exceeded", stack overflow) turned into one ModelError that says where it failed.
+ */
+import * as protobuf from 'protobufjs';
+import { ModelError } from '../../ir/types';
+import { ModelProtoType, type ModelProto } from './schema';
+
+/** A Node Buffer over the same memory, so protobufjs' BufferReader returns raw_data as views. */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+export function decodeModelProto(bytes: Uint8Array, where: string): ModelProto {
+  const reader = protobuf.Reader.create(asBuffer(bytes));
+  try {
+    return ModelProtoType.decode(reader) as unknown as ModelProto;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const at = Math.min(reader.pos, bytes.byteLength);
+    if (/max depth exceeded|call stack/i.test(msg)) {
+      throw new ModelError(`messages nest more than ${protobuf.util.recursionLimit} levels deep near byte ${at} (subgraphs nested too deeply, or not an ONNX model)`, where);
+    }
+    const detail = /index out of range/.test(msg) ? 'a field runs past the end of the data (truncated file?)' : msg.replace(/ at offset \d+$/, '');
+    throw new ModelError(`not an ONNX model: protobuf decoding failed at byte ${at} of ${bytes.byteLength}: ${detail}`, where);
+  }
+}

@@ -1,0 +1,99 @@
+/** GraphProto -> IR Graph (nodes, inputs, outputs, value_info, initializers; subgraphs recursively). */
+import type { AttrType, AttrValue, Graph, Node, TensorData, ValueInfo } from '../../ir/types';
+import { ModelError } from '../../ir/types';
+import { scopeFromName } from '../../ir/scope';
+import { convertAttribute } from './attributes';
+import type { GraphProto, NodeProto } from './schema';
+import { convertSparseTensor, convertTensor, type TensorContext } from './tensor';
+import { convertValueInfo } from './valueInfo';
+
+/** Quotes a name for a message: JSON-style (so newlines stay on one line), at most 80 characters. */
+export function quote(name: string): string {
+  const q = JSON.stringify(name.length > 80 ? `${name.slice(0, 77)}...` : name);
+  return `'${q.slice(1, -1)}'`;
+}
+
+/**
+ * Node ids: the node's name when it is non-empty and unique in the graph; otherwise
+ * `${opType}_${index}` (index = position in the graph), with a suffix if even that is taken.
+ */
+function nodeIds(nodes: NodeProto[]): string[] {
+  const count = new Map<string, number>();
+  for (const n of nodes) if (n.name) count.set(n.name, (count.get(n.name) ?? 0) + 1);
+  const taken = new Set<string>();
+  for (const [name, c] of count) if (c === 1) taken.add(name);
+  const ids = new Array<string>(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
+    if (n.name && count.get(n.name) === 1) { ids[i] = n.name; continue; }
+    let id = `${n.op_type || 'Node'}_${i}`;
+    for (let k = 2; taken.has(id); k++) id = `${n.op_type || 'Node'}_${i}_${k}`;
+    taken.add(id);
+    ids[i] = id;
+  }
+  return ids;
+}
+
+export function convertGraph(g: GraphProto, ctx: TensorContext, where: string): Graph {
+  const initializers = new Map<string, TensorData>();
+  for (let i = 0; i < g.initializer.length; i++) {
+    const t = g.initializer[i];
+    const w = `${where}initializer ${quote(t.name || `#${i}`)}`;
+    if (!t.name) throw new ModelError('initializer has no name', w);
+    initializers.set(t.name, convertTensor(t, ctx, w));
+  }
+  for (let i = 0; i < g.sparse_initializer.length; i++) {
+    const s = g.sparse_initializer[i];
+    const name = s.values?.name ?? '';
+    const w = `${where}sparse initializer ${quote(name || `#${i}`)}`;
+    if (!name) throw new ModelError('sparse initializer has no name', w);
+    initializers.set(name, convertSparseTensor(s, ctx, w));
+  }
+
+  const inputs: ValueInfo[] = [];
+  for (const v of g.input) {
+    if (!initializers.has(v.name)) inputs.push(convertValueInfo(v, `${where}input`, ctx.warnings));
+  }
+  const outputs = g.output.map((v) => convertValueInfo(v, `${where}output`, ctx.warnings));
+  const valueInfo = new Map<string, ValueInfo>();
+  for (const v of g.value_info) valueInfo.set(v.name, convertValueInfo(v, `${where}value_info`, ctx.warnings));
+
+  const ids = nodeIds(g.node);
+  const nodes = new Array<Node>(g.node.length);
+  for (let i = 0; i < g.node.length; i++) nodes[i] = convertNode(g.node[i], ids[i], ctx, where);
+
+  const graph: Graph = { name: g.name, nodes, inputs, outputs, valueInfo, initializers };
+  if (g.doc_string) graph.docString = g.doc_string;
+  return graph;
+}
+
+function convertNode(n: NodeProto, id: string, ctx: TensorContext, where: string): Node {
+  const w = `${where}node ${quote(id)} (${n.op_type || 'no op_type'})`;
+  if (!n.op_type) throw new ModelError('node has no op_type', w);
+  const attributes: Record<string, AttrValue> = {};
+  const attributeTypes: Record<string, AttrType> = {};
+  let subgraphs: Record<string, Graph> | undefined;
+  for (const a of n.attribute) {
+    const aw = `${w} attribute ${quote(a.name)}`;
+    // Subgraph contents are named relative to their parent so messages say where they are.
+    const { value, type } = convertAttribute(a, ctx, (sub, subWhere) => convertGraph(sub, ctx, `${subWhere}: `), aw);
+    attributes[a.name] = value;
+    if (type) attributeTypes[a.name] = type;
+    if (type === 'graph') (subgraphs ??= {})[a.name] = value as Graph;
+    else if (type === 'graphs') (value as Graph[]).forEach((sg, i) => ((subgraphs ??= {})[`${a.name}[${i}]`] = sg));
+  }
+  const node: Node = {
+    id,
+    name: n.name,
+    opType: n.op_type,
+    domain: n.domain === 'ai.onnx' ? '' : n.domain,
+    attributes,
+    attributeTypes,
+    inputs: n.input,
+    outputs: n.output,
+    scope: scopeFromName(n.name),
+  };
+  if (subgraphs) node.subgraphs = subgraphs;
+  if (n.doc_string) node.docString = n.doc_string;
+  return node;
+}

@@ -1,0 +1,59 @@
+/** ONNX bytes -> IR Model. */
+import type { Model } from '../../ir/types';
+import { ModelError } from '../../ir/types';
+import { decodeModelProto } from './decode';
+import { convertGraph } from './graph';
+import { int64ToNumber } from './schema';
+
+/** Newest IR version this reader was written against (onnx.proto IR_VERSION 12, 2025). */
+export const NEWEST_IR_VERSION = 12;
+
+export interface OnnxReadOptions {
+  /** Path of the model file: names it in messages, and its folder holds any external data. */
+  path?: string;
+  /** Folder for external data when it differs from the path's folder. */
+  folder?: string;
+}
+
+export function readOnnx(bytes: Uint8Array, options: OnnxReadOptions = {}): Model {
+  const file = options.path ? options.path.split(/[\\/]/).pop() ?? options.path : 'model';
+  const folder = options.folder ?? (options.path ? options.path.replace(/[\\/][^\\/]*$/, '') || '/' : undefined);
+  if (bytes.byteLength === 0) throw new ModelError('empty file (0 bytes): not an ONNX model', file);
+  const proto = decodeModelProto(bytes, file);
+  if (!proto.graph) {
+    throw new ModelError(`not an ONNX model: no graph found in ${bytes.byteLength} bytes (protobuf decoded, but ModelProto.graph is missing)`, file);
+  }
+  const warnings: string[] = [];
+  const irVersion = int64ToNumber(proto.ir_version);
+  if (irVersion <= 0) warnings.push('ir_version is missing');
+  else if (irVersion < 3) warnings.push(`IR version ${irVersion} predates opset imports (IR 3); operators are read as ai.onnx opset 1`);
+  else if (irVersion > NEWEST_IR_VERSION) warnings.push(`IR version ${irVersion} is newer than this reader knows (${NEWEST_IR_VERSION}); fields added since are ignored`);
+
+  const opsets: Record<string, number> = {};
+  for (const o of proto.opset_import) opsets[o.domain === 'ai.onnx' ? '' : o.domain] = int64ToNumber(o.version);
+  if (proto.opset_import.length === 0) {
+    if (irVersion >= 3) warnings.push('no opset_import: operators are read as ai.onnx opset 1');
+    opsets[''] = 1;
+  }
+  const metadata: Record<string, string> = {};
+  for (const p of proto.metadata_props) metadata[p.key] = p.value;
+  if (proto.functions.length) {
+    warnings.push(`the model defines ${proto.functions.length} local function(s) (${proto.functions.slice(0, 5).map((f) => f.name).join(', ')}); calls to them are shown as single nodes`);
+  }
+  if (proto.training_info.length) warnings.push('training information (TrainingInfoProto) is ignored');
+
+  const graph = convertGraph(proto.graph, { folder, warnings }, `${file}: `);
+  const model: Model = {
+    format: 'onnx',
+    producer: proto.producer_name,
+    opsets,
+    metadata,
+    graph,
+    readWarnings: warnings,
+  };
+  if (proto.producer_version) model.producerVersion = proto.producer_version;
+  if (irVersion > 0) model.irVersion = irVersion;
+  if (proto.doc_string) model.docString = proto.doc_string;
+  if (options.path) model.path = options.path;
+  return model;
+}

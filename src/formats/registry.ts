@@ -1,0 +1,37 @@
+/**
+ * The reader registry: each format registers a reader that sniffs a few bytes and reads the model.
+ * src/formats/index.ts registers the built-in readers in order; the first whose sniff says yes reads.
+ */
+import type { Model } from '../ir/types';
+import type { SniffHint } from './sniff';
+
+export interface ReadContext {
+  /** Absolute path of the model file, when it was read from one. */
+  path?: string;
+  /** The model file's folder: external data and weight shards are resolved inside it. */
+  folder?: string;
+  /** Reads a file beside the model (TF.js weight shards), refusing locations that leave the folder. */
+  readSibling(location: string): Promise<Uint8Array>;
+}
+
+export interface ModelReader {
+  /** Short name for messages and for ReadOptions.format: 'onnx', 'keras-json', 'tfjs', 'convlens-json'. */
+  name: string;
+  /** A cheap check (first bytes, JSON top-level keys, extension); must not throw or parse fully. */
+  sniff(bytes: Uint8Array, path: string | undefined, hint: SniffHint): boolean;
+  /** Reads the model; throws ModelError (what + where) for bad input. */
+  read(bytes: Uint8Array, context: ReadContext): Model | Promise<Model>;
+}
+
+const readers: ModelReader[] = [];
+
+/** Adds a reader (a later registration with the same name replaces the earlier one). */
+export function registerReader(reader: ModelReader): void {
+  const i = readers.findIndex((r) => r.name === reader.name);
+  if (i >= 0) readers[i] = reader;
+  else readers.push(reader);
+}
+
+export function registeredReaders(): readonly ModelReader[] {
+  return readers;
+}
