@@ -55,7 +55,8 @@ type TypedCtor<T> = { new (buffer: ArrayBuffer, byteOffset: number, length: numb
 /** A typed-array view of the bytes when they are aligned (no copy), else a view of an aligned copy. */
 function view<T>(Ctor: TypedCtor<T>, bytes: Uint8Array, length: number): T {
   if (!LITTLE_ENDIAN) throw new ModelError('big-endian hosts are not supported for tensor decoding');
-  const b = bytes.byteOffset % Ctor.BYTES_PER_ELEMENT === 0 ? bytes : bytes.slice();
+  // new Uint8Array(bytes) copies; Buffer#slice would return another unaligned view.
+  const b = bytes.byteOffset % Ctor.BYTES_PER_ELEMENT === 0 ? bytes : new Uint8Array(bytes);
   return new Ctor(b.buffer as ArrayBuffer, b.byteOffset, length);
 }
 
