@@ -10,3 +10,4 @@ import './dense';
 import './reduce';
 import './resize';
 import './control';
+import './keras/index';
