@@ -31,6 +31,11 @@ export interface NodeFigures {
   macs: number;
   /** Bytes of the node's outputs. */
   activationBytes: number;
+  /** Stored non-learned state the node reads (BatchNorm running mean and variance), in elements. */
+  buffers?: number;
+  /** Output-size formulas with the node's own numbers, one per spatial axis (conv and pooling),
+   * e.g. 'H: (224 + 2·3 − 7)/2 + 1 = 112'. */
+  formulas?: string[];
 }
 
 export type WarningKind =
@@ -55,6 +60,8 @@ export interface Totals {
   activationBytes: number;
   /** Bytes of all weights, each counted once. */
   weightBytes: number;
+  /** Elements of stored non-learned state (BatchNorm running statistics), each tensor counted once. */
+  buffers?: number;
 }
 
 export interface Analysis {
@@ -70,4 +77,7 @@ export interface Analysis {
 export interface AnalyzeOptions {
   /** Overrides for graph input shapes, e.g. { input: [1, 3, 224, 224] }. */
   inputShapes?: Record<string, Shape>;
+  /** Let the file's declared shapes (value_info, graph outputs) fill in where inference fails
+   * (default true). Tests turn it off to prove that inference alone found every shape. */
+  useDeclaredShapes?: boolean;
 }

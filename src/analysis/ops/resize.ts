@@ -25,7 +25,7 @@ function resizeShape(ctx: RuleContext): Shape {
   const scalesIdx = ctx.opset < 11 ? 1 : 2;
   const axesAttr = ctx.ints('axes');
   const axes = axesAttr ? axesAttr.map((a) => normAxis(ctx, a, r)) : x.map((_, i) => i);
-  const sizes = ctx.opset >= 11 && ctx.inputs[3] ? ctx.value(3) : undefined;
+  const sizes = ctx.opset >= 11 && ctx.inputs[3] ? ctx.shapeValue(3) : undefined;
   const scales = ctx.inputs[scalesIdx] ? ctx.value(scalesIdx) : undefined;
   if (ctx.opset >= 11 && ctx.inputs[3] && !sizes) ctx.fail('the sizes input is not a constant the analysis can fold');
   const out: Dim[] = [...x];
@@ -38,8 +38,9 @@ function resizeShape(ctx: RuleContext): Shape {
       // One scale for every axis: the smallest (not_larger) or largest (not_smaller) ratio.
       const ratios = axes.map((a, i) => {
         const d = x[a];
-        if (typeof d !== 'number') return ctx.fail('keep_aspect_ratio_policy on a symbolic axis');
-        return sizes[i] / d;
+        const want = sizes[i];
+        if (typeof d !== 'number' || typeof want !== 'number') return ctx.fail('keep_aspect_ratio_policy on a symbolic axis');
+        return want / d;
       });
       const s = policy === 'not_larger' ? Math.min(...ratios) : Math.max(...ratios);
       axes.forEach((a) => (out[a] = Math.round((x[a] as number) * s)));

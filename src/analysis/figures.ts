@@ -1,0 +1,120 @@
+import type { Graph } from '../ir/types';
+import { dtypeBytes, isFloat } from './context';
+import { numel } from './dims';
+import { findRule, type InputRole, type OutputState, type RuleContext, type TensorState } from './registry';
+import type { NodeFigures, Totals } from './types';
+
+/**
+ * Params, MACs and activation bytes per node, and totals (definitions in docs/figures.md).
+ * A weight is a constant tensor (initializer, Constant, ConstantOfShape, or computed from those
+ * alone) at an input the op's rule calls 'weight'. It is counted at the node where it meets data,
+ * never on the constant-folding nodes that build it, and once in totals however many nodes share it.
+ */
+export interface FigureSource {
+  graph: Graph;
+  lookup(name: string): TensorState | undefined;
+  ruleContexts: Map<string, RuleContext>;
+  subTotals: Map<string, { params: number; macs: number; buffers: number }>;
+}
+
+/** Roles when a rule gives none: a constant float tensor with more than one element is a weight
+ * (a bias added by Add, a matrix in MatMul); scalars are arithmetic constants (x·0.5). */
+function defaultRole(s: TensorState | null): InputRole {
+  if (!s || !s.constant || !isFloat(s.dtype) || !s.shape) return 'data';
+  const n = numel(s.shape);
+  return n !== null && n > 1 ? 'weight' : 'data';
+}
+
+export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigures>; totals: Totals; weights: Set<string> } {
+  const nodes = new Map<string, NodeFigures>();
+  const weights = new Map<string, { n: number; bytes: number; buffer: boolean }>();
+  let macs = 0;
+  let activationBytes = 0;
+  let subParams = 0;
+  let subBuffers = 0;
+  for (const node of src.graph.nodes) {
+    const ctx = src.ruleContexts.get(node.id);
+    const rule = findRule(node.domain, node.opType);
+    const outs: OutputState[] = node.outputs.map((o) => {
+      const s = o ? src.lookup(o) : undefined;
+      return { dtype: s?.dtype ?? 'undefined', shape: s?.shape ?? null };
+    });
+    const outStates = node.outputs.map((o) => (o ? src.lookup(o) : undefined));
+    const folding = outStates.every((s) => !s || s.constant);
+    const fig: NodeFigures = { id: node.id, params: 0, macs: 0, activationBytes: 0, buffers: 0 };
+    if (ctx && !folding) {
+      let roles: InputRole[] = [];
+      try {
+        roles = rule?.roles?.(ctx) ?? [];
+      } catch {
+        roles = [];
+      }
+      node.inputs.forEach((name, i) => {
+        const s = name ? src.lookup(name) ?? null : null;
+        const role = roles[i] ?? defaultRole(s);
+        if ((role !== 'weight' && role !== 'buffer') || !s || !s.constant || !s.shape) return;
+        if (!isFloat(s.dtype) && !/^u?int(8|4|2)$/.test(s.dtype)) return; // int64 index/shape tensors are not weights
+        const n = numel(s.shape);
+        if (n === null) return;
+        if (role === 'weight') fig.params += n;
+        else fig.buffers = (fig.buffers ?? 0) + n;
+        weights.set(name, { n, bytes: n * dtypeBytes(s.dtype), buffer: role === 'buffer' });
+      });
+      // Rules whose weights are not node inputs (Keras/ConvLens JSON configs) count them themselves.
+      if (rule?.params && outs.every((o) => o.shape)) {
+        try {
+          const p = rule.params(ctx, outs);
+          fig.params += p.params;
+          fig.buffers = (fig.buffers ?? 0) + p.buffers;
+          subParams += p.params;
+          subBuffers += p.buffers;
+        } catch {
+          // A layer whose weights cannot be sized is reported by its shape rule.
+        }
+      }
+      if (rule?.macs && outs.every((o) => o.shape)) {
+        try {
+          fig.macs = rule.macs(ctx, outs);
+        } catch {
+          fig.macs = 0;
+        }
+      }
+      if (rule?.formulas && outs[0]?.shape) {
+        try {
+          fig.formulas = rule.formulas(ctx, outs);
+        } catch {
+          fig.formulas = undefined;
+        }
+      }
+      for (const s of outStates) {
+        if (s?.shape && !s.constant) activationBytes += bytesOf(s);
+        if (s?.shape && !s.constant) fig.activationBytes += bytesOf(s);
+      }
+    }
+    const sub = src.subTotals.get(node.id);
+    if (sub) {
+      fig.params += sub.params;
+      fig.macs += sub.macs;
+      fig.buffers = (fig.buffers ?? 0) + sub.buffers;
+      subParams += sub.params;
+      subBuffers += sub.buffers;
+    }
+    macs += fig.macs;
+    nodes.set(node.id, fig);
+  }
+  let params = subParams;
+  let buffers = subBuffers;
+  let weightBytes = 0;
+  for (const w of weights.values()) {
+    if (w.buffer) buffers += w.n;
+    else params += w.n;
+    weightBytes += w.bytes;
+  }
+  return { nodes, totals: { params, macs, activationBytes, weightBytes, buffers }, weights: new Set(weights.keys()) };
+}
+
+function bytesOf(s: TensorState): number {
+  let n = 1;
+  for (const d of s.shape ?? []) n *= typeof d === 'number' ? d : 1;
+  return n * dtypeBytes(s.dtype);
+}
