@@ -1,0 +1,108 @@
+/**
+ * The classic-CNN zoo (media/samples/zoo, ConvLens JSON). Oracles:
+ * - torchvision's published figures for the ImageNet models: `num_params` and `_ops` (GFLOPS column,
+ *   multiply-accumulates) in the weight metadata of torchvision/models/resnet.py, vgg.py, googlenet.py,
+ *   mobilenetv2.py (the same numbers pytorch.org/vision/stable/models shows per model page).
+ *   torchvision counts nn.Parameters only: BatchNorm running statistics are buffers, as here.
+ * - for LeNet-5 and AlexNet, which follow our study notes' layer tables (/work/shared/seeds), the
+ *   counts are derived by hand below from those tables, layer by layer.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readConvLensJson } from '../../src/formats/convlens-json/read';
+import { analyze } from '../../src/analysis/analyze';
+import type { Analysis } from '../../src/analysis/types';
+import type { Model } from '../../src/ir/types';
+
+const zoo = join(__dirname, '..', '..', 'media', 'samples', 'zoo');
+
+function load(name: string): { model: Model; a: Analysis } {
+  const path = join(zoo, `${name}.json`);
+  const model = readConvLensJson(readFileSync(path, 'utf8'), path);
+  return { model, a: analyze(model) };
+}
+
+function shapeOf(a: Analysis, node: string): unknown {
+  return a.tensors.get(a.nodeById.get(node)!.outputs[0])?.shape;
+}
+
+const torchvision: { file: string; params: number; gmacs: number; source: string }[] = [
+  { file: 'resnet18', params: 11_689_512, gmacs: 1.814, source: 'torchvision resnet.py ResNet18_Weights.IMAGENET1K_V1: num_params 11689512, _ops 1.814' },
+  { file: 'resnet50', params: 25_557_032, gmacs: 4.089, source: 'torchvision resnet.py ResNet50_Weights.IMAGENET1K_V1: num_params 25557032, _ops 4.089' },
+  { file: 'vgg16', params: 138_357_544, gmacs: 15.47, source: 'torchvision vgg.py VGG16_Weights.IMAGENET1K_V1: num_params 138357544, _ops 15.47' },
+  { file: 'googlenet', params: 6_624_904, gmacs: 1.498, source: 'torchvision googlenet.py GoogLeNet_Weights.IMAGENET1K_V1: num_params 6624904, _ops 1.498' },
+  { file: 'mobilenetv2', params: 3_504_872, gmacs: 0.301, source: 'torchvision mobilenetv2.py MobileNet_V2_Weights.IMAGENET1K_V1: num_params 3504872, _ops 0.301' },
+];
+
+for (const t of torchvision) {
+  test(`zoo ${t.file}: parameters equal torchvision's count, MACs within 1% (${t.source})`, () => {
+    const { model, a } = load(t.file);
+    assert.equal(a.warnings.filter((w) => w.kind !== 'unused-pixels').length, 0, JSON.stringify(a.warnings));
+    assert.equal(a.totals.params, t.params);
+    const rel = Math.abs(a.totals.macs / 1e9 - t.gmacs) / t.gmacs;
+    assert.ok(rel < 0.01, `MACs ${(a.totals.macs / 1e9).toFixed(4)} G vs published ${t.gmacs} G (${(rel * 100).toFixed(2)}% off)`);
+    assert.deepEqual(a.tensors.get(model.graph.outputs[0].name)?.shape, ['N', 1000]);
+  });
+}
+
+test('zoo resnet50: stage shapes are those of torchvision (56, 28, 14, 7 with 256..2048 channels)', () => {
+  const { a } = load('resnet50');
+  assert.deepEqual(shapeOf(a, 'maxpool'), ['N', 56, 56, 64]);
+  assert.deepEqual(shapeOf(a, 'layer1.2.relu'), ['N', 56, 56, 256]);
+  assert.deepEqual(shapeOf(a, 'layer2.3.relu'), ['N', 28, 28, 512]);
+  assert.deepEqual(shapeOf(a, 'layer3.5.relu'), ['N', 14, 14, 1024]);
+  assert.deepEqual(shapeOf(a, 'layer4.2.relu'), ['N', 7, 7, 2048]);
+});
+
+test('zoo googlenet: inception output channels are 256, 480, 512, 512, 512, 528, 832, 832, 1024', () => {
+  const { a } = load('googlenet');
+  const names = ['3a', '3b', '4a', '4b', '4c', '4d', '4e', '5a', '5b'];
+  const channels = names.map((n) => (shapeOf(a, `inception${n}`) as number[])[3]);
+  assert.deepEqual(channels, [256, 480, 512, 512, 512, 528, 832, 832, 1024]);
+  assert.deepEqual(shapeOf(a, 'maxpool4'), ['N', 7, 7, 832]);
+});
+
+test('zoo lenet5: the seed table (32×32×1, C1 6@28×28 ... C5 120@1×1), params and MACs derived by hand', () => {
+  const { a } = load('lenet5');
+  assert.deepEqual(shapeOf(a, 'C1'), ['N', 28, 28, 6]);
+  assert.deepEqual(shapeOf(a, 'S2'), ['N', 14, 14, 6]);
+  assert.deepEqual(shapeOf(a, 'C3'), ['N', 10, 10, 16]);
+  assert.deepEqual(shapeOf(a, 'S4'), ['N', 5, 5, 16]);
+  assert.deepEqual(shapeOf(a, 'C5'), ['N', 1, 1, 120]);
+  assert.deepEqual(shapeOf(a, 'F6'), ['N', 84]);
+  assert.deepEqual(shapeOf(a, 'output'), ['N', 10]);
+  // params: C1 5·5·1·6+6 = 156; C3 5·5·6·16+16 = 2,416; C5 5·5·16·120+120 = 48,120;
+  //         F6 120·84+84 = 10,164; output 84·10+10 = 850
+  assert.equal(a.totals.params, 156 + 2_416 + 48_120 + 10_164 + 850);
+  assert.equal(a.totals.params, 61_706);
+  // MACs: C1 28·28·6·25 = 117,600; C3 10·10·16·150 = 240,000; C5 120·400 = 48,000; F6 120·84 = 10,080; out 840
+  assert.equal(a.totals.macs, 117_600 + 240_000 + 48_000 + 10_080 + 840);
+  // Receptive field: C1 5, S2 6, C3 6+4·2 = 14, S4 16, C5 16+4·4 = 32 — a C5 unit sees the whole image.
+  const rf = (n: string) => a.tensors.get(a.nodeById.get(n)!.outputs[0])?.receptiveField;
+  assert.deepEqual(rf('C1'), [5, 5]);
+  assert.deepEqual(rf('S2'), [6, 6]);
+  assert.deepEqual(rf('C3'), [14, 14]);
+  assert.deepEqual(rf('C5'), [32, 32]);
+});
+
+test('zoo alexnet: the seed table (227×227×3, 55/27/13/6), params and MACs derived by hand', () => {
+  const { a } = load('alexnet');
+  assert.deepEqual(shapeOf(a, 'C1'), ['N', 55, 55, 96]);
+  assert.deepEqual(shapeOf(a, 'S2'), ['N', 27, 27, 96]);
+  assert.deepEqual(shapeOf(a, 'C3'), ['N', 27, 27, 256]);
+  assert.deepEqual(shapeOf(a, 'S4'), ['N', 13, 13, 256]);
+  assert.deepEqual(shapeOf(a, 'C7'), ['N', 13, 13, 256]);
+  assert.deepEqual(shapeOf(a, 'S8'), ['N', 6, 6, 256]);
+  assert.deepEqual(shapeOf(a, 'flatten'), ['N', 9216]);
+  // params: C1 11·11·3·96+96 = 34,944; C3 5·5·96·256+256 = 614,656; C5 3·3·256·384+384 = 885,120;
+  // C6 3·3·384·384+384 = 1,327,488; C7 3·3·384·256+256 = 884,992; F9 9216·4096+4096 = 37,752,832;
+  // F10 4096·4096+4096 = 16,781,312; output 4096·1000+1000 = 4,097,000
+  assert.equal(a.totals.params, 34_944 + 614_656 + 885_120 + 1_327_488 + 884_992 + 37_752_832 + 16_781_312 + 4_097_000);
+  // MACs: C1 55²·96·363; C3 27²·256·2400; C5 13²·384·2304; C6 13²·384·3456; C7 13²·256·3456; dense 9216·4096 + 4096² + 4096·1000
+  const macs = 55 * 55 * 96 * 363 + 27 * 27 * 256 * 2400 + 169 * 384 * 2304 + 169 * 384 * 3456 + 169 * 256 * 3456 + 9216 * 4096 + 4096 * 4096 + 4096 * 1000;
+  assert.equal(a.totals.macs, macs);
+  // Receptive field after S8: 11 → 19 → 51 → 67 → 99 → 131 → 163 → 195 (the well-known 195 px).
+  assert.deepEqual(a.tensors.get(a.nodeById.get('S8')!.outputs[0])?.receptiveField, [195, 195]);
+});
