@@ -95,6 +95,10 @@ export interface Node {
   subgraphs?: Record<string, Graph>;
   source?: SourceRange;
   docString?: string;
+  /** Keras-domain layers whose weights were saved (TF.js): the initializer names the layer owns, in
+   * Keras weight order (kernel, bias; gamma, beta, moving_mean, moving_variance...). Data inputs
+   * stay in `inputs`; the weights' shapes follow from the config (analysis/ops/keras/weights.ts). */
+  weights?: string[];
 }
 
 export interface ValueInfo {
