@@ -48,7 +48,9 @@ export interface ConvertedAttribute {
   type: AttrType | undefined;
 }
 
-export function convertAttribute(a: AttributeProto, ctx: TensorContext, convertGraph: GraphConverter, where: string): ConvertedAttribute {
+/** `whereOf` builds the location text only when a message or a nested object needs it: most
+ * attributes are plain numbers, and building the text for each of 10,000 nodes shows in profiles. */
+export function convertAttribute(a: AttributeProto, ctx: TensorContext, convertGraph: GraphConverter, whereOf: () => string): ConvertedAttribute {
   if (a.ref_attr_name) {
     // Inside function bodies: a reference to the caller's attribute, not a value.
     return { value: { ref_attr_name: a.ref_attr_name }, type: KIND_NAMES[a.type] };
@@ -63,22 +65,22 @@ export function convertAttribute(a: AttributeProto, ctx: TensorContext, convertG
     case AttrKind.INTS: return { value: a.ints.map(int64ToNumber), type };
     case AttrKind.STRINGS: return { value: a.strings.map(utf8), type };
     case AttrKind.TENSOR:
-      if (!a.t) throw new ModelError('TENSOR attribute has no tensor', where);
-      return { value: convertTensor(a.t, ctx, where), type };
-    case AttrKind.TENSORS: return { value: a.tensors.map((t, i) => convertTensor(t, ctx, `${where}[${i}]`)), type };
+      if (!a.t) throw new ModelError('TENSOR attribute has no tensor', whereOf());
+      return { value: convertTensor(a.t, ctx, whereOf()), type };
+    case AttrKind.TENSORS: return { value: a.tensors.map((t, i) => convertTensor(t, ctx, `${whereOf()}[${i}]`)), type };
     case AttrKind.SPARSE_TENSOR:
-      if (!a.sparse_tensor) throw new ModelError('SPARSE_TENSOR attribute has no sparse tensor', where);
-      return { value: convertSparseTensor(a.sparse_tensor, ctx, where), type };
+      if (!a.sparse_tensor) throw new ModelError('SPARSE_TENSOR attribute has no sparse tensor', whereOf());
+      return { value: convertSparseTensor(a.sparse_tensor, ctx, whereOf()), type };
     case AttrKind.SPARSE_TENSORS:
-      return { value: a.sparse_tensors.map((s, i) => convertSparseTensor(s, ctx, `${where}[${i}]`)), type };
+      return { value: a.sparse_tensors.map((s, i) => convertSparseTensor(s, ctx, `${whereOf()}[${i}]`)), type };
     case AttrKind.GRAPH:
-      if (!a.g) throw new ModelError('GRAPH attribute has no graph', where);
-      return { value: convertGraph(a.g, where), type };
-    case AttrKind.GRAPHS: return { value: a.graphs.map((g, i) => convertGraph(g, `${where}[${i}]`)), type };
-    case AttrKind.TYPE_PROTO: return { value: a.tp ? typeProtoName(a.tp as TypeProto) : '', type };
+      if (!a.g) throw new ModelError('GRAPH attribute has no graph', whereOf());
+      return { value: convertGraph(a.g, whereOf()), type };
+    case AttrKind.GRAPHS: return { value: a.graphs.map((g, i) => convertGraph(g, `${whereOf()}[${i}]`)), type };
+    case AttrKind.TYPE_PROTO: return { value: a.tp ? typeProtoName(a.tp as TypeProto, whereOf()) : '', type };
     case AttrKind.TYPE_PROTOS: return { value: a.type_protos.map((t) => typeProtoName(t)), type };
     case AttrKind.UNDEFINED: return { value: null, type: undefined };
     default:
-      throw new ModelError(`unknown attribute type ${a.type}`, where);
+      throw new ModelError(`unknown attribute type ${a.type}`, whereOf());
   }
 }

@@ -4,7 +4,7 @@
  */
 import * as protobuf from 'protobufjs';
 import { ModelError } from '../../ir/types';
-import { ModelProtoType, type ModelProto } from './schema';
+import { ModelProtoType, TensorProtoType, type ModelProto, type TensorProto } from './schema';
 
 /** A Node Buffer over the same memory, so protobufjs' BufferReader returns raw_data as views. */
 export function asBuffer(bytes: Uint8Array): Buffer {
@@ -23,5 +23,15 @@ export function decodeModelProto(bytes: Uint8Array, where: string): ModelProto {
     }
     const detail = /index out of range/.test(msg) ? 'a field runs past the end of the data (truncated file?)' : msg.replace(/ at offset \d+$/, '');
     throw new ModelError(`not an ONNX model: protobuf decoding failed at byte ${at} of ${bytes.byteLength}: ${detail}`, where);
+  }
+}
+
+/** Bytes of a serialized TensorProto (ONNX test data's input_N.pb / output_N.pb) -> decoded message. */
+export function decodeTensorProto(bytes: Uint8Array, where: string): TensorProto {
+  const reader = protobuf.Reader.create(asBuffer(bytes));
+  try {
+    return TensorProtoType.decode(reader) as unknown as TensorProto;
+  } catch (e) {
+    throw new ModelError(`not a TensorProto: protobuf decoding failed at byte ${reader.pos}: ${e instanceof Error ? e.message : String(e)}`, where);
   }
 }

@@ -68,13 +68,13 @@ export function convertGraph(g: GraphProto, ctx: TensorContext, where: string): 
 }
 
 function convertNode(n: NodeProto, id: string, ctx: TensorContext, where: string): Node {
-  const w = `${where}node ${quote(id)} (${n.op_type || 'no op_type'})`;
-  if (!n.op_type) throw new ModelError('node has no op_type', w);
+  const w = (): string => `${where}node ${quote(id)} (${n.op_type || 'no op_type'})`;
+  if (!n.op_type) throw new ModelError('node has no op_type', w());
   const attributes: Record<string, AttrValue> = {};
   const attributeTypes: Record<string, AttrType> = {};
   let subgraphs: Record<string, Graph> | undefined;
   for (const a of n.attribute) {
-    const aw = `${w} attribute ${quote(a.name)}`;
+    const aw = (): string => `${w()} attribute ${quote(a.name)}`;
     // Subgraph contents are named relative to their parent so messages say where they are.
     const { value, type } = convertAttribute(a, ctx, (sub, subWhere) => convertGraph(sub, ctx, `${subWhere}: `), aw);
     attributes[a.name] = value;

@@ -13,3 +13,12 @@ export const onnxReader: ModelReader = {
   sniff: (bytes, _path, hint) => hint.kind === 'binary' && (looksLikeOnnx(bytes) || hint.extension === '.onnx' || hint.extension === '.pb'),
   read: (bytes, context) => readOnnx(bytes, { path: context.path, folder: context.folder }),
 };
+
+import type { TensorData } from '../../ir/types';
+import { decodeTensorProto } from './decode';
+import { convertTensor } from './tensor';
+
+/** Reads a serialized TensorProto file's bytes (ONNX test data's input_0.pb) as IR TensorData. */
+export function readTensorProto(bytes: Uint8Array, where = 'tensor'): TensorData {
+  return convertTensor(decodeTensorProto(bytes, where), { warnings: [] }, where);
+}

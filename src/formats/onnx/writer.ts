@@ -33,7 +33,8 @@ const FLOAT_ATTRS = new Set([
  * INT64_MAX/MIN instead of wrapping around to the other sign. */
 function int64(v: number): number | protobuf.Long {
   if (Number.isSafeInteger(v)) return v;
-  return protobuf.util.Long ? protobuf.util.Long.fromNumber(v) : v;
+  const LongCtor = protobuf.util.Long as unknown as { fromNumber(n: number): protobuf.Long } | undefined;
+  return LongCtor ? LongCtor.fromNumber(v) : v;
 }
 
 function isTensor(v: unknown): v is TensorData {
