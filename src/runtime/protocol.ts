@@ -1,0 +1,19 @@
+import type { GridOptions } from './grid';
+import type { RunSpec } from './types';
+
+/** Parent -> inference process. Every request has an id and gets exactly one reply. */
+export type WorkerRequest = { id: number } & (
+  | { type: 'inspect'; spec: Pick<RunSpec, 'modelPath' | 'providers' | 'memoryBudgetMB'> }
+  | { type: 'run'; spec: RunSpec }
+  | { type: 'detail'; tensor: string; grid?: Partial<GridOptions> }
+  | { type: 'step'; index?: number; nodeId?: string; grid?: Partial<GridOptions> }
+  | { type: 'dispose' }
+);
+
+/** Inference process -> parent. */
+export type WorkerMessage =
+  | { type: 'reply'; id: number; ok: true; value: unknown }
+  | { type: 'reply'; id: number; ok: false; error: string }
+  | { type: 'progress'; id: number; message: string }
+  /** Sent before each execution provider is tried, so a native crash can be blamed on it (null once one loaded). */
+  | { type: 'tryProvider'; id: number; provider: string | null };

@@ -1,0 +1,98 @@
+import type { PatternName } from './patterns';
+import type { Normalization } from './input';
+import type { ChannelStats, Histogram } from './stats';
+import type { GridImage } from './grid';
+import type { Prediction } from './classify';
+import type { FilterImage } from './filters';
+import type { StepExplanation } from './explain';
+
+/** What to feed: a built-in pattern or an image file. */
+export type PictureChoice = { kind: 'pattern'; pattern: PatternName; seed?: number } | { kind: 'image'; path: string };
+
+export interface RunSpec {
+  modelPath: string;
+  /** Execution providers to try, in order (the `convlens.executionProviders` setting). */
+  providers: string[];
+  /** Budget for captured intermediate tensors (`convlens.inference.memoryBudgetMB`). */
+  memoryBudgetMB: number;
+  picture: PictureChoice;
+  normalization: Normalization;
+  bgr: boolean;
+  /** Values of the model's symbolic input dims. */
+  dims: Record<string, number>;
+  /** Labels file for top-5 (one per line); ImageNet's are used for 1000-class outputs when absent. */
+  labelsFile?: string;
+  /** ImageNet labels shipped with the extension (media/labels/imagenet.txt). */
+  imagenetLabelsFile?: string;
+  /** Tensors whose values are returned in full (tests, exports); '*outputs' = every graph output. */
+  returnTensors?: string[];
+  /** Leave thumbnails out (bare timing). */
+  noThumbnails?: boolean;
+}
+
+export interface ModelInputInfo {
+  name: string;
+  dtype: string;
+  shape: (number | string)[] | null;
+}
+
+export interface TensorRecord {
+  name: string;
+  dims: number[];
+  dtype: string;
+  /** Node id that produced it ('' for graph inputs). */
+  producer: string;
+}
+
+export interface ThumbnailRecord {
+  tensor: string;
+  png: string;
+  shape: number[];
+  producer: string;
+}
+
+export interface RunResult {
+  /** Execution provider that ran the model. */
+  provider: string;
+  /** 'cpu' or 'webgpu, <GPU name>'. */
+  where: string;
+  /** Wall time of session.run alone. */
+  millis: number;
+  /** Session creation (0 when the session was reused). */
+  loadMillis: number;
+  thumbMillis: number;
+  sessionReused: boolean;
+  inputs: string[];
+  tensors: TensorRecord[];
+  thumbnails: ThumbnailRecord[];
+  top5?: Prediction[];
+  filters?: FilterImage;
+  /** Why providers were skipped or failed, what was left out of capture, and similar. */
+  notes: string[];
+  returned: { name: string; dims: number[]; data: Float32Array }[];
+}
+
+/** A tensor drawn large for the feature-map panel. */
+export interface TensorDetail {
+  tensor: string;
+  shape: number[];
+  producer: string;
+  grid: GridImage;
+  channelStats: ChannelStats[];
+  histogram: Histogram;
+  min: number;
+  max: number;
+  mean: number;
+  zeros: number;
+}
+
+export interface StepView {
+  index: number;
+  count: number;
+  nodeId: string;
+  opType: string;
+  name: string;
+  inputs: TensorDetail[];
+  outputs: TensorDetail[];
+  explanation: StepExplanation;
+}
