@@ -5,18 +5,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readModelFile } from '../../src/formats/index';
-import { TensorProtoType, type TensorProto } from '../../src/formats/onnx/schema';
 import { analyze } from '../../src/analysis/analyze';
 import { corpus } from '../helpers/corpus';
+import { pbDims } from '../helpers/tensorPb';
 
-/** dims of a serialized onnx.TensorProto. */
-export function pbDims(path: string): number[] {
-  const t = TensorProtoType.decode(readFileSync(path)) as unknown as TensorProto;
-  return t.dims.map((d) => Number(d));
-}
 
 for (const suite of ['node', 'pytorch-converted']) {
   const root = corpus('onnx-backend', suite);
