@@ -14,7 +14,8 @@ const nodeBuilds = [
   { entryPoints: { cli: 'src/cli/main.ts' }, external: ['onnxruntime-node'] },
   { entryPoints: { inferenceWorker: 'src/runtime/worker.ts' }, external: ['onnxruntime-node'] },
   { entryPoints: { modelWorker: 'src/editor/modelWorker.ts' }, external: ['onnxruntime-node'] },
-].map((b) => ({ ...common, ...b, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist' }));
+  // mainFields: prefer ESM entry points; jsonc-parser's UMD main hides its requires from the bundler.
+].map((b) => ({ ...common, ...b, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist', mainFields: ['module', 'main'] }));
 
 /** Browser-side bundles: the webview and its layout worker. */
 const webBuilds = [

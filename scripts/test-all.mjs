@@ -2,6 +2,7 @@
 //   node scripts/test-all.mjs                 # unit, webview, e2e (build + package before e2e)
 //   node scripts/test-all.mjs --layer unit    # one layer (repeatable)
 //   node scripts/test-all.mjs --no-package    # e2e against the VSIX already in dist/
+//   node scripts/test-all.mjs --no-build      # use dist/ as it is
 // Exits non-zero on any failure, and when a runner dies without reporting (counted as one failure).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -34,7 +35,7 @@ function testFiles(dir) {
 function prepareE2e() {
   if (args.includes('--no-package')) return true;
   console.log('\n[test-all] e2e: build and package the VSIX');
-  const r = spawnSync(process.execPath, ['scripts/package.mjs'], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['scripts/package.mjs', '--no-build'], { stdio: 'inherit' });
   return r.status === 0;
 }
 
@@ -42,6 +43,15 @@ function prepareE2e() {
 export function parseTap(text) {
   const get = (k) => Number(text.match(new RegExp(`^# ${k} (\\d+)$`, 'm'))?.[1] ?? 0);
   return { pass: get('pass'), fail: get('fail'), cancelled: get('cancelled'), skipped: get('skipped'), todo: get('todo'), tests: get('tests') };
+}
+
+// Every layer tests the built bundles (the unit layer activates dist/extension.js); esbuild takes seconds.
+if (!args.includes('--no-build')) {
+  console.log('[test-all] build');
+  if (spawnSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' }).status !== 0) {
+    console.log('build failed\n0 passed, 1 failed');
+    process.exit(1);
+  }
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };

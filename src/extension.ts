@@ -1,0 +1,58 @@
+import * as vscode from 'vscode';
+import { GraphPanels } from './editor/graphPanel';
+import { GraphEditorProvider } from './editor/graphEditorProvider';
+import { ModelSource } from './editor/modelSource';
+import { registerModelJsonContext } from './editor/modelJsonContext';
+
+/**
+ * Registers the providers and commands; reads no model and loads no runtime. Everything heavy
+ * (readers, analysis, onnxruntime) is required on first use.
+ */
+export function activate(context: vscode.ExtensionContext): { graphPanels: GraphPanels } {
+  const log = vscode.window.createOutputChannel('ConvLens', { log: true });
+  const graphPanels = new GraphPanels(context.extensionUri, new ModelSource(context.extensionUri), log);
+  context.subscriptions.push(
+    log,
+    graphPanels,
+    GraphEditorProvider.register(graphPanels),
+    registerModelJsonContext(),
+    vscode.commands.registerCommand('convlens.openGraphToSide', (uri?: vscode.Uri) => {
+      const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+      if (!target) {
+        void vscode.window.showErrorMessage('ConvLens: open a model file (ONNX, Keras JSON, TF.js model.json or ConvLens JSON) first, then run "Open Graph to the Side".');
+        return;
+      }
+      if (target.path.toLowerCase().endsWith('.onnx')) {
+        void vscode.commands.executeCommand('vscode.openWith', target, GraphEditorProvider.viewType, vscode.ViewColumn.Beside);
+        return;
+      }
+      graphPanels.openToSide(target);
+    }),
+    vscode.commands.registerCommand('convlens.openSample', async () => {
+      const sample = vscode.Uri.joinPath(context.extensionUri, 'media', 'samples', 'mnist_c_cxx.onnx');
+      await vscode.commands.executeCommand('vscode.openWith', sample, GraphEditorProvider.viewType);
+    }),
+    vscode.commands.registerCommand('convlens.reloadGraph', async () => {
+      const uri = activeGraphUri();
+      if (!uri) {
+        void vscode.window.showInformationMessage('ConvLens: no graph is active to reload.');
+        return;
+      }
+      await graphPanels.reload(uri);
+    }),
+    vscode.commands.registerCommand('convlens.showLog', () => log.show()),
+  );
+  log.info('ConvLens activated');
+  return { graphPanels };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}
+
+/** The model behind the active tab: an ONNX custom editor, or the side graph of a JSON file. */
+function activeGraphUri(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (input instanceof vscode.TabInputCustom) return input.uri;
+  return vscode.window.activeTextEditor?.document.uri;
+}

@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { emptyRegistrations, fakeContext, installVscodeMock } from '../../helpers/vscodeMock';
+
+/**
+ * Activates the built bundle (dist/extension.js, what users get) against a recording stand-in
+ * for `vscode`, and holds the manifest to what activate() registers.
+ */
+const root = join(__dirname, '..', '..', '..');
+const bundle = join(root, 'dist', 'extension.js');
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+test('activate registers every contributed command and the custom editor, and loads no model code', () => {
+  assert.ok(existsSync(bundle), `${bundle} is missing: run npm run build (npm test builds first)`);
+  const regs = emptyRegistrations();
+  const restore = installVscodeMock(regs);
+  const before = new Set(Object.keys(require.cache));
+  try {
+    const ext = require(bundle) as { activate(ctx: unknown): unknown };
+    const ctx = fakeContext(root);
+    ext.activate(ctx);
+    const contributed = (manifest.contributes.commands as { command: string }[]).map((c) => c.command).sort();
+    for (const c of contributed) assert.ok(regs.commands.includes(c), `command ${c} is contributed but not registered`);
+    for (const c of regs.commands) assert.ok(contributed.includes(c), `command ${c} is registered but not in package.json`);
+    assert.deepEqual(regs.customEditors, (manifest.contributes.customEditors as { viewType: string }[]).map((e) => e.viewType));
+    assert.ok(ctx.subscriptions.length >= regs.commands.length);
+    const loaded = Object.keys(require.cache).filter((k) => !before.has(k));
+    assert.ok(!loaded.some((k) => k.includes('onnxruntime')), `activation loaded onnxruntime: ${loaded.join(', ')}`);
+  } finally {
+    restore();
+  }
+});
+
+test('every activation event names something the manifest contributes', () => {
+  const editors = (manifest.contributes.customEditors as { viewType: string }[]).map((e) => e.viewType);
+  for (const ev of manifest.activationEvents as string[]) {
+    const [kind, arg] = ev.split(':');
+    if (kind === 'onCustomEditor') assert.ok(editors.includes(arg), ev);
+    else assert.ok(kind === 'onLanguage' && ['json', 'jsonc'].includes(arg), `unexpected activation event ${ev}`);
+  }
+  assert.ok(!(manifest.activationEvents as string[]).includes('*'), 'activation on startup would slow every window');
+});
+
+test('walkthrough and icon files named in the manifest exist', () => {
+  assert.ok(existsSync(join(root, manifest.icon)));
+  for (const w of manifest.contributes.walkthroughs as { steps: { media: { markdown?: string } }[] }[]) {
+    for (const s of w.steps) if (s.media.markdown) assert.ok(existsSync(join(root, s.media.markdown)), s.media.markdown);
+  }
+});
