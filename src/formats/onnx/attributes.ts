@@ -39,7 +39,8 @@ function guessKind(a: AttributeProto): number {
   return AttrKind.UNDEFINED;
 }
 
-const utf8 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
+// An absent bytes field reads as protobufjs' shared empty default (a plain []), not a Uint8Array.
+const utf8 = (b: Uint8Array): string => (b instanceof Uint8Array ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8') : '');
 
 export type GraphConverter = (g: NonNullable<AttributeProto['g']>, where: string) => Graph;
 

@@ -69,7 +69,7 @@ export function convertTensor(t: TensorProto, ctx: TensorContext, where: string)
 
   if (dtype === 'string') {
     if (t.string_data.length !== count) throw new ModelError(`string tensor has ${t.string_data.length} elements but dims call for ${count}`, where);
-    const strings = (): string[] => t.string_data.map((s) => Buffer.from(s.buffer, s.byteOffset, s.byteLength).toString('utf8'));
+    const strings = (): string[] => t.string_data.map((s) => (s instanceof Uint8Array ? Buffer.from(s.buffer, s.byteOffset, s.byteLength).toString('utf8') : ''));
     return {
       name, dtype, dims, byteLength: 0,
       bytes: () => { throw new ModelError('string tensors have no fixed-width bytes', where); },
@@ -79,7 +79,7 @@ export function convertTensor(t: TensorProto, ctx: TensorContext, where: string)
   }
 
   const raw = t.raw_data;
-  if (raw.byteLength > 0) {
+  if (raw instanceof Uint8Array && raw.byteLength > 0) {
     if (raw.byteLength !== expected) {
       throw new ModelError(`raw_data holds ${raw.byteLength} bytes but ${dtype}[${dims.join(', ')}] needs ${expected}`, where);
     }
