@@ -10,6 +10,9 @@ import { basename, dirname, resolve } from 'node:path';
 import type { Model } from '../ir/types';
 import { ModelError } from '../ir/types';
 import { onnxReader } from './onnx/index';
+import { kerasReader } from './keras/reader';
+import { tfjsReader } from './tfjs/reader';
+import { convLensReader } from './convlens-json/reader';
 import { registerReader, registeredReaders, type ModelReader, type ReadContext } from './registry';
 import { resolveInside } from './siblings';
 import { sniffHint, type SniffHint } from './sniff';
@@ -18,8 +21,9 @@ export { registerReader, registeredReaders, type ModelReader, type ReadContext }
 export type { SniffHint } from './sniff';
 
 registerReader(onnxReader);
-// JSON readers (Keras, TF.js, ConvLens JSON) register here, e.g.:
-//   import { kerasReader } from './keras/index'; registerReader(kerasReader);
+registerReader(tfjsReader);
+registerReader(kerasReader);
+registerReader(convLensReader);
 
 export interface ReadOptions {
   /** Use the reader with this name instead of sniffing. */

@@ -111,6 +111,19 @@ function buildFunctional(config: JsonNode, b: GraphBuilder, scope: string[], opt
   const outputRefs = parseEndpoints(prop(config, 'output_layers'), `${where} output_layers`);
   const missing = (r: TensorRef, ctx: string): ModelError =>
     new ModelError(`${ctx} refers to layer '${r.layer}', which the model does not define`, where);
+  // TF.js counts a nested model's own construction call in node indices that the serialized
+  // inbound_nodes do not list (output_layers: ['head', 1, 0] with one call): read such an index
+  // as the layer's last call.
+  const clampNode = (r: TensorRef): void => {
+    const src = layers.get(r.layer);
+    const calls = src ? Math.max(src.calls.length, src.outputs.length, 1) : 1;
+    if (src && r.node >= calls && src.calls.length > 0 && isNestedModel(src.className, src.config)) {
+      b.warnings.push(`'${r.layer}' call ${r.node} read as call ${calls - 1} (a nested model's index as TF.js writes it)`);
+      r.node = calls - 1;
+    }
+  };
+  for (const e of layers.values()) for (const c of e.calls) c.refs.forEach(clampNode);
+  outputRefs.forEach(clampNode);
 
   // Input layers: graph inputs at top level, the caller's tensors when nested.
   for (const [i, r] of inputRefs.entries()) {
