@@ -21,6 +21,8 @@ const nodeBuilds = [
 const webBuilds = [
   { entryPoints: { webview: 'webview/main.ts' }, format: 'iife' },
   { entryPoints: { layoutWorker: 'webview/layout/worker.ts' }, format: 'iife' },
+  // Mermaid is big; the graph view loads this bundle only when a Mermaid preview is asked for.
+  { entryPoints: { mermaid: 'webview/mermaid/entry.ts' }, format: 'iife' },
   { entryPoints: { featureMaps: 'webview-featuremaps/main.ts' }, format: 'iife' },
 ].map((b) => ({ ...common, ...b, platform: 'browser', target: 'chrome114', outdir: 'dist' }));
 

@@ -1,0 +1,65 @@
+import { EdgeKind } from '../layout/types';
+import { formatCount } from '../model/format';
+import { tracePath, type PathSink } from '../render/draw';
+import { NODE_H, NODE_W, type Scene } from '../render/scene';
+import type { Theme } from '../render/theme';
+
+/** The whole graph as a standalone SVG file, in the colours of the current theme. */
+class SvgPath implements PathSink {
+  d: string[] = [];
+  moveTo(x: number, y: number): void {
+    this.d.push(`M${r(x)} ${r(y)}`);
+  }
+  lineTo(x: number, y: number): void {
+    this.d.push(`L${r(x)} ${r(y)}`);
+  }
+  bezierCurveTo(a: number, b: number, c: number, d: number, x: number, y: number): void {
+    this.d.push(`C${r(a)} ${r(b)} ${r(c)} ${r(d)} ${r(x)} ${r(y)}`);
+  }
+  quadraticCurveTo(a: number, b: number, x: number, y: number): void {
+    this.d.push(`Q${r(a)} ${r(b)} ${r(x)} ${r(y)}`);
+  }
+}
+
+const r = (v: number): string => String(Math.round(v * 10) / 10);
+
+export function escapeXml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+export function sceneToSvg(scene: Scene, theme: Theme): string {
+  const { layout, display } = scene;
+  const b = layout.bounds;
+  const pad = 20;
+  const w = b.maxX - b.minX + 2 * pad;
+  const h = b.maxY - b.minY + 2 * pad;
+  const out: string[] = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${r(w)}" height="${r(h)}" viewBox="${r(b.minX - pad)} ${r(b.minY - pad)} ${r(w)} ${r(h)}" font-family="${escapeXml(theme.fontFamily)}">`);
+  out.push(`<rect x="${r(b.minX - pad)}" y="${r(b.minY - pad)}" width="${r(w)}" height="${r(h)}" fill="${theme.color.background}"/>`);
+  for (let e = 0; e < display.edges.length; e++) {
+    const p = new SvgPath();
+    tracePath(p, scene, e);
+    const skip = layout.edgeKind[e] === EdgeKind.Skip;
+    out.push(`<path class="${skip ? 'skip' : 'edge'}" d="${p.d.join('')}" fill="none" stroke="${skip ? theme.color.skip : theme.color.edge}" stroke-width="${skip ? 2 : 1.2}"/>`);
+    const label = display.edges[e].label;
+    if (label) {
+      const lx = skip ? layout.labelX[e] - 6 : layout.labelX[e] + 6;
+      out.push(`<text x="${r(lx)}" y="${r(layout.labelY[e] + 4)}" font-size="10.5" fill="${skip ? theme.color.skip : theme.color.muted}"${skip ? ' text-anchor="end"' : ''}>${escapeXml(label)}</text>`);
+    }
+  }
+  display.nodes.forEach((d, i) => {
+    const x = layout.x[i] - NODE_W / 2;
+    const y = layout.y[i] - NODE_H / 2;
+    const terminal = d.kind === 'input' || d.kind === 'output';
+    out.push(`<g class="node ${d.family}">`);
+    out.push(`<rect x="${r(x)}" y="${r(y)}" width="${NODE_W}" height="${NODE_H}" rx="${terminal ? NODE_H / 2 : 5}" fill="${d.kind === 'group' ? theme.color.groupFill : theme.color.nodeFill}" stroke="${theme.family[d.family]}"${d.kind === 'group' ? ' stroke-dasharray="5 3"' : ''}/>`);
+    if (!terminal) out.push(`<rect x="${r(x)}" y="${r(y + 1)}" width="5" height="${NODE_H - 2}" fill="${theme.family[d.family]}"/>`);
+    const left = x + (terminal ? 16 : 12);
+    out.push(`<text x="${r(left)}" y="${r(y + 19)}" font-size="12" fill="${theme.color.text}"><tspan font-weight="600">${escapeXml(d.title)}</tspan>${d.label && d.kind !== 'group' ? ` ${escapeXml(d.label)}` : ''}</text>`);
+    const line2 = d.kind === 'group' ? `${d.name} · ${formatCount(d.params)} params · ${d.label}` : d.params ? `${d.name} · ${formatCount(d.params)} params` : d.name;
+    out.push(`<text x="${r(left)}" y="${r(y + 36)}" font-size="11" fill="${theme.color.muted}">${escapeXml(line2)}</text>`);
+    out.push('</g>');
+  });
+  out.push('</svg>');
+  return out.join('\n');
+}

@@ -1,0 +1,39 @@
+/** Input and output of the layered layout: flat typed arrays, so they cross to the worker cheaply. */
+export interface LayoutInput {
+  nodeCount: number;
+  /** Pairs (from, to) of node indexes. */
+  edges: Int32Array;
+  nodeWidth: number;
+  nodeHeight: number;
+  /** Vertical gap between layers (room for edge labels) and horizontal gap between columns. */
+  layerGap: number;
+  columnGap: number;
+}
+
+export const enum EdgeKind {
+  /** Between adjacent layers. */
+  Adjacent = 0,
+  /** A skip connection: both ends on the main chain, more than one layer apart; drawn as an arc beside it. */
+  Skip = 1,
+  /** Spans several layers but is not a skip (into or out of a side branch). */
+  Long = 2,
+  /** Points upwards (only when scope groups make a cycle). */
+  Back = 3,
+}
+
+export interface LayoutResult {
+  /** Node centres. */
+  x: Float64Array;
+  y: Float64Array;
+  layer: Int32Array;
+  onChain: Uint8Array;
+  edgeKind: Uint8Array;
+  /** Route of edge i: points edgePoints[edgeOffset[i] .. edgeOffset[i+1]) as x,y pairs. */
+  edgeOffset: Int32Array;
+  edgePoints: Float64Array;
+  /** Where the edge's shape label goes. */
+  labelX: Float64Array;
+  labelY: Float64Array;
+  bounds: { minX: number; minY: number; maxX: number; maxY: number };
+  millis: number;
+}

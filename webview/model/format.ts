@@ -1,0 +1,30 @@
+import type { Dim } from '../../src/ir/types';
+
+/** Numbers and shapes as the view prints them. */
+
+/** '64×56×56'; the batch dim is left out when asked and it is symbolic or 1. */
+export function formatShape(shape: Dim[] | null | undefined, hideBatch: boolean): string {
+  if (!shape) return '?';
+  if (shape.length === 0) return 'scalar';
+  const dims = hideBatch && shape.length > 1 && (typeof shape[0] === 'string' || shape[0] === 1) ? shape.slice(1) : shape;
+  return dims.join('×');
+}
+
+export function formatCount(n: number): string {
+  const a = Math.abs(n);
+  if (a >= 1e9) return trim(n / 1e9) + 'G';
+  if (a >= 1e6) return trim(n / 1e6) + 'M';
+  if (a >= 1e3) return trim(n / 1e3) + 'K';
+  return String(n);
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return trim(n / 1024 ** 3) + ' GiB';
+  if (n >= 1024 ** 2) return trim(n / 1024 ** 2) + ' MiB';
+  if (n >= 1024) return trim(n / 1024) + ' KiB';
+  return `${n} B`;
+}
+
+function trim(x: number): string {
+  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+}

@@ -1,0 +1,47 @@
+import type { ViewGraph } from '../../src/protocol/viewModel';
+import type { DisplayNode } from '../model/displayGraph';
+import { h } from './dom';
+import { nodeInfo } from './nodeInfo';
+
+export interface DetailsActions {
+  reveal(nodeId: string): void;
+  expand(groupKey: string): void;
+  collapse(groupKey: string): void;
+  close(): void;
+}
+
+/** The side panel for the selected box: every figure, attribute and tensor, and what can be done with it. */
+export class DetailsPanel {
+  readonly el = h('aside', { class: 'cl-details cl-hidden', attrs: { id: 'cl-details', 'aria-label': 'Layer details' } });
+
+  constructor(parent: HTMLElement, private readonly a: DetailsActions) {
+    parent.append(this.el);
+  }
+
+  show(g: ViewGraph, d: DisplayNode | null, hideBatch: boolean): void {
+    if (!d) {
+      this.el.classList.add('cl-hidden');
+      return;
+    }
+    const close = h('button', { class: 'cl-btn cl-close', title: 'Close', attrs: { type: 'button', 'aria-label': 'Close details' } }, h('i', { class: 'codicon codicon-close' }));
+    close.addEventListener('click', () => this.a.close());
+    const buttons = h('div', { class: 'cl-detail-buttons' });
+    const first = d.members.length ? g.nodes[d.members[0]] : undefined;
+    if (d.kind === 'node' && first?.hasSource) buttons.append(this.button('go-to-file', 'Reveal source', () => this.a.reveal(first.id), 'cl-reveal'));
+    if (d.kind === 'group') buttons.append(this.button('unfold', 'Expand group', () => this.a.expand(d.scope.join('/')), 'cl-expand'));
+    else if (first && first.scope.length > 0) {
+      for (let depth = first.scope.length; depth >= 1; depth--) {
+        const key = first.scope.slice(0, depth).join('/');
+        buttons.append(this.button('fold', `Collapse ${key}`, () => this.a.collapse(key)));
+      }
+    }
+    this.el.replaceChildren(close, nodeInfo(g, d, hideBatch, true), buttons);
+    this.el.classList.remove('cl-hidden');
+  }
+
+  private button(icon: string, text: string, fn: () => void, id?: string): HTMLButtonElement {
+    const b = h('button', { class: 'cl-btn cl-text-btn', attrs: { type: 'button', ...(id ? { id } : {}) } }, h('i', { class: `codicon codicon-${icon}` }), ` ${text}`);
+    b.addEventListener('click', fn);
+    return b;
+  }
+}

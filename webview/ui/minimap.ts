@@ -1,0 +1,89 @@
+import type { Camera } from '../render/camera';
+import { NODE_H, NODE_W, type Scene } from '../render/scene';
+import type { Theme } from '../render/theme';
+
+const W = 150;
+const H = 220;
+
+/**
+ * The whole graph in a corner, drawn once per layout into an offscreen canvas; each frame only
+ * copies it and draws the viewport rectangle. Click or drag to move the view there.
+ */
+export class Minimap {
+  readonly el: HTMLCanvasElement;
+  private readonly ctx: CanvasRenderingContext2D;
+  private cache: HTMLCanvasElement | null = null;
+  private scene: Scene | null = null;
+  private k = 1;
+  private ox = 0;
+  private oy = 0;
+
+  constructor(parent: HTMLElement, private theme: Theme, private readonly moveTo: (wx: number, wy: number) => void) {
+    this.el = document.createElement('canvas');
+    this.el.className = 'cl-minimap';
+    this.el.id = 'cl-minimap';
+    this.el.width = W * devicePixelRatio;
+    this.el.height = H * devicePixelRatio;
+    this.el.style.width = `${W}px`;
+    this.el.style.height = `${H}px`;
+    this.ctx = this.el.getContext('2d')!;
+    parent.append(this.el);
+    let dragging = false;
+    const go = (ev: PointerEvent) => {
+      const r = this.el.getBoundingClientRect();
+      this.moveTo((ev.clientX - r.left - this.ox) / this.k, (ev.clientY - r.top - this.oy) / this.k);
+    };
+    this.el.addEventListener('pointerdown', (ev) => {
+      dragging = true;
+      this.el.setPointerCapture(ev.pointerId);
+      go(ev);
+    });
+    this.el.addEventListener('pointermove', (ev) => dragging && go(ev));
+    this.el.addEventListener('pointerup', () => (dragging = false));
+  }
+
+  setTheme(theme: Theme): void {
+    this.theme = theme;
+    if (this.scene) this.setScene(this.scene);
+  }
+
+  /** Shown only for graphs too big to read at a glance. */
+  setScene(scene: Scene | null): void {
+    this.scene = scene;
+    const big = !!scene && scene.display.nodes.length > 40;
+    this.el.classList.toggle('cl-hidden', !big);
+    if (!scene || !big) return;
+    const b = scene.layout.bounds;
+    this.k = Math.min(W / (b.maxX - b.minX), H / (b.maxY - b.minY));
+    this.ox = (W - (b.maxX - b.minX) * this.k) / 2 - b.minX * this.k;
+    this.oy = (H - (b.maxY - b.minY) * this.k) / 2 - b.minY * this.k;
+    const c = document.createElement('canvas');
+    c.width = W * devicePixelRatio;
+    c.height = H * devicePixelRatio;
+    const g = c.getContext('2d')!;
+    g.scale(devicePixelRatio, devicePixelRatio);
+    g.fillStyle = this.theme.color.background;
+    g.fillRect(0, 0, W, H);
+    const { x, y } = scene.layout;
+    const w = Math.max(1, NODE_W * this.k);
+    const hh = Math.max(1, NODE_H * this.k);
+    scene.display.nodes.forEach((d, i) => {
+      g.fillStyle = this.theme.family[d.family];
+      g.fillRect(this.ox + (x[i] - NODE_W / 2) * this.k, this.oy + (y[i] - NODE_H / 2) * this.k, w, hh);
+    });
+    this.cache = c;
+  }
+
+  draw(cam: Camera, vw: number, vh: number): void {
+    if (!this.scene || !this.cache || this.el.classList.contains('cl-hidden')) return;
+    const g = this.ctx;
+    g.setTransform(1, 0, 0, 1, 0, 0);
+    g.drawImage(this.cache, 0, 0);
+    g.setTransform(devicePixelRatio, 0, 0, devicePixelRatio, 0, 0);
+    const x0 = (-cam.tx / cam.scale) * this.k + this.ox;
+    const y0 = (-cam.ty / cam.scale) * this.k + this.oy;
+    g.strokeStyle = this.theme.color.focus;
+    g.lineWidth = 1.5;
+    g.strokeRect(x0, y0, Math.max(3, (vw / cam.scale) * this.k), Math.max(3, (vh / cam.scale) * this.k));
+  }
+}

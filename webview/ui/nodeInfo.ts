@@ -1,0 +1,74 @@
+import type { ViewGraph, ViewNode } from '../../src/protocol/viewModel';
+import type { DisplayNode } from '../model/displayGraph';
+import { formatBytes, formatCount, formatShape } from '../model/format';
+import { h } from './dom';
+
+/** The facts about one box, as DOM, shared by the hover tooltip (brief) and the details panel (full). */
+export function nodeInfo(g: ViewGraph, d: DisplayNode, hideBatch: boolean, full: boolean): HTMLElement {
+  const root = h('div', { class: 'cl-info' });
+  const members = d.members.map((i) => g.nodes[i]);
+  if (d.kind === 'input' || d.kind === 'output') {
+    const t = g.tensors[d.name];
+    root.append(h('div', { class: 'cl-info-title' }, `${d.title} ${d.name}`));
+    if (t) root.append(table([['shape', formatShape(t.shape, false)], ['dtype', t.dtype], ['size', formatBytes(t.bytes)]]));
+    return root;
+  }
+  if (d.kind === 'group') {
+    root.append(h('div', { class: 'cl-info-title' }, `Group ${d.scope.join('/')}`));
+    root.append(table([
+      ['layers', String(members.length)],
+      ['inputs', d.inTensors.map((t) => formatShape(g.tensors[t]?.shape, hideBatch)).join(', ') || '—'],
+      ['outputs', d.outTensors.map((t) => formatShape(g.tensors[t]?.shape, hideBatch)).join(', ') || '—'],
+      ['params', formatCount(d.params)],
+      ['MACs', formatCount(d.macs)],
+    ]));
+    return root;
+  }
+  members.forEach((n, k) => {
+    if (k > 0) root.append(h('div', { class: 'cl-info-folded' }, 'folded in:'));
+    root.append(single(g, n, hideBatch, full));
+  });
+  return root;
+}
+
+function single(g: ViewGraph, n: ViewNode, hideBatch: boolean, full: boolean): HTMLElement {
+  const box = h('div', { class: 'cl-info-node' });
+  box.append(h('div', { class: 'cl-info-title' }, h('span', { class: `cl-fam-swatch cl-fam-bg-${n.family}` }), `${n.op}`, n.label ? h('span', { class: 'cl-info-label' }, ` ${n.label}`) : null));
+  box.append(h('div', { class: 'cl-info-name' }, n.name + (n.scope.length ? `  (${n.scope.join('/')})` : '')));
+  const data = (names: string[]) => names.filter((t) => t && g.tensors[t]).map((t) => formatShape(g.tensors[t].shape, hideBatch));
+  const out = g.tensors[n.outputs[0] ?? ''];
+  const rows: [string, string][] = [
+    ['inputs', data(n.inputs).join(', ') || '—'],
+    ['outputs', data(n.outputs).join(', ') || '—'],
+    ['params', n.params.toLocaleString('en-US')],
+    ['MACs', n.macs.toLocaleString('en-US')],
+  ];
+  if (out?.receptiveField) rows.push(['receptive field', out.receptiveField.join('×')]);
+  if (out?.stride) rows.push(['jump', out.stride.join('×')]);
+  if (full) rows.push(['activations', formatBytes(n.activationBytes)]);
+  box.append(table(rows));
+  const attrs = Object.entries(n.attributes);
+  if (attrs.length) {
+    box.append(h('div', { class: 'cl-info-head' }, 'attributes'));
+    box.append(table(full ? attrs : attrs.slice(0, 8)));
+  }
+  if (n.formulas.length) {
+    box.append(h('div', { class: 'cl-info-head' }, 'output size'));
+    for (const f of n.formulas) box.append(h('div', { class: 'cl-formula' }, f));
+  }
+  for (const w of n.warnings) box.append(h('div', { class: 'cl-warning' }, h('i', { class: 'codicon codicon-warning' }), ' ', w));
+  if (full) {
+    box.append(h('div', { class: 'cl-info-head' }, 'tensors'));
+    box.append(table([...n.inputs.filter(Boolean).map((t) => [`in ${t}`, tensorText(g, t)] as [string, string]), ...n.outputs.filter(Boolean).map((t) => [`out ${t}`, tensorText(g, t)] as [string, string])]));
+  }
+  return box;
+}
+
+function tensorText(g: ViewGraph, t: string): string {
+  const info = g.tensors[t];
+  return info ? `${info.dtype} ${formatShape(info.shape, false)}` : '';
+}
+
+function table(rows: [string, string][]): HTMLTableElement {
+  return h('table', { class: 'cl-kv' }, ...rows.map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', {}, v))));
+}

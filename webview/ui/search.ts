@@ -1,0 +1,55 @@
+import type { ViewGraph } from '../../src/protocol/viewModel';
+import type { DisplayGraph } from '../model/displayGraph';
+import { h } from './dom';
+
+/** Finds boxes whose node name, op type or label contains the query (case-insensitive). */
+export function searchDisplay(g: ViewGraph, d: DisplayGraph, query: string): number[] {
+  const q = query.trim().toLowerCase();
+  if (!q) return [];
+  const out: number[] = [];
+  d.nodes.forEach((box, i) => {
+    const texts = [box.title, box.name, box.label, ...box.members.flatMap((m) => [g.nodes[m].name, g.nodes[m].op])];
+    if (texts.some((t) => t.toLowerCase().includes(q))) out.push(i);
+  });
+  return out;
+}
+
+/** The search field: typing highlights matches, Enter / Shift+Enter steps through them. */
+export class SearchBox {
+  readonly input = h('input', { class: 'cl-search', attrs: { id: 'cl-search', type: 'search', placeholder: 'Find layer by name or op', 'aria-label': 'Find layer' } });
+  readonly count = h('span', { class: 'cl-search-count', attrs: { id: 'cl-search-count' } });
+  readonly el = h('div', { class: 'cl-search-box' }, h('i', { class: 'codicon codicon-search' }), this.input, this.count);
+  private matches: number[] = [];
+  private pos = -1;
+
+  constructor(private readonly find: (q: string) => number[], private readonly onMatches: (all: number[], current: number) => void) {
+    this.input.addEventListener('input', () => this.update());
+    this.input.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter') {
+        ev.preventDefault();
+        this.step(ev.shiftKey ? -1 : 1);
+      } else if (ev.key === 'Escape') {
+        this.input.value = '';
+        this.update();
+      }
+      ev.stopPropagation();
+    });
+  }
+
+  update(): void {
+    this.matches = this.find(this.input.value);
+    this.pos = this.matches.length ? 0 : -1;
+    this.render();
+  }
+
+  private step(dir: number): void {
+    if (!this.matches.length) return;
+    this.pos = (this.pos + dir + this.matches.length) % this.matches.length;
+    this.render();
+  }
+
+  private render(): void {
+    this.count.textContent = this.input.value.trim() ? `${this.matches.length ? this.pos + 1 : 0}/${this.matches.length}` : '';
+    this.onMatches(this.matches, this.pos >= 0 ? this.matches[this.pos] : -1);
+  }
+}

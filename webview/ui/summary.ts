@@ -1,0 +1,60 @@
+import type { ViewGraph } from '../../src/protocol/viewModel';
+import { formatBytes, formatCount, formatShape } from '../model/format';
+import { clear, h } from './dom';
+
+/** The header line: format, producer, opsets, inputs, outputs, totals and a warnings button that lists them. */
+export class SummaryBar {
+  readonly el = h('div', { class: 'cl-summary', attrs: { id: 'cl-summary' } });
+  private readonly list = h('div', { class: 'cl-popover cl-hidden', attrs: { id: 'cl-warnings', role: 'dialog' } });
+
+  constructor(parent: HTMLElement, private readonly onWarning: (nodeId: string) => void) {
+    parent.append(this.el, this.list);
+  }
+
+  show(g: ViewGraph, hideBatch: boolean): void {
+    clear(this.el);
+    const opsets = Object.entries(g.opsets).map(([d, v]) => `${d || 'ai.onnx'} ${v}`).join(', ');
+    const item = (label: string, value: string) => h('span', { class: 'cl-sum-item' }, h('span', { class: 'cl-sum-label' }, label), ' ', value);
+    const items = [
+      h('span', { class: 'cl-sum-title' }, g.title),
+      item('format', g.format.toUpperCase()),
+      g.producer ? item('producer', g.producer) : null,
+      opsets ? item('opset', opsets) : null,
+      item('inputs', g.inputs.map((t) => `${t.name} ${formatShape(t.shape, false)}`).join(', ') || '—'),
+      item('outputs', g.outputs.map((t) => `${t.name} ${formatShape(t.shape, false)}`).join(', ') || '—'),
+      item('params', formatCount(g.totals.params)),
+      item('MACs', formatCount(g.totals.macs)),
+      item('weights', formatBytes(g.totals.weightBytes)),
+    ];
+    for (const i of items) if (i) this.el.append(i);
+    void hideBatch;
+    const btn = h('button', { class: 'cl-btn cl-warn-btn', attrs: { id: 'cl-warnings-btn', type: 'button' }, title: 'List warnings' }, h('i', { class: 'codicon codicon-warning' }), ` ${g.warnings.length}`);
+    btn.disabled = g.warnings.length === 0;
+    btn.addEventListener('click', () => this.toggleList(g));
+    this.el.append(btn);
+    this.list.classList.add('cl-hidden');
+  }
+
+  private toggleList(g: ViewGraph): void {
+    if (!this.list.classList.contains('cl-hidden')) {
+      this.list.classList.add('cl-hidden');
+      return;
+    }
+    clear(this.list);
+    const byId = new Map(g.nodes.map((n) => [n.id, n]));
+    this.list.append(h('div', { class: 'cl-info-head' }, `${g.warnings.length} warnings`));
+    for (const w of g.warnings) {
+      const node = byId.get(w.node);
+      const row = h('div', { class: 'cl-warning-row' }, h('i', { class: 'codicon codicon-warning' }), ' ', node ? h('b', {}, node.name + ': ') : null, w.message);
+      if (node) {
+        row.classList.add('cl-link');
+        row.addEventListener('click', () => {
+          this.list.classList.add('cl-hidden');
+          this.onWarning(node.id);
+        });
+      }
+      this.list.append(row);
+    }
+    this.list.classList.remove('cl-hidden');
+  }
+}

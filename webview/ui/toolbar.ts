@@ -1,0 +1,62 @@
+import { h, iconButton } from './dom';
+
+export interface ToolbarActions {
+  fit(): void;
+  zoomIn(): void;
+  zoomOut(): void;
+  toggleFold(): void;
+  toggleBatch(): void;
+  expandAll(): void;
+  collapseTo(depth: number): void;
+  exportSvg(): void;
+  exportPng(): void;
+  copyMermaid(): void;
+  copyMarkdown(): void;
+}
+
+/** The buttons above the graph; toggles show their state with aria-pressed. */
+export class Toolbar {
+  readonly el = h('div', { class: 'cl-toolbar', attrs: { role: 'toolbar', id: 'cl-toolbar' } });
+  readonly fold: HTMLButtonElement;
+  readonly batch: HTMLButtonElement;
+  readonly depth = h('select', { class: 'cl-select', title: 'Collapse groups to depth', attrs: { id: 'cl-depth', 'aria-label': 'Collapse groups to depth' } });
+  readonly groupControls: HTMLElement;
+
+  constructor(a: ToolbarActions, search: HTMLElement) {
+    this.fold = iconButton('fold', 'Fold activations and BatchNorm into the layer before', a.toggleFold, 'cl-fold');
+    this.batch = iconButton('symbol-array', 'Hide the batch dimension in edge labels', a.toggleBatch, 'cl-batch');
+    this.depth.addEventListener('change', () => {
+      const d = Number(this.depth.value);
+      if (d > 0) a.collapseTo(d);
+      this.depth.value = '0';
+    });
+    this.groupControls = h('span', { class: 'cl-group-controls' }, iconButton('expand-all', 'Expand all groups', a.expandAll, 'cl-expand-all'), this.depth);
+    this.el.append(
+      iconButton('screen-full', 'Fit to view (0)', a.fit, 'cl-fit'),
+      iconButton('zoom-in', 'Zoom in (+)', a.zoomIn, 'cl-zoom-in'),
+      iconButton('zoom-out', 'Zoom out (−)', a.zoomOut, 'cl-zoom-out'),
+      h('span', { class: 'cl-sep' }),
+      this.fold,
+      this.batch,
+      this.groupControls,
+      h('span', { class: 'cl-sep' }),
+      search,
+      h('span', { class: 'cl-spacer' }),
+      iconButton('file-media', 'Export PNG', a.exportPng, 'cl-export-png'),
+      iconButton('file-code', 'Export SVG', a.exportSvg, 'cl-export-svg'),
+      iconButton('type-hierarchy', 'Copy as Mermaid…', a.copyMermaid, 'cl-copy-mermaid'),
+      iconButton('markdown', 'Copy Markdown summary', a.copyMarkdown, 'cl-copy-markdown'),
+    );
+  }
+
+  setToggles(fold: boolean, hideBatch: boolean): void {
+    this.fold.setAttribute('aria-pressed', String(fold));
+    this.batch.setAttribute('aria-pressed', String(hideBatch));
+  }
+
+  setMaxDepth(max: number): void {
+    this.groupControls.classList.toggle('cl-hidden', max === 0);
+    this.depth.replaceChildren(h('option', { attrs: { value: '0' } }, 'Collapse to…'), ...Array.from({ length: max }, (_, i) => h('option', { attrs: { value: String(i + 1) } }, `depth ${i + 1}`)));
+    this.depth.value = '0';
+  }
+}
