@@ -4,7 +4,7 @@ import { looksLikeModelJson } from './modelJsonSniff';
 /**
  * Sets the context key `convlens.activeEditorIsModel` while the active editor holds a JSON model
  * (Keras, TF.js model.json or ConvLens JSON), which shows the "Open Graph to the Side" button.
- * Only the first few kilobytes of the active JSON editor are looked at, when it becomes active.
+ * Only the top-level keys of the active JSON editor are looked at, when it becomes active.
  */
 export const MODEL_CONTEXT_KEY = 'convlens.activeEditorIsModel';
 
@@ -12,7 +12,7 @@ export function registerModelJsonContext(): vscode.Disposable {
   let last: boolean | undefined;
   const update = (editor: vscode.TextEditor | undefined) => {
     const doc = editor?.document;
-    const isModel = !!doc && (doc.languageId === 'json' || doc.languageId === 'jsonc') && looksLikeModelJson(doc.getText(new vscode.Range(0, 0, 200, 0)));
+    const isModel = !!doc && (doc.languageId === 'json' || doc.languageId === 'jsonc') && looksLikeModelJson(doc.getText());
     if (isModel !== last) {
       last = isModel;
       void vscode.commands.executeCommand('setContext', MODEL_CONTEXT_KEY, isModel);

@@ -1,14 +1,14 @@
-/**
- * Does this JSON text (its first few kilobytes) look like a model ConvLens can show?
- * A cheap test on markers each format has near its top, for the editor-title button only;
- * the readers decide for real (and say why when they cannot).
- */
-const MARKERS: RegExp[] = [
-  /"modelTopology"\s*:/, // TF.js model.json
-  /"keras_version"\s*:/, // Keras model.to_json() / saved configs
-  /"class_name"\s*:\s*"(Sequential|Model|Functional)"/, // Keras without the version field
-];
+import { jsonTopLevelKeys } from '../formats/sniff';
 
-export function looksLikeModelJson(head: string): boolean {
-  return MARKERS.some((m) => m.test(head));
+/**
+ * Is this JSON text a model ConvLens can show? The same top-level-key tests the readers' sniffs
+ * use (src/formats/{keras,tfjs,convlens-json}/reader.ts), without loading the readers, so the
+ * editor-title button can be shown for the active editor cheaply.
+ */
+export function looksLikeModelJson(text: string): boolean {
+  const keys = jsonTopLevelKeys(Buffer.from(text, 'utf8'));
+  const has = (k: string) => keys.includes(k);
+  if (has('modelTopology')) return true; // TF.js model.json
+  if (has('class_name') && has('config')) return true; // Keras to_json()
+  return has('layers') && !has('class_name') && (has('input') || has('inputs') || has('$schema')); // ConvLens JSON
 }

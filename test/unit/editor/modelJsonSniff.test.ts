@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { looksLikeModelJson } from '../../../src/editor/modelJsonSniff';
 import { corpus } from '../../helpers/corpus';
 
@@ -13,6 +14,13 @@ test('Keras JSON files from the corpus are recognised from their first 4 KB', ()
 
 test('a TF.js model.json is recognised', () => {
   assert.ok(looksLikeModelJson('{"format":"layers-model","generatedBy":"keras v2.4","modelTopology":{"class_name":"Sequential"}}'));
+});
+
+test('ConvLens JSON zoo models are recognised', () => {
+  const dir = join(__dirname, '..', '..', '..', 'media', 'samples', 'zoo');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  assert.ok(files.length > 0);
+  for (const f of files) assert.ok(looksLikeModelJson(readFileSync(join(dir, f), 'utf8')), f);
 });
 
 test('ordinary JSON files are not', () => {
