@@ -266,8 +266,9 @@ export class GraphPanels implements vscode.Disposable {
     return buildHtml(webview.cspSource, makeNonce(), {
       title: basename(uri),
       scripts: [dist('webview.js')],
-      styles: [dist('codicon.css')],
-      data: { layoutWorker: dist('layoutWorker.js') },
+      styles: [dist('codicon.css'), dist('webview.css')],
+      // What webview/main.ts reads from #root: its layout worker and the lazily loaded Mermaid bundle.
+      data: { layoutWorker: dist('layoutWorker.js'), mermaid: dist('mermaid.js') },
     });
   }
 }
