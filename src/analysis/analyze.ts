@@ -204,10 +204,12 @@ class GraphEngine {
         declaredShape: this.declared.get(name)?.shape,
         producer: this.producers.get(name),
         consumers: consumers.get(name) ?? [],
-        receptiveField: f ? f.rf : null,
+        // After resampling the field can fall between pixels: report the whole input pixels it touches.
+        receptiveField: f ? f.rf.map((r) => Math.ceil(r - 1e-9)) : null,
         stride: f ? f.jump : null,
         bytes: count * dtypeBytes(s.dtype),
         isWeight: weights.has(name),
+        constant: s.constant,
       });
     }
     for (const v of this.graph.inputs) {

@@ -20,6 +20,8 @@ export interface TensorInfo {
   bytes: number;
   /** True for weights (initializers and constants feeding weight inputs). */
   isWeight: boolean;
+  /** True when computed from initializers and Constant nodes alone (no graph input reaches it). */
+  constant?: boolean;
 }
 
 /** Per-node figures. */

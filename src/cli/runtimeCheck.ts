@@ -88,6 +88,7 @@ export async function runtimeCheck(model: Model, bytes: Uint8Array, overrides: R
     session = await ort.InferenceSession.create(withExtraOutputs(bytes, names), {
       executionProviders: ['cpu'],
       graphOptimizationLevel: 'disabled',
+      logSeverityLevel: 3, // errors only: ORT's warnings (e.g. initializers listed as inputs) are not ours to print
     });
   } catch (e) {
     throw new ModelError(`ONNX Runtime cannot load the model: ${firstLine(e)}`);

@@ -1,0 +1,67 @@
+import type { Shape } from '../ir/types';
+
+/** Command-line parsing for `convlens`. Problems throw UsageError (exit code 2, with the usage text). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const USAGE = `Usage:
+  convlens summary MODEL [--input-shape NAME=1x3x224x224]... [--json]
+      Layer table: output shape, params, MACs, receptive field; totals and warnings.
+      --json prints the same as one JSON object.
+  convlens check MODEL [--input-shape NAME=1x3x224x224]...
+      Runs the ONNX model in ONNX Runtime (CPU) with every intermediate tensor as an output and
+      lists every tensor whose runtime shape differs from the static one. Symbolic dims are 1.
+  convlens --help | --version
+
+Exit codes: 0 fine, 1 the model cannot be read or checked (or check found differences), 2 usage.`;
+
+export interface CliArgs {
+  command: 'summary' | 'check' | 'help' | 'version';
+  model?: string;
+  inputShapes: Record<string, Shape>;
+  json: boolean;
+}
+
+/** Parses 'NAME=1x3x224x224' (dims may be names, e.g. 'input=Nx3x224x224'). */
+export function parseInputShape(spec: string): [string, Shape] {
+  const eq = spec.lastIndexOf('=');
+  if (eq <= 0) throw new UsageError(`--input-shape wants NAME=DIMS such as input=1x3x224x224, got '${spec}'`);
+  const name = spec.slice(0, eq);
+  const dimsText = spec.slice(eq + 1);
+  const dims = dimsText === '' ? [] : dimsText.split(/[x,]/);
+  const shape = dims.map((d) => {
+    if (/^\d+$/.test(d)) return Number(d);
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(d)) return d;
+    throw new UsageError(`--input-shape ${spec}: '${d}' is neither a size nor a dim name`);
+  });
+  return [name, shape];
+}
+
+export function parseArgs(argv: string[]): CliArgs {
+  const out: CliArgs = { command: 'help', inputShapes: {}, json: false };
+  if (argv.length === 0) throw new UsageError('no command given');
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') return { ...out, command: 'help' };
+    if (a === '--version' || a === '-v') return { ...out, command: 'version' };
+    if (a === '--json') out.json = true;
+    else if (a === '--input-shape' || a.startsWith('--input-shape=')) {
+      const spec = a === '--input-shape' ? argv[++i] : a.slice('--input-shape='.length);
+      if (spec === undefined) throw new UsageError('--input-shape needs a value such as input=1x3x224x224');
+      const [name, shape] = parseInputShape(spec);
+      out.inputShapes[name] = shape;
+    } else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
+    else rest.push(a);
+  }
+  const [command, model, ...extra] = rest;
+  if (command !== 'summary' && command !== 'check') throw new UsageError(`unknown command '${command ?? ''}'`);
+  if (!model) throw new UsageError(`${command} needs a MODEL file`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  if (command === 'check' && out.json) throw new UsageError('--json applies to summary only');
+  return { ...out, command, model };
+}

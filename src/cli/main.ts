@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Model, Shape } from '../ir/types';
+import { ModelError } from '../ir/types';
+import { readModelFile } from '../formats/index';
+import { analyze } from '../analysis/analyze';
+import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
+import { summaryJson, summaryTable } from './summary';
+import { describeDifference, runtimeCheck } from './runtimeCheck';
+import pkg from '../../package.json';
+
+/** The `convlens` command. Errors about the model print one line on stderr (no stack) and exit 1. */
+
+function checkInputNames(model: Model, shapes: Record<string, Shape>): void {
+  const names = model.graph.inputs.map((v) => v.name);
+  for (const n of Object.keys(shapes)) {
+    if (!names.includes(n)) throw new UsageError(`--input-shape: the model has no input '${n}' (inputs: ${names.join(', ') || 'none'})`);
+  }
+}
+
+async function run(args: CliArgs): Promise<number> {
+  if (args.command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (args.command === 'version') {
+    process.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  const path = resolve(args.model as string);
+  const model = await readModelFile(path);
+  checkInputNames(model, args.inputShapes);
+  if (args.command === 'summary') {
+    const a = analyze(model, { inputShapes: args.inputShapes });
+    process.stdout.write(args.json ? `${JSON.stringify(summaryJson(model, a), null, 2)}\n` : `${summaryTable(model, a)}\n`);
+    return 0;
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new ModelError(`cannot read the file again: ${(e as Error).message}`, path);
+  }
+  const r = await runtimeCheck(model, bytes, args.inputShapes);
+  const fed = Object.entries(r.inputShapes).map(([n, s]) => `${n}=${s.join('x')}`).join(' ');
+  if (r.differences.length === 0) {
+    process.stdout.write(`ok: ${r.compared} tensors, every runtime shape equals the static shape (inputs ${fed})\n`);
+    return 0;
+  }
+  for (const d of r.differences) process.stdout.write(`${describeDifference(d)}\n`);
+  process.stderr.write(`${path}: ${r.differences.length} of ${r.compared} tensors differ between ONNX Runtime and the static analysis\n`);
+  return 1;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`convlens: ${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  try {
+    return await run(args);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`convlens: ${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    const msg = e instanceof ModelError ? e.message : `internal error: ${(e as Error)?.message ?? String(e)}`;
+    process.stderr.write(`${msg.split('\n')[0]}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`internal error: ${String((e as Error)?.message ?? e).split('\n')[0]}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

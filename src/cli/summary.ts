@@ -1,0 +1,117 @@
+import type { Dim, Model, Shape, ValueInfo } from '../ir/types';
+import type { Analysis } from '../analysis/types';
+import { formatShape } from '../analysis/dims';
+
+/** `convlens summary`: the JSON report and the torchinfo-like table, both from IR + Analysis. */
+
+export interface SummaryJson {
+  format: Model['format'];
+  producer: string;
+  inputs: { name: string; dtype: string; shape: Dim[] | null }[];
+  outputs: { name: string; dtype: string; shape: Dim[] | null }[];
+  totals: { params: number; macs: number; activationBytes: number; weightBytes: number; buffers: number };
+  nodes: { id: string; name: string; op: string; domain: string; inputs: string[]; outputs: string[]; params: number; macs: number; activationBytes: number }[];
+  tensors: Record<string, { dtype: string; shape: Dim[] | null; receptiveField: number[] | null; stride: number[] | null }>;
+  warnings: { kind: string; node: string; message: string }[];
+}
+
+function io(a: Analysis, v: ValueInfo): { name: string; dtype: string; shape: Dim[] | null } {
+  const t = a.tensors.get(v.name);
+  return { name: v.name, dtype: t?.dtype && t.dtype !== 'undefined' ? t.dtype : v.dtype, shape: t?.shape ?? v.shape };
+}
+
+export function summaryJson(model: Model, a: Analysis): SummaryJson {
+  const tensors: SummaryJson['tensors'] = {};
+  for (const [name, t] of a.tensors) tensors[name] = { dtype: t.dtype, shape: t.shape, receptiveField: t.receptiveField, stride: t.stride };
+  return {
+    format: model.format,
+    producer: [model.producer, model.producerVersion].filter(Boolean).join(' '),
+    inputs: model.graph.inputs.map((v) => io(a, v)),
+    outputs: model.graph.outputs.map((v) => io(a, v)),
+    totals: { ...a.totals, buffers: a.totals.buffers ?? 0 },
+    nodes: a.order.map((id) => {
+      const n = a.nodeById.get(id);
+      const f = a.nodes.get(id);
+      return {
+        id,
+        name: n?.name || id,
+        op: n?.opType ?? '',
+        domain: n?.domain ?? '',
+        inputs: n?.inputs ?? [],
+        outputs: n?.outputs ?? [],
+        params: f?.params ?? 0,
+        macs: f?.macs ?? 0,
+        activationBytes: f?.activationBytes ?? 0,
+      };
+    }),
+    tensors,
+    warnings: a.warnings.map((w) => ({ kind: w.kind, node: w.node, message: w.message })),
+  };
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+function human(n: number, unit = ''): string {
+  const steps: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  for (const [v, s] of steps) if (n >= v) return `${(n / v).toFixed(2)} ${s}${unit}`;
+  return `${n} ${unit}`.trim();
+}
+
+function bytes(n: number): string {
+  const steps: [number, string][] = [[2 ** 30, 'GiB'], [2 ** 20, 'MiB'], [2 ** 10, 'KiB']];
+  for (const [v, s] of steps) if (n >= v) return `${(n / v).toFixed(2)} ${s}`;
+  return `${n} B`;
+}
+
+/** Jumps become fractions after upsampling; three decimals are plenty to read. */
+function short(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(3).replace(/0+$/, '');
+}
+
+function shapeText(s: Shape | null): string {
+  return formatShape(s);
+}
+
+/** Rows for nodes that compute something (constant-building nodes such as ConstantOfShape are folded away). */
+export function summaryTable(model: Model, a: Analysis): string {
+  const rows: string[][] = [];
+  for (const id of a.order) {
+    const n = a.nodeById.get(id);
+    if (!n) continue;
+    const outs = n.outputs.filter((o) => o).map((o) => a.tensors.get(o));
+    // Nodes that only build constants (weights via ConstantOfShape, shape arithmetic) are folded away.
+    if (outs.length > 0 && outs.every((t) => t?.constant)) continue;
+    const f = a.nodes.get(id);
+    const t = outs[0];
+    rows.push([
+      n.name || id,
+      n.domain && n.domain !== 'ai.onnx' ? `${n.domain}::${n.opType}` : n.opType,
+      shapeText(t?.shape ?? null),
+      f?.params ? int(f.params) : '–',
+      f?.macs ? int(f.macs) : '–',
+      t?.receptiveField ? `${t.receptiveField.join('×')} /${(t.stride ?? []).map(short).join('×')}` : '',
+    ]);
+  }
+  const head = ['Layer', 'Op', 'Output shape', 'Params', 'MACs', 'Receptive field /stride'];
+  const widths = head.map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((r) => r[i].length))));
+  const fmt = (r: string[]) =>
+    r.map((c, i) => {
+      const cell = c.length > widths[i] ? `…${c.slice(c.length - widths[i] + 1)}` : c;
+      return i === 3 || i === 4 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]);
+    }).join('  ').trimEnd();
+  const rule = '─'.repeat(widths.reduce((s, w) => s + w + 2, -2));
+  const lines = [
+    `${model.path ?? 'model'} (${model.format}${model.producer ? `, ${model.producer}${model.producerVersion ? ` ${model.producerVersion}` : ''}` : ''})`,
+    ...model.graph.inputs.map((v) => `input  ${v.name}: ${a.tensors.get(v.name)?.dtype ?? v.dtype} ${shapeText(a.tensors.get(v.name)?.shape ?? v.shape)}`),
+    ...model.graph.outputs.map((v) => `output ${v.name}: ${a.tensors.get(v.name)?.dtype ?? v.dtype} ${shapeText(a.tensors.get(v.name)?.shape ?? v.shape)}`),
+    rule, fmt(head), rule, ...rows.map(fmt), rule,
+    `Params: ${int(a.totals.params)} (${bytes(a.totals.weightBytes)} of weights${a.totals.buffers ? `, plus ${int(a.totals.buffers)} BatchNorm running statistics` : ''})`,
+    `MACs: ${int(a.totals.macs)} (${human(a.totals.macs)}) per instance, symbolic dims taken as 1`,
+    `Activations: ${bytes(a.totals.activationBytes)} (all node outputs, one instance)`,
+  ];
+  if (a.warnings.length > 0) {
+    lines.push('', `Warnings (${a.warnings.length}):`);
+    for (const w of a.warnings) lines.push(`  ${w.node ? `${w.node}: ` : ''}${w.message} [${w.kind}]`);
+  }
+  return lines.join('\n');
+}
