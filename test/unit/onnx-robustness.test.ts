@@ -131,7 +131,7 @@ test('a 10,000-node chain reads without recursion trouble', () => {
 
 test('subgraphs nested 10,000 deep are refused with a message, not a stack overflow', () => {
   // If(then_branch = graph{ If(then_branch = ...) }), innermost first.
-  let graph = Buffer.alloc(0);
+  let graph: Buffer = Buffer.alloc(0);
   // Encoding 10,000 levels with protobufjs would itself recurse; write the varint-framed bytes by hand.
   const varint = (n: number): number[] => { const out: number[] = []; while (n > 127) { out.push((n & 127) | 128); n = Math.floor(n / 128); } out.push(n); return out; };
   const field = (num: number, payload: Buffer): Buffer => Buffer.concat([Buffer.from([...varint(num * 8 + 2), ...varint(payload.length)]), payload]);

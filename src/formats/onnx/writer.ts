@@ -106,7 +106,7 @@ export function valueInfoProto(v: ValueInfo): Msg {
   return m;
 }
 
-function attributeProto(name: string, v: AttrValue, type: AttrType, where: string): Msg {
+function attributeProto(name: string, v: AttrValue, type: AttrType, where: string, ctx: WriteContext): Msg {
   const a: Msg = { name, type: KIND[type] };
   const list = (x: AttrValue): AttrValue[] => (Array.isArray(x) ? x : [x]);
   switch (type) {
@@ -122,15 +122,15 @@ function attributeProto(name: string, v: AttrValue, type: AttrType, where: strin
       a.t = tensorProto(v as TensorData);
       break;
     case 'tensors': case 'sparse_tensors': a.type = AttrKind.TENSORS; a.tensors = list(v).map((t) => tensorProto(t as TensorData)); break;
-    case 'graph': a.g = graphProto(v as Graph, `${where}: `); break;
-    case 'graphs': a.graphs = list(v).map((g, i) => graphProto(g as Graph, `${where}[${i}]: `)); break;
+    case 'graph': a.g = graphProto(v as Graph, `${where}: `, ctx); break;
+    case 'graphs': a.graphs = list(v).map((g, i) => graphProto(g as Graph, `${where}[${i}]: `, ctx)); break;
     case 'type_proto': a.tp = typeFromName(String(v), null); break;
     case 'type_protos': a.type_protos = list(v).map((s) => typeFromName(String(s), null)); break;
   }
   return a;
 }
 
-function nodeProto(n: Node, where: string): Msg {
+function nodeProto(n: Node, where: string, ctx: WriteContext): Msg {
   const w = `${where}node ${quote(n.id)} (${n.opType})`;
   const attribute: Msg[] = [];
   for (const [name, value] of Object.entries(n.attributes)) {
@@ -140,7 +140,7 @@ function nodeProto(n: Node, where: string): Msg {
       attribute.push({ name, ref_attr_name: String(value.ref_attr_name), type: KIND[n.attributeTypes?.[name] ?? 'int'] });
       continue;
     }
-    attribute.push(attributeProto(name, value, n.attributeTypes?.[name] ?? inferAttrType(name, value, aw), aw));
+    attribute.push(attributeProto(name, value, n.attributeTypes?.[name] ?? inferAttrType(name, value, aw), aw, ctx));
   }
   const m: Msg = { input: n.inputs, output: n.outputs, name: n.name, op_type: n.opType, attribute };
   if (n.domain) m.domain = n.domain;
@@ -148,12 +148,21 @@ function nodeProto(n: Node, where: string): Msg {
   return m;
 }
 
-function graphProto(g: Graph, where: string): Msg {
+interface WriteContext {
+  /** IR versions before 4 require every initializer to be listed as a graph input too (IR.md). */
+  initializersAsInputs: boolean;
+}
+
+function graphProto(g: Graph, where: string, ctx: WriteContext): Msg {
+  const input = g.inputs.map(valueInfoProto);
+  if (ctx.initializersAsInputs) {
+    for (const [name, t] of g.initializers) input.push(valueInfoProto({ name, dtype: t.dtype, shape: t.dims }));
+  }
   const m: Msg = {
-    node: g.nodes.map((n) => nodeProto(n, where)),
+    node: g.nodes.map((n) => nodeProto(n, where, ctx)),
     name: g.name,
     initializer: [...g.initializers.entries()].map(([name, t]) => tensorProto(t, name)),
-    input: g.inputs.map(valueInfoProto),
+    input,
     output: g.outputs.map(valueInfoProto),
     value_info: [...g.valueInfo.values()].map(valueInfoProto),
   };
@@ -170,11 +179,13 @@ function irVersionForOpset(opset: number): number {
 
 export function encodeModel(model: Model): Uint8Array {
   const opsetImport = Object.entries(model.opsets).map(([domain, version]) => ({ domain, version }));
+  const irVersion = model.irVersion ?? irVersionForOpset(model.opsets[''] ?? 13);
+  const graph = graphProto(model.graph, '', { initializersAsInputs: irVersion < 4 });
   const proto: Msg = {
-    ir_version: model.irVersion ?? irVersionForOpset(model.opsets[''] ?? 13),
+    ir_version: irVersion,
     opset_import: opsetImport,
     producer_name: model.producer,
-    graph: graphProto(model.graph, ''),
+    graph,
     metadata_props: Object.entries(model.metadata).map(([key, value]) => ({ key, value })),
   };
   if (model.producerVersion) proto.producer_version = model.producerVersion;
