@@ -3,6 +3,7 @@ import { GraphPanels } from './editor/graphPanel';
 import { GraphEditorProvider } from './editor/graphEditorProvider';
 import { ModelSource } from './editor/modelSource';
 import { registerModelJsonContext } from './editor/modelJsonContext';
+import { InferenceController } from './editor/inference';
 
 /**
  * Registers the providers and commands; reads no model and loads no runtime. Everything heavy
@@ -42,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): { graphPanels: Graph
     }),
     vscode.commands.registerCommand('convlens.showLog', () => log.show()),
   );
+  InferenceController.register(context, graphPanels, log);
   log.info('ConvLens activated');
   return { graphPanels };
 }

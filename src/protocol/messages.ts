@@ -48,6 +48,8 @@ export interface TensorThumbnail {
   /** PNG as a data: URL (small grid of the first channels). */
   png: string;
   shape: number[];
+  /** Id of the node that produced the tensor. */
+  producer?: string;
 }
 
 export type InferenceState =
@@ -63,4 +65,10 @@ export type InferenceState =
       weightsNote?: string;
       thumbnails: TensorThumbnail[];
       top5?: { label: string; index: number; probability: number }[];
+      /** The first convolution's filters as patches (RGB when it reads three channels). */
+      filters?: TensorThumbnail;
+      /** What was fed, e.g. "input: pattern 'digit' as NCHW grayscale 28×28, values in [0, 1]". */
+      inputs?: string[];
+      /** Providers skipped or failed, tensors left out of capture. */
+      notes?: string[];
     };

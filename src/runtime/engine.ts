@@ -85,7 +85,7 @@ export class Engine {
     if (!spec.noThumbnails) {
       for (const c of l.capture) {
         const t = this.tensors.get(c.tensor);
-        if (t && t.data.length > 0) thumbnails.push({ tensor: c.tensor, png: renderGrid(t, THUMBNAIL_GRID).png, shape: t.dims, producer: c.producer });
+        if (t && t.data.length > 0) thumbnails.push({ tensor: c.tensor, png: renderGrid(t, THUMBNAIL_GRID).png, shape: t.dims, producer: c.producer, opType: c.opType });
       }
     }
     const firstConv = l.firstConvWeight ? this.weight(l, l.firstConvWeight) : undefined;

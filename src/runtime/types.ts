@@ -49,6 +49,7 @@ export interface ThumbnailRecord {
   png: string;
   shape: number[];
   producer: string;
+  opType: string;
 }
 
 export interface RunResult {

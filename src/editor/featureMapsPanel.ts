@@ -1,0 +1,89 @@
+import * as vscode from 'vscode';
+import type { FromFeatureMaps, ToFeatureMaps } from '../protocol/featureMaps';
+import type { InferenceClient } from '../runtime/client';
+import type { RunResult } from '../runtime/types';
+import { buildHtml, makeNonce, webviewOptions } from './webviewHtml';
+
+/**
+ * The feature-map panel: one layer's channels large, with statistics and a histogram, and Step mode
+ * walking the network a layer at a time. Tensors stay in the inference process; this class relays the
+ * panel's requests to it. It shows the last run of one model at a time.
+ */
+export class FeatureMapsPanel implements vscode.Disposable {
+  static readonly viewType = 'convlens.featureMaps';
+  private readonly panel: vscode.WebviewPanel;
+  private ready = false;
+  private pending?: ToFeatureMaps;
+  private uri?: vscode.Uri;
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(
+    extensionUri: vscode.Uri,
+    private readonly client: InferenceClient,
+    private readonly log: vscode.LogOutputChannel,
+    onDispose: () => void,
+    private readonly rerun: (uri: vscode.Uri) => void,
+  ) {
+    this.panel = vscode.window.createWebviewPanel(FeatureMapsPanel.viewType, 'Feature Maps', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, webviewOptions(extensionUri, vscode.Uri.joinPath));
+    const w = this.panel.webview;
+    const dist = (f: string) => w.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', f)).toString();
+    w.html = buildHtml(w.cspSource, makeNonce(), { title: 'Feature Maps', scripts: [dist('featureMaps.js')], styles: [dist('codicon.css'), dist('featureMaps.css')] });
+    this.subs.push(
+      w.onDidReceiveMessage((m: FromFeatureMaps) => void this.onMessage(m)),
+      this.panel.onDidDispose(() => {
+        this.subs.forEach((s) => s.dispose());
+        onDispose();
+      }),
+    );
+  }
+
+  /** Shows a run's tensors, opening at the output of `nodeId` when given. */
+  showRun(uri: vscode.Uri, r: RunResult, nodeId?: string): void {
+    this.uri = uri;
+    this.panel.title = `Feature Maps: ${uri.path.split('/').pop()}`;
+    const selected = r.thumbnails.find((t) => t.producer === nodeId)?.tensor ?? r.thumbnails[0]?.tensor;
+    this.post({
+      type: 'fmRun', model: uri.fsPath, where: r.where, millis: r.millis, selected, notes: r.notes,
+      tensors: r.thumbnails.map((t) => ({ tensor: t.tensor, producer: t.producer, opType: t.opType, shape: t.shape })),
+    });
+    this.panel.reveal(undefined, true);
+  }
+
+  dispose(): void {
+    this.panel.dispose();
+  }
+
+  private post(m: ToFeatureMaps): void {
+    if (!this.ready) {
+      if (m.type === 'fmRun') this.pending = m;
+      return;
+    }
+    void this.panel.webview.postMessage(m);
+  }
+
+  private async onMessage(m: FromFeatureMaps): Promise<void> {
+    try {
+      switch (m.type) {
+        case 'ready':
+          this.ready = true;
+          if (this.pending) this.post(this.pending);
+          this.pending = undefined;
+          return;
+        case 'fmSelect':
+          this.post({ type: 'fmBusy', message: `drawing ${m.tensor}` });
+          this.post({ type: 'fmDetail', detail: await this.client.detail(m.tensor, { firstChannel: m.firstChannel ?? 0 }) });
+          return;
+        case 'fmStep':
+          this.post({ type: 'fmStep', step: await this.client.step({ index: m.index, nodeId: m.nodeId }) });
+          return;
+        case 'fmRerun':
+          if (this.uri) this.rerun(this.uri);
+          return;
+      }
+    } catch (e) {
+      const message = (e as Error).message;
+      this.log.warn(`feature maps: ${message}`);
+      this.post({ type: 'fmError', message: `${message}. Run the model again to see its feature maps.` });
+    }
+  }
+}

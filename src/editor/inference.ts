@@ -1,0 +1,192 @@
+import * as vscode from 'vscode';
+import type { GraphPanels } from './graphPanel';
+import type { InferenceInputChoice, InferenceState } from '../protocol/messages';
+import { CancelledError, InferenceClient } from '../runtime/client';
+import { unresolvedDims } from '../runtime/input';
+import { PATTERNS, type PatternName } from '../runtime/patterns';
+import type { PictureChoice, RunResult, RunSpec } from '../runtime/types';
+import { readExecutionProviders, readLabelsFile, readMemoryBudgetMB } from './settings';
+import { FeatureMapsPanel } from './featureMapsPanel';
+
+/**
+ * Host side of sample inference: turns a graph webview's `runInference` (or the command) into a run in
+ * the inference process, asks once per model for symbolic input dims, shows progress with Cancel, and
+ * sends the thumbnails back to every view of the model. The last run per model feeds the feature-map panel.
+ */
+export class InferenceController implements vscode.Disposable {
+  private readonly client: InferenceClient;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly last = new Map<string, RunResult>();
+  private readonly selected = new Map<string, string | null>();
+  private running?: string;
+  private featureMaps?: FeatureMapsPanel;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly panels: GraphPanels,
+    private readonly memento: vscode.Memento,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.client = new InferenceClient({ workerPath: vscode.Uri.joinPath(extensionUri, 'dist', 'inferenceWorker.js').fsPath });
+    this.disposables.push(
+      panels.onDidReceiveMessage(({ uri, message }) => {
+        if (message.type === 'runInference') void this.run(uri, message.input);
+        else if (message.type === 'cancelInference') this.client.cancel();
+        else if (message.type === 'nodeSelected') this.selected.set(uri.toString(), message.nodeId);
+      }),
+      panels.onDidLoad(({ uri }) => this.last.delete(uri.toString())),
+    );
+  }
+
+  static register(context: vscode.ExtensionContext, panels: GraphPanels, log: vscode.LogOutputChannel): InferenceController {
+    const c = new InferenceController(context.extensionUri, panels, context.workspaceState, log);
+    context.subscriptions.push(
+      c,
+      vscode.commands.registerCommand('convlens.runInference', async (uri?: vscode.Uri) => {
+        const target = c.targetUri(uri);
+        if (!target) return void vscode.window.showErrorMessage('ConvLens: open a model graph first, then run "Run Sample Inference".');
+        const input = await pickInput();
+        if (input) await c.run(target, input);
+      }),
+      vscode.commands.registerCommand('convlens.showFeatureMaps', async (uri?: vscode.Uri, nodeId?: string) => {
+        const target = c.targetUri(uri);
+        if (!target) return void vscode.window.showErrorMessage('ConvLens: open a model graph first, then run "Show Feature Maps".');
+        await c.showFeatureMaps(target, typeof nodeId === 'string' ? nodeId : undefined);
+      }),
+    );
+    return c;
+  }
+
+  /** Runs the model behind `uri` on `input` and shows the result in its graph views. */
+  async run(uri: vscode.Uri, input: InferenceInputChoice): Promise<RunResult | undefined> {
+    const key = uri.toString();
+    if (this.running) {
+      void vscode.window.showInformationMessage(`ConvLens: a run of ${basename(this.running)} is in progress; cancel it first.`);
+      return undefined;
+    }
+    const picture = await resolvePicture(input, uri);
+    if (!picture) return undefined;
+    this.running = key;
+    const post = (state: InferenceState) => this.panels.post(uri, { type: 'inferenceState', state });
+    try {
+      const base = { modelPath: uri.fsPath, providers: readExecutionProviders(), memoryBudgetMB: readMemoryBudgetMB() };
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `ConvLens: ${basename(key)}`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => this.client.cancel());
+          const report = (message: string) => {
+            progress.report({ message });
+            post({ status: 'running', message });
+          };
+          report('loading the model');
+          const inputs = await this.client.inspect(base, report);
+          const dims = await this.askDims(key, inputs);
+          if (!dims) throw new CancelledError();
+          const spec: RunSpec = {
+            ...base, picture, dims, normalization: 'auto', bgr: false,
+            labelsFile: readLabelsFile(), imagenetLabelsFile: vscode.Uri.joinPath(this.extensionUri, 'media', 'labels', 'imagenet.txt').fsPath,
+          };
+          return this.client.run(spec, report);
+        },
+      );
+      this.last.set(key, result);
+      this.log.info(`inference ${uri.fsPath}: ${result.where}, run ${result.millis.toFixed(1)} ms, load ${result.loadMillis.toFixed(0)} ms, thumbnails ${result.thumbMillis.toFixed(0)} ms, ${result.thumbnails.length} tensors`);
+      for (const n of result.notes) this.log.info(`inference note: ${n}`);
+      post({
+        status: 'done', provider: result.where, millis: result.millis,
+        thumbnails: result.thumbnails.map((t) => ({ tensor: t.tensor, png: t.png, shape: t.shape, producer: t.producer })),
+        top5: result.top5, inputs: result.inputs, notes: result.notes,
+        filters: result.filters ? { tensor: result.filters.tensor, png: result.filters.png, shape: result.filters.shape } : undefined,
+      });
+      this.featureMaps?.showRun(uri, result, this.selected.get(key) ?? undefined);
+      return result;
+    } catch (e) {
+      if (e instanceof CancelledError) {
+        post({ status: 'idle' });
+        return undefined;
+      }
+      const message = (e as Error).message;
+      this.log.error(`inference ${uri.fsPath}: ${message}`);
+      post({ status: 'error', message });
+      void vscode.window.showErrorMessage(`ConvLens: ${message}`);
+      return undefined;
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  /** Opens the feature-map panel on the model's last run (running it on a pattern first if needed). */
+  async showFeatureMaps(uri: vscode.Uri, nodeId?: string): Promise<void> {
+    const key = uri.toString();
+    let result = this.last.get(key);
+    if (!result) result = await this.run(uri, { kind: 'pattern', pattern: 'gradient' });
+    if (!result) return;
+    if (!this.featureMaps) {
+      this.featureMaps = new FeatureMapsPanel(this.extensionUri, this.client, this.log, () => {
+        this.featureMaps = undefined;
+      }, (u) => void this.run(u, { kind: 'pattern', pattern: 'gradient' }));
+    }
+    this.featureMaps.showRun(uri, result, nodeId ?? this.selected.get(key) ?? undefined);
+  }
+
+  dispose(): void {
+    this.client.dispose();
+    this.featureMaps?.dispose();
+    this.disposables.forEach((d) => d.dispose());
+  }
+
+  private targetUri(uri?: vscode.Uri): vscode.Uri | undefined {
+    if (uri instanceof vscode.Uri) return uri;
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    if (input instanceof vscode.TabInputCustom) return input.uri;
+    const docs = this.panels.documents();
+    return vscode.window.activeTextEditor?.document.uri ?? (docs.length === 1 ? docs[0] : undefined);
+  }
+
+  /** Values for the model's symbolic input dims, asked once per model and remembered in the workspace. */
+  private async askDims(key: string, inputs: { name: string; dtype: string; shape: (number | string)[] | null }[]): Promise<Record<string, number> | undefined> {
+    const memoKey = `convlens.inferenceDims:${key}`;
+    const dims: Record<string, number> = { ...this.memento.get<Record<string, number>>(memoKey, {}) };
+    const missing = unresolvedDims(inputs, dims);
+    for (const d of missing) {
+      const answer = await vscode.window.showInputBox({
+        title: `ConvLens: size of '${d.name}' in input '${d.input}'`,
+        prompt: `The model leaves dimension '${d.name}' open. Which size should the sample input have?`,
+        value: String(d.suggestion),
+        validateInput: (v) => (/^[1-9]\d{0,5}$/.test(v.trim()) ? undefined : 'a whole number from 1 to 999999'),
+        ignoreFocusOut: true,
+      });
+      if (answer === undefined) return undefined;
+      dims[d.name] = Number(answer.trim());
+    }
+    if (missing.length) await this.memento.update(memoKey, dims);
+    return dims;
+  }
+}
+
+async function pickInput(): Promise<InferenceInputChoice | undefined> {
+  const items: (vscode.QuickPickItem & { choice: InferenceInputChoice })[] = [
+    { label: '$(file-media) Image file…', description: 'PNG or JPEG', choice: { kind: 'image' } },
+    ...PATTERNS.map((p) => ({ label: `$(symbol-color) ${patternLabel(p)}`, description: 'built-in pattern', choice: { kind: 'pattern', pattern: p } as InferenceInputChoice })),
+  ];
+  return (await vscode.window.showQuickPick(items, { title: 'ConvLens: sample input' }))?.choice;
+}
+
+function patternLabel(p: PatternName): string {
+  return { gradient: 'Colour gradient', checkerboard: 'Checkerboard', digit: "Handwritten-style digit '3'", noise: 'Seeded noise' }[p];
+}
+
+async function resolvePicture(input: InferenceInputChoice, model: vscode.Uri): Promise<PictureChoice | undefined> {
+  if (input.kind === 'pattern') return { kind: 'pattern', pattern: input.pattern };
+  if (input.path) {
+    const folder = vscode.workspace.getWorkspaceFolder(model) ?? vscode.workspace.workspaceFolders?.[0];
+    const abs = /^([a-zA-Z]:)?[\\/]/.test(input.path) || !folder ? input.path : vscode.Uri.joinPath(folder.uri, input.path).fsPath;
+    return { kind: 'image', path: abs };
+  }
+  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Images: ['png', 'jpg', 'jpeg'] }, defaultUri: vscode.Uri.joinPath(model, '..'), title: 'ConvLens: sample image' });
+  return picked?.[0] ? { kind: 'image', path: picked[0].fsPath } : undefined;
+}
+
+function basename(uriOrKey: string): string {
+  return decodeURIComponent(uriOrKey.split('/').pop() ?? uriOrKey);
+}

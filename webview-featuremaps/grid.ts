@@ -1,0 +1,62 @@
+import type { GridImage } from '../src/runtime/grid';
+import { el } from './dom';
+
+export interface GridHit {
+  channel: number;
+  y: number;
+  x: number;
+}
+
+/**
+ * A channel grid image shown at a whole zoom factor (crisp pixels), with an overlay layer for
+ * receptive-field rectangles, and a mapping from mouse position to (channel, y, x).
+ */
+export class GridView {
+  readonly root: HTMLDivElement;
+  private readonly overlay: HTMLDivElement;
+  private readonly img: HTMLImageElement;
+  private zoom = 1;
+
+  constructor(readonly grid: GridImage, maxWidth: number) {
+    this.zoom = Math.max(1, Math.floor(maxWidth / grid.width));
+    this.img = el('img', { src: grid.png, className: 'grid-img', alt: 'channel maps', draggable: false });
+    this.img.style.width = `${grid.width * this.zoom}px`;
+    this.img.style.height = `${grid.height * this.zoom}px`;
+    this.overlay = el('div', { className: 'grid-overlay' });
+    this.root = el('div', { className: 'grid-wrap' }, this.img, this.overlay);
+  }
+
+  /** The tensor element under a mouse event, or null over a gap. */
+  hit(ev: MouseEvent): GridHit | null {
+    const r = this.img.getBoundingClientRect();
+    const px = (ev.clientX - r.left) / this.zoom;
+    const py = (ev.clientY - r.top) / this.zoom;
+    const g = this.grid;
+    const col = Math.floor(px / (g.tileWidth + g.gap));
+    const row = Math.floor(py / (g.tileHeight + g.gap));
+    const ox = px - col * (g.tileWidth + g.gap);
+    const oy = py - row * (g.tileHeight + g.gap);
+    if (col < 0 || row < 0 || col >= g.cols || ox >= g.tileWidth || oy >= g.tileHeight) return null;
+    const k = row * g.cols + col;
+    if (k >= g.channelsShown) return null;
+    return { channel: g.firstChannel + k, y: Math.floor((oy * g.mapHeight) / g.tileHeight), x: Math.floor((ox * g.mapWidth) / g.tileWidth) };
+  }
+
+  /** Outlines map rows y0..y1 and columns x0..x1 (inclusive) in every tile. */
+  highlight(win: { y0: number; y1: number; x0: number; x1: number } | null): void {
+    this.overlay.replaceChildren();
+    if (!win) return;
+    const g = this.grid;
+    const sx = (g.tileWidth / g.mapWidth) * this.zoom;
+    const sy = (g.tileHeight / g.mapHeight) * this.zoom;
+    for (let k = 0; k < g.channelsShown; k++) {
+      const col = k % g.cols, row = Math.floor(k / g.cols);
+      const box = el('div', { className: 'rf-box' });
+      box.style.left = `${col * (g.tileWidth + g.gap) * this.zoom + win.x0 * sx}px`;
+      box.style.top = `${row * (g.tileHeight + g.gap) * this.zoom + win.y0 * sy}px`;
+      box.style.width = `${(win.x1 - win.x0 + 1) * sx}px`;
+      box.style.height = `${(win.y1 - win.y0 + 1) * sy}px`;
+      this.overlay.append(box);
+    }
+  }
+}
