@@ -1,0 +1,117 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { repoRoot, startCodeServer, type CodeServer } from './harness/codeServer';
+import { launchBrowser, openFromExplorer, openWorkbench, screenshot } from './harness/browser';
+import { errorFrame, graphFrame } from './harness/graph';
+import { loadModelFile } from '../../src/editor/modelLoader';
+import { formatCount, formatShape } from '../../webview/model/format';
+import { corpus } from '../helpers/corpus';
+
+/**
+ * The packaged VSIX installed in a real VS Code (code-server), driven like a user: open models from
+ * the explorer, see the graph drawn with the shapes and totals our own pipeline computes.
+ */
+let cs: CodeServer;
+let browser: Browser;
+let page: Page;
+let folder: string;
+
+const FILES: Record<string, string> = {
+  'mnist_c_cxx.onnx': join(repoRoot, 'media', 'samples', 'mnist_c_cxx.onnx'),
+  'version-RFB-320.onnx': corpus('real', 'Ultraface_version-RFB-320.onnx'),
+  'image_classifier32.onnx': corpus('real', 'image_classifier32.onnx'),
+  'mnist_cnn.json': corpus('keras-json', 'mnist_cnn.json'),
+};
+
+before(async () => {
+  folder = mkdtempSync(join(tmpdir(), 'convlens-e2e-ws-'));
+  for (const [name, from] of Object.entries(FILES)) copyFileSync(from, join(folder, name));
+  writeFileSync(join(folder, 'broken.onnx'), Buffer.from([0x08, 0x07, 0x12, 0xff, 0xff, 0xff, 0x01]));
+  cs = await startCodeServer({ folder });
+  browser = await launchBrowser();
+  page = await openWorkbench(browser, cs.url);
+  await cs.extensionHostReady();
+});
+
+after(async () => {
+  if (page) await screenshot(page, 'e2e-last').catch(() => undefined);
+  await browser?.close();
+  await cs?.stop();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+/** What our own pipeline (reader + analysis + view graph) says the view must show. */
+async function expected(name: string) {
+  const r = await loadModelFile(join(folder, name));
+  assert.ok(r.ok, !r.ok ? r.error : '');
+  return r.graph;
+}
+
+test('opening the sample .onnx from the explorer draws its graph with true shapes and totals', { timeout: 120_000 }, async () => {
+  const want = await expected('mnist_c_cxx.onnx');
+  await openFromExplorer(page, 'mnist_c_cxx.onnx');
+  const { frame, report } = await graphFrame(page, 'mnist_c_cxx.onnx');
+  assert.ok(report.nodes >= want.nodes.length / 2, `drew ${report.nodes} boxes for ${want.nodes.length} nodes`);
+  assert.ok(report.edges > 0);
+  const summary = await frame.locator('#cl-summary').innerText();
+  for (const t of want.inputs) assert.ok(summary.includes(`${t.name} ${formatShape(t.shape, false)}`), `summary lacks input ${t.name}: ${summary}`);
+  for (const t of want.outputs) assert.ok(summary.includes(`${t.name} ${formatShape(t.shape, false)}`), `summary lacks output ${t.name}: ${summary}`);
+  assert.ok(summary.includes(formatCount(want.totals.params)), `summary lacks params ${formatCount(want.totals.params)}: ${summary}`);
+
+  // Find the first convolution and read its details: the output shape CNTK's MNIST has, 8 maps of 28×28.
+  const conv = want.nodes.find((n) => n.op === 'Conv')!;
+  await frame.locator('#cl-search').fill(conv.name);
+  await frame.locator('#cl-search').press('Enter');
+  const details = frame.locator('#cl-details');
+  await details.waitFor({ state: 'visible', timeout: 10_000 });
+  const text = await details.innerText();
+  assert.match(text, /Conv/);
+  assert.ok(text.includes(formatShape(want.tensors[conv.outputs[0]].shape, false)), `details lack the output shape: ${text}`);
+  assert.ok(text.includes('1×8×28×28'), text);
+  await frame.locator('#cl-search').fill('');
+  await screenshot(page, 'graph-mnist', 'docs/images');
+});
+
+test('a face detector with dilated branches draws every node', { timeout: 120_000 }, async () => {
+  const want = await expected('version-RFB-320.onnx');
+  await openFromExplorer(page, 'version-RFB-320.onnx');
+  const { frame, report } = await graphFrame(page, 'version-RFB-320.onnx');
+  assert.ok(report.nodes >= 50, `${report.nodes} boxes`);
+  const summary = await frame.locator('#cl-summary').innerText();
+  assert.ok(summary.includes(formatCount(want.totals.macs)), `summary lacks MACs ${formatCount(want.totals.macs)}: ${summary}`);
+  await screenshot(page, 'graph-ultraface', 'docs/images');
+});
+
+test('a Keras JSON file gets its graph beside the text from the editor-title button', { timeout: 120_000 }, async () => {
+  const want = await expected('mnist_cnn.json');
+  await openFromExplorer(page, 'mnist_cnn.json');
+  const button = page.locator('.editor-actions [aria-label="Open Graph to the Side"]').first();
+  await button.waitFor({ timeout: 20_000 });
+  await button.click();
+  const { frame } = await graphFrame(page, 'mnist_cnn.json');
+  const summary = await frame.locator('#cl-summary').innerText();
+  assert.match(summary, /KERAS/);
+  assert.ok(summary.includes(formatCount(want.totals.params)), summary);
+  await screenshot(page, 'graph-keras-side', 'docs/images');
+});
+
+test('a file that is not a model shows what went wrong and where, in the panel', { timeout: 120_000 }, async () => {
+  await openFromExplorer(page, 'broken.onnx');
+  const { message } = await errorFrame(page, 'broken.onnx');
+  assert.ok(message.length > 'broken.onnx'.length + 10, message);
+  await screenshot(page, 'error-broken');
+});
+
+test('the extension host logged no error from ConvLens', () => {
+  const host = cs.logs(/remoteexthost\.log$/).flatMap((l) => l.text.split('\n'));
+  assert.ok(host.some((l) => /_doActivateExtension convlens\.convlens/.test(l)), 'ConvLens was never activated');
+  const ours = host.filter((l) => /\[error\]/i.test(l) && /convlens/i.test(l));
+  assert.deepEqual(ours, []);
+  const channel = cs.logs(/convlens\.convlens[\\/]ConvLens\.log$/).flatMap((l) => l.text.split('\n'));
+  assert.ok(channel.some((l) => /loaded .*mnist_c_cxx\.onnx/.test(l)), 'the ConvLens log has no load of the sample');
+  assert.deepEqual(channel.filter((l) => /\[error\]/.test(l)), []);
+});

@@ -1,0 +1,61 @@
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './codeServer';
+
+/** Debian's Chromium driven by playwright-core (never a downloaded browser). */
+export const CHROMIUM = process.env.CONVLENS_CHROMIUM ?? '/usr/bin/chromium';
+export const artifactsDir = join(repoRoot, '.test-artifacts');
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium (or set CONVLENS_CHROMIUM)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** Opens the workbench and waits until the explorer shows the folder's files. */
+export async function openWorkbench(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  return page;
+}
+
+/** Clicks a file in the explorer (it must be visible at the folder's top level). */
+export async function openFromExplorer(page: Page, fileName: string): Promise<void> {
+  const row = page.locator(`.explorer-folders-view .monaco-list-row[aria-label^="${fileName}"]`).first();
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
+}
+
+/** The webview frame whose document has `selector`, polled until it appears. */
+export async function webviewFrame(page: Page, selector: string, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const f of page.frames()) {
+      if (f === page.mainFrame()) continue;
+      try {
+        if (await f.locator(selector).count()) return f;
+      } catch {
+        // frame navigated away meanwhile
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no webview frame with ${selector} after ${timeoutMs} ms (frames: ${page.frames().map((f) => f.url()).join(', ')})`);
+    await page.waitForTimeout(250);
+  }
+}
+
+export async function screenshot(page: Page, name: string, alsoTo?: string): Promise<string> {
+  mkdirSync(artifactsDir, { recursive: true });
+  const file = join(artifactsDir, `${name}.png`);
+  await page.screenshot({ path: file });
+  if (alsoTo) {
+    mkdirSync(join(repoRoot, alsoTo), { recursive: true });
+    await page.screenshot({ path: join(repoRoot, alsoTo, `${name}.png`) });
+  }
+  return file;
+}

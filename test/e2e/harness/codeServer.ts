@@ -1,0 +1,169 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/**
+ * A real VS Code (code-server, installed by scripts/setup-code-server.sh) on 127.0.0.1 with a fresh
+ * user-data and extensions folder, with the packaged VSIX installed the way a user installs it.
+ * It runs in its own process group, so stop() ends it and every child it started.
+ */
+
+export const repoRoot = resolve(__dirname, '..', '..', '..');
+
+export function codeServerDir(): string {
+  const version = process.env.CONVLENS_CODE_SERVER_VERSION ?? '4.139.1';
+  const dir = join(process.env.CONVLENS_CACHE ?? join(homedir(), '.cache', 'convlens'), `code-server-${version}`);
+  if (!existsSync(join(dir, '.complete'))) {
+    throw new Error(`code-server ${version} is not installed in ${dir}: run scripts/setup-code-server.sh (about 6 minutes, once)`);
+  }
+  return dir;
+}
+
+/** The VSIX for this machine's platform built by scripts/package.mjs. */
+export function vsixPath(): string {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string };
+  const p = join(repoRoot, 'dist', `${pkg.name}-${process.platform}-${process.arch}-${pkg.version}.vsix`);
+  if (!existsSync(p)) throw new Error(`${p} is missing: run node scripts/package.mjs`);
+  return p;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+export interface CodeServer {
+  url: string;
+  port: number;
+  userDataDir: string;
+  extensionsDir: string;
+  /** Everything code-server printed. */
+  output(): string;
+  /** Text of every log file under the user-data folder whose path matches `pattern`. */
+  logs(pattern: RegExp): { file: string; text: string }[];
+  /** Resolves once the extension host has started and activated its eager extensions, so that
+   * contributions (our custom editor) are registered before the test opens a file. */
+  extensionHostReady(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Folder to open in the workbench. */
+  folder: string;
+  /** User settings written before start. */
+  settings?: Record<string, unknown>;
+  /** Keep the temporary folders (for debugging). */
+  keep?: boolean;
+}
+
+const BASE_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.colorTheme': 'Default Dark Modern',
+  'security.workspace.trust.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'chat.disableAIFeatures': true,
+  'window.commandCenter': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'workbench.layoutControl.enabled': false,
+};
+
+export async function startCodeServer(options: StartOptions): Promise<CodeServer> {
+  const dir = codeServerDir();
+  const node = join(dir, 'node');
+  const entry = join(dir, 'cs', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  const work = mkdtempSync(join(tmpdir(), 'convlens-e2e-'));
+  const userDataDir = join(work, 'user-data');
+  const extensionsDir = join(work, 'extensions');
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  mkdirSync(extensionsDir, { recursive: true });
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...options.settings }, null, 2));
+  const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+
+  const install = spawnSync(node, [entry, ...common, '--install-extension', vsixPath()], { encoding: 'utf8', timeout: 120_000 });
+  if (install.status !== 0 || !/successfully installed/i.test(install.stdout + install.stderr)) {
+    throw new Error(`installing the VSIX into code-server failed (exit ${install.status}):\n${install.stdout}\n${install.stderr}`);
+  }
+
+  const port = await freePort();
+  let out = '';
+  const child: ChildProcess = spawn(
+    node,
+    [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+      '--disable-workspace-trust', '--disable-getting-started-override', ...common, options.folder],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VSCODE_CLI: undefined } },
+  );
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+
+  const url = `http://127.0.0.1:${port}/`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`code-server exited (${child.exitCode}) before serving:\n${out}`);
+    try {
+      const r = await fetch(url);
+      if (r.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      killGroup(child, 'SIGKILL');
+      throw new Error(`code-server did not answer on ${url} within 60 s:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+
+  const logs = (pattern: RegExp) =>
+    listFiles(join(userDataDir, 'logs')).filter((f) => pattern.test(f)).map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+  return {
+    url: `${url}?folder=${encodeURIComponent(options.folder)}`,
+    port,
+    userDataDir,
+    extensionsDir,
+    output: () => out,
+    logs,
+    async extensionHostReady(timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!logs(/remoteexthost\.log$/).some((l) => l.text.includes('Eager extensions activated'))) {
+        if (Date.now() > deadline) throw new Error(`the extension host did not start within ${timeoutMs} ms:\n${out}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    },
+    async stop() {
+      killGroup(child, 'SIGTERM');
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+      killGroup(child, 'SIGKILL'); // children that outlived the server
+      if (!options.keep) rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
+}
