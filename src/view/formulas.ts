@@ -51,7 +51,7 @@ function axisFormula(g: WindowGeometry, i: number, k: number): string {
   }
   if (g.mode === 'same') {
     const value = inNum !== undefined ? Math.ceil(inNum / s) : undefined;
-    const body = s === 1 ? inText : `⌈${inText}/${s}⌉`;
+    const body = `⌈${inText}/${s}⌉`;
     return `${body}${result(value)} (same padding)`;
   }
   const pb = g.mode === 'explicit' ? g.pads?.begin[i] ?? 0 : 0;

@@ -85,7 +85,7 @@ export function layeredLayout(input: LayoutInput): LayoutResult {
     off.sort((a, b) => desired[a] - desired[b] || rank[a] - rank[b]);
     let prev = 0;
     for (const v of off) {
-      const c = Math.max(Math.ceil(desired[v] - 1e-9), prev + 1);
+      const c = Math.max(Math.ceil(desired[v] - 0.5 - 1e-9), prev + 1);
       col[v] = c;
       prev = c;
     }

@@ -82,7 +82,8 @@ export function deriveDisplayGraph(g: ViewGraph, opt: DisplayOptions): DisplayGr
       if (preds.length !== 1) return;
       const p = nodeIndex.get(preds[0]);
       if (p === undefined || consumers.get(preds[0]) !== 1) return;
-      if (scopeKey(g.nodes[p].scope) !== scopeKey(n.scope) && !sameGroupWhenCollapsed(g.nodes[p], n, opt.collapsed)) return;
+      // Never fold across the edge of a collapsed group: the folded box would belong to two boxes.
+      if (!sameCollapsedGroup(g.nodes[p], n, opt.collapsed)) return;
       rep[i] = rep[p];
     });
   }
@@ -165,10 +166,10 @@ export function collapsedPrefix(scope: string[], collapsed: ReadonlySet<string>)
   return null;
 }
 
-function sameGroupWhenCollapsed(a: ViewNode, b: ViewNode, collapsed: ReadonlySet<string>): boolean {
+function sameCollapsedGroup(a: ViewNode, b: ViewNode, collapsed: ReadonlySet<string>): boolean {
   const pa = collapsedPrefix(a.scope, collapsed);
   const pb = collapsedPrefix(b.scope, collapsed);
-  return !!pa && !!pb && scopeKey(pa) === scopeKey(pb);
+  return (pa ? scopeKey(pa) : null) === (pb ? scopeKey(pb) : null);
 }
 
 function collectGroups(nodes: ViewNode[]): GroupInfo[] {
