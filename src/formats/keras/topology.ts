@@ -118,7 +118,6 @@ function buildFunctional(config: JsonNode, b: GraphBuilder, scope: string[], opt
     const src = layers.get(r.layer);
     const calls = src ? Math.max(src.calls.length, src.outputs.length, 1) : 1;
     if (src && r.node >= calls && src.calls.length > 0 && isNestedModel(src.className, src.config)) {
-      b.warnings.push(`'${r.layer}' call ${r.node} read as call ${calls - 1} (a nested model's index as TF.js writes it)`);
       r.node = calls - 1;
     }
   };
