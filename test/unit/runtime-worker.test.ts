@@ -110,6 +110,14 @@ test('the session is reused for a second image; a requested provider that is abs
   assert.equal(b.sessionReused, true);
   assert.equal(b.loadMillis, 0);
   assert.notDeepEqual(a.top5, b.top5);
+  // Later runs write into the previous run's buffers: each must still see only its own input.
+  const again = await client.run(spec(path, { providers: ['cuda', 'cpu'], picture: { kind: 'pattern', pattern: 'noise', seed: 3 }, returnTensors: ['*outputs'] }));
+  const other = await client.run(spec(path, { providers: ['cuda', 'cpu'], picture: { kind: 'pattern', pattern: 'gradient' }, returnTensors: ['*outputs'] }));
+  const third = await client.run(spec(path, { providers: ['cuda', 'cpu'], picture: { kind: 'pattern', pattern: 'noise', seed: 3 }, returnTensors: ['*outputs'] }));
+  assert.deepEqual(again.top5, a.top5);
+  assert.deepEqual(other.top5, b.top5);
+  assert.deepEqual(Array.from(third.returned[0].data), Array.from(again.returned[0].data));
+  assert.notDeepEqual(Array.from(other.returned[0].data), Array.from(again.returned[0].data));
 });
 
 test('killing the inference process mid-run fails that run clearly; the next run starts a fresh process and succeeds', async () => {
