@@ -208,7 +208,18 @@ function cycles(entries: Entry[], err: (m: string, at: JsonNode, node?: string) 
       if (n === 0) queue.push(u);
     }
   }
-  const stuck = [...indeg].filter(([, n]) => n > 0).map(([id]) => id);
+  const left = new Set([...indeg].filter(([, n]) => n > 0).map(([id]) => id));
+  // Layers downstream of a cycle are stuck too but not on it: peel off those nothing stuck reads.
+  for (let peeled = true; peeled; ) {
+    peeled = false;
+    for (const id of left) {
+      if (!(users.get(id) ?? []).some((u) => left.has(u))) {
+        left.delete(id);
+        peeled = true;
+      }
+    }
+  }
+  const stuck = [...left];
   if (stuck.length === 0) return;
   const names = stuck.slice(0, 6).map((id) => `'${byId.get(id)!.node.name}'`).join(' → ');
   for (const id of stuck) {

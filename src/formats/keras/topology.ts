@@ -1,5 +1,6 @@
 import { ModelError, type AttrValue } from '../../ir/types';
-import { items, prop, str, value, type JsonNode } from '../json/tree';
+import { items, prop, rangeOf, str, value, type JsonNode } from '../json/tree';
+import { JsonModelError } from '../json/problems';
 import { configAttrs, toAttr } from './attrs';
 import { GraphBuilder, declaredInputShape, dimTag } from './builder';
 import { parseEndpoints, parseInboundNodes, type LayerCall, type TensorRef } from './inbound';
@@ -104,13 +105,13 @@ function buildFunctional(config: JsonNode, b: GraphBuilder, scope: string[], opt
   const layers = new Map<string, LayerEntry>();
   for (const [i, l] of items(layerList).entries()) {
     const e = entryOf(l, opts, `${where} layer ${i}`, b);
-    if (layers.has(e.name)) throw new ModelError(`two layers are named '${e.name}'`, where);
+    if (layers.has(e.name)) throw new JsonModelError(`two layers are named '${e.name}'`, rangeOf(l), where);
     layers.set(e.name, e);
   }
   const inputRefs = parseEndpoints(prop(config, 'input_layers'), `${where} input_layers`);
   const outputRefs = parseEndpoints(prop(config, 'output_layers'), `${where} output_layers`);
   const missing = (r: TensorRef, ctx: string): ModelError =>
-    new ModelError(`${ctx} refers to layer '${r.layer}', which the model does not define`, where);
+    new JsonModelError(`${ctx} refers to layer '${r.layer}', which the model does not define`, rangeOf(r.at), where);
   // TF.js counts a nested model's own construction call in node indices that the serialized
   // inbound_nodes do not list (output_layers: ['head', 1, 0] with one call): read such an index
   // as the layer's last call.
@@ -170,7 +171,7 @@ function buildFunctional(config: JsonNode, b: GraphBuilder, scope: string[], opt
   for (const c of pending.values()) {
     const open = new Set(c.deps.filter((d) => !done(d)));
     for (const d of open) {
-      if (!pending.has(d)) throw new ModelError(`layer '${c.e.name}' reads '${d.split('\u0000')[0]}', which is never called (no inbound_nodes)`, where);
+      if (!pending.has(d)) throw new JsonModelError(`layer '${c.e.name}' reads '${d.split('\u0000')[0]}', which is never called (no inbound_nodes)`, rangeOf(c.e.calls[c.k].at), where);
     }
     waiting.set(c, open.size);
     for (const d of open) users.set(d, [...(users.get(d) ?? []), c]);
@@ -190,8 +191,9 @@ function buildFunctional(config: JsonNode, b: GraphBuilder, scope: string[], opt
     }
   }
   if (built < pending.size) {
-    const stuck = [...pending.values()].filter((c) => !c.e.outputs[c.k]).map((c) => c.e.name);
-    throw new ModelError(`the layers ${[...new Set(stuck)].slice(0, 8).map((s) => `'${s}'`).join(', ')} depend on each other in a cycle`, where);
+    const stuckCalls = [...pending.values()].filter((c) => !c.e.outputs[c.k]);
+    const stuck = stuckCalls.map((c) => c.e.name);
+    throw new JsonModelError(`the layers ${[...new Set(stuck)].slice(0, 8).map((s) => `'${s}'`).join(', ')} depend on each other in a cycle`, rangeOf(stuckCalls[0].e.calls[stuckCalls[0].k].at), where);
   }
   if (outputRefs.length === 0) throw new ModelError('output_layers is missing or empty', where);
   return outputRefs.map((r) => {
