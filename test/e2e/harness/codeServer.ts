@@ -135,13 +135,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     extensionsDir,
     output: () => out,
     logs,
-    async extensionHostReady(timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!logs(/remoteexthost\.log$/).some((l) => l.text.includes('Eager extensions activated'))) {
-        if (Date.now() > deadline) throw new Error(`the extension host did not start within ${timeoutMs} ms:\n${out}`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    },
+    extensionHostReady: (timeoutMs = 60_000) => waitForExtensionHost(userDataDir, timeoutMs),
     async stop() {
       killGroup(child, 'SIGTERM');
       const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
@@ -151,6 +145,19 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
       if (!options.keep) rmSync(work, { recursive: true, force: true });
     },
   };
+}
+
+/** Waits for the extension host of the code-server using `userDataDir` to have registered its extensions. */
+export async function waitForExtensionHost(userDataDir: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const ready = () =>
+    listFiles(join(userDataDir, 'logs'))
+      .filter((f) => /remoteexthost\.log$/.test(f))
+      .some((f) => readFileSync(f, 'utf8').includes('Eager extensions activated'));
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`the extension host (logs in ${userDataDir}/logs) did not start within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
