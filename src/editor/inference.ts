@@ -93,7 +93,7 @@ export class InferenceController implements vscode.Disposable {
       this.log.info(`inference ${uri.fsPath}: ${result.where}, run ${result.millis.toFixed(1)} ms, load ${result.loadMillis.toFixed(0)} ms, thumbnails ${result.thumbMillis.toFixed(0)} ms, ${result.thumbnails.length} tensors`);
       for (const n of result.notes) this.log.info(`inference note: ${n}`);
       post({
-        status: 'done', provider: result.where, millis: result.millis,
+        status: 'done', provider: result.where, millis: result.millis, weightsNote: result.weightsNote,
         thumbnails: result.thumbnails.map((t) => ({ tensor: t.tensor, png: t.png, shape: t.shape, producer: t.producer })),
         top5: result.top5, inputs: result.inputs, notes: result.notes,
         filters: result.filters ? { tensor: result.filters.tensor, png: result.filters.png, shape: result.filters.shape } : undefined,

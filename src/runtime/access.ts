@@ -2,15 +2,22 @@ import { readFile } from 'node:fs/promises';
 import { analyze } from '../analysis/analyze';
 import { readModelFile } from '../formats/index';
 import { encodeModel, withExtraOutputs } from '../formats/onnx/writer';
+import { lowerKerasModel } from '../lowering/lower';
 import type { ModelAccess } from './engine';
 
-/** The engine's access to models through ConvLens's own readers, analysis and ONNX writer. */
+/**
+ * The engine's access to models through ConvLens's own readers, analysis and ONNX writer. Keras, TF.js
+ * and ConvLens JSON models are lowered to ONNX first (generated weights are flagged in the metadata).
+ */
 export const defaultAccess: ModelAccess = {
-  read: (path) => readModelFile(path),
+  async read(path) {
+    const model = await readModelFile(path);
+    return model.format === 'onnx' ? model : lowerKerasModel(model);
+  },
   analyze: (model) => analyze(model),
   async onnxBytes(model, path) {
-    if (model.format === 'onnx') return readFile(path);
-    return encodeModel(model);
+    if (model.metadata['convlens.loweredFrom']) return encodeModel(model);
+    return readFile(path);
   },
   withExtraOutputs,
 };

@@ -117,6 +117,7 @@ export class Engine {
       top5: top5 ?? undefined,
       filters,
       notes: [...l.notes],
+      weightsNote: l.model.metadata['convlens.generatedWeights'] ? `weights generated, not read (${l.model.metadata['convlens.generatedWeights']}): the maps show the structure, not learned features` : undefined,
       returned,
     };
   }

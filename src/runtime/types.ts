@@ -70,6 +70,8 @@ export interface RunResult {
   filters?: FilterImage;
   /** Why providers were skipped or failed, what was left out of capture, and similar. */
   notes: string[];
+  /** Set when the weights were generated (a Keras/JSON model without saved weights), not read. */
+  weightsNote?: string;
   returned: { name: string; dims: number[]; data: Float32Array }[];
 }
 

@@ -15,6 +15,7 @@ import { analyze } from '../../src/analysis/analyze';
 import { TensorProtoType, type TensorProto } from '../../src/formats/onnx/schema';
 import { convertTensor } from '../../src/formats/onnx/tensor';
 import { corpus } from '../helpers/corpus';
+import { defaultAccess } from '../../src/runtime/access';
 
 const client = new InferenceClient({ workerPath: join(__dirname, '..', '..', 'src', 'runtime', 'worker.ts'), execArgv: ['--import', 'tsx'] });
 after(() => client.dispose());
@@ -158,6 +159,20 @@ test('bad input gets a message that says what and where, and the process stays u
   await assert.rejects(client.run(spec(corpus('real', 'mnist_c_cxx.onnx'), { picture: { kind: 'image', path: img } })), (e: Error) => e.message.includes(`${img}: not a PNG or JPEG`));
   const r = await client.run(spec(corpus('real', 'mnist_c_cxx.onnx')));
   assert.equal(r.provider, 'cpu');
+});
+
+test('a Keras JSON model without weights is lowered to ONNX and run; the result says its weights were generated', async () => {
+  const path = corpus('keras-json', 'mnist_cnn.json');
+  const inputs = await client.inspect({ modelPath: path, providers: ['cpu'], memoryBudgetMB: 2048 });
+  assert.deepEqual(inputs[0].shape?.[0], 'N'); // the host asks for it once per model
+  const r = await client.run(spec(path, { picture: { kind: 'pattern', pattern: 'digit' }, returnTensors: ['*outputs'], dims: { N: 1 } }));
+  assert.match(r.weightsNote ?? '', /weights generated, not read/);
+  assert.equal(r.top5?.length, 5);
+  const out = r.returned[0].data;
+  assert.ok(Math.abs(out.reduce((a, b) => a + b, 0) - 1) < 1e-4, 'softmax output sums to 1');
+  const lowered = analyze(await defaultAccess.read(path));
+  for (const t of r.tensors.filter((x) => x.producer)) assert.deepEqual(t.dims, lowered.tensors.get(t.name)?.shape?.map((d) => (d === 'N' ? 1 : d)), t.name);
+  assert.ok(r.thumbnails.length >= 5);
 });
 
 test('detail and step views come from the last run', async () => {
