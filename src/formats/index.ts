@@ -5,7 +5,7 @@
  * Adding a format: write a ModelReader (see registry.ts) in its own folder and register it below.
  * Order matters only when two readers could both claim a file; JSON readers look at top-level keys.
  */
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Model } from '../ir/types';
 import { ModelError } from '../ir/types';
@@ -13,7 +13,7 @@ import { onnxReader } from './onnx/index';
 import { kerasReader } from './keras/reader';
 import { tfjsReader } from './tfjs/reader';
 import { convLensReader } from './convlens-json/reader';
-import { registerReader, registeredReaders, type ModelReader, type ReadContext } from './registry';
+import { LARGE_FILE_BYTES, registerReader, registeredReaders, type ModelReader, type ReadContext } from './registry';
 import { resolveInside } from './siblings';
 import { sniffHint, type SniffHint } from './sniff';
 
@@ -62,8 +62,27 @@ async function readWhole(path: string): Promise<Buffer> {
   }
 }
 
+/** The first bytes of a file, for sniffing a large file without reading it all. */
+async function readHead(path: string, n: number): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
 export async function readModelFile(path: string, options: ReadOptions = {}): Promise<Model> {
   const abs = resolve(path);
+  let size = -1;
+  try { size = (await stat(abs)).size; } catch { /* readWhole reports it */ }
+  if (size >= LARGE_FILE_BYTES && size <= MAX_MODEL_FILE_BYTES) {
+    const head = await readHead(abs, 64 * 1024);
+    const reader = pickReader(head, abs, sniffHint(head, abs), options);
+    if (reader.readFile) return runReader(reader, abs, () => reader.readFile!(abs, contextFor(abs)), sniffHint(head, abs));
+  }
   const bytes = await readWhole(abs);
   return readModelBytes(bytes, abs, options);
 }
@@ -97,8 +116,12 @@ export async function readModelBytes(bytes: Uint8Array, path?: string, options: 
   const abs = path ? resolve(path) : undefined;
   const hint = sniffHint(bytes, abs);
   const reader = pickReader(bytes, abs, hint, options);
+  return runReader(reader, abs, () => reader.read(bytes, contextFor(abs)), hint);
+}
+
+function contextFor(abs: string | undefined): ReadContext {
   const folder = abs ? dirname(abs) : undefined;
-  const context: ReadContext = {
+  return {
     path: abs,
     folder,
     readSibling: async (location: string) => {
@@ -106,9 +129,13 @@ export async function readModelBytes(bytes: Uint8Array, path?: string, options: 
       return readWhole(resolveInside(folder, location, abs ? basename(abs) : 'model'));
     },
   };
+}
+
+/** Runs a reader; anything it throws that is not a ModelError still becomes one line naming the file. */
+async function runReader(reader: ModelReader, abs: string | undefined, read: () => Model | Promise<Model>, hint: SniffHint): Promise<Model> {
   let model: Model;
   try {
-    model = await reader.read(bytes, context);
+    model = await read();
   } catch (e) {
     if (e instanceof ModelError) throw e;
     // A reader bug or an engine error on hostile input: still one line, naming the file and reader.

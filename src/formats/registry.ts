@@ -21,7 +21,13 @@ export interface ModelReader {
   sniff(bytes: Uint8Array, path: string | undefined, hint: SniffHint): boolean;
   /** Reads the model; throws ModelError (what + where) for bad input. */
   read(bytes: Uint8Array, context: ReadContext): Model | Promise<Model>;
+  /** Optional: reads a large file straight from disk, without loading all of it (ONNX leaves weights
+   * on disk until asked). Used for files of LARGE_FILE_BYTES and more; sniff then sees the first 64 KB. */
+  readFile?(path: string, context: ReadContext): Model | Promise<Model>;
 }
+
+/** Files at least this large go to a reader's readFile when it has one. */
+export const LARGE_FILE_BYTES = 16 * 1024 * 1024;
 
 const readers: ModelReader[] = [];
 

@@ -4,11 +4,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { corpus } from '../helpers/corpus';
 import { prng, generateChain } from '../helpers/generate';
 import { readModelBytes } from '../../src/formats/index';
-import { readOnnx } from '../../src/formats/onnx/reader';
+import { readOnnx, readOnnxFile } from '../../src/formats/onnx/reader';
 import { encodeModel } from '../../src/formats/onnx/writer';
 import { ModelProtoType } from '../../src/formats/onnx/schema';
 import { ModelError, type Model } from '../../src/ir/types';
@@ -163,4 +165,26 @@ test('external data locations that leave the folder are refused at read time', (
   // Read from bytes alone: the read succeeds, the weight says why it cannot be reached.
   const m2 = readOnnx(withLocation('w.bin'));
   expectModelError(() => m2.graph.initializers.get('block0.conv.weight')!.bytes(), /model was not read from a file/);
+});
+
+test('mutated files read from disk by the skeleton reader also read or throw a ModelError', () => {
+  const rand = prng(777);
+  const dir = mkdtempSync(join(tmpdir(), 'convlens-fuzz-'));
+  const original = readFileSync(corpus('real', 'version-RFB-640.onnx'));
+  let refused = 0;
+  for (let k = 0; k < 300; k++) {
+    const b = Buffer.from(original);
+    if (k % 2) for (let i = 0; i < 6; i++) b[Math.floor(rand() * Math.min(4096, b.length))] = Math.floor(rand() * 256);
+    const bytes = k % 2 ? b : b.subarray(0, Math.floor(rand() * b.length));
+    const path = join(dir, `m${k}.onnx`);
+    writeFileSync(path, bytes);
+    try {
+      const m = readOnnxFile(path);
+      for (const t of m.graph.initializers.values()) if (!t.missing && !t.external && t.dtype !== 'string') t.values();
+    } catch (e) {
+      assert.ok(e instanceof ModelError, `mutation ${k}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+      refused++;
+    }
+  }
+  assert.ok(refused > 50, `refused ${refused}`);
 });

@@ -6,6 +6,7 @@ import { convertAttribute } from './attributes';
 import type { GraphProto, NodeProto } from './schema';
 import { convertSparseTensor, convertTensor, type TensorContext } from './tensor';
 import { convertValueInfo } from './valueInfo';
+import type { FileSlice } from './skeleton';
 
 /** Quotes a name for a message: JSON-style (so newlines stay on one line), at most 80 characters. */
 export function quote(name: string): string {
@@ -34,13 +35,14 @@ function nodeIds(nodes: NodeProto[]): string[] {
   return ids;
 }
 
-export function convertGraph(g: GraphProto, ctx: TensorContext, where: string): Graph {
+/** `skipped`: raw_data payloads left in the file by the skeleton reader, by initializer index (main graph only). */
+export function convertGraph(g: GraphProto, ctx: TensorContext, where: string, skipped?: Map<number, FileSlice>): Graph {
   const initializers = new Map<string, TensorData>();
   for (let i = 0; i < g.initializer.length; i++) {
     const t = g.initializer[i];
     const w = `${where}initializer ${quote(t.name || `#${i}`)}`;
     if (!t.name) throw new ModelError('initializer has no name', w);
-    initializers.set(t.name, convertTensor(t, ctx, w));
+    initializers.set(t.name, convertTensor(t, ctx, w, skipped?.get(i)));
   }
   for (let i = 0; i < g.sparse_initializer.length; i++) {
     const s = g.sparse_initializer[i];

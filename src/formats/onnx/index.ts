@@ -1,9 +1,9 @@
 /** The ONNX reader as the registry sees it. */
 import type { ModelReader } from '../registry';
 import { looksLikeOnnx } from '../sniff';
-import { readOnnx } from './reader';
+import { readOnnx, readOnnxFile } from './reader';
 
-export { readOnnx } from './reader';
+export { readOnnx, readOnnxFile } from './reader';
 export { encodeModel, withExtraOutputs } from './writer';
 
 export const onnxReader: ModelReader = {
@@ -12,6 +12,7 @@ export const onnxReader: ModelReader = {
   // so the user hears why decoding failed rather than "unknown format".
   sniff: (bytes, _path, hint) => hint.kind === 'binary' && (looksLikeOnnx(bytes) || hint.extension === '.onnx' || hint.extension === '.pb'),
   read: (bytes, context) => readOnnx(bytes, { path: context.path, folder: context.folder }),
+  readFile: (path, context) => readOnnxFile(path, { folder: context.folder }),
 };
 
 import type { TensorData } from '../../ir/types';

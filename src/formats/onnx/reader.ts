@@ -1,9 +1,11 @@
 /** ONNX bytes -> IR Model. */
+import { readFileSync } from 'node:fs';
 import type { Model } from '../../ir/types';
 import { ModelError } from '../../ir/types';
 import { decodeModelProto } from './decode';
 import { convertGraph } from './graph';
 import { int64ToNumber } from './schema';
+import { readSkeleton, type Skeleton } from './skeleton';
 
 /** Newest IR version this reader was written against (onnx.proto IR_VERSION 12, 2025). */
 export const NEWEST_IR_VERSION = 12;
@@ -13,6 +15,8 @@ export interface OnnxReadOptions {
   path?: string;
   /** Folder for external data when it differs from the path's folder. */
   folder?: string;
+  /** Set when `bytes` is a skeleton (see skeleton.ts): the skipped payloads and the file's stamp. */
+  skeleton?: Skeleton;
 }
 
 export function readOnnx(bytes: Uint8Array, options: OnnxReadOptions = {}): Model {
@@ -42,7 +46,9 @@ export function readOnnx(bytes: Uint8Array, options: OnnxReadOptions = {}): Mode
   }
   if (proto.training_info.length) warnings.push('training information (TrainingInfoProto) is ignored');
 
-  const graph = convertGraph(proto.graph, { folder, warnings }, `${file}: `);
+  const sk = options.skeleton;
+  const ctx = { folder, warnings, file: sk && options.path ? { path: options.path, stamp: sk.stamp } : undefined };
+  const graph = convertGraph(proto.graph, ctx, `${file}: `, sk?.payloads);
   const model: Model = {
     format: 'onnx',
     producer: proto.producer_name,
@@ -56,4 +62,14 @@ export function readOnnx(bytes: Uint8Array, options: OnnxReadOptions = {}): Mode
   if (proto.doc_string) model.docString = proto.doc_string;
   if (options.path) model.path = options.path;
   return model;
+}
+
+/**
+ * Reads an ONNX file from disk without reading its large weights (they are read on demand; see
+ * skeleton.ts). Falls back to reading the whole file when its layout is unusual.
+ */
+export function readOnnxFile(path: string, options: Omit<OnnxReadOptions, 'path' | 'skeleton'> = {}): Model {
+  const skeleton = readSkeleton(path);
+  if (!skeleton) return readOnnx(readFileSync(path), { ...options, path });
+  return readOnnx(skeleton.bytes, { ...options, path, skeleton });
 }

@@ -10,6 +10,7 @@ import { resolveInside } from '../siblings';
 import { dtypeFromOnnx, ONNX_DTYPE_MAX } from './dtypes';
 import { parseExternalData, readExternal } from './external';
 import type { SparseTensorProto, TensorProto } from './schema';
+import { readSlice, type FileSlice, type FileStamp } from './skeleton';
 import { DATA_LOCATION_EXTERNAL, int64ToNumber } from './schema';
 
 /** What tensor conversion needs from the model being read. */
@@ -17,9 +18,11 @@ export interface TensorContext {
   /** Folder of the model file, for external data; undefined when read from bytes alone. */
   folder?: string;
   warnings: string[];
+  /** Set when the file was read as a skeleton: the file whose skipped raw_data payloads tensors read back. */
+  file?: { path: string; stamp: FileStamp };
 }
 
-/** External tensors read once and kept while small; larger ones are re-read so memory stays flat. */
+/** Tensors read from disk on demand are kept while small; larger ones are re-read so memory stays flat. */
 const KEEP_EXTERNAL_BYTES = 1 << 20;
 
 export function onnxDtype(value: number, where: string): DType {
@@ -38,7 +41,8 @@ export function tensorDims(raw: TensorProto['dims'], where: string): number[] {
   return dims;
 }
 
-export function convertTensor(t: TensorProto, ctx: TensorContext, where: string): TensorData {
+/** `skipped`: where this tensor's raw_data lies in the file, when the skeleton reader left it there. */
+export function convertTensor(t: TensorProto, ctx: TensorContext, where: string, skipped?: FileSlice): TensorData {
   const name = t.name;
   const dtype = onnxDtype(t.data_type, where);
   const dims = tensorDims(t.dims, where);
@@ -75,6 +79,30 @@ export function convertTensor(t: TensorProto, ctx: TensorContext, where: string)
       bytes: () => { throw new ModelError('string tensors have no fixed-width bytes', where); },
       values: () => { throw new ModelError('string tensors have no numeric values', where); },
       strings,
+    };
+  }
+
+  if (skipped && ctx.file) {
+    if (skipped.length !== expected) {
+      throw new ModelError(`raw_data holds ${skipped.length} bytes but ${dtype}[${dims.join(', ')}] needs ${expected}`, where);
+    }
+    const file = ctx.file;
+    let kept: Uint8Array | undefined;
+    const bytes = (): Uint8Array => {
+      if (kept) return kept;
+      let b: Buffer;
+      try {
+        b = readSlice(file.path, skipped, file.stamp);
+      } catch (e) {
+        throw new ModelError(e instanceof Error ? e.message : String(e), where);
+      }
+      if (b.byteLength <= KEEP_EXTERNAL_BYTES) kept = b;
+      return b;
+    };
+    return {
+      name, dtype, dims, byteLength: skipped.length,
+      bytes,
+      values: () => decodeValues(dtype, bytes(), count, where),
     };
   }
 
