@@ -11,14 +11,17 @@ log() { echo "[setup-code-server] $*" >&2; }
 
 if [ -f "$DIR/.complete" ]; then echo "$DIR"; exit 0; fi
 
+# Headers code-server's native modules compile against, and the compiler toolchain.
 need_apt=()
-for pkg in libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev; do
+for pkg in libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev build-essential python3 pkg-config; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing apt packages: ${need_apt[*]}"
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  LOCK=""; command -v flock >/dev/null && LOCK="flock /tmp/convlens-apt.lock"
+  $SUDO $LOCK apt-get update -qq >&2
+  $SUDO env DEBIAN_FRONTEND=noninteractive $LOCK apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >&2
 fi
 
 rm -rf "$DIR"; mkdir -p "$DIR/node24"

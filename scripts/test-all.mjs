@@ -3,6 +3,7 @@
 //   node scripts/test-all.mjs --layer unit    # one layer (repeatable)
 //   node scripts/test-all.mjs --no-package    # e2e against the VSIX already in dist/
 //   node scripts/test-all.mjs --no-build      # use dist/ as it is
+//   node scripts/test-all.mjs --typecheck     # also tsc --noEmit (strict), counted as one test (CI)
 // Exits non-zero on any failure, and when a runner dies without reporting (counted as one failure).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -56,6 +57,13 @@ if (!args.includes('--no-build')) {
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
+if (args.includes('--typecheck')) {
+  console.log('[test-all] typecheck (tsc --noEmit)');
+  const r = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit'], { stdio: 'inherit' });
+  if (r.status === 0) totals.passed += 1;
+  else totals.failed += 1;
+  lines.push(`typecheck: ${r.status === 0 ? 'clean' : 'errors (see above), counted as 1 failure'}`);
+}
 const work = mkdtempSync(join(tmpdir(), 'convlens-test-'));
 try {
   for (const layer of layers) {
@@ -97,6 +105,8 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
+const started = Number(process.env.CONVLENS_CI_STARTED ?? 0);
+if (started) lines.push(`time since .ci/run started: ${Math.round(Date.now() / 1000 - started)} s`);
 console.log('\n' + lines.join('\n'));
 console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
 process.exit(totals.failed > 0 ? 1 : 0);
