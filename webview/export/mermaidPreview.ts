@@ -22,7 +22,7 @@ export function loadMermaid(src: string | undefined, nonce: string): Promise<Mer
     s.onload = () => {
       const api = (window as unknown as { convlensMermaid?: MermaidApi }).convlensMermaid;
       if (!api) return reject(new Error('the Mermaid bundle loaded but did not register itself'));
-      api.initialize({ startOnLoad: false, securityLevel: 'strict', maxEdges: 5000, maxTextSize: 2_000_000, flowchart: { htmlLabels: false } });
+      api.initialize({ startOnLoad: false, theme: document.body.classList.contains('vscode-light') || document.body.classList.contains('vscode-high-contrast-light') ? 'default' : 'dark', securityLevel: 'strict', maxEdges: 5000, maxTextSize: 2_000_000, flowchart: { htmlLabels: false } });
       resolve(api);
     };
     s.onerror = () => {
@@ -70,7 +70,7 @@ export class MermaidPreview {
       const api = await loadMermaid(this.src, this.nonce);
       const { svg } = await api.render(`cl-mermaid-${++this.counter}`, mermaidText);
       if (this.url) URL.revokeObjectURL(this.url);
-      this.url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+      this.url = URL.createObjectURL(new Blob([asXml(svg)], { type: 'image/svg+xml' }));
       const img = h('img', { class: 'cl-mermaid-img', attrs: { id: 'cl-mermaid-img', alt: 'Mermaid preview' } });
       img.src = this.url;
       this.body.append(img);
@@ -83,4 +83,20 @@ export class MermaidPreview {
   hide(): void {
     this.el.classList.add('cl-hidden');
   }
+}
+
+/** Mermaid's SVG is HTML-flavoured (e.g. unclosed <br>); an <img> needs well-formed XML. */
+function asXml(svg: string): string {
+  const doc = new DOMParser().parseFromString(svg, 'text/html');
+  const el = doc.querySelector('svg');
+  if (!el) throw new Error('Mermaid returned no SVG');
+  el.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  // Mermaid sizes the SVG to its container (width 100%); give the image its natural size instead.
+  const vb = (el.getAttribute('viewBox') ?? '').split(/[\s,]+/).map(Number);
+  if (vb.length === 4 && vb.every(Number.isFinite)) {
+    el.setAttribute('width', String(vb[2]));
+    el.setAttribute('height', String(vb[3]));
+    el.removeAttribute('style');
+  }
+  return new XMLSerializer().serializeToString(el);
 }

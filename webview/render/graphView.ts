@@ -54,7 +54,10 @@ export class GraphView {
     this.invalidate();
   }
 
+  /** The current size, measured now (the header may have changed height since the last resize event). */
   get viewport(): { width: number; height: number } {
+    const r = this.container.getBoundingClientRect();
+    if (Math.round(r.width) !== this.width || Math.round(r.height) !== this.height) this.resize();
     return { width: this.width, height: this.height };
   }
 
@@ -65,7 +68,9 @@ export class GraphView {
   }
 
   fit(): void {
-    if (this.scene) this.setCamera(fitCamera(this.scene.layout.bounds, this.width, this.height));
+    if (!this.scene) return;
+    const { width, height } = this.viewport;
+    this.setCamera(fitCamera(this.scene.layout.bounds, width, height));
   }
 
   zoomBy(factor: number, px = this.width / 2, py = this.height / 2): void {
