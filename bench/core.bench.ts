@@ -79,7 +79,7 @@ async function measure(label: string, path: string, rounds: number): Promise<Ben
       ratio: o / read, goal: '≤ 2×', pass: o / read <= 2,
     },
     {
-      name: `${label} (${sizeText}): peak memory of read+analyze above baseline (fresh process, maxRSS)`,
+      name: `${label} (${sizeText}): peak memory of read+analyze above baseline (fresh process, high-water RSS)`,
       measured: `${(peak / MB).toFixed(0)} MB`, reference: `file ${sizeText} + 200 MB = ${(budget / MB).toFixed(0)} MB`,
       ratio: peak / budget, goal: '≤ file + 200 MB', pass: peak <= budget,
     },
