@@ -82,6 +82,8 @@ export async function startHarness(): Promise<Harness> {
       (page as Page & { errors?: string[] }).errors = errors;
       await page.goto(`${origin}/${options.worker === false ? '?worker=0' : ''}`);
       await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+      // tsx compiles with keepNames, which wraps named functions inside evaluate() callbacks in __name().
+      await page.evaluate('globalThis.__name = (f) => f');
       return page;
     },
     async close() {
