@@ -4,6 +4,8 @@ import { GraphEditorProvider } from './editor/graphEditorProvider';
 import { ModelSource } from './editor/modelSource';
 import { registerModelJsonContext } from './editor/modelJsonContext';
 import { InferenceController } from './editor/inference';
+import { registerJsonModelSupport } from './editor/json/register';
+import { viewGraphOf } from './editor/modelLoader';
 
 /**
  * Registers the providers and commands; reads no model and loads no runtime. Everything heavy
@@ -42,6 +44,18 @@ export function activate(context: vscode.ExtensionContext): { graphPanels: Graph
       await graphPanels.reload(uri);
     }),
     vscode.commands.registerCommand('convlens.showLog', () => log.show()),
+  );
+  context.subscriptions.push(
+    registerJsonModelSupport(
+      context,
+      (doc) => graphPanels.openToSide(doc.uri),
+      // Each edit that still reads as a model updates every open graph of it, keeping zoom and selection.
+      (doc, state) => {
+        if (!state.model || !state.analysis || !graphPanels.has(doc.uri)) return;
+        graphPanels.showModel(doc.uri, viewGraphOf(state.model, state.analysis, doc.uri.path.slice(doc.uri.path.lastIndexOf('/') + 1)), state.model);
+      },
+      graphPanels,
+    ),
   );
   InferenceController.register(context, graphPanels, log);
   log.info('ConvLens activated');

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Model } from '../ir/types';
+import type { Analysis } from '../analysis/types';
 import type { ViewGraph } from '../protocol/viewModel';
 
 /**
@@ -57,9 +58,14 @@ export async function buildGraphFromBytes(bytes: Uint8Array, path: string, title
 export function graphOf(model: Model, title: string): ViewGraph {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { analyze } = require('../analysis/analyze') as typeof import('../analysis/analyze');
+  return viewGraphOf(model, analyze(model), title);
+}
+
+/** buildViewGraph, for a model already analysed (the JSON editor analyses on each edit). */
+export function viewGraphOf(model: Model, analysis: Analysis, title: string): ViewGraph {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { buildViewGraph } = require('../view/buildViewGraph') as typeof import('../view/buildViewGraph');
-  return buildViewGraph(model, analyze(model), title);
+  return buildViewGraph(model, analysis, title);
 }
 
 export async function loadModelFile(path: string, options: LoadOptions = {}): Promise<LoadResult> {

@@ -1,13 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { repoRoot, startCodeServer, type CodeServer } from './harness/codeServer';
 import { launchBrowser, openFromExplorer, openWorkbench, screenshot } from './harness/browser';
 import { errorFrame, graphFrame } from './harness/graph';
-import { loadModelFile } from '../../src/editor/modelLoader';
+import { loadModelBytes, loadModelFile } from '../../src/editor/modelLoader';
 import { formatCount, formatShape } from '../../webview/model/format';
 import { corpus } from '../helpers/corpus';
 
@@ -25,6 +25,7 @@ const FILES: Record<string, string> = {
   'version-RFB-320.onnx': corpus('real', 'Ultraface_version-RFB-320.onnx'),
   'image_classifier32.onnx': corpus('real', 'image_classifier32.onnx'),
   'mnist_cnn.json': corpus('keras-json', 'mnist_cnn.json'),
+  'lenet5.json': join(repoRoot, 'media', 'samples', 'zoo', 'lenet5.json'),
 };
 
 before(async () => {
@@ -97,6 +98,40 @@ test('a Keras JSON file gets its graph beside the text from the editor-title but
   assert.match(summary, /KERAS/);
   assert.ok(summary.includes(formatCount(want.totals.params)), summary);
   await screenshot(page, 'graph-keras-side', 'docs/images');
+});
+
+test('editing a ConvLens JSON model updates its side graph as the user types', { timeout: 120_000 }, async () => {
+  const before = await expected('lenet5.json');
+  const text = readFileSync(join(folder, 'lenet5.json'), 'utf8');
+  const edited = text.replace('"filters": 6,', '"filters": 8,');
+  assert.notEqual(edited, text);
+  const after = await loadModelBytes(Buffer.from(edited), join(folder, 'lenet5.json'));
+  assert.ok(after.ok && after.graph.totals.params !== before.totals.params);
+
+  await openFromExplorer(page, 'lenet5.json');
+  await page.locator('.editor-actions [aria-label="Open Graph to the Side"]').first().click();
+  const { frame } = await graphFrame(page, 'lenet5.json');
+  const params = () => frame.locator('#cl-summary').innerText();
+  assert.ok((await params()).includes(formatCount(before.totals.params)), await params());
+
+  // Find the first layer's filter count in the editor and type over it.
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+F');
+  await page.keyboard.type('"filters": 6,');
+  await page.keyboard.press('Escape');
+  // The match is selected; step to just after its '6' and replace the digit (typing quotes would auto-close).
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('8');
+  const want = formatCount(after.ok ? after.graph.totals.params : 0);
+  const deadline = Date.now() + 20_000;
+  while (!(await params()).includes(want)) {
+    assert.ok(Date.now() < deadline, `the graph did not follow the edit: wanted params ${want}, shows ${await params()}`);
+    await page.waitForTimeout(250);
+  }
+  await page.keyboard.press('Home'); // scroll the long description line back into view
+  await screenshot(page, 'graph-convlens-json-live', 'docs/images');
 });
 
 test('a file that is not a model shows what went wrong and where, in the panel', { timeout: 120_000 }, async () => {
