@@ -78,6 +78,8 @@ const BASE_SETTINGS = {
   'window.commandCenter': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'workbench.layoutControl.enabled': false,
+  'editor.wordWrap': 'on',
+  'editor.minimap.enabled': false,
 };
 
 export async function startCodeServer(options: StartOptions): Promise<CodeServer> {
