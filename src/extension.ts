@@ -3,6 +3,7 @@ import { GraphPanels } from './editor/graphPanel';
 import { GraphEditorProvider } from './editor/graphEditorProvider';
 import { ModelSource } from './editor/modelSource';
 import { registerModelJsonContext } from './editor/modelJsonContext';
+import { registerOnnxNodeSource } from './editor/onnxNodeSource';
 import { InferenceController } from './editor/inference';
 import { registerJsonModelSupport } from './editor/json/register';
 import { viewGraphOf } from './editor/modelLoader';
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): { graphPanels: Graph
     graphPanels,
     GraphEditorProvider.register(graphPanels),
     registerModelJsonContext(),
+    registerOnnxNodeSource(graphPanels),
     vscode.commands.registerCommand('convlens.openGraphToSide', (uri?: vscode.Uri) => {
       const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
       if (!target) {

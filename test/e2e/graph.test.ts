@@ -75,6 +75,13 @@ test('opening the sample .onnx from the explorer draws its graph with true shape
   assert.ok(text.includes('1×8×28×28'), text);
   await frame.locator('#cl-search').fill('');
   await screenshot(page, 'graph-mnist', 'docs/images');
+
+  // "Reveal source" on a binary model shows the node as ONNX text beside the graph.
+  await details.getByText('Reveal source').click();
+  const source = page.locator('.monaco-editor .view-lines').filter({ hasText: `= Conv<` }).first();
+  await source.waitFor({ timeout: 20_000 });
+  assert.match((await source.innerText()).replace(/\u00a0/g, ' '), new RegExp(`${conv.outputs[0]} = Conv<`)); // Monaco renders spaces as NBSP
+  await page.keyboard.press('Control+W');
 });
 
 test('a face detector with dilated branches draws every node', { timeout: 120_000 }, async () => {

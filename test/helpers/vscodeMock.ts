@@ -91,6 +91,7 @@ export function createVscodeMock(registrations: Registrations): Record<string, u
       onDidSaveTextDocument: noEvent,
       textDocuments: [],
       workspaceFolders: undefined,
+      registerTextDocumentContentProvider: () => disposable,
       getConfiguration: () => ({ get: (_k: string, d: unknown) => d }),
     }),
     languages: strict('languages', {
