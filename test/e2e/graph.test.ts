@@ -84,6 +84,23 @@ test('opening the sample .onnx from the explorer draws its graph with true shape
   await page.keyboard.press('Control+W');
 });
 
+test('the walkthrough command opens the bundled sample in the graph editor', { timeout: 120_000 }, async () => {
+  await page.keyboard.press('Control+Shift+P');
+  await page.keyboard.type('ConvLens: Open the Sample Model');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open the Sample Model' }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  const tab = page.locator('.tabs-container .tab.active', { hasText: 'mnist_c_cxx.onnx' });
+  await tab.waitFor({ timeout: 20_000 });
+  // It is the sample inside the installed extension (not the workspace copy) that was read.
+  const loadedSample = () => cs.logs(/convlens\.convlens[\\/]ConvLens\.log$/).some((l) => l.text.includes(`loaded ${cs.extensionsDir}`) && l.text.includes('media/samples/mnist_c_cxx.onnx'));
+  const deadline = Date.now() + 20_000;
+  while (!loadedSample()) {
+    assert.ok(Date.now() < deadline, 'the sample in the extension folder was not loaded');
+    await page.waitForTimeout(250);
+  }
+  await page.keyboard.press('Control+W');
+});
+
 test('a face detector with dilated branches draws every node', { timeout: 120_000 }, async () => {
   const want = await expected('version-RFB-320.onnx');
   await openFromExplorer(page, 'version-RFB-320.onnx');
