@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { repoRoot, startCodeServer, type CodeServer } from './harness/codeServer';
-import { launchBrowser, openFromExplorer, openWorkbench, screenshot } from './harness/browser';
+import { launchBrowser, openFromExplorer, openWorkbench, runCommand, screenshot } from './harness/browser';
 import { errorFrame, graphFrame } from './harness/graph';
 import { loadModelBytes, loadModelFile } from '../../src/editor/modelLoader';
 import { formatCount, formatShape } from '../../webview/model/format';
@@ -81,24 +81,20 @@ test('opening the sample .onnx from the explorer draws its graph with true shape
   const source = page.locator('.monaco-editor .view-lines').filter({ hasText: `= Conv<` }).first();
   await source.waitFor({ timeout: 20_000 });
   assert.match((await source.innerText()).replace(/\u00a0/g, ' '), new RegExp(`${conv.outputs[0]} = Conv<`)); // Monaco renders spaces as NBSP
-  await page.keyboard.press('Control+W');
+  await runCommand(page, 'View: Close Editor');
 });
 
 test('the walkthrough command opens the bundled sample in the graph editor', { timeout: 120_000 }, async () => {
-  await page.keyboard.press('Control+Shift+P');
-  await page.keyboard.type('ConvLens: Open the Sample Model');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open the Sample Model' }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
-  const tab = page.locator('.tabs-container .tab.active', { hasText: 'mnist_c_cxx.onnx' });
-  await tab.waitFor({ timeout: 20_000 });
+  await runCommand(page, 'ConvLens: Open the Sample Model');
   // It is the sample inside the installed extension (not the workspace copy) that was read.
   const loadedSample = () => cs.logs(/convlens\.convlens[\\/]ConvLens\.log$/).some((l) => l.text.includes(`loaded ${cs.extensionsDir}`) && l.text.includes('media/samples/mnist_c_cxx.onnx'));
   const deadline = Date.now() + 20_000;
   while (!loadedSample()) {
+    if (Date.now() > deadline) await screenshot(page, 'walkthrough-failed');
     assert.ok(Date.now() < deadline, 'the sample in the extension folder was not loaded');
     await page.waitForTimeout(250);
   }
-  await page.keyboard.press('Control+W');
+  await runCommand(page, 'View: Close Editor');
 });
 
 test('a face detector with dilated branches draws every node', { timeout: 120_000 }, async () => {

@@ -32,6 +32,19 @@ export async function openFromExplorer(page: Page, fileName: string): Promise<vo
   await row.click();
 }
 
+/** Runs a command from the Command Palette, as a user would (F1, type its title, Enter). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 } }); // focus the workbench, not a webview
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ timeout: 10_000 });
+  await row.click();
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
 /** The webview frame whose document has `selector`, polled until it appears. */
 export async function webviewFrame(page: Page, selector: string, timeoutMs = 60_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
