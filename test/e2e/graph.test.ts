@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -29,7 +29,9 @@ const FILES: Record<string, string> = {
 };
 
 before(async () => {
-  folder = mkdtempSync(join(tmpdir(), 'convlens-e2e-ws-'));
+  // A fixed folder name, so the screenshots (the explorer shows it) only change when the product does.
+  folder = join(mkdtempSync(join(tmpdir(), 'convlens-e2e-ws-')), 'models');
+  mkdirSync(folder);
   for (const [name, from] of Object.entries(FILES)) copyFileSync(from, join(folder, name));
   writeFileSync(join(folder, 'broken.onnx'), Buffer.from([0x08, 0x07, 0x12, 0xff, 0xff, 0xff, 0x01]));
   cs = await startCodeServer({ folder });
@@ -42,7 +44,7 @@ after(async () => {
   if (page) await screenshot(page, 'e2e-last').catch(() => undefined);
   await browser?.close();
   await cs?.stop();
-  rmSync(folder, { recursive: true, force: true });
+  rmSync(join(folder, '..'), { recursive: true, force: true });
 });
 
 /** What our own pipeline (reader + analysis + view graph) says the view must show. */
