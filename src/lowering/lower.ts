@@ -5,7 +5,7 @@ import type { Emitter, LowerCtx } from './context';
 import * as convs from './convLayers';
 import * as merges from './mergeLayers';
 import * as shapes from './shapeLayers';
-import { seededRandom } from './tensors';
+import { seededRandom } from '../common/prng';
 import { layerWeights } from './weights';
 
 /**

@@ -36,17 +36,6 @@ export function permute(data: ArrayLike<number>, dims: number[], perm: number[])
   return out;
 }
 
-/** mulberry32: a small seeded PRNG, so generated weights are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** He (Kaiming) normal initialisation: N(0, 2/fan_in), by Box–Muller from the seeded PRNG. */
 export function heNormal(count: number, fanIn: number, rand: () => number): Float32Array {

@@ -2,6 +2,8 @@
  * Built-in sample inputs, drawn procedurally at any size as float RGB in [0, 1] (channels interleaved),
  * so a model can be run without an image file.
  */
+import { seededRandom } from '../common/prng';
+
 export type PatternName = 'gradient' | 'checkerboard' | 'digit' | 'noise';
 
 export const PATTERNS: readonly PatternName[] = ['gradient', 'checkerboard', 'digit', 'noise'];
@@ -92,19 +94,9 @@ function segmentDistance(px: number, py: number, ax: number, ay: number, bx: num
 
 /** Uniform noise in [0, 1] from a seeded generator (mulberry32), the same image for the same seed. */
 function noise(w: number, h: number, seed: number): Float32Array {
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   const out = new Float32Array(w * h * 3);
   for (let i = 0; i < out.length; i++) out[i] = rand();
   return out;
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -11,18 +11,9 @@ import { tensorFromBytes, bytesOf } from '../../src/ir/tensor';
 import type { AttrValue, Graph, Model, Node, TensorData, ValueInfo } from '../../src/ir/types';
 import { scopeFromName } from '../../src/ir/scope';
 import { encodeModel } from '../../src/formats/onnx/writer';
+import { seededRandom as prng } from '../../src/common/prng';
 
-/** mulberry32: a small seeded PRNG, so generated weights are the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 /** Builds a graph node by node; names follow PyTorch's exporter ('/layer1/layer1.0/conv1/Conv'). */
 class GraphBuilder {
