@@ -4,6 +4,7 @@ import { el } from './dom';
 import { host } from './host';
 import { layerView } from './layerView';
 import { stepView } from './stepView';
+import { top5View } from './top5';
 
 interface SavedState {
   mode: 'layer' | 'step';
@@ -65,6 +66,7 @@ window.addEventListener('message', (ev: MessageEvent<ToFeatureMaps>) => {
         el('button', { textContent: 'Layer', onclick: () => setMode('layer') }),
         el('button', { textContent: 'Step ←/→', onclick: () => setMode('step') }),
         el('button', { textContent: 'Run again', onclick: () => host.post({ type: 'fmRerun' }) }),
+        ...[top5View(m.top5)].filter((e): e is HTMLElement => e !== null),
         ...m.notes.map((n) => el('div', { className: 'note', textContent: n })),
       );
       list.replaceChildren(...m.tensors.map((t) => {
@@ -78,6 +80,10 @@ window.addEventListener('message', (ev: MessageEvent<ToFeatureMaps>) => {
       else if (pick) select(pick);
       break;
     }
+    case 'fmFocus':
+      if (state.mode === 'step') host.post({ type: 'fmStep', nodeId: m.nodeId });
+      else select(m.tensor);
+      break;
     case 'fmDetail':
       status.textContent = '';
       main.replaceChildren(layerView(m.detail, (first) => select(m.detail.tensor, first)));

@@ -18,6 +18,7 @@ import { readTheme, watchTheme } from './render/theme';
 import type { SavedState } from './state';
 import { DetailsPanel } from './ui/details';
 import { h } from './ui/dom';
+import { InferenceBar } from './ui/inference';
 import { Legend } from './ui/legend';
 import { Minimap } from './ui/minimap';
 import { nodeInfo } from './ui/nodeInfo';
@@ -64,6 +65,12 @@ export class App {
   private readonly tooltip: Tooltip;
   private readonly details: DetailsPanel;
   private readonly mermaid: MermaidPreview;
+  private readonly inference = new InferenceBar({
+    run: (input) => host.post({ type: 'runInference', input }),
+    cancel: () => host.post({ type: 'cancelInference' }),
+    showFeatureMaps: () => host.post({ type: 'showFeatureMaps', nodeId: this.selectedNodeId() }),
+  });
+  private readonly stage: HTMLElement;
   private readonly message = h('div', { class: 'cl-message cl-hidden', attrs: { id: 'cl-message', role: 'status' } });
   private saveTimer = 0;
   lastReport: RenderReport | null = null;
@@ -91,7 +98,8 @@ export class App {
     main.append(stage);
     root.append(header, main, this.message);
     this.summary = new SummaryBar(header, (id) => this.selectById(id, true, true));
-    header.append(this.toolbar.el);
+    header.append(this.toolbar.el, this.inference.el);
+    this.stage = stage;
     this.view = new GraphView(stage, theme, {
       select: (v) => this.select(v, true, false),
       hover: (v, x, y) => this.hover(v, x, y),
@@ -346,6 +354,7 @@ export class App {
   }
 
   private inferenceState(state: InferenceState): void {
+    this.inference.show(state);
     if (state.status !== 'done') {
       if (state.status === 'idle') {
         this.thumbnails.clear();
@@ -356,7 +365,10 @@ export class App {
     this.thumbnails.clear();
     for (const t of state.thumbnails) {
       const img = new Image();
-      img.onload = () => this.view.invalidate();
+      img.onload = () => {
+        this.view.invalidate();
+        this.markThumbnails();
+      };
       img.src = t.png;
       this.thumbnails.set(t.tensor, img);
     }
@@ -378,6 +390,22 @@ export class App {
     });
     this.view.overlay.thumbnails = map;
     this.view.invalidate();
+    this.markThumbnails();
+  }
+
+  /** Test hook: #cl-stage's data-thumbnails counts the boxes that draw a loaded thumbnail. */
+  private markThumbnails(): void {
+    let n = 0;
+    for (const img of this.view.overlay.thumbnails.values()) if (img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0) n++;
+    this.stage.dataset.thumbnails = String(n);
+  }
+
+  /** The model node behind the selected box (a group's first member), for the feature-map panel. */
+  private selectedNodeId(): string | undefined {
+    const v = this.view.overlay.selected;
+    const d = v >= 0 ? this.display?.nodes[v] : undefined;
+    if (!d || !this.graph || d.members.length === 0) return undefined;
+    return this.graph.nodes[d.members[d.members.length - 1]].id;
   }
 
   private async copy(text: string, what: string): Promise<void> {

@@ -43,10 +43,20 @@ export class FeatureMapsPanel implements vscode.Disposable {
     this.panel.title = `Feature Maps: ${uri.path.split('/').pop()}`;
     const selected = r.thumbnails.find((t) => t.producer === nodeId)?.tensor ?? r.thumbnails[0]?.tensor;
     this.post({
-      type: 'fmRun', model: uri.fsPath, where: r.where, millis: r.millis, selected, notes: r.notes,
+      type: 'fmRun', model: uri.fsPath, where: r.where, millis: r.millis, selected, notes: r.notes, top5: r.top5,
       tensors: r.thumbnails.map((t) => ({ tensor: t.tensor, producer: t.producer, opType: t.opType, shape: t.shape })),
     });
     this.panel.reveal(undefined, true);
+  }
+
+  /** Follows a selection in the graph of `uri`: shows the output of `nodeId` when the run captured it. */
+  focusNode(uri: vscode.Uri, r: RunResult, nodeId: string): boolean {
+    if (this.uri?.toString() !== uri.toString()) return false;
+    const tensor = r.thumbnails.find((t) => t.producer === nodeId)?.tensor;
+    if (!tensor) return false;
+    if (!this.ready && this.pending?.type === 'fmRun') this.pending = { ...this.pending, selected: tensor };
+    else this.post({ type: 'fmFocus', tensor, nodeId });
+    return true;
   }
 
   dispose(): void {

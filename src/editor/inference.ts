@@ -32,7 +32,8 @@ export class InferenceController implements vscode.Disposable {
       panels.onDidReceiveMessage(({ uri, message }) => {
         if (message.type === 'runInference') void this.run(uri, message.input);
         else if (message.type === 'cancelInference') this.client.cancel();
-        else if (message.type === 'nodeSelected') this.selected.set(uri.toString(), message.nodeId);
+        else if (message.type === 'showFeatureMaps') void this.showFeatureMaps(uri, message.nodeId);
+        else if (message.type === 'nodeSelected') this.nodeSelected(uri, message.nodeId);
       }),
       panels.onDidLoad(({ uri }) => this.last.delete(uri.toString())),
     );
@@ -127,6 +128,13 @@ export class InferenceController implements vscode.Disposable {
       }, (u) => void this.run(u, { kind: 'pattern', pattern: 'gradient' }));
     }
     this.featureMaps.showRun(uri, result, nodeId ?? this.selected.get(key) ?? undefined);
+  }
+
+  /** Remembers the selection per model; an open feature-map panel on that model follows it. */
+  nodeSelected(uri: vscode.Uri, nodeId: string | null): void {
+    this.selected.set(uri.toString(), nodeId);
+    const result = this.last.get(uri.toString());
+    if (nodeId && result) this.featureMaps?.focusNode(uri, result, nodeId);
   }
 
   dispose(): void {

@@ -1,3 +1,4 @@
+import type { Prediction } from '../runtime/classify';
 import type { StepView, TensorDetail } from '../runtime/types';
 
 /**
@@ -14,7 +15,9 @@ export interface FeatureMapTensor {
 
 /** Host -> feature-map panel */
 export type ToFeatureMaps =
-  | { type: 'fmRun'; model: string; where: string; millis: number; tensors: FeatureMapTensor[]; selected?: string; notes: string[] }
+  | { type: 'fmRun'; model: string; where: string; millis: number; tensors: FeatureMapTensor[]; selected?: string; notes: string[]; top5?: Prediction[] }
+  /** The user selected a layer in the graph: show its output (Layer mode) or its step (Step mode). */
+  | { type: 'fmFocus'; tensor: string; nodeId: string }
   | { type: 'fmDetail'; detail: TensorDetail }
   | { type: 'fmStep'; step: StepView }
   | { type: 'fmBusy'; message: string }

@@ -26,11 +26,13 @@ export interface CopyTextMessage { type: 'copyText'; id: number; text: string; w
 export interface SaveFileMessage { type: 'saveFile'; id: number; suggestedName: string; /** base64 for binary, utf8 text otherwise */ data: string; encoding: 'base64' | 'utf8' }
 export interface RunInferenceMessage { type: 'runInference'; input: InferenceInputChoice }
 export interface CancelInferenceMessage { type: 'cancelInference' }
+/** Open the feature-map panel on the last run (at `nodeId`'s output when given). */
+export interface ShowFeatureMapsMessage { type: 'showFeatureMaps'; nodeId?: string }
 export interface LogMessage { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
 
 export type FromWebview =
   | ReadyMessage | NodeSelectedMessage | RevealSourceMessage | CopyTextMessage | SaveFileMessage
-  | RunInferenceMessage | CancelInferenceMessage | LogMessage;
+  | RunInferenceMessage | CancelInferenceMessage | ShowFeatureMapsMessage | LogMessage;
 
 export interface ViewOptions {
   /** Leave the batch dim out of edge labels when it is symbolic or 1. */

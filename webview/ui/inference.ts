@@ -1,0 +1,69 @@
+import type { InferenceInputChoice, InferenceState } from '../../src/protocol/messages';
+import { h, iconButton } from './dom';
+
+type Pattern = Extract<InferenceInputChoice, { kind: 'pattern' }>['pattern'];
+
+export interface InferenceActions {
+  run(input: InferenceInputChoice): void;
+  cancel(): void;
+  showFeatureMaps(): void;
+}
+
+const PATTERNS: [Pattern, string][] = [
+  ['digit', "Digit '3'"],
+  ['gradient', 'Colour gradient'],
+  ['checkerboard', 'Checkerboard'],
+  ['noise', 'Seeded noise'],
+];
+
+/**
+ * The sample-inference row under the toolbar: pick a built-in pattern (or an image file), Run, Cancel,
+ * open the feature maps; then where it ran, how long it took and the top-5 classes. `data-status` on
+ * #cl-inference says the state (idle, running, done, error) for tests and styles.
+ */
+export class InferenceBar {
+  readonly el = h('div', { class: 'cl-inference', attrs: { id: 'cl-inference', 'data-status': 'idle', role: 'region', 'aria-label': 'Sample inference' } });
+  private readonly input = h('select', { class: 'cl-select', title: 'Sample input', attrs: { id: 'cl-pattern', 'aria-label': 'Sample input' } },
+    ...PATTERNS.map(([value, label]) => h('option', { attrs: { value } }, label)),
+    h('option', { attrs: { value: 'image' } }, 'Image file…'),
+  );
+  private readonly runButton = h('button', { class: 'cl-btn cl-primary', title: 'Run the model on the sample input and draw every layer\'s output', attrs: { id: 'cl-run', type: 'button' } }, h('i', { class: 'codicon codicon-play' }), ' Run');
+  private readonly cancelButton = iconButton('debug-stop', 'Cancel the run', () => this.a.cancel(), 'cl-cancel');
+  private readonly mapsButton = h('button', { class: 'cl-btn cl-text-btn', title: 'Open the feature maps of the last run', attrs: { id: 'cl-feature-maps', type: 'button' } }, h('i', { class: 'codicon codicon-symbol-color' }), ' Feature maps');
+  private readonly status = h('span', { class: 'cl-inf-status', attrs: { id: 'cl-inf-status', role: 'status' } });
+  private readonly top5 = h('ol', { class: 'cl-top5', attrs: { id: 'cl-top5', 'aria-label': 'Top-5 predictions' } });
+
+  constructor(private readonly a: InferenceActions) {
+    this.runButton.addEventListener('click', () => {
+      const v = this.input.value;
+      this.a.run(v === 'image' ? { kind: 'image' } : { kind: 'pattern', pattern: v as Pattern });
+    });
+    this.mapsButton.addEventListener('click', () => this.a.showFeatureMaps());
+    this.el.append(this.input, this.runButton, this.cancelButton, this.mapsButton, this.status, this.top5);
+    this.show({ status: 'idle' });
+  }
+
+  show(s: InferenceState): void {
+    this.el.dataset.status = s.status;
+    this.runButton.disabled = s.status === 'running';
+    this.cancelButton.classList.toggle('cl-hidden', s.status !== 'running');
+    this.mapsButton.classList.toggle('cl-hidden', s.status !== 'done');
+    this.el.classList.toggle('cl-error', s.status === 'error');
+    this.top5.replaceChildren();
+    if (s.status === 'idle') this.status.textContent = '';
+    else if (s.status === 'running') this.status.textContent = `${s.message}…`;
+    else if (s.status === 'error') this.status.textContent = s.message;
+    else {
+      const count = s.thumbnails.length;
+      this.status.textContent = `ran on ${s.provider} in ${formatMs(s.millis)} · ${count} tensor${count === 1 ? '' : 's'} drawn${s.weightsNote ? ` · ${s.weightsNote}` : ''}`;
+      this.status.title = [...(s.inputs ?? []), ...(s.notes ?? [])].join('\n');
+      for (const p of s.top5 ?? []) {
+        this.top5.append(h('li', { attrs: { 'data-index': String(p.index) } }, h('span', { class: 'cl-top5-label' }, p.label), ` ${(p.probability * 100).toFixed(1)}%`));
+      }
+    }
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(2)} ms` : ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
