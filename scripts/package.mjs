@@ -3,8 +3,8 @@
 //   node scripts/package.mjs --target win32-x64 [--target darwin-arm64 ...]
 //   node scripts/package.mjs --all           # every platform onnxruntime-node ships binaries for
 // Builds first unless --no-build. Fails when a VSIX exceeds 40 MB or lacks its native binding.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -55,6 +55,7 @@ try {
     if (!listing.includes(binding)) fail(`${out} lacks ${binding}`);
     const others = listing.filter((f) => f.startsWith(ORT_BIN) && !f.startsWith(`${ORT_BIN}/${os}/${arch}/`));
     if (others.length) fail(`${out} holds other platforms' binaries: ${others.slice(0, 3).join(', ')}`);
+    if (target === `${process.platform}-${process.arch}`) loadsFromPackage(listing.filter(Boolean), join(work, target));
     const size = statSync(out).size;
     const mb = (size / 1024 / 1024).toFixed(1);
     if (size > MAX_BYTES) fail(`${out} is ${mb} MB, over the 40 MB limit`);
@@ -65,3 +66,10 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 console.log(made.join('\n'));
+
+/** The packaged files alone (copied as listed) must let Node load onnxruntime-node and its binding. */
+function loadsFromPackage(files, dir) {
+  for (const f of files) if (f.startsWith('node_modules/')) cpSync(f, join(dir, f));
+  const r = spawnSync(process.execPath, ['-e', "console.log(require('./node_modules/onnxruntime-node').listSupportedBackends().map((b) => b.name).join(','))"], { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) fail(`onnxruntime-node does not load from the packaged files: ${(r.stderr || r.stdout).split('\n').find((l) => /^\w*Error:/.test(l)) ?? r.stderr}`);
+}
