@@ -9,11 +9,12 @@ import { sceneToSvg } from './export/svg';
 import { LayoutClient } from './layout/client';
 import { EdgeKind } from './layout/types';
 import { collapseToDepth, deriveDisplayGraph, type DisplayGraph } from './model/displayGraph';
+import { layoutGroups } from './model/layoutGroups';
 import { EdgeNavigator } from './model/navigation';
 import { fitCamera, type Camera } from './render/camera';
 import { TEXT_SCALE } from './render/draw';
 import { GraphView } from './render/graphView';
-import { COLUMN_GAP, LAYER_GAP, makeScene, NODE_H, NODE_W, type Scene } from './render/scene';
+import { columnGapFor, LAYER_GAP, makeScene, NODE_H, NODE_W, type Scene } from './render/scene';
 import { readTheme, watchTheme } from './render/theme';
 import type { SavedState } from './state';
 import { DetailsPanel } from './ui/details';
@@ -186,6 +187,7 @@ export class App {
     if (!graph) return;
     const gen = ++this.generation;
     const display = deriveDisplayGraph(graph, { fold: this.fold, collapsed: this.collapsed, hideBatchDim: this.hideBatch });
+    const groups = layoutGroups(display);
     const edges = new Int32Array(display.edges.length * 2);
     display.edges.forEach((e, i) => {
       edges[2 * i] = e.from;
@@ -193,14 +195,14 @@ export class App {
     });
     let layout;
     try {
-      layout = await this.layout.layout({ nodeCount: display.nodes.length, edges, nodeWidth: NODE_W, nodeHeight: NODE_H, layerGap: LAYER_GAP, columnGap: COLUMN_GAP });
+      layout = await this.layout.layout({ nodeCount: display.nodes.length, edges, nodeWidth: NODE_W, nodeHeight: NODE_H, layerGap: LAYER_GAP, columnGap: columnGapFor(groups.maxDepth), groupOf: groups.groupOf, groupParent: groups.groupParent });
     } catch (e) {
       this.showMessage(`Layout failed: ${e instanceof Error ? e.message : String(e)}`, true);
       return;
     }
     if (!layout || gen !== this.generation) return;
     this.display = display;
-    this.scene = makeScene(display, layout);
+    this.scene = makeScene(display, layout, groups);
     this.nav.setGraph(display);
     this.view.setScene(this.scene);
     this.minimap.setScene(this.scene);

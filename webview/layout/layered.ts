@@ -1,3 +1,4 @@
+import { GroupPaths, layerOffsets } from './groups';
 import { EdgeKind, type LayoutInput, type LayoutResult } from './types';
 
 /**
@@ -8,7 +9,10 @@ import { EdgeKind, type LayoutInput, type LayoutResult } from './types';
  *   side just above the Concat/Add that joins them;
  * - off-chain nodes stand to the right of the chain, each keeping its predecessor's column where
  *   it can (branches stay straight), new branches taking the next free column;
- * - skip connections (chain to chain, several layers apart) run as arcs in lanes to the left.
+ * - skip connections (chain to chain, several layers apart) run as arcs in lanes to the left;
+ * - with scope groups (input.groupOf), a group starts below the whole of every sibling group that
+ *   feeds it and its nodes never sink out of it, so expanded frames of sequential groups never
+ *   share a layer; layers where frames start or end get room for their headers and padding.
  * Linear in nodes + edges apart from one sort per layer.
  */
 export function layeredLayout(input: LayoutInput): LayoutResult {
@@ -16,43 +20,81 @@ export function layeredLayout(input: LayoutInput): LayoutResult {
   const n = input.nodeCount;
   const m = input.edges.length / 2;
   const { succStart, succ, predStart, pred } = adjacency(n, input.edges);
-  const order = topoOrder(n, succStart, succ, predStart, pred);
+  const groups = new GroupPaths(n, input.groupOf, input.groupParent);
+  const order = topoOrder(n, succStart, succ, predStart, groups);
   const rank = new Int32Array(n);
   for (let i = 0; i < n; i++) rank[order[i]] = i;
   const forward = (from: number, to: number): boolean => rank[from] < rank[to];
 
-  // Longest-path layering (ASAP).
+  // Longest-path layering (ASAP), a group starting below every sibling group that feeds it.
+  const G = groups.count;
+  const floor = new Int32Array(G);
+  const lo = new Int32Array(G).fill(0x7fffffff);
+  const hi = new Int32Array(G).fill(-1);
   const layer = new Int32Array(n);
   for (const v of order) {
     let l = 0;
     for (let k = predStart[v]; k < predStart[v + 1]; k++) {
       const u = pred[k];
-      if (forward(u, v)) l = Math.max(l, layer[u] + 1);
+      if (!forward(u, v)) continue;
+      let below = layer[u] + 1;
+      if (G) {
+        const { gu, gv } = groups.split(u, v);
+        if (gu >= 0) below = Math.max(below, hi[gu] + 1);
+        if (gv >= 0 && lo[gv] === 0x7fffffff) floor[gv] = Math.max(floor[gv], below);
+      }
+      l = Math.max(l, below);
     }
+    for (const g of groups.path(v)) l = Math.max(l, floor[g]);
     layer[v] = l;
+    for (const g of groups.path(v)) {
+      lo[g] = Math.min(lo[g], l);
+      hi[g] = Math.max(hi[g], l);
+    }
   }
-  // The main chain: from the deepest node back along predecessors one layer up (first input first).
+  // The main chain: from the deepest node back along its lowest predecessor (first input first).
   const onChain = new Uint8Array(n);
+  const chainPred = new Int32Array(n).fill(-1);
   let deepest = -1;
   for (let v = 0; v < n; v++) if (deepest < 0 || layer[v] > layer[deepest]) deepest = v;
   for (let v = deepest; v >= 0; ) {
     onChain[v] = 1;
     let next = -1;
     for (let k = predStart[v]; k < predStart[v + 1]; k++) {
-      if (layer[pred[k]] === layer[v] - 1 && forward(pred[k], v)) {
-        next = pred[k];
-        break;
-      }
+      const u = pred[k];
+      if (forward(u, v) && layer[u] < layer[v] && (next < 0 || layer[u] > layer[next])) next = u;
     }
+    chainPred[v] = next;
     v = next;
   }
-  // Off-chain nodes sink towards their consumers (ALAP).
+  // Off-chain nodes sink towards their consumers (ALAP), never out of their own groups nor into another's.
   for (let i = n - 1; i >= 0; i--) {
     const v = order[i];
     if (onChain[v]) continue;
     let l = Infinity;
-    for (let k = succStart[v]; k < succStart[v + 1]; k++) if (forward(v, succ[k])) l = Math.min(l, layer[succ[k]] - 1);
+    for (let k = succStart[v]; k < succStart[v + 1]; k++) {
+      const w = succ[k];
+      if (!forward(v, w)) continue;
+      let cap = layer[w] - 1;
+      if (G) {
+        const { gu, gv } = groups.split(v, w);
+        if (gv >= 0) cap = Math.min(cap, lo[gv] - 1);
+        const own = groups.path(v);
+        if (gu >= 0 && own.length) cap = Math.min(cap, hi[own[own.length - 1]]);
+      }
+      l = Math.min(l, cap);
+    }
     if (l !== Infinity && l > layer[v]) layer[v] = l;
+  }
+  if (G) {
+    lo.fill(0x7fffffff);
+    hi.fill(-1);
+    for (let v = 0; v < n; v++) {
+      for (const g of groups.path(v)) {
+        lo[g] = Math.min(lo[g], layer[v]);
+        hi[g] = Math.max(hi[g], layer[v]);
+      }
+    }
   }
 
   // Columns: chain at 0, the rest to the right.
@@ -95,18 +137,19 @@ export function layeredLayout(input: LayoutInput): LayoutResult {
   const H = input.nodeHeight;
   const stepY = H + input.layerGap;
   const stepX = W + input.columnGap;
+  const rows = layerOffsets(maxLayer, layer, groups, lo, hi, stepY);
   const x = new Float64Array(n);
   const y = new Float64Array(n);
   for (let v = 0; v < n; v++) {
     x[v] = col[v] * stepX;
-    y[v] = layer[v] * stepY;
+    y[v] = rows.y[layer[v]];
   }
 
-  const routes = routeEdges(input, x, y, layer, onChain, forward);
+  const routes = routeEdges(input, x, y, layer, onChain, chainPred, forward);
   let minX = -W / 2 - routes.leftMargin;
   let maxX = W / 2;
   for (let v = 0; v < n; v++) maxX = Math.max(maxX, x[v] + W / 2);
-  const bounds = { minX, minY: -H / 2, maxX, maxY: maxLayer * stepY + H / 2 };
+  const bounds = { minX, minY: -H / 2, maxX, maxY: rows.y[maxLayer] + H / 2 + rows.bottom };
   if (n === 0) {
     minX = 0;
     Object.assign(bounds, { minX: 0, minY: 0, maxX: 0, maxY: 0 });
@@ -140,28 +183,51 @@ function adjacency(n: number, edges: Int32Array) {
   return { succStart, succ, predStart, pred };
 }
 
-/** Kahn's order; nodes left on a cycle follow in index order (their back edges are ignored for layering). */
-function topoOrder(n: number, succStart: Int32Array, succ: Int32Array, predStart: Int32Array, pred: Int32Array): Int32Array {
+/**
+ * Kahn's order; nodes left on a cycle follow in index order (their back edges are ignored for
+ * layering). With scope groups, the next node is taken from the innermost group of the last one
+ * that has a ready node, so a group is finished before its siblings go on.
+ */
+function topoOrder(n: number, succStart: Int32Array, succ: Int32Array, predStart: Int32Array, groups: GroupPaths): Int32Array {
   const indeg = new Int32Array(n);
   for (let v = 0; v < n; v++) indeg[v] = predStart[v + 1] - predStart[v];
-  void pred;
   const order = new Int32Array(n);
   const done = new Uint8Array(n);
+  const ready: number[] = [];
+  const byGroup: number[][] = Array.from({ length: groups.count }, () => []);
+  const push = (v: number) => {
+    ready.push(v);
+    for (const g of groups.path(v)) byGroup[g].push(v);
+  };
+  const nextFrom = (list: number[]): number => {
+    while (list.length && done[list[list.length - 1]]) list.pop();
+    return list.length ? list.pop()! : -1;
+  };
   let head = 0;
   let tail = 0;
-  for (let v = 0; v < n; v++) if (indeg[v] === 0) order[tail++] = v;
+  for (let v = 0; v < n; v++) if (indeg[v] === 0) push(v);
   let scan = 0;
+  let last = -1;
   while (tail < n) {
-    while (head < tail) {
-      const v = order[head++];
-      done[v] = 1;
-      for (let k = succStart[v]; k < succStart[v + 1]; k++) if (--indeg[succ[k]] === 0) order[tail++] = succ[k];
+    let v = -1;
+    if (last >= 0) {
+      const p = groups.path(last);
+      for (let i = p.length - 1; i >= 0 && v < 0; i--) v = nextFrom(byGroup[p[i]]);
     }
-    if (tail < n) {
+    while (v < 0 && head < ready.length) {
+      const c = ready[head++];
+      if (!done[c]) v = c;
+    }
+    if (v < 0) {
+      // Only cycles are left: break one.
       while (done[scan] || indeg[scan] === 0) scan++;
       indeg[scan] = 0;
-      order[tail++] = scan;
+      v = scan;
     }
+    done[v] = 1;
+    order[tail++] = v;
+    last = v;
+    for (let k = succStart[v]; k < succStart[v + 1]; k++) if (--indeg[succ[k]] === 0) push(succ[k]);
   }
   return order;
 }
@@ -173,7 +239,7 @@ function bucket(n: number, layer: Int32Array, maxLayer: number, order: Int32Arra
 }
 
 function routeEdges(
-  input: LayoutInput, x: Float64Array, y: Float64Array, layer: Int32Array, onChain: Uint8Array,
+  input: LayoutInput, x: Float64Array, y: Float64Array, layer: Int32Array, onChain: Uint8Array, chainPred: Int32Array,
   forward: (a: number, b: number) => boolean,
 ) {
   const m = input.edges.length / 2;
@@ -191,6 +257,7 @@ function routeEdges(
     const b = input.edges[2 * e + 1];
     if (!forward(a, b)) edgeKind[e] = EdgeKind.Back;
     else if (layer[b] - layer[a] <= 1) edgeKind[e] = EdgeKind.Adjacent;
+    else if (chainPred[b] === a) edgeKind[e] = EdgeKind.Long; // the chain itself, stretched past a group boundary
     else if (onChain[a] && onChain[b]) {
       edgeKind[e] = EdgeKind.Skip;
       skips.push(e);

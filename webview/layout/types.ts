@@ -8,6 +8,9 @@ export interface LayoutInput {
   /** Vertical gap between layers (room for edge labels) and horizontal gap between columns. */
   layerGap: number;
   columnGap: number;
+  /** Innermost expanded scope group of each node (-1: none), and each group's parent group (-1: top level). */
+  groupOf?: Int32Array;
+  groupParent?: Int32Array;
 }
 
 export const enum EdgeKind {

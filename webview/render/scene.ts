@@ -1,5 +1,7 @@
 import type { DisplayGraph } from '../model/displayGraph';
 import type { LayoutResult } from '../layout/types';
+import { FRAME_HEADER, FRAME_PAD } from '../layout/groups';
+import { layoutGroups, type LayoutGroups } from '../model/layoutGroups';
 import { SpatialIndex } from './spatialIndex';
 
 /** Node box size in world units; every box has the same size so layouts stay regular. */
@@ -27,31 +29,79 @@ export interface Scene {
   frames: GroupFrame[];
 }
 
-export function makeScene(display: DisplayGraph, layout: LayoutResult): Scene {
-  return { display, layout, index: new SpatialIndex(layout, NODE_W / 2, NODE_H / 2), frames: groupFrames(display, layout) };
+export function makeScene(display: DisplayGraph, layout: LayoutResult, groups: LayoutGroups = layoutGroups(display)): Scene {
+  return { display, layout, index: new SpatialIndex(layout, NODE_W / 2, NODE_H / 2), frames: groupFrames(groups, layout) };
 }
 
-const FRAME_PAD = 10;
-const HEADER = 18;
+const HEADER = FRAME_HEADER;
 
-function groupFrames(display: DisplayGraph, layout: LayoutResult): GroupFrame[] {
-  const open = new Map<string, GroupFrame>();
-  const groupKeys = new Set(display.groups.map((g) => g.key));
-  display.nodes.forEach((d, i) => {
-    if (d.kind !== 'node') return;
-    for (let depth = 1; depth <= d.scope.length; depth++) {
-      const key = d.scope.slice(0, depth).join('/');
-      if (!groupKeys.has(key)) continue;
-      const pad = FRAME_PAD * Math.max(1, 4 - depth);
-      const f = open.get(key) ?? { key, title: d.scope[depth - 1], depth, x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
-      f.x0 = Math.min(f.x0, layout.x[i] - NODE_W / 2 - pad);
-      f.x1 = Math.max(f.x1, layout.x[i] + NODE_W / 2 + pad);
-      f.y0 = Math.min(f.y0, layout.y[i] - NODE_H / 2 - pad - HEADER);
-      f.y1 = Math.max(f.y1, layout.y[i] + NODE_H / 2 + pad);
-      open.set(key, f);
+/** Horizontal padding of a frame: nested frames sit inside their parents' padding. */
+export const framePadX = (depth: number, maxDepth: number): number => FRAME_PAD * (1 + maxDepth - depth);
+
+/** The column gap that keeps the frames of side-by-side groups apart. */
+export const columnGapFor = (maxDepth: number): number => Math.max(COLUMN_GAP, 2 * FRAME_PAD * maxDepth + 8);
+
+/**
+ * Frames of the expanded groups around their members' boxes. Above its top layer a frame has a
+ * header and padding for itself and every frame inside it that starts on the same layer, as the
+ * layout left room for (layout/groups.ts); below, padding for each that ends there.
+ */
+function groupFrames(groups: LayoutGroups, layout: LayoutResult): GroupFrame[] {
+  const G = groups.keys.length;
+  if (!G) return [];
+  const paths: number[][] = [];
+  const pathOf = (v: number): number[] => {
+    const g = groups.groupOf[v];
+    if (g < 0) return [];
+    if (!paths[g]) {
+      const p: number[] = [];
+      for (let k = g; k >= 0; k = groups.groupParent[k]) p.push(k);
+      paths[g] = p.reverse();
     }
-  });
-  return [...open.values()].sort((a, b) => a.depth - b.depth);
+    return paths[g];
+  };
+  const lo = new Int32Array(G).fill(0x7fffffff);
+  const hi = new Int32Array(G).fill(-1);
+  const box = Array.from({ length: G }, () => ({ x0: Infinity, x1: -Infinity, y0: Infinity, y1: -Infinity, top: 0, bottom: 0 }));
+  const n = layout.x.length;
+  for (let v = 0; v < n; v++) {
+    for (const g of pathOf(v)) {
+      lo[g] = Math.min(lo[g], layout.layer[v]);
+      hi[g] = Math.max(hi[g], layout.layer[v]);
+      const b = box[g];
+      b.x0 = Math.min(b.x0, layout.x[v]);
+      b.x1 = Math.max(b.x1, layout.x[v]);
+      b.y0 = Math.min(b.y0, layout.y[v]);
+      b.y1 = Math.max(b.y1, layout.y[v]);
+    }
+  }
+  for (let v = 0; v < n; v++) {
+    const p = pathOf(v);
+    // Count from the innermost outwards: how many frames start (end) on this node's layer at or inside each.
+    let starts = 0;
+    let ends = 0;
+    for (let i = p.length - 1; i >= 0; i--) {
+      const g = p[i];
+      if (lo[g] === layout.layer[v]) starts++;
+      if (hi[g] === layout.layer[v]) ends++;
+      box[g].top = Math.max(box[g].top, lo[g] === layout.layer[v] ? starts : 0);
+      box[g].bottom = Math.max(box[g].bottom, hi[g] === layout.layer[v] ? ends : 0);
+    }
+  }
+  const frames: GroupFrame[] = [];
+  for (let g = 0; g < G; g++) {
+    const b = box[g];
+    if (b.x0 === Infinity) continue;
+    const key = groups.keys[g];
+    const depth = groups.depth[g];
+    const pad = framePadX(depth, groups.maxDepth);
+    frames.push({
+      key, title: key.slice(key.lastIndexOf('/') + 1), depth,
+      x0: b.x0 - NODE_W / 2 - pad, x1: b.x1 + NODE_W / 2 + pad,
+      y0: b.y0 - NODE_H / 2 - b.top * (FRAME_PAD + HEADER), y1: b.y1 + NODE_H / 2 + b.bottom * FRAME_PAD,
+    });
+  }
+  return frames.sort((a, b) => a.depth - b.depth);
 }
 
 export function frameHeaderAt(frames: GroupFrame[], wx: number, wy: number): GroupFrame | null {
