@@ -67,7 +67,8 @@ window.addEventListener('message', (ev: MessageEvent<ToFeatureMaps>) => {
         el('button', { textContent: 'Step ←/→', onclick: () => setMode('step') }),
         el('button', { textContent: 'Run again', onclick: () => host.post({ type: 'fmRerun' }) }),
         ...[top5View(m.top5)].filter((e): e is HTMLElement => e !== null),
-        ...m.notes.map((n) => el('div', { className: 'note', textContent: n })),
+        // Providers skipped and tensors left out: said, but folded so they do not push the maps down.
+        ...(m.notes.length ? [el('details', { className: 'notes' }, el('summary', { textContent: `${m.notes.length} note${m.notes.length === 1 ? '' : 's'} on this run` }), ...m.notes.map((n) => el('div', { className: 'note', textContent: n })))] : []),
       );
       list.replaceChildren(...m.tensors.map((t) => {
         const item = el('button', { className: 'tensor-item', title: t.tensor, onclick: () => select(t.tensor) },
