@@ -1,9 +1,9 @@
-import type { Graph, Model, Node, Shape, ValueInfo } from '../ir/types';
-import { dimsConflict, formatShape, numel } from './dims';
-import { makeContext, dtypeBytes, isFloat } from './context';
+import type { Dim, DType, Graph, Model, Node, Shape, TensorData, ValueInfo } from '../ir/types';
+import { dimsConflict, formatShape, numelConcrete } from './dims';
+import { makeContext, dtypeBytes, isFloat, type ContextHost } from './context';
 import { countFigures } from './figures';
 import { propagateField, type FieldState } from './receptive';
-import { findRule, InferError, type OutputState, type RuleContext, type TensorState } from './registry';
+import { findRule, InferError, type OpRule, type OutputState, type RuleContext, type TensorState } from './registry';
 import { topoOrder } from './topo';
 import type { Analysis, AnalysisWarning, AnalyzeOptions, NodeFigures, TensorInfo, WarningKind } from './types';
 import './ops/index';
@@ -21,8 +21,57 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): Analysis {
   return engine.result(order);
 }
 
+/**
+ * The state of an initializer. Its values (for shape arithmetic and folding) are read on first use:
+ * most initializers are weights that no rule reads values from, and reading every small one eagerly
+ * (thousands of 3x3 kernels in a long chain) was a large part of analysing such a graph.
+ */
+class InitializerState implements TensorState {
+  readonly constant = true;
+  readonly shape: Shape;
+  private cached: number[] | undefined | null = null;
+  constructor(private readonly tensor: TensorData, readonly dtype: DType, private readonly readable: boolean, private readonly isInt: boolean) {
+    this.shape = tensor.dims.slice();
+  }
+
+  get value(): number[] | undefined {
+    if (this.cached === null) {
+      this.cached = undefined;
+      if (this.readable) {
+        try {
+          this.cached = Array.from(this.tensor.values());
+        } catch {
+          // external data that cannot be reached: the shape is enough
+        }
+      }
+    }
+    return this.cached;
+  }
+
+  get dims(): Dim[] | undefined {
+    return this.isInt ? this.value : undefined;
+  }
+}
+
+function initializerState(t: TensorData): TensorState {
+  let n = 1;
+  for (const d of t.dims) n *= d;
+  const readable = !t.missing && n <= VALUE_LIMIT && t.dtype !== 'string';
+  return new InitializerState(t, t.dtype, readable, !isFloat(t.dtype) && t.dtype !== 'bool');
+}
+
+/** A copy of a state as a plain object (value and dims read through, for lazily read initializers). */
+function copyState(s: TensorState, shape: Shape | null): TensorState {
+  const out: TensorState = { dtype: s.dtype, shape, constant: s.constant };
+  const value = s.value;
+  const dims = s.dims;
+  if (value !== undefined) out.value = value;
+  if (dims !== undefined) out.dims = dims;
+  return out;
+}
+
 /** Infers one graph; subgraphs get their own engine whose lookups fall back to the parent's. */
-class GraphEngine {
+class GraphEngine implements ContextHost {
   readonly states = new Map<string, TensorState>();
   readonly fields = new Map<string, FieldState | null>();
   readonly declared = new Map<string, ValueInfo>();
@@ -71,17 +120,7 @@ class GraphEngine {
 
   seedInitializers(): void {
     for (const t of this.graph.initializers.values()) {
-      const n = t.dims.reduce((a, b) => a * b, 1);
-      let value: number[] | undefined;
-      if (!t.missing && n <= VALUE_LIMIT && t.dtype !== 'string') {
-        try {
-          value = Array.from(t.values());
-        } catch {
-          value = undefined; // external data that cannot be reached: shape is enough
-        }
-      }
-      const isInt = !isFloat(t.dtype) && t.dtype !== 'bool';
-      this.states.set(t.name, { dtype: t.dtype, shape: [...t.dims], value, dims: isInt ? value : undefined, constant: true });
+      this.states.set(t.name, initializerState(t));
       this.fields.set(t.name, null);
     }
   }
@@ -92,52 +131,62 @@ class GraphEngine {
     if (cyclic.length > 0) {
       this.warn('cannot-infer', cyclic[0].id, `${cyclic.length} node(s) form a cycle or read tensors nobody produces; analysed in file order`);
     }
-    const nodes = [...order, ...cyclic];
+    const nodes = order.length === this.graph.nodes.length ? order : [...order, ...cyclic];
     for (const node of nodes) this.inferNode(node);
     return nodes.map((n) => n.id);
   }
 
   inferNode(node: Node): void {
-    const inputs = node.inputs.map((name) => (name === '' ? null : this.lookup(name) ?? null));
+    const names = node.inputs;
+    const inputs = new Array<TensorState | null>(names.length);
+    let missing: string | undefined;
+    let allConstant = true;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      const s = name === '' ? null : this.lookup(name) ?? null;
+      inputs[i] = s;
+      if (s === null) {
+        if (name !== '' && missing === undefined) missing = name;
+      } else if (!s.constant) allConstant = false;
+    }
     const opset = this.model.opsets[node.domain === 'ai.onnx' ? '' : node.domain] ?? 0;
-    const warn = (kind: WarningKind, message: string) => this.warn(kind, node.id, message);
-    const ctx = makeContext(node, opset, inputs, warn, (g, subInputs) => this.inferSubgraph(node, g, subInputs));
+    const ctx = makeContext(node, opset, inputs, this);
     this.ruleContexts.set(node.id, ctx);
     const rule = findRule(node.domain, node.opType);
     let outs: OutputState[] = [];
     if (!rule) {
-      warn('cannot-infer', `no shape rule for ${node.domain ? `${node.domain}::` : ''}${node.opType}: its outputs are unknown`);
+      this.warn('cannot-infer', node.id, `no shape rule for ${node.domain ? `${node.domain}::` : ''}${node.opType}: its outputs are unknown`);
     } else {
       try {
         outs = rule.infer(ctx);
       } catch (e) {
         if (e instanceof InferError) {
-          if (!e.unknownInput) warn(e.kind, e.message);
+          if (!e.unknownInput) this.warn(e.kind, node.id, e.message);
         } else {
-          warn('cannot-infer', `internal error in the ${node.opType} rule: ${(e as Error).message}`);
+          this.warn('cannot-infer', node.id, `internal error in the ${node.opType} rule: ${(e as Error).message}`);
         }
         outs = [];
       }
     }
-    const missingInput = node.inputs.some((n) => n !== '' && !this.lookup(n));
-    if (missingInput) {
-      const name = node.inputs.find((n) => n !== '' && !this.lookup(n));
-      warn('cannot-infer', `input '${name}' is not produced by any node, initializer or graph input`);
+    if (missing !== undefined) {
+      this.warn('cannot-infer', node.id, `input '${missing}' is not produced by any node, initializer or graph input`);
     }
-    const constant =
-      !NONDETERMINISTIC.has(node.opType) && !missingInput && inputs.every((s) => s === null || s.constant) && !node.subgraphs;
-    node.outputs.forEach((name, i) => {
-      if (name === '') return;
+    const constant = allConstant && missing === undefined && !node.subgraphs && !NONDETERMINISTIC.has(node.opType);
+    const outputs = node.outputs;
+    for (let i = 0; i < outputs.length; i++) {
+      const name = outputs[i];
+      if (name === '') continue;
       const o = outs[i];
       let state: TensorState = { dtype: o?.dtype ?? 'undefined', shape: o?.shape ?? null, constant };
-      if (o?.value) state.value = o.value;
+      const value = o?.value;
+      if (value) state.value = value;
       if (o?.dims) state.dims = o.dims;
-      else if (o?.value && !isFloat(state.dtype)) state.dims = o.value;
+      else if (value && !isFloat(state.dtype)) state.dims = value;
       state = this.reconcile(node, name, state);
       this.states.set(name, state);
       this.producers.set(name, node.id);
-    });
-    this.propagate(node, ctx, outs);
+    }
+    this.propagate(node, rule, ctx, outs);
   }
 
   /** Compares inference with the file's declared shape; the declared one fills in what inference lacks. */
@@ -154,19 +203,26 @@ class GraphEngine {
     return state;
   }
 
-  propagate(node: Node, ctx: RuleContext, outs: OutputState[]): void {
-    const rule = findRule(node.domain, node.opType);
+  propagate(node: Node, rule: OpRule | undefined, ctx: RuleContext, outs: OutputState[]): void {
     let effect;
     try {
       effect = rule?.spatial && outs.length > 0 ? rule.spatial(ctx, outs) : undefined;
     } catch {
       effect = undefined;
     }
-    const ins = node.inputs.map((n) => (n === '' || this.lookup(n)?.constant ? null : this.lookupField(n)));
+    if (!effect || effect.kind === 'none') {
+      for (const name of node.outputs) if (name !== '') this.fields.set(name, null);
+      return;
+    }
+    const ins = new Array<FieldState | null>(node.inputs.length);
+    for (let i = 0; i < ins.length; i++) {
+      const n = node.inputs[i];
+      ins[i] = n === '' || this.lookup(n)?.constant ? null : this.lookupField(n);
+    }
     for (const name of node.outputs) {
       if (name === '') continue;
       const state = this.states.get(name);
-      this.fields.set(name, effect && state?.shape && !state.constant ? propagateField(effect, ins, state.shape) : null);
+      this.fields.set(name, state?.shape && !state.constant ? propagateField(effect, ins, state.shape) : null);
     }
   }
 
@@ -175,7 +231,7 @@ class GraphEngine {
     sub.seedInitializers();
     g.inputs.forEach((v, i) => {
       const given = formal[i];
-      const state: TensorState = given ? { ...given, shape: given.shape ?? v.shape } : { dtype: v.dtype, shape: v.shape, constant: false };
+      const state: TensorState = given ? copyState(given, given.shape ?? v.shape) : { dtype: v.dtype, shape: v.shape, constant: false };
       sub.states.set(v.name, state);
       sub.fields.set(v.name, null);
     });
@@ -192,11 +248,16 @@ class GraphEngine {
     const tensors = new Map<string, TensorInfo>();
     const consumers = new Map<string, string[]>();
     for (const n of this.graph.nodes) {
-      for (const i of n.inputs) if (i) consumers.set(i, [...(consumers.get(i) ?? []), n.id]);
+      for (const i of n.inputs) {
+        if (!i) continue;
+        const list = consumers.get(i);
+        if (list) list.push(n.id);
+        else consumers.set(i, [n.id]);
+      }
     }
     for (const [name, s] of this.states) {
       const f = this.fields.get(name) ?? null;
-      const count = s.shape ? numel(s.shape.map((d) => (typeof d === 'number' ? d : 1))) ?? 0 : 0;
+      const count = s.shape ? numelConcrete(s.shape) : 0;
       tensors.set(name, {
         name,
         dtype: s.dtype,

@@ -1,86 +1,115 @@
-import type { AttrValue, DType, Graph, Node, TensorData } from '../ir/types';
+import type { AttrValue, Dim, DType, Graph, Node, Shape, TensorData } from '../ir/types';
 import { InferError, type RuleContext, type TensorState } from './registry';
 import type { WarningKind } from './types';
 
-/** Builds the RuleContext a rule sees for one node. */
-export function makeContext(
-  node: Node,
-  opset: number,
-  inputs: (TensorState | null)[],
-  warn: (kind: WarningKind, message: string) => void,
-  inferSubgraph?: (graph: Graph, inputs: (TensorState | null)[]) => (TensorState | null)[],
-): RuleContext {
-  const nameOf = (i: number): string => node.inputs[i] || `#${i}`;
-  const ctx: RuleContext = {
-    node,
-    opset,
-    inputs,
-    input(i) {
-      const s = inputs[i];
-      if (!s) throw new InferError(`${node.opType} needs input ${i}, which is missing`);
-      return s;
-    },
-    shape(i) {
-      const s = ctx.input(i);
-      if (s.shape === null) throw new InferError(`input '${nameOf(i)}' has an unknown shape`, 'cannot-infer', true);
-      return s.shape;
-    },
-    dtype(i) {
-      return inputs[i]?.dtype ?? 'undefined';
-    },
-    value(i) {
-      return inputs[i]?.value;
-    },
-    shapeValue(i) {
-      const s = inputs[i];
-      return s?.dims ?? s?.value;
-    },
-    attr(name) {
-      return node.attributes[name];
-    },
-    int(name, dflt) {
-      const v = node.attributes[name];
-      if (v === undefined || v === null) return dflt;
-      if (typeof v === 'number') return v;
-      if (typeof v === 'boolean') return v ? 1 : 0;
-      return ctx.fail(`attribute '${name}' should be an integer`);
-    },
-    ints(name, dflt) {
-      const v = node.attributes[name];
-      if (v === undefined || v === null) return dflt;
-      if (Array.isArray(v) && v.every((x) => typeof x === 'number')) return v as number[];
-      if (typeof v === 'number') return [v];
-      return ctx.fail(`attribute '${name}' should be a list of integers`);
-    },
-    float(name, dflt) {
-      const v = node.attributes[name];
-      if (v === undefined || v === null) return dflt;
-      if (typeof v === 'number') return v;
-      return ctx.fail(`attribute '${name}' should be a number`);
-    },
-    str(name, dflt) {
-      const v = node.attributes[name];
-      if (v === undefined || v === null) return dflt;
-      if (typeof v === 'string') return v;
-      return ctx.fail(`attribute '${name}' should be a string`);
-    },
-    tensorAttr(name) {
-      const v = node.attributes[name];
-      return isTensorData(v) ? v : undefined;
-    },
-    warn,
-    fail(message, kind) {
-      throw new InferError(message, kind);
-    },
-  };
-  if (inferSubgraph) {
-    ctx.inferSubgraph = (attrName, subInputs) => {
-      const g = node.subgraphs?.[attrName] ?? asGraph(node.attributes[attrName]);
-      if (!g) return ctx.fail(`subgraph '${attrName}' is missing`);
-      return inferSubgraph(g, subInputs);
-    };
+/** What a node's context reports to: the engine inferring its graph. */
+export interface ContextHost {
+  warn(kind: WarningKind, node: string, message: string): void;
+  /** Absent where subgraphs cannot be analysed. */
+  inferSubgraph?(owner: Node, graph: Graph, inputs: (TensorState | null)[]): (TensorState | null)[];
+}
+
+/**
+ * The RuleContext a rule sees for one node. A class (methods on the prototype), not an object of
+ * closures: the engine makes one per node and keeps it for counting, so on a 10,000-node graph
+ * twenty closures per node were most of the analysis' garbage.
+ */
+class NodeContext implements RuleContext {
+  constructor(
+    readonly node: Node,
+    readonly opset: number,
+    readonly inputs: (TensorState | null)[],
+    private readonly host: ContextHost,
+  ) {
+    if (!host.inferSubgraph) this.inferSubgraph = undefined;
   }
-  return ctx;
+
+  private nameOf(i: number): string {
+    return this.node.inputs[i] || `#${i}`;
+  }
+
+  input(i: number): TensorState {
+    const s = this.inputs[i];
+    if (!s) throw new InferError(`${this.node.opType} needs input ${i}, which is missing`);
+    return s;
+  }
+
+  shape(i: number): Shape {
+    const s = this.input(i);
+    if (s.shape === null) throw new InferError(`input '${this.nameOf(i)}' has an unknown shape`, 'cannot-infer', true);
+    return s.shape;
+  }
+
+  dtype(i: number): DType {
+    return this.inputs[i]?.dtype ?? 'undefined';
+  }
+
+  value(i: number): number[] | undefined {
+    return this.inputs[i]?.value;
+  }
+
+  shapeValue(i: number): Dim[] | undefined {
+    const s = this.inputs[i];
+    return s?.dims ?? s?.value;
+  }
+
+  attr(name: string): AttrValue | undefined {
+    return this.node.attributes[name];
+  }
+
+  int(name: string, dflt: number): number {
+    const v = this.node.attributes[name];
+    if (v === undefined || v === null) return dflt;
+    if (typeof v === 'number') return v;
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    return this.fail(`attribute '${name}' should be an integer`);
+  }
+
+  ints(name: string, dflt?: number[]): number[] | undefined {
+    const v = this.node.attributes[name];
+    if (v === undefined || v === null) return dflt;
+    if (Array.isArray(v) && v.every((x) => typeof x === 'number')) return v as number[];
+    if (typeof v === 'number') return [v];
+    return this.fail(`attribute '${name}' should be a list of integers`);
+  }
+
+  float(name: string, dflt: number): number {
+    const v = this.node.attributes[name];
+    if (v === undefined || v === null) return dflt;
+    if (typeof v === 'number') return v;
+    return this.fail(`attribute '${name}' should be a number`);
+  }
+
+  str(name: string, dflt: string): string {
+    const v = this.node.attributes[name];
+    if (v === undefined || v === null) return dflt;
+    if (typeof v === 'string') return v;
+    return this.fail(`attribute '${name}' should be a string`);
+  }
+
+  tensorAttr(name: string): TensorData | undefined {
+    const v = this.node.attributes[name];
+    return isTensorData(v) ? v : undefined;
+  }
+
+  warn(kind: WarningKind, message: string): void {
+    this.host.warn(kind, this.node.id, message);
+  }
+
+  fail(message: string, kind?: WarningKind): never {
+    throw new InferError(message, kind);
+  }
+
+  inferSubgraph?(attrName: string, subInputs: (TensorState | null)[]): (TensorState | null)[] {
+    const g = this.node.subgraphs?.[attrName] ?? asGraph(this.node.attributes[attrName]);
+    if (!g) return this.fail(`subgraph '${attrName}' is missing`);
+    return (this.host as Required<ContextHost>).inferSubgraph(this.node, g, subInputs);
+  }
+}
+
+/** Builds the RuleContext a rule sees for one node. */
+export function makeContext(node: Node, opset: number, inputs: (TensorState | null)[], host: ContextHost): RuleContext {
+  return new NodeContext(node, opset, inputs, host);
 }
 
 export function isTensorData(v: AttrValue | undefined): v is TensorData {

@@ -17,6 +17,8 @@ export interface FigureSource {
   subTotals: Map<string, { params: number; macs: number; buffers: number }>;
 }
 
+const SMALL_INT = /^u?int(8|4|2)$/;
+
 /** Roles when a rule gives none: a constant float tensor with more than one element is a weight
  * (a bias added by Add, a matrix in MatMul); scalars are arithmetic constants (x·0.5). */
 function defaultRole(s: TensorState | null): InputRole {
@@ -27,41 +29,50 @@ function defaultRole(s: TensorState | null): InputRole {
 
 export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigures>; totals: Totals; weights: Set<string> } {
   const nodes = new Map<string, NodeFigures>();
-  const weights = new Map<string, { n: number; bytes: number; buffer: boolean }>();
+  const weights = new Map<string, { n: number; bytes: number; buffer: boolean; readers: number }>();
   let macs = 0;
   let activationBytes = 0;
   let subParams = 0;
   let subBuffers = 0;
   for (const node of src.graph.nodes) {
     const ctx = src.ruleContexts.get(node.id);
-    const rule = findRule(node.domain, node.opType);
-    const outs: OutputState[] = node.outputs.map((o) => {
+    const outStates = new Array<TensorState | undefined>(node.outputs.length);
+    let folding = true;
+    let allShapes = true;
+    for (let i = 0; i < outStates.length; i++) {
+      const o = node.outputs[i];
       const s = o ? src.lookup(o) : undefined;
-      return { dtype: s?.dtype ?? 'undefined', shape: s?.shape ?? null };
-    });
-    const outStates = node.outputs.map((o) => (o ? src.lookup(o) : undefined));
-    const folding = outStates.every((s) => !s || s.constant);
+      outStates[i] = s;
+      if (s && !s.constant) folding = false;
+      if (!s?.shape) allShapes = false;
+    }
     const fig: NodeFigures = { id: node.id, params: 0, macs: 0, activationBytes: 0, buffers: 0 };
     if (ctx && !folding) {
+      const rule = findRule(node.domain, node.opType);
+      // States are what the rules' OutputStates became (a state is a valid OutputState).
+      const outs: OutputState[] = outStates.map((s) => s ?? { dtype: 'undefined', shape: null });
       let roles: InputRole[] = [];
       try {
         roles = rule?.roles?.(ctx) ?? [];
       } catch {
         roles = [];
       }
-      node.inputs.forEach((name, i) => {
+      for (let i = 0; i < node.inputs.length; i++) {
+        const name = node.inputs[i];
         const s = name ? src.lookup(name) ?? null : null;
         const role = roles[i] ?? defaultRole(s);
-        if ((role !== 'weight' && role !== 'buffer') || !s || !s.constant || !s.shape) return;
-        if (!isFloat(s.dtype) && !/^u?int(8|4|2)$/.test(s.dtype)) return; // int64 index/shape tensors are not weights
+        if ((role !== 'weight' && role !== 'buffer') || !s || !s.constant || !s.shape) continue;
+        if (!isFloat(s.dtype) && !SMALL_INT.test(s.dtype)) continue; // int64 index/shape tensors are not weights
         const n = numel(s.shape);
-        if (n === null) return;
+        if (n === null) continue;
         if (role === 'weight') fig.params += n;
         else fig.buffers = (fig.buffers ?? 0) + n;
-        weights.set(name, { n, bytes: n * dtypeBytes(s.dtype), buffer: role === 'buffer' });
-      });
+        const seen = weights.get(name);
+        if (seen) seen.readers++;
+        else weights.set(name, { n, bytes: n * dtypeBytes(s.dtype), buffer: role === 'buffer', readers: 1 });
+      }
       // Rules whose weights are not node inputs (Keras/ConvLens JSON configs) count them themselves.
-      if (rule?.params && outs.every((o) => o.shape)) {
+      if (rule?.params && allShapes) {
         try {
           const p = rule.params(ctx, outs);
           fig.params += p.params;
@@ -72,7 +83,7 @@ export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigure
           // A layer whose weights cannot be sized is reported by its shape rule.
         }
       }
-      if (rule?.macs && outs.every((o) => o.shape)) {
+      if (rule?.macs && allShapes) {
         try {
           fig.macs = rule.macs(ctx, outs);
         } catch {
@@ -87,8 +98,11 @@ export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigure
         }
       }
       for (const s of outStates) {
-        if (s?.shape && !s.constant) activationBytes += bytesOf(s);
-        if (s?.shape && !s.constant) fig.activationBytes += bytesOf(s);
+        if (s?.shape && !s.constant) {
+          const b = bytesOf(s);
+          activationBytes += b;
+          fig.activationBytes += b;
+        }
       }
     }
     const sub = src.subTotals.get(node.id);

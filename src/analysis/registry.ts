@@ -124,28 +124,23 @@ export interface OpRule {
   formulas?(ctx: RuleContext, outputs: readonly OutputState[]): string[];
 }
 
-const rules = new Map<string, OpRule>();
+/** Rules by domain ('' is ai.onnx), then op type: two plain lookups, no key string built per call. */
+const rules = new Map<string, Map<string, OpRule>>();
 
-function key(domain: string, opType: string): string {
-  const d = domain === 'ai.onnx' ? '' : domain;
-  return `${d}\u0000${opType}`;
-}
+const normDomain = (domain: string): string => (domain === 'ai.onnx' ? '' : domain);
 
 /** Registers a rule for each op type in the domain ('' is ai.onnx). Later registrations win. */
 export function registerRule(domain: string, opTypes: readonly string[], rule: OpRule): void {
-  for (const t of opTypes) rules.set(key(domain, t), rule);
+  const d = normDomain(domain);
+  let byOp = rules.get(d);
+  if (!byOp) rules.set(d, (byOp = new Map()));
+  for (const t of opTypes) byOp.set(t, rule);
 }
 
 export function findRule(domain: string, opType: string): OpRule | undefined {
-  return rules.get(key(domain, opType));
+  return rules.get(normDomain(domain))?.get(opType);
 }
 
 export function registeredOps(domain: string): string[] {
-  const d = domain === 'ai.onnx' ? '' : domain;
-  const out: string[] = [];
-  for (const k of rules.keys()) {
-    const [kd, op] = k.split('\u0000');
-    if (kd === d) out.push(op);
-  }
-  return out.sort();
+  return [...(rules.get(normDomain(domain))?.keys() ?? [])].sort();
 }

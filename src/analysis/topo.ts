@@ -6,29 +6,51 @@ import type { Graph, Node } from '../ir/types';
  * this scope. Ready nodes keep file order. Nodes left over (a cycle) are returned separately.
  */
 export function topoOrder(graph: Graph): { order: Node[]; cyclic: Node[] } {
+  const nodes = graph.nodes;
+  const count = nodes.length;
   const producer = new Map<string, number>();
-  graph.nodes.forEach((n, i) => n.outputs.forEach((o) => o && producer.set(o, i)));
-  const indegree = new Array<number>(graph.nodes.length).fill(0);
-  const dependents: number[][] = graph.nodes.map(() => []);
-  graph.nodes.forEach((n, i) => {
-    const deps = new Set<number>();
-    for (const name of [...n.inputs, ...outerReads(n)]) {
+  for (let i = 0; i < count; i++) for (const o of nodes[i].outputs) if (o) producer.set(o, i);
+  const indegree = new Int32Array(count);
+  // Dependents as one flat adjacency list (CSR), filled in two passes: no array per node.
+  const depOf: number[] = [];
+  const depBy: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = nodes[i];
+    const reads = n.subgraphs ? [...n.inputs, ...outerReads(n)] : n.inputs;
+    const first = depOf.length;
+    for (const name of reads) {
       const p = name ? producer.get(name) : undefined;
-      if (p !== undefined && p !== i) deps.add(p);
+      if (p === undefined || p === i) continue;
+      let seen = false;
+      for (let k = first; k < depOf.length; k++) if (depOf[k] === p) { seen = true; break; }
+      if (seen) continue;
+      depOf.push(p);
+      depBy.push(i);
     }
-    indegree[i] = deps.size;
-    for (const p of deps) dependents[p].push(i);
-  });
-  const queue: number[] = [];
-  indegree.forEach((d, i) => d === 0 && queue.push(i));
-  const order: Node[] = [];
-  for (let head = 0; head < queue.length; head++) {
-    const i = queue[head];
-    order.push(graph.nodes[i]);
-    for (const j of dependents[i]) if (--indegree[j] === 0) queue.push(j);
+    indegree[i] = depOf.length - first;
   }
+  const start = new Int32Array(count + 1);
+  for (const p of depOf) start[p + 1]++;
+  for (let i = 0; i < count; i++) start[i + 1] += start[i];
+  const fill = start.slice(0, count);
+  const dependents = new Int32Array(depOf.length);
+  for (let k = 0; k < depOf.length; k++) dependents[fill[depOf[k]]++] = depBy[k];
+
+  const queue = new Int32Array(count);
+  let tail = 0;
+  for (let i = 0; i < count; i++) if (indegree[i] === 0) queue[tail++] = i;
+  const order: Node[] = [];
+  for (let head = 0; head < tail; head++) {
+    const i = queue[head];
+    order.push(nodes[i]);
+    for (let k = start[i]; k < start[i + 1]; k++) {
+      const j = dependents[k];
+      if (--indegree[j] === 0) queue[tail++] = j;
+    }
+  }
+  if (order.length === count) return { order, cyclic: [] };
   const placed = new Set(order);
-  return { order, cyclic: graph.nodes.filter((n) => !placed.has(n)) };
+  return { order, cyclic: nodes.filter((n) => !placed.has(n)) };
 }
 
 /** Names a node's subgraphs read from enclosing scopes (walked with an explicit stack). */
