@@ -8,7 +8,8 @@ import type { NodeFigures, Totals } from './types';
  * Params, MACs and activation bytes per node, and totals (definitions in docs/figures.md).
  * A weight is a constant tensor (initializer, Constant, ConstantOfShape, or computed from those
  * alone) at an input the op's rule calls 'weight'. It is counted at the node where it meets data,
- * never on the constant-folding nodes that build it, and once in totals however many nodes share it.
+ * never on the constant-folding nodes that build it, and once in totals however many nodes share it
+ * (also a Keras layer called more than once: Node.sharesWeightsOf).
  */
 export interface FigureSource {
   graph: Graph;
@@ -77,8 +78,11 @@ export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigure
           const p = rule.params(ctx, outs);
           fig.params += p.params;
           fig.buffers = (fig.buffers ?? 0) + p.buffers;
-          subParams += p.params;
-          subBuffers += p.buffers;
+          if (!node.sharesWeightsOf) {
+            // A shared layer's later calls read the weights its first call owns: counted once.
+            subParams += p.params;
+            subBuffers += p.buffers;
+          }
         } catch {
           // A layer whose weights cannot be sized is reported by its shape rule.
         }

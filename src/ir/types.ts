@@ -99,6 +99,9 @@ export interface Node {
    * Keras weight order (kernel, bias; gamma, beta, moving_mean, moving_variance...). Data inputs
    * stay in `inputs`; the weights' shapes follow from the config (analysis/ops/keras/weights.ts). */
   weights?: string[];
+  /** A later call of a layer that was called before (a shared Keras layer): the id of the node whose
+   * weights it reuses. Its own figures count those weights; the model's totals count them once. */
+  sharesWeightsOf?: string;
 }
 
 export interface ValueInfo {

@@ -1,4 +1,4 @@
-import { ModelError, type AttrValue } from '../../ir/types';
+import { ModelError, type AttrValue, type Node } from '../../ir/types';
 import { items, prop, rangeOf, str, value, type JsonNode } from '../json/tree';
 import { JsonModelError } from '../json/problems';
 import { configAttrs, toAttr } from './attrs';
@@ -18,6 +18,8 @@ interface LayerEntry {
   buildShape?: AttrValue;
   /** Output tensor names per call, filled as calls are built. */
   outputs: (string[] | undefined)[];
+  /** The nodes the first built call made: later calls share their weights. */
+  owners?: Node[];
 }
 
 export interface BuildOptions {
@@ -90,12 +92,28 @@ function buildSequential(model: JsonNode, config: JsonNode, b: GraphBuilder, sco
 }
 
 function callLayer(e: LayerEntry, inputs: string[], b: GraphBuilder, scope: string[], opts: BuildOptions, callIndex = 0): string[] {
+  const start = b.nodes.length;
+  let outputs: string[];
   if (e.config && isNestedModel(e.className, e.config)) {
     const inner = [...scope, callIndex ? `${e.name}#${callIndex + 1}` : e.name];
-    return buildModel(e.at, b, inner, opts, inputs);
+    outputs = buildModel(e.at, b, inner, opts, inputs);
+  } else {
+    outputs = b.addNode({ name: e.name, opType: e.className, domain: 'keras', attributes: e.attrs, inputs, scope }, e.at).outputs;
   }
-  const node = b.addNode({ name: e.name, opType: e.className, domain: 'keras', attributes: e.attrs, inputs, scope }, e.at);
-  return node.outputs;
+  shareWeights(e, b.nodes.slice(start));
+  return outputs;
+}
+
+/** A layer (or nested model) called again reuses the weights of the nodes its first call made. */
+function shareWeights(e: LayerEntry, made: Node[]): void {
+  if (!e.owners) {
+    e.owners = made;
+    return;
+  }
+  made.forEach((n, i) => {
+    const owner = e.owners![i];
+    if (owner && owner.name === n.name && owner.opType === n.opType) n.sharesWeightsOf = owner.sharesWeightsOf ?? owner.id;
+  });
 }
 
 function buildFunctional(config: JsonNode, b: GraphBuilder, scope: string[], opts: BuildOptions, external?: string[]): string[] {
