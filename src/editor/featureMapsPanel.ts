@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { FromFeatureMaps, ToFeatureMaps } from '../protocol/featureMaps';
 import type { InferenceClient } from '../runtime/client';
 import type { RunResult } from '../runtime/types';
+import { thumbnailOf } from '../runtime/lowered';
 import { buildHtml, makeNonce, webviewOptions } from './webviewHtml';
 
 /**
@@ -41,7 +42,7 @@ export class FeatureMapsPanel implements vscode.Disposable {
   showRun(uri: vscode.Uri, r: RunResult, nodeId?: string): void {
     this.uri = uri;
     this.panel.title = `Feature Maps: ${uri.path.split('/').pop()}`;
-    const selected = r.thumbnails.find((t) => t.producer === nodeId)?.tensor ?? r.thumbnails[0]?.tensor;
+    const selected = thumbnailOf(r, nodeId)?.tensor ?? r.thumbnails[0]?.tensor;
     this.post({
       type: 'fmRun', model: uri.fsPath, where: r.where, millis: r.millis, selected, notes: r.notes, top5: r.top5,
       tensors: r.thumbnails.map((t) => ({ tensor: t.tensor, producer: t.producer, opType: t.opType, shape: t.shape })),
@@ -52,10 +53,10 @@ export class FeatureMapsPanel implements vscode.Disposable {
   /** Follows a selection in the graph of `uri`: shows the output of `nodeId` when the run captured it. */
   focusNode(uri: vscode.Uri, r: RunResult, nodeId: string): boolean {
     if (this.uri?.toString() !== uri.toString()) return false;
-    const tensor = r.thumbnails.find((t) => t.producer === nodeId)?.tensor;
-    if (!tensor) return false;
-    if (!this.ready && this.pending?.type === 'fmRun') this.pending = { ...this.pending, selected: tensor };
-    else this.post({ type: 'fmFocus', tensor, nodeId });
+    const t = thumbnailOf(r, nodeId);
+    if (!t) return false;
+    if (!this.ready && this.pending?.type === 'fmRun') this.pending = { ...this.pending, selected: t.tensor };
+    else this.post({ type: 'fmFocus', tensor: t.tensor, nodeId: t.producer });
     return true;
   }
 

@@ -7,6 +7,7 @@ import { PATTERNS, type PatternName } from '../runtime/patterns';
 import type { PictureChoice, RunResult, RunSpec } from '../runtime/types';
 import { readExecutionProviders, readLabelsFile, readMemoryBudgetMB } from './settings';
 import { FeatureMapsPanel } from './featureMapsPanel';
+import { viewThumbnails } from '../runtime/lowered';
 
 /**
  * Host side of sample inference: turns a graph webview's `runInference` (or the command) into a run in
@@ -95,7 +96,7 @@ export class InferenceController implements vscode.Disposable {
       for (const n of result.notes) this.log.info(`inference note: ${n}`);
       post({
         status: 'done', provider: result.where, millis: result.millis, weightsNote: result.weightsNote,
-        thumbnails: result.thumbnails.map((t) => ({ tensor: t.tensor, png: t.png, shape: t.shape, producer: t.producer })),
+        thumbnails: viewThumbnails(result.thumbnails),
         top5: result.top5, inputs: result.inputs, notes: result.notes,
         filters: result.filters ? { tensor: result.filters.tensor, png: result.filters.png, shape: result.filters.shape } : undefined,
       });

@@ -71,6 +71,9 @@ export function lowerKerasModel(model: Model, options: LowerOptions = {}): Model
   const rand = seededRandom(options.seed ?? 1);
   const generated = new Set<string>();
   b.reserve(a.tensors.keys());
+  /** ONNX tensor -> [Keras tensor, Keras layer id, layout] for each layer's output, so that the run's
+   * captured tensors can be shown on the Keras graph (metadata 'convlens.loweredTensors'). */
+  const origin: Record<string, [string, string, Layout]> = {};
   const inputs: ValueInfo[] = model.graph.inputs.map((vi) => {
     const shape = a.tensors.get(vi.name)?.shape ?? vi.shape;
     concrete(shape, `input '${vi.name}'`);
@@ -88,7 +91,10 @@ export function lowerKerasModel(model: Model, options: LowerOptions = {}): Model
     const ctx: LowerCtx = {
       b, node, ins: node.inputs, inShapes, outShape,
       w: layerWeights(node, inShapes, model.graph, rand, generated),
-      done: (onnx: string, layout: Layout) => b.define(out, outShape.length, layout, onnx),
+      done: (onnx: string, layout: Layout) => {
+        b.define(out, outShape.length, layout, onnx);
+        if (!(onnx in origin)) origin[onnx] = [out, node.id, layout];
+      },
     };
     emit(ctx);
   }
@@ -96,7 +102,7 @@ export function lowerKerasModel(model: Model, options: LowerOptions = {}): Model
     const name = b.get(o.name, 'cl');
     return { name, dtype: 'float32', shape: a.tensors.get(o.name)?.shape ?? null };
   });
-  const metadata: Record<string, string> = { ...model.metadata, 'convlens.loweredFrom': model.format };
+  const metadata: Record<string, string> = { ...model.metadata, 'convlens.loweredFrom': model.format, 'convlens.loweredTensors': JSON.stringify(origin) };
   const readWarnings = [...model.readWarnings];
   if (generated.size) {
     metadata['convlens.generatedWeights'] = `He-normal, seed ${options.seed ?? 1}: ${generated.size} layers had no saved weights`;

@@ -10,6 +10,7 @@ import { fromFloat16Bits } from './float16';
 import { renderGrid, THUMBNAIL_GRID, type GridOptions } from './grid';
 import { readImageFile } from './image';
 import { prepareInputs, type InputSpec, type PictureSource } from './input';
+import { loweredOrigins, type LoweredOrigin } from './lowered';
 import { describeProvider, gpuName, type ProviderName } from './providers';
 import { openSession } from './session';
 import { channelStats, histogram, tensorStats } from './stats';
@@ -42,6 +43,8 @@ interface Loaded {
    * input shapes stay the same: it then writes into them instead of allocating and copying ~150
    * tensors per run (measured: a third of the capture overhead on ResNet-50). */
   fetches?: { inputKey: string; tensors: Record<string, ort.Tensor> };
+  /** For a lowered Keras-domain model: the Keras layer output each ONNX tensor stands for. */
+  origins: Map<string, LoweredOrigin>;
 }
 
 export type Progress = (message: string) => void;
@@ -91,7 +94,10 @@ export class Engine {
     if (!spec.noThumbnails) {
       for (const c of l.capture) {
         const t = this.tensors.get(c.tensor);
-        if (t && t.data.length > 0) thumbnails.push({ tensor: c.tensor, png: renderGrid(t, THUMBNAIL_GRID).png, shape: t.dims, producer: c.producer, opType: c.opType });
+        if (!t || t.data.length === 0) continue;
+        const o = l.origins.get(c.tensor);
+        const channelsLast = o?.layout === 'cl' && t.dims.length >= 3;
+        thumbnails.push({ tensor: c.tensor, png: renderGrid(t, { ...THUMBNAIL_GRID, channelsLast }).png, shape: t.dims, producer: c.producer, opType: c.opType, ...(o ? { viewTensor: o.tensor, viewNode: o.node } : {}) });
       }
     }
     const firstConv = l.firstConvWeight ? this.weight(l, l.firstConvWeight) : undefined;
@@ -225,6 +231,7 @@ export class Engine {
     this.loaded = {
       key, model, analysis, session: opened.session, provider: opened.provider, where: describeProvider(opened.provider, device),
       notes: [...opened.notes, ...notes], capture: plan.capture, loadMillis: performance.now() - t0, firstConvWeight,
+      origins: loweredOrigins(model),
     };
     return this.loaded;
   }

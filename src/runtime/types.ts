@@ -50,6 +50,9 @@ export interface ThumbnailRecord {
   shape: number[];
   producer: string;
   opType: string;
+  /** For a model lowered from Keras/TF.js/ConvLens JSON: the tensor and layer id as its graph names them. */
+  viewTensor?: string;
+  viewNode?: string;
 }
 
 export interface RunResult {

@@ -1,0 +1,39 @@
+/**
+ * A Keras model is lowered to ONNX before it runs, so the run's tensors have ONNX names; the graph view
+ * draws the Keras layers. Every layer's box must still get its thumbnail, and selecting a layer must find
+ * its feature maps.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Engine } from '../../src/runtime/engine';
+import { defaultAccess } from '../../src/runtime/access';
+import { thumbnailOf, viewThumbnails } from '../../src/runtime/lowered';
+import { decodePngDataUrl } from '../../src/runtime/png';
+import { loadModelFile } from '../../src/editor/modelLoader';
+import { corpus } from '../helpers/corpus';
+
+const engine = new Engine(defaultAccess);
+after(() => engine.dispose());
+
+test('Keras MNIST CNN: every layer of the graph gets a thumbnail under its own tensor name, and selection finds its maps', async () => {
+  const path = corpus('keras-json', 'mnist_cnn.json');
+  const loaded = await loadModelFile(path);
+  assert.ok(loaded.ok, !loaded.ok ? loaded.error : '');
+  const r = await engine.run({ modelPath: path, providers: ['cpu'], memoryBudgetMB: 256, picture: { kind: 'pattern', pattern: 'digit' }, normalization: 'auto', bgr: false, dims: { N: 1 } });
+  const shown = viewThumbnails(r.thumbnails);
+  const byTensor = new Map(shown.map((t) => [t.tensor, t]));
+  assert.equal(byTensor.size, shown.length, 'one thumbnail per tensor name');
+  for (const node of loaded.graph.nodes) {
+    const t = byTensor.get(node.outputs[0]);
+    assert.ok(t, `layer ${node.id} (${node.op}) has no thumbnail; run tensors: ${r.thumbnails.map((x) => x.tensor).join(', ')}`);
+    assert.equal(t.producer, node.id);
+    // Selecting the layer in the graph finds an ONNX tensor the engine can draw large.
+    const picked = thumbnailOf(r, node.id);
+    assert.ok(picked, `no feature maps for ${node.id}`);
+    assert.equal(engine.detail(picked.tensor).tensor, picked.tensor);
+  }
+  // A Keras conv layer's output (32 maps of 26×26) is drawn as its first 16 channels: a 4×4 grid of square tiles.
+  const conv = byTensor.get(loaded.graph.nodes.find((n) => n.op === 'Convolution2D' || n.op === 'Conv2D')!.outputs[0])!;
+  const png = decodePngDataUrl(conv.png);
+  assert.ok(png.width > 0 && png.width === png.height, `${png.width}×${png.height}`);
+});
