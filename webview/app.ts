@@ -11,7 +11,7 @@ import { EdgeKind } from './layout/types';
 import { collapseToDepth, deriveDisplayGraph, type DisplayGraph } from './model/displayGraph';
 import { layoutGroups } from './model/layoutGroups';
 import { EdgeNavigator } from './model/navigation';
-import { fitCamera, type Camera } from './render/camera';
+import { readableFit, type Camera } from './render/camera';
 import { TEXT_SCALE } from './render/draw';
 import { GraphView } from './render/graphView';
 import { columnGapFor, LAYER_GAP, makeScene, NODE_H, NODE_W, type Scene } from './render/scene';
@@ -96,7 +96,9 @@ export class App {
     const header = h('header', { class: 'cl-header' });
     const main = h('div', { class: 'cl-main' });
     const stage = h('div', { class: 'cl-stage', attrs: { id: 'cl-stage' } });
-    main.append(stage);
+    const column = h('div', { class: 'cl-column' });
+    column.append(stage);
+    main.append(column);
     root.append(header, main, this.message);
     this.summary = new SummaryBar(header, (id) => this.selectById(id, true, true));
     header.append(this.toolbar.el, this.inference.el);
@@ -108,7 +110,7 @@ export class App {
       toggleFrame: (f) => this.toggleGroup(f.key),
       cameraChanged: (cam) => this.cameraChanged(cam),
     });
-    this.legend = new Legend(stage);
+    this.legend = new Legend(column);
     this.minimap = new Minimap(stage, theme, (x, y) => this.view.setCamera({ ...this.view.cam, tx: this.view.viewport.width / 2 - x * this.view.cam.scale, ty: this.view.viewport.height / 2 - y * this.view.cam.scale }));
     this.tooltip = new Tooltip(root);
     this.details = new DetailsPanel(main, {
@@ -225,11 +227,11 @@ export class App {
     });
   }
 
-  /** Fit when the whole graph is readable at that size; otherwise start at the top at reading size. */
+  /** Fit for reading (whole, or a few screens tall from the top) when text shows; otherwise start at the top at reading size. */
   private initialCamera(): void {
     if (!this.scene) return;
     const { width, height } = this.view.viewport;
-    const fit = fitCamera(this.scene.layout.bounds, width, height);
+    const fit = readableFit(this.scene.layout.bounds, width, height);
     if (fit.scale >= TEXT_SCALE) this.view.setCamera(fit);
     else {
       const scale = 0.8;

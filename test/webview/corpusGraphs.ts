@@ -11,3 +11,9 @@ export async function corpusGraph(...parts: string[]): Promise<ViewGraph> {
   const model = await readModelFile(path);
   return buildViewGraph(model, analyze(model), basename(path));
 }
+
+/** Any model file (a sample shipped with ConvLens, say) through the same pipeline. */
+export async function fileGraph(path: string): Promise<ViewGraph> {
+  const model = await readModelFile(path);
+  return buildViewGraph(model, analyze(model), basename(path));
+}

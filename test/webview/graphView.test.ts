@@ -115,7 +115,7 @@ describe('corpus models', () => {
     await page.close();
   });
 
-  test('MNIST (CNTK): the whole model fits the view, every layer in order', async () => {
+  test('MNIST (CNTK): every layer in order, read at fit with the shape on every edge', async () => {
     const page = await h.open();
     await showGraph(page, mnist);
     const f = await facts(page);

@@ -23,7 +23,13 @@ const FILES: Record<string, [string, string]> = {
   '/dist/codicon.ttf': [join(dist, 'codicon.ttf'), 'font/ttf'],
   '/test/fake-vscode.js': [join(__dirname, 'fake-vscode.js'), 'text/javascript'],
   '/test/theme-dark.css': [join(__dirname, 'theme-dark.css'), 'text/css'],
+  '/test/theme-light.css': [join(__dirname, 'theme-light.css'), 'text/css'],
+  '/test/theme-hc.css': [join(__dirname, 'theme-hc.css'), 'text/css'],
 };
+
+/** VS Code's body class for each theme the tests use. */
+const BODY_CLASS = { dark: 'vscode-dark', light: 'vscode-light', hc: 'vscode-high-contrast' } as const;
+export type TestTheme = keyof typeof BODY_CLASS;
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -32,7 +38,7 @@ export interface Harness {
   server: Server;
   origin: string;
   /** A fresh page with the view loaded and 'ready' posted. */
-  open(options?: { width?: number; height?: number; worker?: boolean }): Promise<Page>;
+  open(options?: { width?: number; height?: number; worker?: boolean; theme?: TestTheme }): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -46,13 +52,14 @@ export async function startHarness(): Promise<Harness> {
     if (url.pathname === '/') {
       const nonce = makeNonce();
       const data: Record<string, string> = { mermaid: `${origin}/dist/mermaid.js` };
+      const theme = (url.searchParams.get('theme') ?? 'dark') as TestTheme;
       if (url.searchParams.get('worker') !== '0') data.layoutWorker = `${origin}/dist/layoutWorker.js`;
       const html = buildHtml(origin, nonce, {
         title: 'ConvLens test',
         scripts: [`${origin}/test/fake-vscode.js`, `${origin}/dist/webview.js`],
-        styles: [`${origin}/test/theme-dark.css`, `${origin}/dist/codicon.css`, `${origin}/dist/webview.css`],
+        styles: [`${origin}/test/theme-${BODY_CLASS[theme] ? theme : 'dark'}.css`, `${origin}/dist/codicon.css`, `${origin}/dist/webview.css`],
         data,
-      }).replace('<body>', '<body class="vscode-dark">');
+      }).replace('<body>', `<body class="${BODY_CLASS[theme] ?? 'vscode-dark'}">`);
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(html);
       return;
@@ -80,7 +87,8 @@ export async function startHarness(): Promise<Harness> {
         if (m.type() === 'error') errors.push(m.text());
       });
       (page as Page & { errors?: string[] }).errors = errors;
-      await page.goto(`${origin}/${options.worker === false ? '?worker=0' : ''}`);
+      const query = new URLSearchParams({ ...(options.worker === false ? { worker: '0' } : {}), ...(options.theme ? { theme: options.theme } : {}) }).toString();
+      await page.goto(`${origin}/${query ? `?${query}` : ''}`);
       await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
       // tsx compiles with keepNames, which wraps named functions inside evaluate() callbacks in __name().
       await page.evaluate('globalThis.__name = (f) => f');

@@ -1,6 +1,6 @@
 import { EdgeKind } from '../layout/types';
 import { formatCount } from '../model/format';
-import type { Camera } from './camera';
+import { LABEL_MIN_SCALE, type Camera } from './camera';
 import { NODE_H, NODE_W, type Scene } from './scene';
 import type { Theme } from './theme';
 
@@ -15,11 +15,12 @@ export interface Overlay {
 
 /** Below this scale boxes are drawn as plain coloured blocks without text (level of detail). */
 export const TEXT_SCALE = 0.35;
-const LABEL_SCALE = 0.6;
 
 export interface FrameStats {
   nodes: number;
   edges: number;
+  /** Edge shape labels drawn. */
+  labels: number;
 }
 
 /** Draws the part of the scene inside a width×height viewport. Used for the screen and PNG export. */
@@ -83,9 +84,9 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, cam: Came
       ctx.strokeRect(layout.x[v] - NODE_W / 2, layout.y[v] - NODE_H / 2, NODE_W, NODE_H);
     }
   }
-  if (cam.scale >= LABEL_SCALE) drawEdgeLabels(ctx, scene, edges, theme);
+  const labels = cam.scale >= LABEL_MIN_SCALE ? drawEdgeLabels(ctx, scene, edges, theme, cam.scale) : 0;
   ctx.restore();
-  return { nodes: nodes.length, edges: edges.length };
+  return { nodes: nodes.length, edges: edges.length, labels };
 }
 
 /** The path calls both a canvas and the SVG exporter understand. */
@@ -207,22 +208,28 @@ function drawNode(ctx: CanvasRenderingContext2D, scene: Scene, v: number, theme:
   ctx.fillText(fit(ctx, line2, textRight - left), left, y + 36);
 }
 
-function drawEdgeLabels(ctx: CanvasRenderingContext2D, scene: Scene, edges: number[], theme: Theme): void {
-  ctx.font = `10.5px ${theme.fontFamily}`;
+/** Shape labels beside the edges; zoomed out, the text grows in world units to stay 8 px on screen. */
+function drawEdgeLabels(ctx: CanvasRenderingContext2D, scene: Scene, edges: number[], theme: Theme, scale: number): number {
+  const size = Math.min(16, Math.max(10.5, 8 / scale));
+  const half = size * 0.67;
+  ctx.font = `${size}px ${theme.fontFamily}`;
   ctx.textBaseline = 'middle';
+  let drawn = 0;
   for (const e of edges) {
     const label = scene.display.edges[e].label;
     if (!label) continue;
+    drawn++;
     const kind = scene.layout.edgeKind[e];
     const x = scene.layout.labelX[e];
     const y = scene.layout.labelY[e];
     const w = ctx.measureText(label).width;
     const lx = kind === EdgeKind.Skip ? x - w - 6 : x + 6;
     ctx.fillStyle = theme.color.labelBg;
-    ctx.fillRect(lx - 2, y - 7, w + 4, 14);
+    ctx.fillRect(lx - 2, y - half, w + 4, 2 * half);
     ctx.fillStyle = kind === EdgeKind.Skip ? theme.color.skip : theme.color.muted;
     ctx.fillText(label, lx, y);
   }
+  return drawn;
 }
 
 function drawFrames(ctx: CanvasRenderingContext2D, scene: Scene, theme: Theme, x0: number, y0: number, x1: number, y1: number, px: number): void {

@@ -1,4 +1,4 @@
-import { centreOn, fitCamera, zoomAt, type Camera } from './camera';
+import { centreOn, readableFit, zoomAt, type Camera } from './camera';
 import { drawScene, type FrameStats, type Overlay } from './draw';
 import { frameHeaderAt, type GroupFrame, type Scene } from './scene';
 import type { Theme } from './theme';
@@ -27,7 +27,7 @@ export class GraphView {
   private dpr = 1;
   private queued = false;
   /** Frames drawn and the time the last one took, for the benchmark and tests. */
-  readonly stats = { frames: 0, lastMs: 0, last: { nodes: 0, edges: 0 } as FrameStats };
+  readonly stats = { frames: 0, lastMs: 0, last: { nodes: 0, edges: 0, labels: 0 } as FrameStats };
   private readonly pointers = new Map<number, { x: number; y: number }>();
   private dragStart: { x: number; y: number; moved: boolean } | null = null;
   private pinchDist = 0;
@@ -70,7 +70,7 @@ export class GraphView {
   fit(): void {
     if (!this.scene) return;
     const { width, height } = this.viewport;
-    this.setCamera(fitCamera(this.scene.layout.bounds, width, height));
+    this.setCamera(readableFit(this.scene.layout.bounds, width, height));
   }
 
   zoomBy(factor: number, px = this.width / 2, py = this.height / 2): void {
