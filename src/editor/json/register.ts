@@ -13,7 +13,7 @@ import { hoverMarkdown, shapeHint } from './format';
 /** The graph host's side of selection sync (GraphPanels satisfies it). */
 export interface GraphSync {
   onDidSelectNode: vscode.Event<{ uri: vscode.Uri; nodeId: string | null }>;
-  onDidRequestRevealSource: vscode.Event<{ uri: vscode.Uri; nodeId: string }>;
+  onDidRequestRevealSource: vscode.Event<{ uri: vscode.Uri; nodeId: string; panel?: vscode.WebviewPanel }>;
   selectNode(uri: vscode.Uri, nodeId: string | null, reveal: boolean): void;
   has(uri: vscode.Uri): boolean;
 }
@@ -102,26 +102,32 @@ export function registerJsonModelSupport(
   ];
 
   if (graph) {
-    let echo = false;
-    const reveal = (uri: vscode.Uri, nodeId: string | null, focus: boolean) => {
-      const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
-      if (!editor || !nodeId) return;
-      const layer = states.get(editor.document)?.layerInfo(nodeId);
-      if (!layer?.node.source) return;
-      const r = toRange(editor.document, layer.node.source);
-      echo = true;
+    /** Moves the cursor of the visible editor of `uri` to the layer; with `focus` (Reveal source),
+     * opens the document first when no editor shows it (the user closed it), beside the graph. */
+    const reveal = async (uri: vscode.Uri, nodeId: string | null, focus: boolean, graphColumn?: vscode.ViewColumn) => {
+      if (!nodeId) return;
+      let editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
+      if (!editor && !focus) return;
+      const doc = editor?.document ?? await vscode.workspace.openTextDocument(uri);
+      const layer = states.get(doc)?.layerInfo(nodeId);
+      if (!layer?.node.source) {
+        if (focus) void vscode.window.showWarningMessage(`ConvLens: ${uri.path.slice(uri.path.lastIndexOf('/') + 1)} no longer has the layer '${nodeId}'; the graph may be out of date.`);
+        return;
+      }
+      const r = toRange(doc, layer.node.source);
+      if (focus) {
+        const column = editor?.viewColumn ?? (graphColumn && graphColumn > vscode.ViewColumn.One ? graphColumn - 1 : vscode.ViewColumn.Beside);
+        editor = await vscode.window.showTextDocument(doc, { viewColumn: column, preserveFocus: false });
+      }
+      if (!editor) return;
+      // The selection event this causes selects the same node in the graph again (no echo to the host).
       editor.selection = new vscode.Selection(r.start, r.start);
       editor.revealRange(r, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-      if (focus) void vscode.window.showTextDocument(editor.document, editor.viewColumn);
     };
     subs.push(
-      graph.onDidSelectNode((e) => reveal(e.uri, e.nodeId, false)),
-      graph.onDidRequestRevealSource((e) => reveal(e.uri, e.nodeId, true)),
+      graph.onDidSelectNode((e) => void reveal(e.uri, e.nodeId, false)),
+      graph.onDidRequestRevealSource((e) => void reveal(e.uri, e.nodeId, true, e.panel?.viewColumn)),
       vscode.window.onDidChangeTextEditorSelection((e) => {
-        if (echo) {
-          echo = false;
-          return;
-        }
         const doc = e.textEditor.document;
         if (!isJsonDocument(doc) || !graph.has(doc.uri)) return;
         const layer = states.get(doc)?.layerAt(doc.offsetAt(e.selections[0].active));
