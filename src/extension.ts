@@ -7,6 +7,7 @@ import { registerOnnxNodeSource } from './editor/onnxNodeSource';
 import { InferenceController } from './editor/inference';
 import { registerJsonModelSupport } from './editor/json/register';
 import { viewGraphOf } from './editor/modelLoader';
+import { registerSideGraphSerializer } from './editor/sideGraphSerializer';
 
 /**
  * Registers the providers and commands; reads no model and loads no runtime. Everything heavy
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): { graphPanels: Graph
     GraphEditorProvider.register(graphPanels),
     registerModelJsonContext(),
     registerOnnxNodeSource(graphPanels),
+    registerSideGraphSerializer(graphPanels, log),
     vscode.commands.registerCommand('convlens.openGraphToSide', (uri?: vscode.Uri) => {
       const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
       if (!target) {

@@ -353,7 +353,7 @@ export class App {
 
   private saveState(): void {
     if (!this.graph) return;
-    const s: SavedState = { title: this.graph.title, cam: this.view.cam, selected: this.selectedId, collapsed: [...this.collapsed], fold: this.fold, hideBatch: this.hideBatch };
+    const s: SavedState = { title: this.graph.title, cam: this.view.cam, selected: this.selectedId, collapsed: [...this.collapsed], fold: this.fold, hideBatch: this.hideBatch, document: this.root.dataset.document };
     host.setState(s);
   }
 

@@ -9,4 +9,6 @@ export interface SavedState {
   collapsed: string[];
   fold: boolean;
   hideBatch: boolean;
+  /** The model document's URI (data-document on #root), so VS Code can reopen a side graph after a reload. */
+  document?: string;
 }

@@ -268,7 +268,8 @@ export class GraphPanels implements vscode.Disposable {
       scripts: [dist('webview.js')],
       styles: [dist('codicon.css'), dist('webview.css')],
       // What webview/main.ts reads from #root: its layout worker and the lazily loaded Mermaid bundle.
-      data: { layoutWorker: dist('layoutWorker.js'), mermaid: dist('mermaid.js') },
+      // document: kept in the webview's state, so the side graph reopens on it after a window reload.
+      data: { layoutWorker: dist('layoutWorker.js'), mermaid: dist('mermaid.js'), document: uri.toString() },
     });
   }
 }

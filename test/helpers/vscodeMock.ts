@@ -10,6 +10,8 @@ export interface Registrations {
   customEditors: string[];
   outputChannels: string[];
   contextKeys: Record<string, unknown>;
+  /** View types of webview panels restored after a reload (registerWebviewPanelSerializer). */
+  serializers?: string[];
 }
 
 type Listener<T> = (e: T) => unknown;
@@ -70,6 +72,7 @@ export function createVscodeMock(registrations: Registrations): Record<string, u
     window: strict('window', {
       createOutputChannel: logChannel,
       registerCustomEditorProvider: (viewType: string) => (registrations.customEditors.push(viewType), disposable),
+      registerWebviewPanelSerializer: (viewType: string) => ((registrations.serializers ??= []).push(viewType), disposable),
       onDidChangeActiveTextEditor: noEvent,
       onDidChangeTextEditorSelection: noEvent,
       activeTextEditor: undefined,

@@ -27,6 +27,9 @@ test('activate registers every contributed command and the custom editor, and lo
     const internal = ['convlens.json.showGraph'];
     for (const c of regs.commands) assert.ok(contributed.includes(c) || internal.includes(c), `command ${c} is registered but not in package.json`);
     assert.deepEqual(regs.customEditors, (manifest.contributes.customEditors as { viewType: string }[]).map((e) => e.viewType));
+    // A panel VS Code restores after a reload activates us through onWebviewPanel: each needs a serializer, and back.
+    const restored = (manifest.activationEvents as string[]).filter((e) => e.startsWith('onWebviewPanel:')).map((e) => e.slice('onWebviewPanel:'.length));
+    assert.deepEqual(regs.serializers ?? [], restored);
     assert.ok(ctx.subscriptions.length >= regs.commands.length);
     const loaded = Object.keys(require.cache).filter((k) => !before.has(k));
     assert.ok(!loaded.some((k) => k.includes('onnxruntime')), `activation loaded onnxruntime: ${loaded.join(', ')}`);
@@ -40,6 +43,7 @@ test('every activation event names something the manifest contributes', () => {
   for (const ev of manifest.activationEvents as string[]) {
     const [kind, arg] = ev.split(':');
     if (kind === 'onCustomEditor') assert.ok(editors.includes(arg), ev);
+    else if (kind === 'onWebviewPanel') assert.ok(arg.startsWith('convlens.'), ev); // serialized: held to activate() above
     else assert.ok(kind === 'onLanguage' && ['json', 'jsonc'].includes(arg), `unexpected activation event ${ev}`);
   }
   assert.ok(!(manifest.activationEvents as string[]).includes('*'), 'activation on startup would slow every window');
