@@ -11,8 +11,21 @@
  * one module path segment, and the exporter's node names already carry the '/' hierarchy.
  */
 export function scopeFromName(name: string): string[] {
-  if (name.indexOf('/') < 0) return [];
-  const parts = name.split('/');
-  parts.pop();
-  return parts.filter((p) => p.length > 0);
+  const last = name.lastIndexOf('/');
+  if (last < 0) return [];
+  // Counted first, then filled: an exactly sized array (this runs once per node of large graphs).
+  let count = 0;
+  for (let start = 0; start < last; ) {
+    const slash = name.indexOf('/', start);
+    if (slash > start) count++;
+    start = slash + 1;
+  }
+  const parts = new Array<string>(count);
+  let k = 0;
+  for (let start = 0; start < last; ) {
+    const slash = name.indexOf('/', start);
+    if (slash > start) parts[k++] = name.slice(start, slash);
+    start = slash + 1;
+  }
+  return parts;
 }

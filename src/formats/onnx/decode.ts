@@ -11,10 +11,11 @@ export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-export function decodeModelProto(bytes: Uint8Array, where: string): ModelProto {
+/** `type`: ModelProto, or ModelProtoWithoutNodes when nodes.ts decodes the main graph's nodes. */
+export function decodeModelProto(bytes: Uint8Array, where: string, type: protobuf.Type = ModelProtoType): ModelProto {
   const reader = protobuf.Reader.create(asBuffer(bytes));
   try {
-    return ModelProtoType.decode(reader) as unknown as ModelProto;
+    return type.decode(reader) as unknown as ModelProto;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const at = Math.min(reader.pos, bytes.byteLength);

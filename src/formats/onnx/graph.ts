@@ -3,7 +3,9 @@ import type { AttrType, AttrValue, Graph, Node, TensorData, ValueInfo } from '..
 import { ModelError } from '../../ir/types';
 import { scopeFromName } from '../../ir/scope';
 import { convertAttribute } from './attributes';
-import type { GraphProto, NodeProto } from './schema';
+import type { AttributeProto, GraphProto, NodeProto } from './schema';
+import { AttributeProtoType } from './schema';
+import type { DecodedNode } from './nodes';
 import { convertSparseTensor, convertTensor, type TensorContext } from './tensor';
 import { convertValueInfo } from './valueInfo';
 import type { FileSlice } from './skeleton';
@@ -18,7 +20,7 @@ export function quote(name: string): string {
  * Node ids: the node's name when it is non-empty and unique in the graph; otherwise
  * `${opType}_${index}` (index = position in the graph), with a suffix if even that is taken.
  */
-function nodeIds(nodes: NodeProto[]): string[] {
+function nodeIds(nodes: readonly { name: string; op_type: string }[]): string[] {
   const count = new Map<string, number>();
   for (const n of nodes) if (n.name) count.set(n.name, (count.get(n.name) ?? 0) + 1);
   const taken = new Set<string>();
@@ -35,8 +37,12 @@ function nodeIds(nodes: NodeProto[]): string[] {
   return ids;
 }
 
-/** `skipped`: raw_data payloads left in the file by the skeleton reader, by initializer index (main graph only). */
-export function convertGraph(g: GraphProto, ctx: TensorContext, where: string, skipped?: Map<number, FileSlice>): Graph {
+/**
+ * `skipped`: raw_data payloads left in the file by the skeleton reader, by initializer index (main graph only).
+ * `decoded`: the graph's nodes as nodes.ts decoded them (main graph only; g.node is then empty), with
+ * their byte ranges in the file, which become Node.source.
+ */
+export function convertGraph(g: GraphProto, ctx: TensorContext, where: string, skipped?: Map<number, FileSlice>, decoded?: DecodedNode[]): Graph {
   const initializers = new Map<string, TensorData>();
   for (let i = 0; i < g.initializer.length; i++) {
     const t = g.initializer[i];
@@ -60,22 +66,34 @@ export function convertGraph(g: GraphProto, ctx: TensorContext, where: string, s
   const valueInfo = new Map<string, ValueInfo>();
   for (const v of g.value_info) valueInfo.set(v.name, convertValueInfo(v, `${where}value_info`, ctx.warnings));
 
-  const ids = nodeIds(g.node);
-  const nodes = new Array<Node>(g.node.length);
-  for (let i = 0; i < g.node.length; i++) nodes[i] = convertNode(g.node[i], ids[i], ctx, where);
+  const protos: readonly (NodeProto | DecodedNode)[] = decoded ?? g.node;
+  const ids = nodeIds(protos);
+  const nodes = new Array<Node>(protos.length);
+  for (let i = 0; i < protos.length; i++) nodes[i] = convertNode(protos[i], ids[i], ctx, where);
 
   const graph: Graph = { name: g.name, nodes, inputs, outputs, valueInfo, initializers };
   if (g.doc_string) graph.docString = g.doc_string;
   return graph;
 }
 
-function convertNode(n: NodeProto, id: string, ctx: TensorContext, where: string): Node {
+function isDecoded(n: NodeProto | DecodedNode): n is DecodedNode {
+  return (n as DecodedNode).length !== undefined;
+}
+
+function convertNode(n: NodeProto | DecodedNode, id: string, ctx: TensorContext, where: string): Node {
   const w = (): string => `${where}node ${quote(id)} (${n.op_type || 'no op_type'})`;
   if (!n.op_type) throw new ModelError('node has no op_type', w());
   const attributes: Record<string, AttrValue> = {};
   const attributeTypes: Record<string, AttrType> = {};
   let subgraphs: Record<string, Graph> | undefined;
-  for (const a of n.attribute) {
+  for (const item of n.attribute) {
+    if (item.name !== undefined && 'value' in item) {
+      // Plain attributes nodes.ts already converted.
+      attributes[item.name] = item.value;
+      attributeTypes[item.name] = item.type;
+      continue;
+    }
+    const a: AttributeProto = 'raw' in item && item.raw ? item.proto ?? decodeAttribute(item.raw, w) : (item as AttributeProto);
     const aw = (): string => `${w()} attribute ${quote(a.name)}`;
     // Subgraph contents are named relative to their parent so messages say where they are.
     const { value, type } = convertAttribute(a, ctx, (sub, subWhere) => convertGraph(sub, ctx, `${subWhere}: `), aw);
@@ -84,18 +102,21 @@ function convertNode(n: NodeProto, id: string, ctx: TensorContext, where: string
     if (type === 'graph') (subgraphs ??= {})[a.name] = value as Graph;
     else if (type === 'graphs') (value as Graph[]).forEach((sg, i) => ((subgraphs ??= {})[`${a.name}[${i}]`] = sg));
   }
-  const node: Node = {
-    id,
-    name: n.name,
-    opType: n.op_type,
-    domain: n.domain === 'ai.onnx' ? '' : n.domain,
-    attributes,
-    attributeTypes,
-    inputs: n.input,
-    outputs: n.output,
-    scope: scopeFromName(n.name),
-  };
+  const domain = n.domain === 'ai.onnx' ? '' : n.domain;
+  const scope = scopeFromName(n.name);
+  // source is given in the literal, not added after: an added property costs each node a property array.
+  const node: Node = isDecoded(n) && n.offset >= 0
+    ? { id, name: n.name, opType: n.op_type, domain, attributes, attributeTypes, inputs: n.input, outputs: n.output, scope, source: { offset: n.offset, length: n.length } }
+    : { id, name: n.name, opType: n.op_type, domain, attributes, attributeTypes, inputs: n.input, outputs: n.output, scope };
   if (subgraphs) node.subgraphs = subgraphs;
   if (n.doc_string) node.docString = n.doc_string;
   return node;
+}
+
+function decodeAttribute(raw: Uint8Array, where: () => string): AttributeProto {
+  try {
+    return AttributeProtoType.decode(raw) as unknown as AttributeProto;
+  } catch (e) {
+    throw new ModelError(`attribute cannot be decoded: ${e instanceof Error ? e.message : String(e)}`, where());
+  }
 }

@@ -2,10 +2,11 @@
 import { readFileSync } from 'node:fs';
 import type { Model } from '../../ir/types';
 import { ModelError } from '../../ir/types';
-import { decodeModelProto } from './decode';
+import { asBuffer, decodeModelProto } from './decode';
 import { convertGraph } from './graph';
-import { int64ToNumber } from './schema';
-import { readSkeleton, type Skeleton } from './skeleton';
+import { decodeGraphNodes, decodeRawAttributes, findGraph, type DecodedNode } from './nodes';
+import { int64ToNumber, ModelProtoWithoutNodesType, type ModelProto } from './schema';
+import { fileOffset, readSkeleton, type Skeleton } from './skeleton';
 
 /** Newest IR version this reader was written against (onnx.proto IR_VERSION 12, 2025). */
 export const NEWEST_IR_VERSION = 12;
@@ -23,7 +24,7 @@ export function readOnnx(bytes: Uint8Array, options: OnnxReadOptions = {}): Mode
   const file = options.path ? options.path.split(/[\\/]/).pop() ?? options.path : 'model';
   const folder = options.folder ?? (options.path ? options.path.replace(/[\\/][^\\/]*$/, '') || '/' : undefined);
   if (bytes.byteLength === 0) throw new ModelError('empty file (0 bytes): not an ONNX model', file);
-  const proto = decodeModelProto(bytes, file);
+  const { proto, nodes } = decode(bytes, file, options.skeleton);
   if (!proto.graph) {
     throw new ModelError(`not an ONNX model: no graph found in ${bytes.byteLength} bytes (protobuf decoded, but ModelProto.graph is missing)`, file);
   }
@@ -48,7 +49,7 @@ export function readOnnx(bytes: Uint8Array, options: OnnxReadOptions = {}): Mode
 
   const sk = options.skeleton;
   const ctx = { folder, warnings, file: sk && options.path ? { path: options.path, stamp: sk.stamp } : undefined };
-  const graph = convertGraph(proto.graph, ctx, `${file}: `, sk?.payloads);
+  const graph = convertGraph(proto.graph, ctx, `${file}: `, sk?.payloads, nodes);
   const model: Model = {
     format: 'onnx',
     producer: proto.producer_name,
@@ -62,6 +63,39 @@ export function readOnnx(bytes: Uint8Array, options: OnnxReadOptions = {}): Mode
   if (proto.doc_string) model.docString = proto.doc_string;
   if (options.path) model.path = options.path;
   return model;
+}
+
+/**
+ * The main graph's nodes are decoded by nodes.ts (straight to IR fields, with their byte ranges),
+ * the rest by protobufjs; anything unusual falls back to protobufjs for the whole model.
+ */
+function decode(bytes: Uint8Array, file: string, skeleton: Skeleton | undefined): { proto: ModelProto; nodes?: DecodedNode[] } {
+  const buf = asBuffer(bytes);
+  let nodes: DecodedNode[] | undefined;
+  try {
+    const g = findGraph(buf);
+    if (g) {
+      nodes = decodeGraphNodes(buf, g.start, g.end);
+      decodeRawAttributes(nodes);
+    }
+  } catch (e) {
+    // Unusual, or protobufjs failing on an attribute: the full decode below reports it precisely.
+    nodes = undefined;
+  }
+  if (nodes) {
+    let proto: ModelProto | undefined;
+    try {
+      proto = decodeModelProto(bytes, file, ModelProtoWithoutNodesType);
+    } catch {
+      proto = undefined; // the full decode below says what is wrong
+    }
+    if (proto?.graph) {
+      // Source ranges are file offsets: a skeleton's bytes sit elsewhere than in the file.
+      if (skeleton) for (const n of nodes) n.offset = fileOffset(skeleton, n.offset);
+      return { proto, nodes };
+    }
+  }
+  return { proto: decodeModelProto(bytes, file) };
 }
 
 /**

@@ -191,10 +191,22 @@ const descriptor = {
   },
 };
 
+// The main graph's nodes are decoded by nodes.ts, straight into the IR: for the top-level message,
+// types whose GraphProto leaves field 1 (node) out, so protobufjs skips those bytes.
+const onnxTypes = descriptor.nested.onnx.nested as Record<string, { fields: Record<string, FieldJson> }>;
+{
+  const { node: _node, ...graphFields } = descriptor.nested.onnx.nested.GraphProto.fields;
+  onnxTypes.GraphProtoWithoutNodes = { fields: graphFields };
+  onnxTypes.ModelProtoWithoutNodes = { fields: { ...descriptor.nested.onnx.nested.ModelProto.fields, graph: f('GraphProtoWithoutNodes', 7) } };
+}
+
 const root = protobuf.Root.fromJSON(descriptor);
 export const ModelProtoType: protobuf.Type = root.lookupType('onnx.ModelProto');
 export const GraphProtoType: protobuf.Type = root.lookupType('onnx.GraphProto');
 export const TensorProtoType: protobuf.Type = root.lookupType('onnx.TensorProto');
+export const AttributeProtoType: protobuf.Type = root.lookupType('onnx.AttributeProto');
+/** ModelProto whose graph's nodes are skipped (decoded by nodes.ts instead). */
+export const ModelProtoWithoutNodesType: protobuf.Type = root.lookupType('onnx.ModelProtoWithoutNodes');
 
 /** AttributeProto.AttributeType. */
 export const enum AttrKind {

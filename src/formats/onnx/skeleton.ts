@@ -25,6 +25,23 @@ export interface Skeleton {
   payloads: Map<number, FileSlice>;
   /** size and mtime when read, so on-demand reads can tell that the file changed since. */
   stamp: FileStamp;
+  /** The parts of `bytes` copied from the file, in order: `at` in bytes, `offset` in the file. */
+  ranges: { at: number; offset: number; length: number }[];
+}
+
+/** The file offset of a position in a skeleton's bytes that lies in a copied range (not in a
+ * rewritten header); -1 otherwise. */
+export function fileOffset(sk: Skeleton, pos: number): number {
+  const r = sk.ranges;
+  let lo = 0;
+  let hi = r.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (pos < r[mid].at) hi = mid - 1;
+    else if (pos >= r[mid].at + r[mid].length) lo = mid + 1;
+    else return r[mid].offset + (pos - r[mid].at);
+  }
+  return -1;
 }
 
 export interface FileStamp {
@@ -169,9 +186,11 @@ export function readSkeleton(path: string): Skeleton | null {
       throw e;
     }
     const out = Buffer.allocUnsafe(pieceLength(pieces));
+    const ranges: Skeleton['ranges'] = [];
     let at = 0;
     for (const piece of pieces) {
       if (Buffer.isBuffer(piece)) { piece.copy(out, at); at += piece.length; continue; }
+      ranges.push({ at, offset: piece.offset, length: piece.length });
       let done = 0;
       while (done < piece.length) {
         const n = readSync(fd, out, at + done, piece.length - done, piece.offset + done);
@@ -180,7 +199,7 @@ export function readSkeleton(path: string): Skeleton | null {
       }
       at += piece.length;
     }
-    return { bytes: out, payloads, stamp: { size: st.size, mtimeMs: st.mtimeMs } };
+    return { bytes: out, payloads, stamp: { size: st.size, mtimeMs: st.mtimeMs }, ranges };
   } finally {
     closeSync(fd);
   }

@@ -111,11 +111,7 @@ export function convertTensor(t: TensorProto, ctx: TensorContext, where: string,
     if (raw.byteLength !== expected) {
       throw new ModelError(`raw_data holds ${raw.byteLength} bytes but ${dtype}[${dims.join(', ')}] needs ${expected}`, where);
     }
-    return {
-      name, dtype, dims, byteLength: raw.byteLength,
-      bytes: () => raw,
-      values: () => decodeValues(dtype, raw, count, where),
-    };
+    return rawTensor(name, dtype, dims, raw, count, where);
   }
 
   if (count > 0 && typedFieldLength(t) === 0) {
@@ -134,6 +130,16 @@ export function convertTensor(t: TensorProto, ctx: TensorContext, where: string,
     name, dtype, dims, byteLength: 0,
     bytes,
     values: () => decodeValues(dtype, bytes(), count, where),
+  };
+}
+
+/** A tensor over its raw_data. Its own function so that its closures do not keep the decoded
+ * TensorProto alive (closures share their function's context). */
+function rawTensor(name: string, dtype: DType, dims: number[], raw: Uint8Array, count: number, where: string): TensorData {
+  return {
+    name, dtype, dims, byteLength: raw.byteLength,
+    bytes: () => raw,
+    values: () => decodeValues(dtype, raw, count, where),
   };
 }
 
