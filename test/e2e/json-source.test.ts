@@ -338,10 +338,19 @@ test('side graph: the cursor in a layer selects its node, a click on a node sele
 test('the side graph comes back after a window reload, on the same document', { timeout: 180_000 }, async () => {
   const name = 'resnet18.json';
   await graphFrame(page, name, 10_000); // left open by the previous test
-  await page.reload();
+  // Developer: Reload Window, as a user would: the workbench saves its state (and our panel's) first; a bare page
+  // reload would lose what was not flushed yet.
+  const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+  await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').fill('>Developer: Reload Window');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Developer: Reload Window' }).first().click();
+  await reloaded;
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   const { frame, report } = await graphFrame(page, name, 60_000);
   assert.ok(report.nodes > 50, `${report.nodes} boxes`);
+  const restored = cs.logs(/convlens\.convlens[\\/]ConvLens\.log$/).some((l) => l.text.includes(`restoring the side graph of`) && l.text.includes(`${name}`));
+  assert.ok(restored, 'the ConvLens log does not say the side graph was restored');
   const params = analyzeJsonText(text(name)).analysis!.totals.params;
   const summary = await frame.locator('#cl-summary').innerText();
   assert.ok(summary.includes(formatCount(params)), `summary lacks ${formatCount(params)} params: ${summary}`);
