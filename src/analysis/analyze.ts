@@ -266,7 +266,7 @@ class GraphEngine implements ContextHost {
         producer: this.producers.get(name),
         consumers: consumers.get(name) ?? [],
         // After resampling the field can fall between pixels: report the whole input pixels it touches.
-        receptiveField: f ? f.rf.map((r) => Math.ceil(r - 1e-9)) : null,
+        receptiveField: f ? wholePixels(f.rf) : null,
         stride: f ? f.jump : null,
         bytes: count * dtypeBytes(s.dtype),
         isWeight: weights.has(name),
@@ -281,6 +281,12 @@ class GraphEngine implements ContextHost {
     for (const w of this.model.readWarnings) this.warnings.unshift({ kind: 'read', node: '', message: w });
     return { tensors, nodes, totals, warnings: this.warnings, order, nodeById };
   }
+}
+
+/** Field sizes as the whole input pixels they touch; the same array when they are whole already. */
+function wholePixels(rf: number[]): number[] {
+  for (const r of rf) if (!Number.isInteger(r)) return rf.map((x) => Math.ceil(x - 1e-9));
+  return rf;
 }
 
 function inputField(shape: Shape | null): FieldState | null {

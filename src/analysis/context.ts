@@ -68,7 +68,7 @@ class NodeContext implements RuleContext {
   ints(name: string, dflt?: number[]): number[] | undefined {
     const v = this.node.attributes[name];
     if (v === undefined || v === null) return dflt;
-    if (Array.isArray(v) && v.every((x) => typeof x === 'number')) return v as number[];
+    if (Array.isArray(v) && allNumbers(v)) return v as number[];
     if (typeof v === 'number') return [v];
     return this.fail(`attribute '${name}' should be a list of integers`);
   }
@@ -110,6 +110,11 @@ class NodeContext implements RuleContext {
 /** Builds the RuleContext a rule sees for one node. */
 export function makeContext(node: Node, opset: number, inputs: (TensorState | null)[], host: ContextHost): RuleContext {
   return new NodeContext(node, opset, inputs, host);
+}
+
+function allNumbers(v: readonly unknown[]): boolean {
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'number') return false;
+  return true;
 }
 
 export function isTensorData(v: AttrValue | undefined): v is TensorData {

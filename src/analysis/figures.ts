@@ -1,7 +1,7 @@
 import type { Graph } from '../ir/types';
 import { dtypeBytes, isFloat } from './context';
 import { numel } from './dims';
-import { findRule, type InputRole, type OutputState, type RuleContext, type TensorState } from './registry';
+import { findRule, type InputRole, type OpRule, type OutputState, type RuleContext, type TensorState } from './registry';
 import type { NodeFigures, Totals } from './types';
 
 /**
@@ -48,6 +48,7 @@ export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigure
       if (!s?.shape) allShapes = false;
     }
     const fig: NodeFigures = { id: node.id, params: 0, macs: 0, activationBytes: 0, buffers: 0 };
+    let formulasOf: { rule: OpRule; ctx: RuleContext; outs: OutputState[] } | undefined;
     if (ctx && !folding) {
       const rule = findRule(node.domain, node.opType);
       // States are what the rules' OutputStates became (a state is a valid OutputState).
@@ -94,13 +95,7 @@ export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigure
           fig.macs = 0;
         }
       }
-      if (rule?.formulas && outs[0]?.shape) {
-        try {
-          fig.formulas = rule.formulas(ctx, outs);
-        } catch {
-          fig.formulas = undefined;
-        }
-      }
+      if (rule?.formulas && outs[0]?.shape) formulasOf = { rule, ctx, outs };
       for (const s of outStates) {
         if (s?.shape && !s.constant) {
           const b = bytesOf(s);
@@ -118,7 +113,7 @@ export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigure
       subBuffers += sub.buffers;
     }
     macs += fig.macs;
-    nodes.set(node.id, fig);
+    nodes.set(node.id, formulasOf ? withLazyFormulas(fig, formulasOf.rule, formulasOf.ctx, formulasOf.outs) : fig);
   }
   let params = subParams;
   let buffers = subBuffers;
@@ -129,6 +124,34 @@ export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigure
     weightBytes += w.bytes;
   }
   return { nodes, totals: { params, macs, activationBytes, weightBytes, buffers }, weights: new Set(weights.keys()) };
+}
+
+/**
+ * The figures with `formulas` written out on first read: few consumers read them, and building the
+ * text for every conv and pool of a large graph was a third of analysing it.
+ */
+function withLazyFormulas(fig: NodeFigures, rule: OpRule, ctx: RuleContext, outs: OutputState[]): NodeFigures {
+  let formulas: string[] | undefined | null = null;
+  return {
+    id: fig.id,
+    params: fig.params,
+    macs: fig.macs,
+    activationBytes: fig.activationBytes,
+    buffers: fig.buffers,
+    get formulas(): string[] | undefined {
+      if (formulas === null) {
+        try {
+          formulas = rule.formulas?.(ctx, outs);
+        } catch {
+          formulas = undefined;
+        }
+      }
+      return formulas;
+    },
+    set formulas(v: string[] | undefined) {
+      formulas = v;
+    },
+  };
 }
 
 function bytesOf(s: TensorState): number {

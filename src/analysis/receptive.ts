@@ -18,7 +18,7 @@ export function propagateField(effect: SpatialEffect, inputs: (FieldState | null
   const outAxes = effect.axes?.length ?? Math.max(0, outShape.length - 2);
   const want = effect.kind === 'window' || effect.kind === 'transposed' ? effect.kernel.length : effect.kind === 'scale' ? effect.factor.length : outAxes;
   if (want === 0 || want !== outAxes) return null;
-  const merged = mergeFields(inputs.filter((f): f is FieldState => f !== null && f.rf.length === want));
+  const merged = mergeFields(inputs, want);
   if (!merged) return null;
   const { rf, jump } = merged;
   switch (effect.kind) {
@@ -39,15 +39,22 @@ export function propagateField(effect: SpatialEffect, inputs: (FieldState | null
   }
 }
 
-function mergeFields(fields: FieldState[]): FieldState | null {
-  if (fields.length === 0) return null;
-  const rf = [...fields[0].rf];
-  const jump = [...fields[0].jump];
-  for (const f of fields.slice(1)) {
-    for (let i = 0; i < rf.length; i++) {
-      rf[i] = Math.max(rf[i], f.rf[i]);
-      jump[i] = Math.max(jump[i], f.jump[i]);
+/** The largest field and jump per axis over the inputs with `want` spatial axes. With one such
+ * input (a chain) that input's state itself is returned: states are never modified, only replaced. */
+function mergeFields(inputs: (FieldState | null)[], want: number): FieldState | null {
+  let first: FieldState | null = null;
+  let merged: FieldState | null = null;
+  for (const f of inputs) {
+    if (f === null || f.rf.length !== want) continue;
+    if (first === null) {
+      first = f;
+      continue;
+    }
+    merged ??= { rf: [...first.rf], jump: [...first.jump] };
+    for (let i = 0; i < want; i++) {
+      merged.rf[i] = Math.max(merged.rf[i], f.rf[i]);
+      merged.jump[i] = Math.max(merged.jump[i], f.jump[i]);
     }
   }
-  return { rf, jump };
+  return merged ?? first;
 }

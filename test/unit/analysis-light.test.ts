@@ -61,3 +61,14 @@ test('light_resnet50: MACs match the published 4.09 GMACs (torchvision resnet50 
   assert.deepEqual(a.tensors.get(conv1?.outputs[0] ?? '')?.receptiveField, [7, 7]);
   assert.deepEqual(a.tensors.get(conv1?.outputs[0] ?? '')?.stride, [2, 2]);
 });
+
+test('light_resnet50: output-size formulas of convs and pools are written out when read (lazily), with the node\'s numbers', async () => {
+  const a = analyze(await readModelFile(join(dir, 'light_resnet50.onnx')));
+  const first = (op: string) => a.order.map((id) => a.nodeById.get(id)).find((n) => n?.opType === op);
+  const conv1 = a.nodes.get(first('Conv')?.id ?? '');
+  assert.deepEqual(conv1?.formulas, ['H: (224 + 2·3 − 7)/2 + 1 = 112', 'W: (224 + 2·3 − 7)/2 + 1 = 112']);
+  assert.deepEqual(a.nodes.get(first('MaxPool')?.id ?? '')?.formulas?.[0], 'H: (112 + 2·1 − 3)/2 + 1 = 56');
+  // Serialised figures carry them too (JSON reads the getter).
+  assert.deepEqual(JSON.parse(JSON.stringify(conv1)).formulas, conv1?.formulas);
+  assert.equal(a.nodes.get(first('Relu')?.id ?? '')?.formulas, undefined);
+});
