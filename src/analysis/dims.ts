@@ -190,13 +190,36 @@ export function broadcastDim(a: Dim, b: Dim): Dim | null {
   return `max(${a},${b})`;
 }
 
+/** min(a, b) of two dims (a slice's end on a symbolic axis: x[:10] of N rows has min(N,10)). */
+export function minDim(a: Dim, b: Dim): Dim {
+  if (typeof a === 'number' && typeof b === 'number') return Math.min(a, b);
+  if (dimEquals(a, b)) return a;
+  return `min(${a},${b})`;
+}
+
+/** max(a, b) of two dims. */
+export function maxDim(a: Dim, b: Dim): Dim {
+  if (typeof a === 'number' && typeof b === 'number') return Math.max(a, b);
+  if (dimEquals(a, b)) return a;
+  return `max(${a},${b})`;
+}
+
+/** floor(d · s) for a non-negative dim and a real factor s (Resize: out = floor(in · scale)).
+ * A symbolic dim with an integer s stays linear ('2*H'); else 'floor(H*1.5)', which evalDim reads. */
+export function floorTimes(d: Dim, s: number): Dim {
+  if (typeof d === 'number') return Math.floor(d * s);
+  if (Number.isInteger(s)) return mul(d, s);
+  return `floor(${wrap(d)}*${s})`;
+}
+
 export function formatShape(shape: Shape | null): string {
   return shape === null ? '?' : `[${shape.join(', ')}]`;
 }
 
 /**
  * Evaluates a dim that this module printed, with the given symbol values (missing symbols are 1).
- * Used to bind symbolic shapes to the concrete ones a runtime used.
+ * Used to bind symbolic shapes to the concrete ones a runtime used. Grammar: + − * on integers and
+ * decimals, '/' as floor division, parentheses, and the functions floor(x), max(a,b), min(a,b).
  */
 export function evalDim(d: Dim, symbols: Record<string, number> = {}): number | null {
   if (typeof d === 'number') return d;
@@ -236,11 +259,11 @@ export function evalDim(d: Dim, symbols: Record<string, number> = {}): number | 
       i++;
       return v;
     }
-    const m = /^[A-Za-z_][A-Za-z0-9_.:]*|^\d+/.exec(src.slice(i));
+    const m = /^[A-Za-z_][A-Za-z0-9_.:]*|^\d+(?:\.\d+)?(?:e[+-]?\d+)?/.exec(src.slice(i));
     if (!m) return null;
     i += m[0].length;
     if (/^\d/.test(m[0])) return Number(m[0]);
-    if (m[0] === 'max' && peek() === '(') {
+    if ((m[0] === 'max' || m[0] === 'min') && peek() === '(') {
       i++;
       const a = expr();
       if (a === null || peek() !== ',') return null;
@@ -248,7 +271,14 @@ export function evalDim(d: Dim, symbols: Record<string, number> = {}): number | 
       const b = expr();
       if (b === null || peek() !== ')') return null;
       i++;
-      return Math.max(a, b);
+      return m[0] === 'max' ? Math.max(a, b) : Math.min(a, b);
+    }
+    if (m[0] === 'floor' && peek() === '(') {
+      i++;
+      const a = expr();
+      if (a === null || peek() !== ')') return null;
+      i++;
+      return Math.floor(a);
     }
     return symbols[m[0]] ?? 1;
   };

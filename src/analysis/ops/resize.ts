@@ -1,5 +1,5 @@
 import type { Dim, Shape } from '../../ir/types';
-import { mul } from '../dims';
+import { floorTimes } from '../dims';
 import { normAxis } from '../context';
 import { registerRule, type RuleContext, type SpatialEffect } from '../registry';
 
@@ -9,10 +9,7 @@ import { registerRule, type RuleContext, type SpatialEffect } from '../registry'
  * out = floor(in · scale), or the given sizes. 0 MACs (interpolation has no weights).
  */
 
-function floorScale(d: Dim, s: number): Dim {
-  if (typeof d === 'number') return Math.floor(d * s);
-  return Number.isInteger(s) ? mul(d, s) : `floor(${d}*${s})`;
-}
+const floorScale = floorTimes;
 
 function resizeShape(ctx: RuleContext): Shape {
   const x = ctx.shape(0);

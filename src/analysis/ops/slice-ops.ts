@@ -1,5 +1,5 @@
 import type { Dim, Shape } from '../../ir/types';
-import { add, ceilDiv, dimsConflict, floorDiv, mul, sub } from '../dims';
+import { add, ceilDiv, dimsConflict, floorDiv, maxDim, minDim, mul, sub } from '../dims';
 import { normAxis } from '../context';
 import { registerRule, type OutputState, type RuleContext } from '../registry';
 import { concrete, FOLD_LIMIT, PASS } from './common';
@@ -82,6 +82,26 @@ function sliceAxis(dim: number, start: number, end: number, step: number): [numb
   return [s, Math.max(0, Math.ceil((e - s) / step))];
 }
 
+/** Ends at or beyond this mean "to the end" (exporters write INT_MAX or INT64_MAX). */
+const TO_END = 2 ** 31 - 1;
+
+/**
+ * The length of a step-1 slice of a symbolic axis d, for the cases that need no assumption on d:
+ *   x[s:]    -> d − s          (s ≥ 0; a valid model has d ≥ s)
+ *   x[:e]    -> min(d, e)      (clamped as the spec clamps)
+ *   x[s:e]   -> max(min(d, e) − s, 0), or 0 when e ≤ s
+ * Negative starts or ends (counted from d's end) and other steps fail, saying why.
+ */
+function symbolicSlice(ctx: RuleContext, a: number, d: Dim, start: number, end: number, step: number): Dim {
+  const why = (reason: string) => ctx.fail(`cannot slice symbolic axis ${a} (${d}) with start ${start}, end ${end}, step ${step}: ${reason}`);
+  if (step !== 1) return why('only step 1 is worked out on a symbolic axis');
+  if (start < 0 || end < 0) return why(`a negative ${start < 0 ? 'start' : 'end'} counts from the end of ${d}, whose size is not known`);
+  if (end >= TO_END) return sub(d, start);
+  if (end <= start) return 0;
+  const upTo = minDim(d, end);
+  return start === 0 ? upTo : maxDim(sub(upTo, start), 0);
+}
+
 registerRule('', ['Slice'], {
   // opset 1–9: starts/ends/axes attributes; 10+: inputs starts, ends, axes, steps.
   infer: (ctx) => {
@@ -102,10 +122,8 @@ registerRule('', ['Slice'], {
         const [s, n] = sliceAxis(d, starts[k], ends[k], steps[k]);
         shape[a] = n;
         picks[a] = [s, n, steps[k]];
-      } else if (steps[k] === 1 && starts[k] >= 0 && ends[k] >= 2 ** 31 - 1) {
-        shape[a] = sub(d, starts[k]); // x[s:] on a symbolic axis
       } else {
-        ctx.fail(`cannot slice symbolic axis ${a} (${d}) with start ${starts[k]}, end ${ends[k]}, step ${steps[k]}`);
+        shape[a] = symbolicSlice(ctx, a, d, starts[k], ends[k], steps[k]);
       }
     }
     const out: OutputState = { dtype: ctx.dtype(0), shape };
