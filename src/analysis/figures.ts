@@ -118,12 +118,16 @@ export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigure
   let params = subParams;
   let buffers = subBuffers;
   let weightBytes = 0;
+  let sharedWeights = 0;
   for (const w of weights.values()) {
     if (w.buffer) buffers += w.n;
     else params += w.n;
     weightBytes += w.bytes;
+    if (w.readers > 1) sharedWeights++;
   }
-  return { nodes, totals: { params, macs, activationBytes, weightBytes, buffers }, weights: new Set(weights.keys()) };
+  const totals: Totals = { params, macs, activationBytes, weightBytes, buffers };
+  if (sharedWeights > 0) totals.sharedWeights = sharedWeights;
+  return { nodes, totals, weights: new Set(weights.keys()) };
 }
 
 /**

@@ -64,6 +64,8 @@ export interface Totals {
   weightBytes: number;
   /** Elements of stored non-learned state (BatchNorm running statistics), each tensor counted once. */
   buffers?: number;
+  /** Weight tensors read by more than one node: each node's figure counts them, totals once. */
+  sharedWeights?: number;
 }
 
 export interface Analysis {

@@ -11,6 +11,11 @@ import pkg from '../../package.json';
 
 /** The `convlens` command. Errors about the model print one line on stderr (no stack) and exit 1. */
 
+/** Where the command writes (process.stdout/stderr; tests pass their own to run it in-process). */
+export interface Output {
+  write(text: string): unknown;
+}
+
 function checkInputNames(model: Model, shapes: Record<string, Shape>): void {
   const names = model.graph.inputs.map((v) => v.name);
   for (const n of Object.keys(shapes)) {
@@ -18,13 +23,13 @@ function checkInputNames(model: Model, shapes: Record<string, Shape>): void {
   }
 }
 
-async function run(args: CliArgs): Promise<number> {
+async function run(args: CliArgs, out: Output, err: Output): Promise<number> {
   if (args.command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
+    out.write(`${USAGE}\n`);
     return 0;
   }
   if (args.command === 'version') {
-    process.stdout.write(`${pkg.version}\n`);
+    out.write(`${pkg.version}\n`);
     return 0;
   }
   const path = resolve(args.model as string);
@@ -32,7 +37,7 @@ async function run(args: CliArgs): Promise<number> {
   checkInputNames(model, args.inputShapes);
   if (args.command === 'summary') {
     const a = analyze(model, { inputShapes: args.inputShapes });
-    process.stdout.write(args.json ? `${JSON.stringify(summaryJson(model, a), null, 2)}\n` : `${summaryTable(model, a)}\n`);
+    out.write(args.json ? `${JSON.stringify(summaryJson(model, a), null, 2)}\n` : `${summaryTable(model, a)}\n`);
     return 0;
   }
   let bytes: Buffer;
@@ -44,34 +49,34 @@ async function run(args: CliArgs): Promise<number> {
   const r = await runtimeCheck(model, bytes, args.inputShapes);
   const fed = Object.entries(r.inputShapes).map(([n, s]) => `${n}=${s.join('x')}`).join(' ');
   if (r.differences.length === 0) {
-    process.stdout.write(`ok: ${r.compared} tensors, every runtime shape equals the static shape (inputs ${fed})\n`);
+    out.write(`ok: ${r.compared} tensors, every runtime shape equals the static shape (inputs ${fed})\n`);
     return 0;
   }
-  for (const d of r.differences) process.stdout.write(`${describeDifference(d)}\n`);
-  process.stderr.write(`${path}: ${r.differences.length} of ${r.compared} tensors differ between ONNX Runtime and the static analysis\n`);
+  for (const d of r.differences) out.write(`${describeDifference(d)}\n`);
+  err.write(`${path}: ${r.differences.length} of ${r.compared} tensors differ between ONNX Runtime and the static analysis\n`);
   return 1;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], out: Output = process.stdout, err: Output = process.stderr): Promise<number> {
   let args: CliArgs;
   try {
     args = parseArgs(argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`convlens: ${e.message}\n\n${USAGE}\n`);
+      err.write(`convlens: ${e.message}\n\n${USAGE}\n`);
       return 2;
     }
     throw e;
   }
   try {
-    return await run(args);
+    return await run(args, out, err);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`convlens: ${e.message}\n\n${USAGE}\n`);
+      err.write(`convlens: ${e.message}\n\n${USAGE}\n`);
       return 2;
     }
     const msg = e instanceof ModelError ? e.message : `internal error: ${(e as Error)?.message ?? String(e)}`;
-    process.stderr.write(`${msg.split('\n')[0]}\n`);
+    err.write(`${msg.split('\n')[0]}\n`);
     return 1;
   }
 }

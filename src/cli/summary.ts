@@ -9,7 +9,7 @@ export interface SummaryJson {
   producer: string;
   inputs: { name: string; dtype: string; shape: Dim[] | null }[];
   outputs: { name: string; dtype: string; shape: Dim[] | null }[];
-  totals: { params: number; macs: number; activationBytes: number; weightBytes: number; buffers: number };
+  totals: { params: number; macs: number; activationBytes: number; weightBytes: number; buffers: number; sharedWeights?: number };
   nodes: { id: string; name: string; op: string; domain: string; inputs: string[]; outputs: string[]; params: number; macs: number; activationBytes: number }[];
   tensors: Record<string, { dtype: string; shape: Dim[] | null; receptiveField: number[] | null; stride: number[] | null }>;
   warnings: { kind: string; node: string; message: string }[];
@@ -72,6 +72,16 @@ function shapeText(s: Shape | null): string {
   return formatShape(s);
 }
 
+/** Why the Params column can add up to more than the total: weights read by several nodes. */
+function sharingNote(a: Analysis): string[] {
+  const shared = a.totals.sharedWeights ?? 0;
+  if (shared === 0) return [];
+  let column = 0;
+  for (const f of a.nodes.values()) column += f.params;
+  const tensors = shared === 1 ? '1 weight tensor is' : `${int(shared)} weight tensors are`;
+  return [`        ${tensors} shared by several nodes: counted once in the total, in each node's row (the Params column sums to ${int(column)})`];
+}
+
 /** Rows for nodes that compute something (constant-building nodes such as ConstantOfShape are folded away). */
 export function summaryTable(model: Model, a: Analysis): string {
   const rows: string[][] = [];
@@ -106,6 +116,7 @@ export function summaryTable(model: Model, a: Analysis): string {
     ...model.graph.outputs.map((v) => `output ${v.name}: ${a.tensors.get(v.name)?.dtype ?? v.dtype} ${shapeText(a.tensors.get(v.name)?.shape ?? v.shape)}`),
     rule, fmt(head), rule, ...rows.map(fmt), rule,
     `Params: ${int(a.totals.params)} (${bytes(a.totals.weightBytes)} of weights${a.totals.buffers ? `, plus ${int(a.totals.buffers)} BatchNorm running statistics` : ''})`,
+    ...sharingNote(a),
     `MACs: ${int(a.totals.macs)} (${human(a.totals.macs)}) per instance, symbolic dims taken as 1`,
     `Activations: ${bytes(a.totals.activationBytes)} (all node outputs, one instance)`,
   ];

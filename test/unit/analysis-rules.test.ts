@@ -137,6 +137,7 @@ test('a weight shared by two nodes counts once in totals; constants built by nod
   assert.equal(a.nodes.get('b')?.params, 64);
   assert.equal(a.nodes.get('c')?.params, 40);
   assert.equal(a.totals.params, 104);
+  assert.equal(a.totals.sharedWeights, 1, "'w' is read by a and b");
   assert.equal(a.nodes.get('a')?.macs, 2 * 8 * 8);
   assert.deepEqual(a.tensors.get('y3')?.shape, [2, 5]);
 });
