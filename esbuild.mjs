@@ -26,7 +26,9 @@ const webBuilds = [
   { entryPoints: { featureMaps: 'webview-featuremaps/main.ts' }, format: 'iife' },
 ].map((b) => ({ ...common, ...b, platform: 'browser', target: 'chrome114', outdir: 'dist' }));
 
-const builds = [...nodeBuilds, ...webBuilds].filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));
+const builds = [...nodeBuilds, ...webBuilds];
+const missing = builds.flatMap((b) => Object.values(b.entryPoints)).filter((p) => !existsSync(p));
+if (missing.length) throw new Error(`esbuild.mjs: entry point(s) missing: ${missing.join(', ')}`);
 
 mkdirSync('dist', { recursive: true });
 // The codicon font is served from the bundle so that the webview loads nothing from outside.
