@@ -23,12 +23,17 @@ export function quote(name: string): string {
 function nodeIds(nodes: readonly { name: string; op_type: string }[]): string[] {
   const count = new Map<string, number>();
   for (const n of nodes) if (n.name) count.set(n.name, (count.get(n.name) ?? 0) + 1);
-  const taken = new Set<string>();
-  for (const [name, c] of count) if (c === 1) taken.add(name);
+  // The set of taken ids is only built when some node needs a generated one (rare in large graphs).
+  let taken: Set<string> | undefined;
   const ids = new Array<string>(nodes.length);
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i];
     if (n.name && count.get(n.name) === 1) { ids[i] = n.name; continue; }
+    if (!taken) {
+      taken = new Set<string>();
+      for (const [name, c] of count) if (c === 1) taken.add(name);
+      for (let k = 0; k < i; k++) taken.add(ids[k]);
+    }
     let id = `${n.op_type || 'Node'}_${i}`;
     for (let k = 2; taken.has(id); k++) id = `${n.op_type || 'Node'}_${i}_${k}`;
     taken.add(id);
