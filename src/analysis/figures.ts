@@ -31,6 +31,8 @@ function defaultRole(s: TensorState | null): InputRole {
 export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigures>; totals: Totals; weights: Set<string> } {
   const nodes = new Map<string, NodeFigures>();
   const weights = new Map<string, { n: number; bytes: number; buffer: boolean; readers: number }>();
+  /** Keras layers called more than once (their first call's id), whose weights each call shows. */
+  const sharedLayers = new Set<string>();
   let macs = 0;
   let activationBytes = 0;
   let subParams = 0;
@@ -83,7 +85,7 @@ export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigure
             // A shared layer's later calls read the weights its first call owns: counted once.
             subParams += p.params;
             subBuffers += p.buffers;
-          }
+          } else if (p.params + p.buffers > 0) sharedLayers.add(node.sharesWeightsOf);
         } catch {
           // A layer whose weights cannot be sized is reported by its shape rule.
         }
@@ -127,6 +129,7 @@ export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigure
   }
   const totals: Totals = { params, macs, activationBytes, weightBytes, buffers };
   if (sharedWeights > 0) totals.sharedWeights = sharedWeights;
+  if (sharedLayers.size > 0) totals.sharedLayers = sharedLayers.size;
   return { nodes, totals, weights: new Set(weights.keys()) };
 }
 

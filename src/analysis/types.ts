@@ -66,6 +66,8 @@ export interface Totals {
   buffers?: number;
   /** Weight tensors read by more than one node: each node's figure counts them, totals once. */
   sharedWeights?: number;
+  /** Keras layers called more than once (one set of weights, shown at each call, counted once). */
+  sharedLayers?: number;
 }
 
 export interface Analysis {

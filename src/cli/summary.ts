@@ -9,7 +9,7 @@ export interface SummaryJson {
   producer: string;
   inputs: { name: string; dtype: string; shape: Dim[] | null }[];
   outputs: { name: string; dtype: string; shape: Dim[] | null }[];
-  totals: { params: number; macs: number; activationBytes: number; weightBytes: number; buffers: number; sharedWeights?: number };
+  totals: { params: number; macs: number; activationBytes: number; weightBytes: number; buffers: number; sharedWeights?: number; sharedLayers?: number };
   nodes: { id: string; name: string; op: string; domain: string; inputs: string[]; outputs: string[]; params: number; macs: number; activationBytes: number }[];
   tensors: Record<string, { dtype: string; shape: Dim[] | null; receptiveField: number[] | null; stride: number[] | null }>;
   warnings: { kind: string; node: string; message: string }[];
@@ -74,12 +74,16 @@ function shapeText(s: Shape | null): string {
 
 /** Why the Params column can add up to more than the total: weights read by several nodes. */
 function sharingNote(a: Analysis): string[] {
-  const shared = a.totals.sharedWeights ?? 0;
-  if (shared === 0) return [];
+  const tensors = a.totals.sharedWeights ?? 0;
+  const layers = a.totals.sharedLayers ?? 0;
+  if (tensors === 0 && layers === 0) return [];
   let column = 0;
   for (const f of a.nodes.values()) column += f.params;
-  const tensors = shared === 1 ? '1 weight tensor is' : `${int(shared)} weight tensors are`;
-  return [`        ${tensors} shared by several nodes: counted once in the total, in each node's row (the Params column sums to ${int(column)})`];
+  const what = [
+    tensors ? `${int(tensors)} weight tensor${tensors === 1 ? '' : 's'}` : '',
+    layers ? `the weights of ${int(layers)} layer${layers === 1 ? '' : 's'} called more than once` : '',
+  ].filter(Boolean).join(' and ');
+  return [`        ${what} ${tensors === 1 && layers === 0 ? 'is' : 'are'} shared by several nodes: counted once in the total, in each node's row (the Params column sums to ${int(column)})`];
 }
 
 /** Rows for nodes that compute something (constant-building nodes such as ConstantOfShape are folded away). */

@@ -14,6 +14,7 @@ import { main } from '../../src/cli/main';
 import { encodeModel } from '../../src/formats/onnx/writer';
 import { tensorFromBytes } from '../../src/ir/tensor';
 import type { Model } from '../../src/ir/types';
+import { saveTfjs, tf } from './tfjs-fixtures';
 
 const root = resolve(__dirname, '..', '..');
 
@@ -83,4 +84,19 @@ test('summary totals say when a weight is shared, and the Params column then sum
   const separate = await summary(separatePath);
   assert.match(separate.stdout, /^Params: 128 /m);
   assert.doesNotMatch(separate.stdout, /shared by several nodes/);
+});
+
+test('summary totals say when a Keras layer called twice shares its weights (saved TF.js)', async () => {
+  const left = tf.input({ name: 'left', shape: [12, 12, 3] });
+  const right = tf.input({ name: 'right', shape: [12, 12, 3] });
+  const conv = tf.layers.conv2d({ name: 'shared_conv', filters: 6, kernelSize: 3 });
+  const out = tf.layers.concatenate({ name: 'both' }).apply([conv.apply(left), conv.apply(right)] as tf.SymbolicTensor[]) as tf.SymbolicTensor;
+  const m = tf.model({ name: 'siamese', inputs: [left, right], outputs: out });
+  const path = await saveTfjs(m);
+  const r = await summary(path);
+  assert.equal(r.code, 0, r.stderr);
+  // 3·3·3·6 + 6 = 168 weights, shown at both calls, owned once.
+  assert.equal(m.countParams(), 168);
+  assert.match(r.stdout, /^Params: 168 /m);
+  assert.match(r.stdout, /the weights of 1 layer called more than once are shared by several nodes: counted once in the total, in each node's row \(the Params column sums to 336\)/);
 });
