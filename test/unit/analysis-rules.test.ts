@@ -49,16 +49,24 @@ test('Conv on a symbolic batch and height keeps N and writes the size formula', 
   assert.equal(a.nodes.get('c')?.macs, 64 * 112 * 3 * 49);
 });
 
-test('unused rows are reported with the numbers', () => {
-  const m = model(
-    [node('c', 'Conv', ['x', 'w'], ['y'], { kernel_shape: [7, 7], strides: [2, 2], pads: [3, 3, 3, 3] })],
-    [input('x', [1, 3, 224, 224])],
-    [floatInit('w', [64, 3, 7, 7])],
-  );
-  const msgs = analyze(m).warnings.filter((w) => w.kind === 'unused-pixels').map((w) => w.message);
-  assert.deepEqual(msgs, [
-    '(224 + 2·3 − 7) = 223 is not divisible by stride 2: the last 1 row is never read (only padding)',
-    '(224 + 2·3 − 7) = 223 is not divisible by stride 2: the last 1 column is never read (only padding)',
+test('unused rows are reported with the numbers when input pixels are lost, not when only padding is', () => {
+  const unused = (size: number, k: number, stride: number, pads: number[]) =>
+    analyze(
+      model(
+        [node('c', 'Conv', ['x', 'w'], ['y'], { kernel_shape: [k, k], strides: [stride, stride], pads })],
+        [input('x', [1, 3, size, size])],
+        [floatInit('w', [8, 3, k, k])],
+      ),
+    ).warnings.filter((w) => w.kind === 'unused-pixels').map((w) => w.message);
+  // ResNet's stem: the window that would start at the last row would read only end padding.
+  assert.deepEqual(unused(224, 7, 2, [3, 3, 3, 3]), []);
+  assert.deepEqual(unused(226, 7, 2, [0, 0, 0, 0]), [
+    '(226 − 7) = 219 is not divisible by stride 2: the last 1 row is never read',
+    '(226 − 7) = 219 is not divisible by stride 2: the last 1 column is never read',
+  ]);
+  assert.deepEqual(unused(20, 3, 4, [0, 0, 1, 1]), [
+    '(20 + 0 + 1 − 3) = 18 is not divisible by stride 4: the last 2 rows are never read (1 of them input row, the rest padding)',
+    '(20 + 0 + 1 − 3) = 18 is not divisible by stride 4: the last 2 columns are never read (1 of them input column, the rest padding)',
   ]);
 });
 
