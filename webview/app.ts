@@ -1,4 +1,4 @@
-import type { InferenceState, ToWebview, ViewOptions } from '../src/protocol/messages';
+import type { FromWebview, InferenceState, ToWebview, ViewOptions } from '../src/protocol/messages';
 import { RpcClient } from '../src/protocol/rpc';
 import type { ViewGraph } from '../src/protocol/viewModel';
 import { toMarkdown } from './export/markdown';
@@ -27,7 +27,10 @@ import { searchDisplay, SearchBox } from './ui/search';
 import { SummaryBar } from './ui/summary';
 import { Toolbar } from './ui/toolbar';
 import { Tooltip } from './ui/tooltip';
-import { host } from './vscodeApi';
+import { createHost } from './vscodeApi';
+
+/** The graph view's one handle on the host. */
+const host = createHost<FromWebview>();
 
 /** Timings of the last graph shown, read by tests and the benchmark. */
 export interface RenderReport {

@@ -1,6 +1,3 @@
-import type { FromWebview } from '../src/protocol/messages';
-
-/** The one handle on the host: acquireVsCodeApi() may be called only once per page. */
 interface VsCodeApi {
   postMessage(message: unknown): void;
   getState(): unknown;
@@ -8,16 +5,19 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-const api: VsCodeApi = acquireVsCodeApi();
-
-export const host = {
-  post(message: FromWebview): void {
-    api.postMessage(message);
-  },
-  getState<T>(): T | undefined {
-    return (api.getState() as T | undefined) ?? undefined;
-  },
-  setState<T>(state: T): void {
-    api.setState(state);
-  },
-};
+/** A typed handle on the host. acquireVsCodeApi() may be called only once per page, so each
+ * page's bundle calls this once, at load, with the union of messages it may post. */
+export function createHost<Out>() {
+  const api: VsCodeApi = acquireVsCodeApi();
+  return {
+    post(message: Out): void {
+      api.postMessage(message);
+    },
+    getState<T>(): T | undefined {
+      return (api.getState() as T | undefined) ?? undefined;
+    },
+    setState<T>(state: T): void {
+      api.setState(state);
+    },
+  };
+}
