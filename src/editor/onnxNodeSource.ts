@@ -25,8 +25,9 @@ export function registerOnnxNodeSource(panels: GraphPanels): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.workspace.registerTextDocumentContentProvider(NODE_SCHEME, provider),
     panels.onDidRequestRevealSource(async ({ uri, nodeId }) => {
-      if (!uri.path.toLowerCase().endsWith('.onnx')) return;
-      const node = panels.graphOf(uri)?.nodes.find((x) => x.id === nodeId);
+      const graph = panels.graphOf(uri);
+      if (graph?.format !== 'onnx') return;
+      const node = graph.nodes.find((x) => x.id === nodeId);
       if (!node) return;
       const doc = vscode.Uri.from({ scheme: NODE_SCHEME, path: `/${safe(node.name || node.id)}.onnx.txt`, query: JSON.stringify({ model: uri.toString(), node: nodeId }) });
       await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: false });

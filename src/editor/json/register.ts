@@ -16,6 +16,8 @@ export interface GraphSync {
   onDidRequestRevealSource: vscode.Event<{ uri: vscode.Uri; nodeId: string; panel?: vscode.WebviewPanel }>;
   selectNode(uri: vscode.Uri, nodeId: string | null, reveal: boolean): void;
   has(uri: vscode.Uri): boolean;
+  /** The graph shown for `uri`, to tell JSON models from binary ones. */
+  graphOf(uri: vscode.Uri): { format: string } | undefined;
 }
 
 const SELECTOR: vscode.DocumentSelector = [{ language: 'json' }, { language: 'jsonc' }];
@@ -105,7 +107,8 @@ export function registerJsonModelSupport(
     /** Moves the cursor of the visible editor of `uri` to the layer; with `focus` (Reveal source),
      * opens the document first when no editor shows it (the user closed it), beside the graph. */
     const reveal = async (uri: vscode.Uri, nodeId: string | null, focus: boolean, graphColumn?: vscode.ViewColumn) => {
-      if (!nodeId) return;
+      // Binary models have no text to open: their nodes are revealed as text by onnxNodeSource.ts.
+      if (!nodeId || graph.graphOf(uri)?.format === 'onnx') return;
       let editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
       if (!editor && !focus) return;
       const doc = editor?.document ?? await vscode.workspace.openTextDocument(uri);
