@@ -1,5 +1,5 @@
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './codeServer';
 
@@ -66,9 +66,11 @@ export async function screenshot(page: Page, name: string, alsoTo?: string): Pro
   mkdirSync(artifactsDir, { recursive: true });
   const file = join(artifactsDir, `${name}.png`);
   await page.screenshot({ path: file });
-  if (alsoTo) {
+  // The README's screenshots are committed files: a test run only rewrites them when asked
+  // (CONVLENS_UPDATE_SCREENSHOTS=1), so running the tests leaves the working tree clean.
+  if (alsoTo && process.env.CONVLENS_UPDATE_SCREENSHOTS === '1') {
     mkdirSync(join(repoRoot, alsoTo), { recursive: true });
-    await page.screenshot({ path: join(repoRoot, alsoTo, `${name}.png`) });
+    copyFileSync(file, join(repoRoot, alsoTo, `${name}.png`));
   }
   return file;
 }
