@@ -50,6 +50,23 @@ test('Keras 1.x Inception v3 and the MNIST CNN: shapes inferred end to end', asy
   assert.equal(analyze(mnist).totals.params, 320 + 9_248 + 589_952 + 1_290);
 });
 
+test('Keras 1.x configs: Convolution3D kernel_dim1..3, MaxPooling1D pool_length/stride, UpSampling1D length', () => {
+  const seq = (layers: object[]) => JSON.stringify({ keras_version: '1.2.2', class_name: 'Sequential', config: layers });
+  const conv3d = readKerasJson(seq([
+    { class_name: 'Convolution3D', config: { name: 'c3', batch_input_shape: [null, 8, 8, 8, 1], nb_filter: 2, kernel_dim1: 3, kernel_dim2: 3, kernel_dim3: 3, subsample: [1, 1, 1], border_mode: 'valid', dim_ordering: 'tf', bias: true } },
+  ]));
+  assert.deepEqual(outShape(conv3d), ['N', 6, 6, 6, 2]);
+  assert.equal(analyze(conv3d).totals.params, 3 * 3 * 3 * 1 * 2 + 2);
+  const pool1d = readKerasJson(seq([
+    { class_name: 'Convolution1D', config: { name: 'c1', batch_input_shape: [null, 10, 4], nb_filter: 2, filter_length: 3, subsample_length: 1, border_mode: 'valid', bias: true } },
+    { class_name: 'MaxPooling1D', config: { name: 'p1', pool_length: 3, stride: 1, border_mode: 'valid' } },
+    { class_name: 'UpSampling1D', config: { name: 'u1', length: 2 } },
+  ]));
+  const a = analyze(pool1d);
+  assert.deepEqual(a.tensors.get('p1')?.shape, ['N', 6, 2]);
+  assert.deepEqual(a.tensors.get('u1')?.shape, ['N', 12, 2]);
+});
+
 const keras2 = {
   class_name: 'Functional', keras_version: '2.15.0', backend: 'tensorflow',
   config: {

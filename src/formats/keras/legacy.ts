@@ -59,15 +59,22 @@ export function upgradeKeras1(className: string, attrs0: Record<string, AttrValu
   rename(a, 'b_constraint', 'bias_constraint');
   if (cls === 'Dropout' || cls === 'SpatialDropout2D') rename(a, 'p', 'rate');
 
-  if ('nb_row' in a || 'nb_col' in a || 'nb_depth' in a) {
-    const k = [a.kernel_dim1 ?? a.nb_depth, a.nb_row, a.nb_col].filter((x) => typeof x === 'number') as number[];
-    a.kernel_size = k;
-    delete a.nb_row; delete a.nb_col; delete a.nb_depth;
+  // Kernel sizes: nb_row/nb_col (2-D), kernel_dim1..3 (Convolution3D), filter_length (1-D).
+  const kernelKeys = 'kernel_dim1' in a ? ['kernel_dim1', 'kernel_dim2', 'kernel_dim3'] : ['nb_depth', 'nb_row', 'nb_col'];
+  if (kernelKeys.some((k) => k in a)) {
+    a.kernel_size = kernelKeys.map((k) => a[k]).filter((x) => typeof x === 'number') as number[];
+    for (const k of kernelKeys) delete a[k];
   }
   if ('filter_length' in a) {
     a.kernel_size = [a.filter_length as number];
     delete a.filter_length;
   }
+  // 1-D pooling and upsampling: pool_length/stride and length (keras/legacy/interfaces.py).
+  if (/^(Max|Average)Pooling1D$/.test(cls)) {
+    rename(a, 'pool_length', 'pool_size');
+    rename(a, 'stride', 'strides');
+  }
+  if (cls === 'UpSampling1D') rename(a, 'length', 'size');
   if (typeof a.strides === 'number' && (cls === 'Conv1D')) a.strides = [a.strides];
   if (typeof a.dilation_rate === 'number' && cls === 'Conv1D') a.dilation_rate = [a.dilation_rate];
 
