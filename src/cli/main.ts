@@ -58,18 +58,8 @@ async function run(args: CliArgs, out: Output, err: Output): Promise<number> {
 }
 
 export async function main(argv: string[], out: Output = process.stdout, err: Output = process.stderr): Promise<number> {
-  let args: CliArgs;
   try {
-    args = parseArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      err.write(`convlens: ${e.message}\n\n${USAGE}\n`);
-      return 2;
-    }
-    throw e;
-  }
-  try {
-    return await run(args, out, err);
+    return await run(parseArgs(argv), out, err);
   } catch (e) {
     if (e instanceof UsageError) {
       err.write(`convlens: ${e.message}\n\n${USAGE}\n`);
