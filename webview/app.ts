@@ -111,10 +111,10 @@ export class App {
       hover: (v, x, y) => this.hover(v, x, y),
       activate: (v) => this.activate(v),
       toggleFrame: (f) => this.toggleGroup(f.key),
-      cameraChanged: (cam) => this.cameraChanged(cam),
+      cameraChanged: () => this.cameraChanged(),
     });
     this.legend = new Legend(column);
-    this.minimap = new Minimap(stage, theme, (x, y) => this.view.setCamera({ ...this.view.cam, tx: this.view.viewport.width / 2 - x * this.view.cam.scale, ty: this.view.viewport.height / 2 - y * this.view.cam.scale }));
+    this.minimap = new Minimap(stage, theme, () => ({ cam: this.view.cam, ...this.view.viewport }), (x, y) => this.view.setCamera({ ...this.view.cam, tx: this.view.viewport.width / 2 - x * this.view.cam.scale, ty: this.view.viewport.height / 2 - y * this.view.cam.scale }));
     this.tooltip = new Tooltip(root);
     this.details = new DetailsPanel(main, {
       reveal: (id) => host.post({ type: 'revealSource', nodeId: id }),
@@ -343,9 +343,8 @@ export class App {
     ev.preventDefault();
   }
 
-  private cameraChanged(cam: Camera): void {
-    const { width, height } = this.view.viewport;
-    requestAnimationFrame(() => this.minimap.draw(cam, width, height));
+  private cameraChanged(): void {
+    this.minimap.invalidate();
     this.scheduleSave();
   }
 

@@ -217,6 +217,38 @@ describe('interaction', () => {
     await page.close();
   });
 
+  test('the minimap shows the new graph after a fold and the new colours after a theme change, without waiting for the camera to move', async () => {
+    const page = await h.open();
+    await showGraph(page, syntheticGraph(300));
+    const frames = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const minimap = () => page.evaluate(() => (document.getElementById('cl-minimap') as HTMLCanvasElement).toDataURL());
+    /** The minimap as it is drawn after the camera moves (a move always redraws it). */
+    const redrawn = async () => {
+      await page.evaluate(() => {
+        const view = (window as any).convlens.debug.view;
+        view.setCamera({ ...view.cam });
+      });
+      await frames();
+      return minimap();
+    };
+    await frames();
+    assert.equal(await page.evaluate(() => document.getElementById('cl-minimap')!.classList.contains('cl-hidden')), false);
+    const before = await minimap();
+    const flat = await page.evaluate(() => (window as any).convlens.debug.scene.display.nodes.length as number);
+    await page.click('#cl-fold');
+    await page.waitForFunction((n) => (window as any).convlens.debug.scene.display.nodes.length < n, flat);
+    await frames();
+    const folded = await minimap();
+    assert.notEqual(folded, before);
+    assert.equal(folded, await redrawn());
+    await page.evaluate(() => document.documentElement.style.setProperty('--vscode-editor-background', '#204060'));
+    await frames();
+    const themed = await minimap();
+    assert.notEqual(themed, folded);
+    assert.equal(themed, await redrawn());
+    await page.close();
+  });
+
   test('view state (camera, selection) is saved and restored after a reload', async () => {
     const page = await h.open();
     await showGraph(page, resnet);

@@ -5,9 +5,13 @@ import type { Theme } from '../render/theme';
 const W = 150;
 const H = 220;
 
+/** What the main view shows: its camera and size. */
+export type ViewportOf = () => { cam: Camera; width: number; height: number };
+
 /**
  * The whole graph in a corner, drawn once per layout into an offscreen canvas; each frame only
- * copies it and draws the viewport rectangle. Click or drag to move the view there.
+ * copies it and draws the viewport rectangle. Click or drag to move the view there. Redrawn at
+ * most once per animation frame, after the camera, the scene or the theme changed.
  */
 export class Minimap {
   readonly el: HTMLCanvasElement;
@@ -17,8 +21,9 @@ export class Minimap {
   private k = 1;
   private ox = 0;
   private oy = 0;
+  private queued = false;
 
-  constructor(parent: HTMLElement, private theme: Theme, private readonly moveTo: (wx: number, wy: number) => void) {
+  constructor(parent: HTMLElement, private theme: Theme, private readonly viewport: ViewportOf, private readonly moveTo: (wx: number, wy: number) => void) {
     this.el = document.createElement('canvas');
     this.el.className = 'cl-minimap';
     this.el.id = 'cl-minimap';
@@ -72,10 +77,22 @@ export class Minimap {
       g.fillRect(this.ox + (x[i] - NODE_W / 2) * this.k, this.oy + (y[i] - NODE_H / 2) * this.k, w, hh);
     });
     this.cache = c;
+    this.invalidate();
   }
 
-  draw(cam: Camera, vw: number, vh: number): void {
+  /** Redraws in the next animation frame (once, however often it is called before then). */
+  invalidate(): void {
+    if (this.queued) return;
+    this.queued = true;
+    requestAnimationFrame(() => {
+      this.queued = false;
+      this.draw();
+    });
+  }
+
+  private draw(): void {
     if (!this.scene || !this.cache || this.el.classList.contains('cl-hidden')) return;
+    const { cam, width: vw, height: vh } = this.viewport();
     const g = this.ctx;
     g.setTransform(1, 0, 0, 1, 0, 0);
     g.drawImage(this.cache, 0, 0);
