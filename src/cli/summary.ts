@@ -65,7 +65,7 @@ function bytes(n: number): string {
 
 /** Jumps become fractions after upsampling; three decimals are plenty to read. */
 function short(n: number): string {
-  return Number.isInteger(n) ? String(n) : n.toFixed(3).replace(/0+$/, '');
+  return Number.isInteger(n) ? String(n) : String(Number(n.toFixed(3)));
 }
 
 function shapeText(s: Shape | null): string {

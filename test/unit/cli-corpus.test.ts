@@ -100,3 +100,18 @@ test('summary totals say when a Keras layer called twice shares its weights (sav
   assert.match(r.stdout, /^Params: 168 /m);
   assert.match(r.stdout, /the weights of 1 layer called more than once are shared by several nodes: counted once in the total, in each node's row \(the Params column sums to 336\)/);
 });
+
+test('summary prints a jump that floating point left just below an integer as that integer, not as "1."', async () => {
+  // UpSampling2D ×49 then MaxPooling2D 49: the jump (1/49)·49 is 0.9999999999999999 in floating point.
+  const layers = [
+    { class_name: 'InputLayer', config: { name: 'img', batch_input_shape: [null, 2, 2, 1], dtype: 'float32' } },
+    { class_name: 'UpSampling2D', config: { name: 'up', size: [49, 49] } },
+    { class_name: 'MaxPooling2D', config: { name: 'pool', pool_size: [49, 49] } },
+  ];
+  const path = join(mkdtempSync(join(tmpdir(), 'convlens-cli-jump-')), 'up.json');
+  writeFileSync(path, JSON.stringify({ class_name: 'Sequential', keras_version: '2.15.0', config: { name: 's', layers } }));
+  const r = await summary(path);
+  assert.equal(r.code, 0, r.stderr);
+  const row = r.stdout.split('\n').find((l) => l.startsWith('pool '));
+  assert.match(row ?? '', / 2×2 \/1×1$/, r.stdout);
+});
