@@ -286,13 +286,8 @@ export class App {
       this.selectedId = id;
       return;
     }
-    let v = this.display.indexOf.get(id);
-    if (v === undefined) {
-      // A node inside a collapsed group or one the host knows by a member id: open its group.
-      const node = this.graph.nodes.find((n) => n.id === id);
-      if (!node) return;
-      v = this.display.indexOf.get(node.id);
-    }
+    // indexOf also maps each model node to the box that shows it (a collapsed group, the layer it is folded into).
+    const v = this.display.indexOf.get(id);
     if (v === undefined) return;
     this.select(v, notifyHost, reveal);
   }
