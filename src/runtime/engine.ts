@@ -2,7 +2,7 @@ import { stat, readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import type { Analysis } from '../analysis/types';
 import type { Model, Node } from '../ir/types';
-import { captureCandidates, planCapture, type CaptureCandidate } from './capture';
+import { captureCandidates, planCapture, type CaptureCandidate, type CapturePlan } from './capture';
 import { parseLabels, topK } from './classify';
 import { explainNode } from './explain';
 import { renderFilters } from './filters';
@@ -62,13 +62,14 @@ export class Engine {
   constructor(private readonly access: ModelAccess, private readonly onTryProvider?: (p: ProviderName | null) => void) {}
 
   async inspect(spec: Pick<RunSpec, 'modelPath' | 'providers' | 'memoryBudgetMB'>, progress?: Progress): Promise<ModelInputInfo[]> {
-    const l = await this.load(spec, {}, progress);
+    const l = await this.load(spec, undefined, progress);
     return inputSpecs(l.session);
   }
 
   async run(spec: RunSpec, progress?: Progress): Promise<RunResult> {
-    const reused = this.loaded !== undefined && this.loaded.key === (await keyOf(spec));
+    const before = this.loaded;
     const l = await this.load(spec, spec.dims, progress);
+    const reused = l === before;
     const source = await pictureSource(spec);
     const prepared = prepareInputs(inputSpecs(l.session), source, { normalization: spec.normalization, bgr: spec.bgr, dims: spec.dims });
     const feeds: Record<string, ort.Tensor> = {};
@@ -203,15 +204,18 @@ export class Engine {
     return null;
   }
 
-  private async load(spec: Pick<RunSpec, 'modelPath' | 'providers' | 'memoryBudgetMB'>, dims: Record<string, number>, progress?: Progress): Promise<Loaded> {
+  /** `dims` undefined: any session of the model will do (inspect reads only the inputs). */
+  private async load(spec: Pick<RunSpec, 'modelPath' | 'providers' | 'memoryBudgetMB'>, dims: Record<string, number> | undefined, progress?: Progress): Promise<Loaded> {
     const key = await keyOf(spec);
-    if (this.loaded?.key === key) return this.loaded;
+    const l = this.loaded;
+    // The extra outputs are fixed when the session is made: other dim values keep it only while they leave the plan as it is.
+    if (l?.key === key && (!dims || sameTensors(l.capture, planOf(l.model, l.analysis, dims, spec.memoryBudgetMB).capture))) return l;
     await this.dispose();
     const t0 = performance.now();
     progress?.('reading the model');
     const model = await this.access.read(spec.modelPath);
     const analysis = this.access.analyze(model);
-    const plan = planCapture(captureCandidates(model, analysis, dims), spec.memoryBudgetMB * 1024 * 1024);
+    const plan = planOf(model, analysis, dims ?? {}, spec.memoryBudgetMB);
     const firstConv = analysis.order.map((id) => analysis.nodeById.get(id)).find((n) => n?.opType === 'Conv');
     const firstConvWeight = firstConv?.inputs[1] || undefined;
     const extra = plan.capture.filter((c) => !c.isGraphOutput).map((c) => c.tensor);
@@ -235,6 +239,14 @@ export class Engine {
     };
     return this.loaded;
   }
+}
+
+function planOf(model: Model, analysis: Analysis, dims: Record<string, number>, memoryBudgetMB: number): CapturePlan {
+  return planCapture(captureCandidates(model, analysis, dims), memoryBudgetMB * 1024 * 1024);
+}
+
+function sameTensors(a: CaptureCandidate[], b: CaptureCandidate[]): boolean {
+  return a.length === b.length && a.every((c, i) => c.tensor === b[i].tensor);
 }
 
 async function keyOf(spec: Pick<RunSpec, 'modelPath' | 'providers' | 'memoryBudgetMB'>): Promise<string> {
