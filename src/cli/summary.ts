@@ -72,6 +72,11 @@ function shapeText(s: Shape | null): string {
   return formatShape(s);
 }
 
+function ioText(a: Analysis, v: ValueInfo): string {
+  const { name, dtype, shape } = io(a, v);
+  return `${name}: ${dtype} ${shapeText(shape)}`;
+}
+
 /** Why the Params column can add up to more than the total: weights read by several nodes. */
 function sharingNote(a: Analysis): string[] {
   const tensors = a.totals.sharedWeights ?? 0;
@@ -116,8 +121,8 @@ export function summaryTable(model: Model, a: Analysis): string {
   const rule = '─'.repeat(widths.reduce((s, w) => s + w + 2, -2));
   const lines = [
     `${model.path ?? 'model'} (${model.format}${model.producer ? `, ${model.producer}${model.producerVersion ? ` ${model.producerVersion}` : ''}` : ''})`,
-    ...model.graph.inputs.map((v) => `input  ${v.name}: ${a.tensors.get(v.name)?.dtype ?? v.dtype} ${shapeText(a.tensors.get(v.name)?.shape ?? v.shape)}`),
-    ...model.graph.outputs.map((v) => `output ${v.name}: ${a.tensors.get(v.name)?.dtype ?? v.dtype} ${shapeText(a.tensors.get(v.name)?.shape ?? v.shape)}`),
+    ...model.graph.inputs.map((v) => `input  ${ioText(a, v)}`),
+    ...model.graph.outputs.map((v) => `output ${ioText(a, v)}`),
     rule, fmt(head), rule, ...rows.map(fmt), rule,
     `Params: ${int(a.totals.params)} (${bytes(a.totals.weightBytes)} of weights${a.totals.buffers ? `, plus ${int(a.totals.buffers)} BatchNorm running statistics` : ''})`,
     ...sharingNote(a),
