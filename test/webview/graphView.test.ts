@@ -150,6 +150,19 @@ describe('interaction', () => {
     await page.close();
   });
 
+  test('the warnings button is named by its count and lists the warnings', async () => {
+    const page = await h.open();
+    await showGraph(page, mnist);
+    const n = mnist.warnings.length;
+    assert.ok(n >= 1);
+    const button = page.getByRole('button', { name: `${n} warning${n === 1 ? '' : 's'}`, exact: true });
+    assert.equal(await button.count(), 1);
+    await button.click();
+    await page.locator('#cl-warnings').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#cl-warnings .cl-warning-row').count(), n);
+    await page.close();
+  });
+
   test('keyboard: arrows walk along edges, +/- zoom, 0 fits; the host can select a node', async () => {
     const page = await h.open();
     await showGraph(page, inception);

@@ -28,8 +28,10 @@ export class SummaryBar {
     ];
     for (const i of items) if (i) this.el.append(i);
     void hideBatch;
-    const btn = h('button', { class: 'cl-btn cl-warn-btn', attrs: { id: 'cl-warnings-btn', type: 'button' }, title: 'List warnings' }, h('i', { class: 'codicon codicon-warning' }), ` ${g.warnings.length}`);
-    btn.disabled = g.warnings.length === 0;
+    const n = g.warnings.length;
+    // The icon and the count alone would be read out as just the number.
+    const btn = h('button', { class: 'cl-btn cl-warn-btn', attrs: { id: 'cl-warnings-btn', type: 'button', 'aria-label': `${n} warning${n === 1 ? '' : 's'}` }, title: 'List warnings' }, h('i', { class: 'codicon codicon-warning' }), ` ${n}`);
+    btn.disabled = n === 0;
     btn.addEventListener('click', () => this.toggleList(g));
     this.el.append(btn);
     this.list.classList.add('cl-hidden');
