@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { readModelFile } from '../../src/formats/index';
 import { analyze } from '../../src/analysis/analyze';
+import { loadWeights } from '../../src/formats/tfjs/weights';
 import { functionalCnn, saveTfjs, sequentialCnn, tf } from './tfjs-fixtures';
 
 for (const [label, make] of [['Sequential', sequentialCnn], ['Functional (branches, Add, Multiply, Concatenate, nested Sequential)', functionalCnn]] as const) {
@@ -133,4 +134,18 @@ test('tfjs graph model (GraphDef JSON): drawn with Placeholder inputs, weight Co
   assert.deepEqual(model.graph.outputs.map((o) => o.name), ['relu']);
   assert.equal(model.graph.initializers.get('w')?.dims.join('x'), '3x3x3x4');
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('tfjs weights: a shard shorter than the manifest loses only the weights past its end, and the warning counts those', async () => {
+  const groups = [{
+    paths: ['w.bin'],
+    weights: [{ name: 'a', shape: [2], dtype: 'float32' as const }, { name: 'b', shape: [2], dtype: 'float32' as const }, { name: 'c', shape: [1], dtype: 'float32' as const }],
+  }];
+  const warnings: string[] = [];
+  const out = await loadWeights(groups, async () => new Uint8Array(new Float32Array([1, 2, 3]).buffer), warnings);
+  assert.deepEqual(Array.from(out.get('a')!.values()), [1, 2]);
+  assert.equal(out.get('b')!.missing, true);
+  assert.equal(out.get('c')!.missing, true);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /^2 weights are missing: the shards 'w\.bin' hold 12 bytes, fewer than the manifest lists \(weight 'b' ends at byte 16\)$/);
 });

@@ -130,16 +130,21 @@ export async function loadWeights(
       }
     }
     let offset = 0;
+    let missing = 0;
     for (const w of g.weights) {
       const n = storedBytes(w);
       if (buffer && offset + n > buffer.byteLength) {
         why = `the shards ${g.paths.map((p) => `'${p}'`).join(', ')} hold ${buffer.byteLength} bytes, fewer than the manifest lists (weight '${w.name}' ends at byte ${offset + n})`;
         buffer = undefined;
       }
-      out.set(w.name, buffer ? weightTensor(w, buffer.subarray(offset, offset + n)) : missingTensor(w, why));
+      if (buffer) out.set(w.name, weightTensor(w, buffer.subarray(offset, offset + n)));
+      else {
+        out.set(w.name, missingTensor(w, why));
+        missing++;
+      }
       offset += n;
     }
-    if (!buffer && g.weights.length) warnings.push(`${g.weights.length} weights are missing: ${why}`);
+    if (missing > 0) warnings.push(`${missing} weight${missing === 1 ? ' is' : 's are'} missing: ${why}`);
   }
   return out;
 }
