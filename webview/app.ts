@@ -182,7 +182,7 @@ export class App {
     }
     this.graph = graph;
     this.showMessage('', false);
-    this.summary.show(graph, this.hideBatch);
+    this.summary.show(graph);
     await this.rebuild(preserveView ? 'keep' : restore?.cam ? restore.cam : 'fit', t0);
   }
 

@@ -11,7 +11,7 @@ export class SummaryBar {
     parent.append(this.el, this.list);
   }
 
-  show(g: ViewGraph, hideBatch: boolean): void {
+  show(g: ViewGraph): void {
     clear(this.el);
     const opsets = Object.entries(g.opsets).map(([d, v]) => `${d || 'ai.onnx'} ${v}`).join(', ');
     const item = (label: string, value: string) => h('span', { class: 'cl-sum-item' }, h('span', { class: 'cl-sum-label' }, label), ' ', value);
@@ -27,7 +27,6 @@ export class SummaryBar {
       item('weights', formatBytes(g.totals.weightBytes)),
     ];
     for (const i of items) if (i) this.el.append(i);
-    void hideBatch;
     const n = g.warnings.length;
     // The icon and the count alone would be read out as just the number.
     const btn = h('button', { class: 'cl-btn cl-warn-btn', attrs: { id: 'cl-warnings-btn', type: 'button', 'aria-label': `${n} warning${n === 1 ? '' : 's'}` }, title: 'List warnings' }, h('i', { class: 'codicon codicon-warning' }), ` ${n}`);
