@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): { graphPanels: Graph
     }),
     vscode.commands.registerCommand('convlens.reloadGraph', async () => {
       const uri = activeGraphUri();
-      if (!uri) {
+      if (!uri || !graphPanels.has(uri)) {
         void vscode.window.showInformationMessage('ConvLens: no graph is active to reload.');
         return;
       }

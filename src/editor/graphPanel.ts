@@ -102,9 +102,11 @@ export class GraphPanels implements vscode.Disposable {
     return panel;
   }
 
-  /** Reads the model again (file changed on disk, or the user asked) and updates every webview showing it. */
+  /** Reads the model again (file changed on disk, or the user asked) and updates every webview showing it.
+   * A document no webview shows is left alone: nothing would show the result, and it would stay registered. */
   async reload(uri: vscode.Uri): Promise<void> {
-    const doc = this.docFor(uri);
+    const doc = this.docs.get(uri.toString());
+    if (!doc) return;
     const generation = ++doc.generation;
     const run = (async () => {
       this.broadcastTo(doc, { type: 'inferenceState', state: { status: 'idle' } });
