@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { GraphPanels } from './editor/graphPanel';
+import { activeModelUri, GraphPanels } from './editor/graphPanel';
 import { GraphEditorProvider } from './editor/graphEditorProvider';
 import { ModelSource } from './editor/modelSource';
 import { registerModelJsonContext } from './editor/modelJsonContext';
@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): { graphPanels: Graph
       await vscode.commands.executeCommand('vscode.openWith', sample, GraphEditorProvider.viewType);
     }),
     vscode.commands.registerCommand('convlens.reloadGraph', async () => {
-      const uri = activeGraphUri();
+      const uri = activeModelUri();
       if (!uri || !graphPanels.has(uri)) {
         void vscode.window.showInformationMessage('ConvLens: no graph is active to reload.');
         return;
@@ -68,11 +68,4 @@ export function activate(context: vscode.ExtensionContext): { graphPanels: Graph
 
 export function deactivate(): void {
   // Everything is disposed through context.subscriptions.
-}
-
-/** The model behind the active tab: an ONNX custom editor, or the side graph of a JSON file. */
-function activeGraphUri(): vscode.Uri | undefined {
-  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  if (input instanceof vscode.TabInputCustom) return input.uri;
-  return vscode.window.activeTextEditor?.document.uri;
 }

@@ -276,6 +276,13 @@ export class GraphPanels implements vscode.Disposable {
   }
 }
 
+/** The model behind the active tab: an ONNX custom editor, or the document of the active text editor. */
+export function activeModelUri(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (input instanceof vscode.TabInputCustom) return input.uri;
+  return vscode.window.activeTextEditor?.document.uri;
+}
+
 function basename(uri: vscode.Uri): string {
   return uri.path.slice(uri.path.lastIndexOf('/') + 1);
 }

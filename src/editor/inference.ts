@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { GraphPanels } from './graphPanel';
+import { activeModelUri, type GraphPanels } from './graphPanel';
 import type { InferenceInputChoice, InferenceState } from '../protocol/messages';
 import { CancelledError, InferenceClient } from '../runtime/client';
 import { unresolvedDims } from '../runtime/input';
@@ -146,10 +146,8 @@ export class InferenceController implements vscode.Disposable {
 
   private targetUri(uri?: vscode.Uri): vscode.Uri | undefined {
     if (uri instanceof vscode.Uri) return uri;
-    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-    if (input instanceof vscode.TabInputCustom) return input.uri;
     const docs = this.panels.documents();
-    return vscode.window.activeTextEditor?.document.uri ?? (docs.length === 1 ? docs[0] : undefined);
+    return activeModelUri() ?? (docs.length === 1 ? docs[0] : undefined);
   }
 
   /** Values for the model's symbolic input dims, asked once per model and remembered in the workspace. */
