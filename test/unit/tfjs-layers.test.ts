@@ -139,13 +139,14 @@ test('tfjs graph model (GraphDef JSON): drawn with Placeholder inputs, weight Co
 test('tfjs weights: a shard shorter than the manifest loses only the weights past its end, and the warning counts those', async () => {
   const groups = [{
     paths: ['w.bin'],
-    weights: [{ name: 'a', shape: [2], dtype: 'float32' as const }, { name: 'b', shape: [2], dtype: 'float32' as const }, { name: 'c', shape: [1], dtype: 'float32' as const }],
+    weights: [{ name: 'a', shape: [2], dtype: 'float32' as const }, { name: 'b', shape: [2], dtype: 'float32' as const }, { name: 'c', shape: [1], dtype: 'bool' as const }],
   }];
   const warnings: string[] = [];
   const out = await loadWeights(groups, async () => new Uint8Array(new Float32Array([1, 2, 3]).buffer), warnings);
   assert.deepEqual(Array.from(out.get('a')!.values()), [1, 2]);
   assert.equal(out.get('b')!.missing, true);
   assert.equal(out.get('c')!.missing, true);
+  assert.equal(out.get('c')!.dtype, 'bool', 'a missing weight keeps the dtype it would have been read with');
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /^2 weights are missing: the shards 'w\.bin' hold 12 bytes, fewer than the manifest lists \(weight 'b' ends at byte 16\)$/);
 });

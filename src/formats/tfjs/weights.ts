@@ -56,10 +56,15 @@ export function storedBytes(w: ManifestWeight): number {
   return elementCount(w.shape, `weight '${w.name}'`) * per;
 }
 
-/** The weight as a float32 (or int32) TensorData over `bytes` (its slice of the group buffer). */
+/** The dtype a weight has once read: int32 and bool stay, everything else (quantised too) is float32. */
+function readDtype(w: ManifestWeight): DType {
+  return w.dtype === 'int32' ? 'int32' : w.dtype === 'bool' ? 'bool' : 'float32';
+}
+
+/** The weight as a float32 (or int32, bool) TensorData over `bytes` (its slice of the group buffer). */
 export function weightTensor(w: ManifestWeight, bytes: Uint8Array): TensorData {
   const count = elementCount(w.shape, `weight '${w.name}'`);
-  const outType: DType = w.dtype === 'int32' ? 'int32' : w.dtype === 'bool' ? 'bool' : 'float32';
+  const outType = readDtype(w);
   let cache: Float32Array | Int32Array | Uint8Array | undefined;
   const decode = (): Float32Array | Int32Array | Uint8Array => {
     if (cache) return cache;
@@ -93,7 +98,7 @@ export function missingTensor(w: ManifestWeight, why: string): TensorData {
   const fail = (): never => {
     throw new ModelError(why, `weight '${w.name}'`);
   };
-  return { name: w.name, dtype: w.dtype === 'int32' ? 'int32' : 'float32', dims: w.shape, byteLength: 0, missing: true, bytes: fail, values: fail };
+  return { name: w.name, dtype: readDtype(w), dims: w.shape, byteLength: 0, missing: true, bytes: fail, values: fail };
 }
 
 /** Reads every group's shards and slices out its weights; a missing or short shard gives missing
