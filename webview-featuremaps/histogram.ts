@@ -1,5 +1,6 @@
 import type { Histogram } from '../src/runtime/stats';
-import { el, fmt } from './dom';
+import { formatValue } from '../webview/model/format';
+import { el } from './dom';
 
 /** The value histogram as bars on a canvas, with its range written under it. */
 export function histogramView(h: Histogram, width = 320, height = 80): HTMLElement {
@@ -15,5 +16,5 @@ export function histogramView(h: Histogram, width = 320, height = 80): HTMLEleme
       ctx.fillRect(i * bw + 0.5, height - bh, Math.max(1, bw - 1), bh);
     });
   }
-  return el('div', { className: 'hist-wrap' }, canvas, el('div', { className: 'hist-range' }, el('span', { textContent: fmt(h.min) }), el('span', { textContent: 'count (√ scale)' }), el('span', { textContent: fmt(h.max) })));
+  return el('div', { className: 'hist-wrap' }, canvas, el('div', { className: 'hist-range' }, el('span', { textContent: formatValue(h.min) }), el('span', { textContent: 'count (√ scale)' }), el('span', { textContent: formatValue(h.max) })));
 }

@@ -1,6 +1,7 @@
 import type { TensorDetail } from '../src/runtime/types';
 import { viridisCssGradient } from '../src/runtime/colormap';
-import { el, fmt, pct } from './dom';
+import { formatPercent, formatValue } from '../webview/model/format';
+import { el } from './dom';
 import { GridView } from './grid';
 import { histogramView } from './histogram';
 
@@ -11,7 +12,7 @@ export function layerView(d: TensorDetail, page: (firstChannel: number) => void)
   grid.root.addEventListener('mousemove', (ev) => {
     const h = grid.hit(ev);
     const s = h ? d.channelStats[h.channel] : undefined;
-    hover.textContent = h && s ? `channel ${h.channel} at (${h.y}, ${h.x}) · min ${fmt(s.min)} · max ${fmt(s.max)} · mean ${fmt(s.mean)} · zeros ${pct(s.zeros)}` : ' ';
+    hover.textContent = h && s ? `channel ${h.channel} at (${h.y}, ${h.x}) · min ${formatValue(s.min)} · max ${formatValue(s.max)} · mean ${formatValue(s.mean)} · zeros ${formatPercent(s.zeros)}` : ' ';
   });
   const g = d.grid;
   const pager = el('div', { className: 'pager' },
@@ -25,7 +26,7 @@ export function layerView(d: TensorDetail, page: (firstChannel: number) => void)
     pager,
     grid.root,
     hover,
-    el('div', { className: 'stats' }, `min ${fmt(d.min)} · max ${fmt(d.max)} · mean ${fmt(d.mean)} · zeros ${pct(d.zeros)}`),
+    el('div', { className: 'stats' }, `min ${formatValue(d.min)} · max ${formatValue(d.max)} · mean ${formatValue(d.mean)} · zeros ${formatPercent(d.zeros)}`),
     histogramView(d.histogram),
   );
 }

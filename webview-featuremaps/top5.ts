@@ -1,5 +1,6 @@
 import type { Prediction } from '../src/runtime/classify';
-import { el, pct } from './dom';
+import { formatPercent } from '../webview/model/format';
+import { el } from './dom';
 
 /** The classifier's five most likely classes, most likely first, each with a bar for its probability. */
 export function top5View(top5: Prediction[] | undefined): HTMLElement | null {
@@ -7,7 +8,7 @@ export function top5View(top5: Prediction[] | undefined): HTMLElement | null {
   return el('ol', { className: 'top5', title: 'Top-5 predictions' }, ...top5.map((p) => {
     const bar = el('span', { className: 'top5-bar' });
     bar.style.width = `${Math.max(1, Math.round(p.probability * 60))}px`;
-    const item = el('li', {}, el('span', { className: 'top5-label', textContent: p.label }), bar, el('span', { className: 'top5-p', textContent: pct(p.probability) }));
+    const item = el('li', {}, el('span', { className: 'top5-label', textContent: p.label }), bar, el('span', { className: 'top5-p', textContent: formatPercent(p.probability) }));
     item.dataset.index = String(p.index);
     return item;
   }));

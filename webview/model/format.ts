@@ -1,6 +1,6 @@
 import type { Dim } from '../../src/ir/types';
 
-/** Numbers and shapes as the view prints them. */
+/** Numbers and shapes as the graph view and the feature-map panel print them (no side effects: both bundles import it). */
 
 /** '64×56×56'; the batch dim is left out when asked and it is symbolic or 1. */
 export function formatShape(shape: Dim[] | null | undefined, hideBatch: boolean): string {
@@ -23,6 +23,19 @@ export function formatBytes(n: number): string {
   if (n >= 1024 ** 2) return trim(n / 1024 ** 2) + ' MiB';
   if (n >= 1024) return trim(n / 1024) + ' KiB';
   return `${n} B`;
+}
+
+/** A tensor value: four significant digits, exponent notation when very small or large. */
+export function formatValue(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
+  return Number(v.toPrecision(4)).toString();
+}
+
+/** A fraction as a percentage with one decimal: 0.1234 -> '12.3%'. */
+export function formatPercent(v: number): string {
+  return `${(v * 100).toFixed(1)}%`;
 }
 
 function trim(x: number): string {

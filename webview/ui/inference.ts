@@ -1,4 +1,5 @@
 import type { InferenceInputChoice, InferenceState } from '../../src/protocol/messages';
+import { formatPercent } from '../model/format';
 import { h, iconButton } from './dom';
 
 type Pattern = Extract<InferenceInputChoice, { kind: 'pattern' }>['pattern'];
@@ -58,7 +59,7 @@ export class InferenceBar {
       this.status.textContent = `ran on ${s.provider} in ${formatMs(s.millis)} · ${count} tensor${count === 1 ? '' : 's'} drawn${s.weightsNote ? ` · ${s.weightsNote}` : ''}`;
       this.status.title = [...(s.inputs ?? []), ...(s.notes ?? [])].join('\n');
       for (const p of s.top5 ?? []) {
-        this.top5.append(h('li', { attrs: { 'data-index': String(p.index) } }, h('span', { class: 'cl-top5-label' }, p.label), ` ${(p.probability * 100).toFixed(1)}%`));
+        this.top5.append(h('li', { attrs: { 'data-index': String(p.index) } }, h('span', { class: 'cl-top5-label' }, p.label), ` ${formatPercent(p.probability)}`));
       }
     }
   }
