@@ -80,8 +80,9 @@ export async function readModelFile(path: string, options: ReadOptions = {}): Pr
   try { size = (await stat(abs)).size; } catch { /* readWhole reports it */ }
   if (size >= LARGE_FILE_BYTES && size <= MAX_MODEL_FILE_BYTES) {
     const head = await readHead(abs, 64 * 1024);
-    const reader = pickReader(head, abs, sniffHint(head, abs), options);
-    if (reader.readFile) return runReader(reader, abs, () => reader.readFile!(abs, contextFor(abs)), sniffHint(head, abs));
+    const hint = sniffHint(head, abs);
+    const reader = pickReader(head, abs, hint, options);
+    if (reader.readFile) return runReader(reader, abs, () => reader.readFile!(abs, contextFor(abs)), hint);
   }
   const bytes = await readWhole(abs);
   return readModelBytes(bytes, abs, options);
