@@ -51,7 +51,6 @@ export function activate(context: vscode.ExtensionContext): { graphPanels: Graph
   );
   context.subscriptions.push(
     registerJsonModelSupport(
-      context,
       (doc) => graphPanels.openToSide(doc.uri),
       // Each edit that still reads as a model updates every open graph of it, keeping zoom and selection.
       (doc, state) => {

@@ -23,7 +23,6 @@ export interface GraphSync {
 const SELECTOR: vscode.DocumentSelector = [{ language: 'json' }, { language: 'jsonc' }];
 
 export function registerJsonModelSupport(
-  context: vscode.ExtensionContext,
   openGraph: (doc: vscode.TextDocument) => void,
   onModelChanged?: (doc: vscode.TextDocument, state: JsonModelDocument) => void,
   graph?: GraphSync,
@@ -140,7 +139,5 @@ export function registerJsonModelSupport(
   }
 
   for (const doc of vscode.workspace.textDocuments) refresh(doc);
-  const all = vscode.Disposable.from(...subs);
-  context.subscriptions.push(all);
-  return all;
+  return vscode.Disposable.from(...subs);
 }
