@@ -136,6 +136,12 @@ function delimited(buf: Uint8Array, pos: number, end: number): number {
   return start;
 }
 
+/** A length-delimited UTF-8 string field's value at pos (see text()); sets `at` to its end. */
+function textField(buf: Buffer, pos: number, end: number): string {
+  const start = delimited(buf, pos, end);
+  return text(buf, start, at);
+}
+
 /** AttributeProto.AttributeType values decoded here. */
 const FLOAT = 1, INT = 2, STRING = 3, FLOATS = 6, INTS = 7, STRINGS = 8;
 
@@ -159,7 +165,7 @@ function attribute(buf: Buffer, start: number, end: number): DecodedAttribute | 
     switch (field) {
       case 1: // name
         if (wire !== 2) throw new Unusual('name wire type');
-        { const p = delimited(buf, pos, end); name = text(buf, p, at); pos = at; }
+        name = textField(buf, pos, end); pos = at;
         break;
       case 20: // type
         if (wire !== 0) throw new Unusual('type wire type');
@@ -244,10 +250,10 @@ function node(buf: Buffer, start: number, end: number): DecodedNode {
     const wire = tag & 7;
     if (field >= 1 && field <= 7 && wire !== 2) throw new Unusual(`NodeProto field ${field} wire type ${wire}`);
     switch (field) {
-      case 1: { const p = delimited(buf, pos, end); inputs.push(text(buf, p, at)); pos = at; break; }
-      case 2: { const p = delimited(buf, pos, end); outputs.push(text(buf, p, at)); pos = at; break; }
-      case 3: { const p = delimited(buf, pos, end); name = text(buf, p, at); pos = at; break; }
-      case 4: { const p = delimited(buf, pos, end); opType = text(buf, p, at); pos = at; break; }
+      case 1: inputs.push(textField(buf, pos, end)); pos = at; break;
+      case 2: outputs.push(textField(buf, pos, end)); pos = at; break;
+      case 3: name = textField(buf, pos, end); pos = at; break;
+      case 4: opType = textField(buf, pos, end); pos = at; break;
       case 5: {
         const p = delimited(buf, pos, end);
         const e = at;
@@ -255,8 +261,8 @@ function node(buf: Buffer, start: number, end: number): DecodedNode {
         pos = e;
         break;
       }
-      case 6: { const p = delimited(buf, pos, end); doc = text(buf, p, at); pos = at; break; }
-      case 7: { const p = delimited(buf, pos, end); domain = text(buf, p, at); pos = at; break; }
+      case 6: doc = textField(buf, pos, end); pos = at; break;
+      case 7: domain = textField(buf, pos, end); pos = at; break;
       default: pos = skip(buf, wire, pos, end);
     }
   }
