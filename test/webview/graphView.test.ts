@@ -163,6 +163,19 @@ describe('interaction', () => {
     await page.close();
   });
 
+  test('the legend is a group named Legend, with a toggle that says whether it is open', async () => {
+    const page = await h.open();
+    await showGraph(page, mnist);
+    const legend = page.getByRole('group', { name: 'Legend', exact: true });
+    assert.equal(await legend.count(), 1);
+    assert.match(await legend.innerText(), /Convolution/);
+    const toggle = legend.locator('#cl-legend-toggle');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    await toggle.click();
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    await page.close();
+  });
+
   test('keyboard: arrows walk along edges, +/- zoom, 0 fits; the host can select a node', async () => {
     const page = await h.open();
     await showGraph(page, inception);

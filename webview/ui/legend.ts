@@ -12,7 +12,7 @@ const NAMES: Record<OpFamily, string> = {
  * present in the graph, plus the skip-connection colour. The chevron folds it to one button.
  */
 export class Legend {
-  readonly el = h('div', { class: 'cl-legend', attrs: { id: 'cl-legend', 'aria-label': 'Legend' } });
+  readonly el = h('div', { class: 'cl-legend', attrs: { id: 'cl-legend', role: 'group', 'aria-label': 'Legend' } });
   private readonly rows = h('div', { class: 'cl-legend-rows' });
   private readonly toggle = h('button', { class: 'cl-btn cl-legend-toggle', title: 'Hide the legend', attrs: { id: 'cl-legend-toggle', type: 'button', 'aria-expanded': 'true' } }, h('i', { class: 'codicon codicon-chevron-down' }), 'Legend');
 
