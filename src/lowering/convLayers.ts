@@ -21,6 +21,14 @@ function convKernel(data: Float32Array, shape: number[]): { data: Float32Array; 
   return { data: permute(data, shape, perm), dims: perm.map((p) => shape[p]) };
 }
 
+/** Inputs of an ONNX Conv/ConvTranspose: `x`, the Keras kernel `kernel` in ONNX layout, and the bias if any. */
+function convInputs(c: LowerCtx, x: string, kernel: string): string[] {
+  const W = convKernel(c.w.get(kernel), c.w.spec(kernel).shape);
+  const inputs = [x, c.b.floatConst(`${c.node.name}/${kernel}`, W.dims, W.data)];
+  if (c.w.has('bias')) inputs.push(c.b.floatConst(`${c.node.name}/bias`, c.w.spec('bias').shape, c.w.get('bias')));
+  return inputs;
+}
+
 function finish(c: LowerCtx, y: string): void {
   const rank = c.outShape.length;
   c.done(applyActivation(c.b, c.node.attributes.activation, y, rank, 'cf', c.node.name), 'cf');
@@ -28,11 +36,7 @@ function finish(c: LowerCtx, y: string): void {
 
 export const conv: Emitter = (c) => {
   const g = geometry(c);
-  const k = c.w.spec('kernel');
-  const W = convKernel(c.w.get('kernel'), k.shape);
-  const inputs = [c.b.get(c.ins[0], 'cf'), c.b.floatConst(`${c.node.name}/kernel`, W.dims, W.data)];
-  if (c.w.has('bias')) inputs.push(c.b.floatConst(`${c.node.name}/bias`, c.w.spec('bias').shape, c.w.get('bias')));
-  const y = c.b.op('Conv', inputs, {
+  const y = c.b.op('Conv', convInputs(c, c.b.get(c.ins[0], 'cf'), 'kernel'), {
     kernel_shape: g.kernel, strides: g.strides, dilations: g.dilations, pads: padsFor(c, g.kernel, g.strides, g.dilations),
     group: num(c, 'groups', 1),
   });
@@ -62,21 +66,14 @@ export const depthwiseConv: Emitter = (c) => {
 export const separableConv: Emitter = (c) => {
   const g = geometry(c);
   const mid = depthwise(c, g, c.b.get(c.ins[0], 'cf'), false);
-  const pk = c.w.spec('pointwise_kernel');
-  const W = convKernel(c.w.get('pointwise_kernel'), pk.shape);
-  const inputs = [mid, c.b.floatConst(`${c.node.name}/pointwise_kernel`, W.dims, W.data)];
-  if (c.w.has('bias')) inputs.push(c.b.floatConst(`${c.node.name}/bias`, c.w.spec('bias').shape, c.w.get('bias')));
-  finish(c, c.b.op('Conv', inputs, { kernel_shape: new Array(g.n).fill(1) }));
+  finish(c, c.b.op('Conv', convInputs(c, mid, 'pointwise_kernel'), { kernel_shape: new Array(g.n).fill(1) }));
 };
 
 /** Keras transposed kernel [k..., filters, cin] -> ONNX ConvTranspose [cin, filters, k...]; pads and
  * output_padding chosen so that ONNX's size s·(in−1) + op + k_eff − pads equals Keras's output size. */
 export const convTranspose: Emitter = (c) => {
   const g = geometry(c);
-  const spec = c.w.spec('kernel');
-  const W = convKernel(c.w.get('kernel'), spec.shape);
-  const inputs = [c.b.get(c.ins[0], 'cf'), c.b.floatConst(`${c.node.name}/kernel`, W.dims, W.data)];
-  if (c.w.has('bias')) inputs.push(c.b.floatConst(`${c.node.name}/bias`, c.w.spec('bias').shape, c.w.get('bias')));
+  const inputs = convInputs(c, c.b.get(c.ins[0], 'cf'), 'kernel');
   const ins = spatial(c.inShapes[0]);
   const outs = spatial(c.outShape);
   const same = c.node.attributes.padding === 'same';
