@@ -187,3 +187,16 @@ test('bad inputs to Reshape give a clear cannot-infer message', () => {
   assert.equal(w.length, 1);
   assert.match(w[0].message, /cannot reshape \[2, 3\] \(6 elements\) into \[4, -1, 5\]/);
 });
+
+test('ceil_mode pooling: the formula rounds the quotient up, and says when the last window is dropped', () => {
+  const formula = (size: number, k: number, s: number, pads: number[]) => {
+    const a = analyze(model(
+      [node('p', 'MaxPool', ['x'], ['y'], { kernel_shape: [k], strides: [s], pads, ceil_mode: 1 })],
+      [input('x', [1, 1, size])],
+    ));
+    return a.nodes.get('p')?.formulas?.[0];
+  };
+  assert.equal(formula(6, 3, 2, [0, 0]), 'L: ceil((6 − 3)/2) + 1 = 3');
+  // ceil((4 + 1 − 2)/2) + 1 = 3, but the third window would start in the end padding (onnx op_pool_common).
+  assert.equal(formula(4, 2, 2, [0, 1]), 'L: ceil((4 + 0 + 1 − 2)/2) + 1 − 1 = 2');
+});

@@ -130,9 +130,14 @@ export function windowFormula(nsp: number, i: number, size: Dim, w: WindowParams
   const keff = (w.kernel[i] - 1) * w.dilations[i] + 1;
   if (w.autoPad === 'SAME_UPPER' || w.autoPad === 'SAME_LOWER') return `${label}: ceil(${size}/${w.strides[i]}) = ${out}`;
   if (w.autoPad === 'VALID') return `${label}: ceil((${size} − ${keff} + 1)/${w.strides[i]}) = ${out}`;
-  const pads = padText(w.pads[i], w.pads[i + nsp]);
-  const fn = w.ceilMode ? 'ceil' : '';
-  return `${label}: ${fn}(${size}${pads} − ${keff})/${w.strides[i]} + 1 = ${out}`;
+  const pb = w.pads[i];
+  const pe = w.pads[i + nsp];
+  const s = w.strides[i];
+  const span = `${size}${padText(pb, pe)} − ${keff}`;
+  if (!w.ceilMode) return `${label}: (${span})/${s} + 1 = ${out}`;
+  // windowOutput drops the last window when it would start past the input and its left padding.
+  const dropped = typeof size === 'number' && typeof out === 'number' && Math.ceil((size + pb + pe - keff) / s) + 1 !== out;
+  return `${label}: ceil((${span})/${s}) + 1${dropped ? ' − 1' : ''} = ${out}`;
 }
 
 /** MAC helper: the product of numeric dims, symbolic ones as 1. */
