@@ -169,10 +169,22 @@ describe('interaction', () => {
     const legend = page.getByRole('group', { name: 'Legend', exact: true });
     assert.equal(await legend.count(), 1);
     assert.match(await legend.innerText(), /Convolution/);
-    const toggle = legend.locator('#cl-legend-toggle');
+    const toggle = legend.getByRole('button', { name: 'Legend', exact: true });
     assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
     await toggle.click();
     assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    await page.close();
+  });
+
+  test('buttons with an icon and text are named by the text alone (the icon glyph is hidden)', async () => {
+    const page = await h.open();
+    await showGraph(page, mnist);
+    for (const name of ['Run', 'Legend']) assert.equal(await page.getByRole('button', { name, exact: true }).count(), 1, name);
+    const f = await facts(page);
+    const p = await boxCentre(page, f.ops.indexOf('Conv'));
+    await page.mouse.click(p.x, p.y);
+    await page.locator('#cl-details').waitFor({ state: 'visible' });
+    assert.equal(await page.getByRole('button', { name: 'Reveal source', exact: true }).count(), 1);
     await page.close();
   });
 

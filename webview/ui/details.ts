@@ -1,6 +1,6 @@
 import type { ViewGraph } from '../../src/protocol/viewModel';
 import type { DisplayNode } from '../model/displayGraph';
-import { h } from './dom';
+import { h, icon } from './dom';
 import { nodeInfo } from './nodeInfo';
 
 export interface DetailsActions {
@@ -23,7 +23,7 @@ export class DetailsPanel {
       this.el.classList.add('cl-hidden');
       return;
     }
-    const close = h('button', { class: 'cl-btn cl-close', title: 'Close', attrs: { type: 'button', 'aria-label': 'Close details' } }, h('i', { class: 'codicon codicon-close' }));
+    const close = h('button', { class: 'cl-btn cl-close', title: 'Close', attrs: { type: 'button', 'aria-label': 'Close details' } }, icon('close'));
     close.addEventListener('click', () => this.a.close());
     const buttons = h('div', { class: 'cl-detail-buttons' });
     const first = d.members.length ? g.nodes[d.members[0]] : undefined;
@@ -39,8 +39,8 @@ export class DetailsPanel {
     this.el.classList.remove('cl-hidden');
   }
 
-  private button(icon: string, text: string, fn: () => void, id?: string): HTMLButtonElement {
-    const b = h('button', { class: 'cl-btn cl-text-btn', attrs: { type: 'button', ...(id ? { id } : {}) } }, h('i', { class: `codicon codicon-${icon}` }), ` ${text}`);
+  private button(iconName: string, text: string, fn: () => void, id?: string): HTMLButtonElement {
+    const b = h('button', { class: 'cl-btn cl-text-btn', attrs: { type: 'button', ...(id ? { id } : {}) } }, icon(iconName), ` ${text}`);
     b.addEventListener('click', fn);
     return b;
   }

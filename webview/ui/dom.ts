@@ -13,9 +13,14 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: { class?
   return el;
 }
 
+/** A codicon, hidden from assistive technology (its glyph would otherwise be read into the name of the button around it). */
+export function icon(name: string): HTMLElement {
+  return h('i', { class: `codicon codicon-${name}`, attrs: { 'aria-hidden': 'true' } });
+}
+
 /** A toolbar button with a codicon. */
-export function iconButton(icon: string, title: string, onClick: () => void, id?: string): HTMLButtonElement {
-  const b = h('button', { class: 'cl-btn', title, attrs: { 'aria-label': title, type: 'button', ...(id ? { id } : {}) } }, h('i', { class: `codicon codicon-${icon}` }));
+export function iconButton(name: string, title: string, onClick: () => void, id?: string): HTMLButtonElement {
+  const b = h('button', { class: 'cl-btn', title, attrs: { 'aria-label': title, type: 'button', ...(id ? { id } : {}) } }, icon(name));
   b.addEventListener('click', onClick);
   return b;
 }

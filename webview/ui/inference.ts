@@ -1,6 +1,6 @@
 import type { InferenceInputChoice, InferenceState } from '../../src/protocol/messages';
 import { formatPercent } from '../model/format';
-import { h, iconButton } from './dom';
+import { h, icon, iconButton } from './dom';
 
 type Pattern = Extract<InferenceInputChoice, { kind: 'pattern' }>['pattern'];
 
@@ -28,9 +28,9 @@ export class InferenceBar {
     ...PATTERNS.map(([value, label]) => h('option', { attrs: { value } }, label)),
     h('option', { attrs: { value: 'image' } }, 'Image file…'),
   );
-  private readonly runButton = h('button', { class: 'cl-btn cl-primary', title: 'Run the model on the sample input and draw every layer\'s output', attrs: { id: 'cl-run', type: 'button' } }, h('i', { class: 'codicon codicon-play' }), ' Run');
+  private readonly runButton = h('button', { class: 'cl-btn cl-primary', title: 'Run the model on the sample input and draw every layer\'s output', attrs: { id: 'cl-run', type: 'button' } }, icon('play'), ' Run');
   private readonly cancelButton = iconButton('debug-stop', 'Cancel the run', () => this.a.cancel(), 'cl-cancel');
-  private readonly mapsButton = h('button', { class: 'cl-btn cl-text-btn', title: 'Open the feature maps of the last run', attrs: { id: 'cl-feature-maps', type: 'button' } }, h('i', { class: 'codicon codicon-symbol-color' }), ' Feature maps');
+  private readonly mapsButton = h('button', { class: 'cl-btn cl-text-btn', title: 'Open the feature maps of the last run', attrs: { id: 'cl-feature-maps', type: 'button' } }, icon('symbol-color'), ' Feature maps');
   private readonly status = h('span', { class: 'cl-inf-status', attrs: { id: 'cl-inf-status', role: 'status' } });
   private readonly top5 = h('ol', { class: 'cl-top5', attrs: { id: 'cl-top5', 'aria-label': 'Top-5 predictions' } });
 

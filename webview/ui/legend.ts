@@ -1,6 +1,6 @@
 import type { OpFamily } from '../../src/protocol/viewModel';
 import { FAMILIES } from '../render/theme';
-import { h } from './dom';
+import { h, icon } from './dom';
 
 const NAMES: Record<OpFamily, string> = {
   convolution: 'Convolution', pooling: 'Pooling', normalization: 'Normalization', activation: 'Activation',
@@ -14,7 +14,7 @@ const NAMES: Record<OpFamily, string> = {
 export class Legend {
   readonly el = h('div', { class: 'cl-legend', attrs: { id: 'cl-legend', role: 'group', 'aria-label': 'Legend' } });
   private readonly rows = h('div', { class: 'cl-legend-rows' });
-  private readonly toggle = h('button', { class: 'cl-btn cl-legend-toggle', title: 'Hide the legend', attrs: { id: 'cl-legend-toggle', type: 'button', 'aria-expanded': 'true' } }, h('i', { class: 'codicon codicon-chevron-down' }), 'Legend');
+  private readonly toggle = h('button', { class: 'cl-btn cl-legend-toggle', title: 'Hide the legend', attrs: { id: 'cl-legend-toggle', type: 'button', 'aria-expanded': 'true' } }, icon('chevron-down'), 'Legend');
 
   constructor(parent: HTMLElement) {
     this.toggle.addEventListener('click', () => this.setOpen(this.el.classList.contains('cl-legend-closed')));

@@ -1,7 +1,7 @@
 import type { ViewGraph, ViewNode } from '../../src/protocol/viewModel';
 import type { DisplayNode } from '../model/displayGraph';
 import { formatBytes, formatCount, formatShape } from '../model/format';
-import { h } from './dom';
+import { h, icon } from './dom';
 
 /** The facts about one box, as DOM, shared by the hover tooltip (brief) and the details panel (full). */
 export function nodeInfo(g: ViewGraph, d: DisplayNode, hideBatch: boolean, full: boolean): HTMLElement {
@@ -56,7 +56,7 @@ function single(g: ViewGraph, n: ViewNode, hideBatch: boolean, full: boolean): H
     box.append(h('div', { class: 'cl-info-head' }, 'output size'));
     for (const f of n.formulas) box.append(h('div', { class: 'cl-formula' }, f));
   }
-  for (const w of n.warnings) box.append(h('div', { class: 'cl-warning' }, h('i', { class: 'codicon codicon-warning' }), ' ', w));
+  for (const w of n.warnings) box.append(h('div', { class: 'cl-warning' }, icon('warning'), ' ', w));
   if (full) {
     box.append(h('div', { class: 'cl-info-head' }, 'tensors'));
     box.append(table([...n.inputs.filter(Boolean).map((t) => [`in ${t}`, tensorText(g, t)] as [string, string]), ...n.outputs.filter(Boolean).map((t) => [`out ${t}`, tensorText(g, t)] as [string, string])]));

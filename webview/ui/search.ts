@@ -1,6 +1,6 @@
 import type { ViewGraph } from '../../src/protocol/viewModel';
 import type { DisplayGraph } from '../model/displayGraph';
-import { h } from './dom';
+import { h, icon } from './dom';
 
 /** Finds boxes whose node name, op type or label contains the query (case-insensitive). */
 export function searchDisplay(g: ViewGraph, d: DisplayGraph, query: string): number[] {
@@ -18,7 +18,7 @@ export function searchDisplay(g: ViewGraph, d: DisplayGraph, query: string): num
 export class SearchBox {
   readonly input = h('input', { class: 'cl-search', attrs: { id: 'cl-search', type: 'search', placeholder: 'Find layer by name or op', 'aria-label': 'Find layer' } });
   readonly count = h('span', { class: 'cl-search-count', attrs: { id: 'cl-search-count' } });
-  readonly el = h('div', { class: 'cl-search-box' }, h('i', { class: 'codicon codicon-search' }), this.input, this.count);
+  readonly el = h('div', { class: 'cl-search-box' }, icon('search'), this.input, this.count);
   private matches: number[] = [];
   private pos = -1;
 

@@ -1,6 +1,6 @@
 import type { ViewGraph } from '../../src/protocol/viewModel';
 import { formatBytes, formatCount, formatShape } from '../model/format';
-import { clear, h } from './dom';
+import { clear, h, icon } from './dom';
 
 /** The header line: format, producer, opsets, inputs, outputs, totals and a warnings button that lists them. */
 export class SummaryBar {
@@ -29,7 +29,7 @@ export class SummaryBar {
     for (const i of items) if (i) this.el.append(i);
     const n = g.warnings.length;
     // The icon and the count alone would be read out as just the number.
-    const btn = h('button', { class: 'cl-btn cl-warn-btn', attrs: { id: 'cl-warnings-btn', type: 'button', 'aria-label': `${n} warning${n === 1 ? '' : 's'}` }, title: 'List warnings' }, h('i', { class: 'codicon codicon-warning' }), ` ${n}`);
+    const btn = h('button', { class: 'cl-btn cl-warn-btn', attrs: { id: 'cl-warnings-btn', type: 'button', 'aria-label': `${n} warning${n === 1 ? '' : 's'}` }, title: 'List warnings' }, icon('warning'), ` ${n}`);
     btn.disabled = n === 0;
     btn.addEventListener('click', () => this.toggleList(g));
     this.el.append(btn);
@@ -46,7 +46,7 @@ export class SummaryBar {
     this.list.append(h('div', { class: 'cl-info-head' }, `${g.warnings.length} warnings`));
     for (const w of g.warnings) {
       const node = byId.get(w.node);
-      const row = h('div', { class: 'cl-warning-row' }, h('i', { class: 'codicon codicon-warning' }), ' ', node ? h('b', {}, node.name + ': ') : null, w.message);
+      const row = h('div', { class: 'cl-warning-row' }, icon('warning'), ' ', node ? h('b', {}, node.name + ': ') : null, w.message);
       if (node) {
         row.classList.add('cl-link');
         row.addEventListener('click', () => {
