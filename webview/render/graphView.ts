@@ -2,6 +2,7 @@ import { centreOn, readableFit, zoomAt, type Camera } from './camera';
 import { drawScene, type FrameStats, type Overlay } from './draw';
 import { frameHeaderAt, type GroupFrame, type Scene } from './scene';
 import type { Theme } from './theme';
+import { oncePerFrame } from './frame';
 
 export interface GraphViewEvents {
   select(node: number): void;
@@ -25,7 +26,6 @@ export class GraphView {
   private width = 0;
   private height = 0;
   private dpr = 1;
-  private queued = false;
   /** Frames drawn and the time the last one took, for the benchmark and tests. */
   readonly stats = { frames: 0, lastMs: 0, last: { nodes: 0, edges: 0, labels: 0 } as FrameStats };
   private readonly pointers = new Map<number, { x: number; y: number }>();
@@ -101,14 +101,8 @@ export class GraphView {
     return { x: (clientX - r.left - this.cam.tx) / this.cam.scale, y: (clientY - r.top - this.cam.ty) / this.cam.scale };
   }
 
-  invalidate(): void {
-    if (this.queued) return;
-    this.queued = true;
-    requestAnimationFrame(() => {
-      this.queued = false;
-      this.draw();
-    });
-  }
+  /** Redraws in the next animation frame (once, however often it is called before then). */
+  readonly invalidate = oncePerFrame(() => this.draw());
 
   private resize(): void {
     const r = this.container.getBoundingClientRect();

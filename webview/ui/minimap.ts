@@ -1,6 +1,7 @@
 import type { Camera } from '../render/camera';
 import { NODE_H, NODE_W, type Scene } from '../render/scene';
 import type { Theme } from '../render/theme';
+import { oncePerFrame } from '../render/frame';
 
 const W = 150;
 const H = 220;
@@ -21,7 +22,6 @@ export class Minimap {
   private k = 1;
   private ox = 0;
   private oy = 0;
-  private queued = false;
 
   constructor(parent: HTMLElement, private theme: Theme, private readonly viewport: ViewportOf, private readonly moveTo: (wx: number, wy: number) => void) {
     this.el = document.createElement('canvas');
@@ -81,14 +81,7 @@ export class Minimap {
   }
 
   /** Redraws in the next animation frame (once, however often it is called before then). */
-  invalidate(): void {
-    if (this.queued) return;
-    this.queued = true;
-    requestAnimationFrame(() => {
-      this.queued = false;
-      this.draw();
-    });
-  }
+  readonly invalidate = oncePerFrame(() => this.draw());
 
   private draw(): void {
     if (!this.scene || !this.cache || this.el.classList.contains('cl-hidden')) return;
