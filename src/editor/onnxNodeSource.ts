@@ -12,7 +12,9 @@ export const NODE_SCHEME = 'convlens-node';
 export function registerOnnxNodeSource(panels: GraphPanels): vscode.Disposable {
   const provider: vscode.TextDocumentContentProvider = {
     provideTextDocumentContent(uri) {
-      const { model, node } = JSON.parse(uri.query) as { model: string; node: string };
+      const link = parseNodeLink(uri.query);
+      if (typeof link === 'string') return `// This is ${link}; reveal the node again from the graph.`;
+      const { model, node } = link;
       const graph = panels.graphOf(vscode.Uri.parse(model));
       const n = graph?.nodes.find((x) => x.id === node);
       if (!graph || !n) return `// ${node}: the graph of ${model} is no longer open; reveal the node again from the graph.`;
@@ -33,6 +35,19 @@ export function registerOnnxNodeSource(panels: GraphPanels): vscode.Disposable {
       await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: false });
     }),
   );
+}
+
+/** The `{ model, node }` a reveal wrote into the URI's query, or why it cannot be read (the URI was typed or edited by hand). */
+export function parseNodeLink(query: string): { model: string; node: string } | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(query);
+  } catch {
+    return 'not a ConvLens node link (its query is not JSON)';
+  }
+  const { model, node } = (value ?? {}) as { model?: unknown; node?: unknown };
+  if (typeof model !== 'string' || typeof node !== 'string') return 'not a ConvLens node link (it names no model and node)';
+  return { model, node };
 }
 
 /** The node in ONNX's textual syntax (as onnx.printer writes it), with shapes as comments. */

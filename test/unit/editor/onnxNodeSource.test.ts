@@ -23,3 +23,29 @@ test('an ONNX node reads as ONNX text with its tensors, shapes and figures', asy
     restore();
   }
 });
+
+test('a malformed convlens-node: URI reads as a one-line message, not an exception', () => {
+  const restore = installVscodeMock(emptyRegistrations());
+  try {
+    const vscode = require('vscode') as typeof import('vscode');
+    delete require.cache[require.resolve('../../../src/editor/onnxNodeSource')]; // bind it to this test's stand-in
+    const { registerOnnxNodeSource, NODE_SCHEME } = require('../../../src/editor/onnxNodeSource') as typeof import('../../../src/editor/onnxNodeSource');
+    let provider: import('vscode').TextDocumentContentProvider | undefined;
+    (vscode.workspace as { registerTextDocumentContentProvider: unknown }).registerTextDocumentContentProvider = (scheme: string, p: typeof provider) => {
+      assert.equal(scheme, NODE_SCHEME);
+      provider = p;
+      return { dispose() {} };
+    };
+    const panels = { graphOf: () => undefined, onDidRequestRevealSource: () => ({ dispose() {} }) };
+    registerOnnxNodeSource(panels as never).dispose();
+    assert.ok(provider);
+    for (const query of ['', 'not json', '{"model":', 'null', '42', '{"model":3,"node":"Conv"}', '{"node":"Conv"}']) {
+      const text = provider.provideTextDocumentContent({ query } as never, {} as never) as string;
+      assert.equal(typeof text, 'string', query);
+      assert.equal(text.split('\n').length, 1, `${query}: ${text}`);
+      assert.match(text, /^\/\/ This is not a ConvLens node link \(.+\); reveal the node again from the graph\.$/, query);
+    }
+  } finally {
+    restore();
+  }
+});
