@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): { graphPanels: Graph
       await vscode.commands.executeCommand('vscode.openWith', sample, GraphEditorProvider.viewType);
     }),
     vscode.commands.registerCommand('convlens.reloadGraph', async () => {
-      const uri = activeModelUri();
+      const uri = activeModelUri(graphPanels);
       if (!uri || !graphPanels.has(uri)) {
         void vscode.window.showInformationMessage('ConvLens: no graph is active to reload.');
         return;

@@ -164,6 +164,11 @@ export class GraphPanels implements vscode.Disposable {
   graphOf(uri: vscode.Uri): ViewGraph | undefined {
     return this.docs.get(uri.toString())?.graph;
   }
+  /** The document whose graph webview has focus (the side graph of a JSON model, or an ONNX editor), if one of ours does. */
+  activeDocument(): vscode.Uri | undefined {
+    for (const doc of this.docs.values()) for (const p of doc.panels.keys()) if (p.active) return doc.uri;
+    return undefined;
+  }
   /** URIs that have at least one graph open. */
   documents(): vscode.Uri[] {
     return [...this.docs.values()].map((d) => d.uri);
@@ -276,8 +281,14 @@ export class GraphPanels implements vscode.Disposable {
   }
 }
 
-/** The model behind the active tab: an ONNX custom editor, or the document of the active text editor. */
-export function activeModelUri(): vscode.Uri | undefined {
+/**
+ * The model the user is looking at: the document of our graph webview that has focus (VS Code reports no
+ * active text editor while a webview panel has it), else the model behind the active tab (an ONNX custom
+ * editor), else the document of the active text editor.
+ */
+export function activeModelUri(panels: GraphPanels): vscode.Uri | undefined {
+  const focused = panels.activeDocument();
+  if (focused) return focused;
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   if (input instanceof vscode.TabInputCustom) return input.uri;
   return vscode.window.activeTextEditor?.document.uri;

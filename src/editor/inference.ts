@@ -147,7 +147,7 @@ export class InferenceController implements vscode.Disposable {
   private targetUri(uri?: vscode.Uri): vscode.Uri | undefined {
     if (uri instanceof vscode.Uri) return uri;
     const docs = this.panels.documents();
-    return activeModelUri() ?? (docs.length === 1 ? docs[0] : undefined);
+    return activeModelUri(this.panels) ?? (docs.length === 1 ? docs[0] : undefined);
   }
 
   /** Values for the model's symbolic input dims, asked once per model and remembered in the workspace. */
