@@ -66,11 +66,12 @@ export class InferenceController implements vscode.Disposable {
       void vscode.window.showInformationMessage(`ConvLens: a run of ${basename(this.running)} is in progress; cancel it first.`);
       return undefined;
     }
-    const picture = await resolvePicture(input, uri);
-    if (!picture) return undefined;
+    // Taken before the first await (the file picker), so a second run cannot start while this one waits for it.
     this.running = key;
     const post = (state: InferenceState) => this.panels.post(uri, { type: 'inferenceState', state });
     try {
+      const picture = await resolvePicture(input, uri);
+      if (!picture) return undefined;
       const base = { modelPath: uri.fsPath, providers: readExecutionProviders(), memoryBudgetMB: readMemoryBudgetMB() };
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `ConvLens: ${basename(key)}`, cancellable: true },
