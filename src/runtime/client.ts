@@ -22,6 +22,14 @@ export class CancelledError extends Error {
 
 type Req = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
+/** One inference process: what its requests need to explain its end. */
+interface Proc {
+  child: ChildProcess;
+  stderrTail: string[];
+  /** Killed by cancel(): its requests fail with CancelledError. */
+  cancelled: boolean;
+}
+
 interface Pending {
   resolve(v: unknown): void;
   reject(e: Error): void;
@@ -29,26 +37,28 @@ interface Pending {
   timer: NodeJS.Timeout;
   what: string;
   provider?: string;
+  /** The process the request was sent to: only its end fails the request. */
+  proc: Proc;
 }
 
 /**
  * The extension host's handle on the inference process. Starts it on first use; if it dies (native crash,
- * out of memory, killed) every pending request fails with a message that says so, and the next request
- * starts a fresh process. Cancel kills the process: ONNX Runtime's Node binding cannot stop a run midway.
+ * out of memory, killed) or a request cannot be sent to it, every pending request fails with a message that
+ * says so, and the next request starts a fresh process. Cancel kills the process: ONNX Runtime's Node binding
+ * cannot stop a run midway; a request made after Cancel goes to a fresh process even while the old one is
+ * still exiting.
  */
 export class InferenceClient {
-  private child?: ChildProcess;
+  private proc?: Proc;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private stderrTail: string[] = [];
-  private cancelling = false;
   /** Processes started so far (tests check that a crash leads to a fresh one). */
   starts = 0;
 
   constructor(private readonly opts: ClientOptions) {}
 
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.proc?.child.pid;
   }
 
   inspect(spec: Pick<RunSpec, 'modelPath' | 'providers' | 'memoryBudgetMB'>, progress?: (m: string) => void): Promise<ModelInputInfo[]> {
@@ -83,16 +93,17 @@ export class InferenceClient {
 
   /** Stops whatever is running; pending requests fail with CancelledError. */
   cancel(): void {
-    if (!this.child) return;
-    this.cancelling = true;
-    this.child.kill('SIGKILL');
+    const proc = this.proc;
+    if (!proc) return;
+    proc.cancelled = true;
+    this.retire(proc);
   }
 
   dispose(): void {
     this.cancel();
   }
 
-  private start(): ChildProcess {
+  private start(): Proc {
     const heap = this.opts.maxOldSpaceMB ? [`--max-old-space-size=${this.opts.maxOldSpaceMB}`] : [];
     const child = fork(this.opts.workerPath, [], {
       execArgv: [...(this.opts.execArgv ?? []), ...heap],
@@ -100,31 +111,56 @@ export class InferenceClient {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     this.starts++;
-    this.stderrTail = [];
+    const proc: Proc = { child, stderrTail: [], cancelled: false };
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (s: string) => {
-      this.stderrTail.push(...s.split('\n').filter((l) => l.trim()));
-      this.stderrTail = this.stderrTail.slice(-5);
+      proc.stderrTail.push(...s.split('\n').filter((l) => l.trim()));
+      proc.stderrTail = proc.stderrTail.slice(-5);
     });
     child.on('message', (m: WorkerMessage) => this.onMessage(m));
-    child.on('exit', (code, signal) => this.onExit(child, code, signal));
-    child.on('error', (e) => this.failAll(new Error(`the inference process could not start (${e.message})`)));
-    return child;
+    child.on('exit', (code, signal) => this.onExit(proc, code, signal));
+    child.on('error', (e) => {
+      if (this.proc === proc) this.proc = undefined;
+      this.failAll(proc, new Error(`the inference process could not start (${e.message})`));
+    });
+    return proc;
+  }
+
+  /** Stops using `proc` (the next request starts a fresh process) and kills it; its exit fails its requests. */
+  private retire(proc: Proc): void {
+    if (this.proc === proc) this.proc = undefined;
+    proc.child.kill('SIGKILL');
   }
 
   private request(req: Req, progress?: (m: string) => void): Promise<unknown> {
-    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) this.child = this.start();
+    // A process that exited, or whose channel closed, cannot answer: start a fresh one.
+    const current = this.proc;
+    if (current && !(current.child.connected && current.child.exitCode === null && current.child.signalCode === null)) this.retire(current);
+    const proc = (this.proc ??= this.start());
     const id = this.nextId++;
-    const child = this.child;
     return new Promise((resolve, reject) => {
       const timeoutMs = this.opts.timeoutMs ?? 10 * 60_000;
       const timer = setTimeout(() => {
         this.pending.get(id)?.reject(new Error(`the inference process gave no answer within ${Math.round(timeoutMs / 1000)} s; it was stopped`));
         this.pending.delete(id);
-        child.kill('SIGKILL');
+        this.retire(proc);
       }, timeoutMs);
-      this.pending.set(id, { resolve, reject, progress, timer, what: req.type });
-      child.send({ ...req, id } as WorkerRequest);
+      this.pending.set(id, { resolve, reject, progress, timer, what: req.type, proc });
+      // Node reports a failed send (process gone, channel closed) to this callback (without one, as an 'error' event).
+      const failed = (e: Error | null, stop: boolean) => {
+        const p = this.pending.get(id);
+        if (!e || !p) return;
+        clearTimeout(p.timer);
+        this.pending.delete(id);
+        if (stop) this.retire(proc);
+        const code = (e as NodeJS.ErrnoException).code;
+        p.reject(new Error(`sending '${req.type}' to the inference process failed (${e.message}${code && !e.message.includes(code) ? `, ${code}` : ''})${stop ? '; it was stopped, and the next request starts a fresh process' : ''}`));
+      };
+      try {
+        proc.child.send({ ...req, id } as WorkerRequest, (e) => failed(e, true));
+      } catch (e) {
+        failed(e as Error, false); // the request itself could not be serialized; the process is fine
+      }
     });
   }
 
@@ -143,17 +179,16 @@ export class InferenceClient {
     else p.reject(new Error(m.error));
   }
 
-  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.child === child) this.child = undefined;
-    const cancelled = this.cancelling;
-    this.cancelling = false;
+  private onExit(proc: Proc, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.proc === proc) this.proc = undefined;
     const how = signal ? `signal ${signal}` : `exit code ${code}`;
-    const oom = this.stderrTail.some((l) => /out of memory|bad_alloc|heap limit/i.test(l));
-    const tail = this.stderrTail.length ? `; last output: ${this.stderrTail.join(' | ').slice(0, 400)}` : '';
+    const oom = proc.stderrTail.some((l) => /out of memory|bad_alloc|heap limit/i.test(l));
+    const tail = proc.stderrTail.length ? `; last output: ${proc.stderrTail.join(' | ').slice(0, 400)}` : '';
     for (const [id, p] of [...this.pending]) {
+      if (p.proc !== proc) continue; // sent to a newer process
       clearTimeout(p.timer);
       this.pending.delete(id);
-      if (cancelled) {
+      if (proc.cancelled) {
         p.reject(new CancelledError());
         continue;
       }
@@ -164,8 +199,9 @@ export class InferenceClient {
     }
   }
 
-  private failAll(e: Error): void {
+  private failAll(proc: Proc, e: Error): void {
     for (const [id, p] of [...this.pending]) {
+      if (p.proc !== proc) continue;
       clearTimeout(p.timer);
       this.pending.delete(id);
       p.reject(e);
