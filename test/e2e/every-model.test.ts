@@ -2,12 +2,13 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { loadModelFile } from '../../src/editor/modelLoader';
 import { deriveDisplayGraph } from '../../webview/model/displayGraph';
 import { corpusRoot } from '../helpers/corpus';
-import { launchBrowser, openWorkbench, screenshot } from './harness/browser';
-import { startCodeServer, type CodeServer } from './harness/codeServer';
+import { screenshot } from './harness/browser';
+import type { CodeServer } from './harness/codeServer';
+import { openSession, type Session } from './harness/session';
 import type { RenderReport } from './harness/graph';
 
 /**
@@ -18,8 +19,8 @@ import type { RenderReport } from './harness/graph';
  * Keras JSON file with the editor's "Open Graph to the Side" button. Each must draw its graph with
  * as many boxes as our own pipeline makes, or, where the reader refuses the file, say why.
  */
+let session: Session;
 let cs: CodeServer;
-let browser: Browser;
 let page: Page;
 
 function files(dir: string, ext: string): string[] {
@@ -29,19 +30,16 @@ const onnx = ['onnx-backend/node', 'onnx-backend/pytorch-converted', 'onnx-backe
 const keras = files(join(corpusRoot, 'keras-json'), '.json');
 
 before(async () => {
-  cs = await startCodeServer({
+  session = await openSession({
+    name: 'every-model-last',
     folder: corpusRoot,
     settings: { 'workbench.editor.enablePreview': true, 'workbench.editor.enablePreviewFromQuickOpen': true },
   });
-  browser = await launchBrowser();
-  page = await openWorkbench(browser, cs.url);
-  await cs.extensionHostReady();
+  ({ cs, page } = session);
 });
 
 after(async () => {
-  if (page) await screenshot(page, 'every-model-last').catch(() => undefined);
-  await browser?.close();
-  await cs?.stop();
+  await session?.close();
 });
 
 /** Marks every frame on the page as seen, so that the next graph can be told from the last one. */

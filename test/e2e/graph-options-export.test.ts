@@ -1,11 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Frame, Page } from 'playwright-core';
-import { launchBrowser, openFromExplorer, openWorkbench, screenshot } from './harness/browser';
-import { repoRoot, startCodeServer, type CodeServer } from './harness/codeServer';
+import type { Frame, Page } from 'playwright-core';
+import { openFromExplorer } from './harness/browser';
+import { repoRoot, type CodeServer } from './harness/codeServer';
+import { openSession, type Session } from './harness/session';
 import { graphFrame } from './harness/graph';
 
 /**
@@ -14,30 +14,22 @@ import { graphFrame } from './harness/graph';
  * the file the save dialog names; Copy Markdown and Copy Mermaid reach the clipboard through
  * the extension's copyText handler.
  */
+let session: Session;
 let cs: CodeServer;
-let browser: Browser;
 let page: Page;
 let folder: string;
 let frame: Frame;
 
 before(async () => {
-  folder = join(mkdtempSync(join(tmpdir(), 'convlens-e2e-ws-')), 'models');
-  mkdirSync(folder);
-  copyFileSync(join(repoRoot, 'media', 'samples', 'mnist_c_cxx.onnx'), join(folder, 'mnist_c_cxx.onnx'));
-  cs = await startCodeServer({ folder });
-  browser = await launchBrowser();
-  page = await openWorkbench(browser, cs.url);
+  session = await openSession({ name: 'options-export-last', copy: { 'mnist_c_cxx.onnx': join(repoRoot, 'media', 'samples', 'mnist_c_cxx.onnx') } });
+  ({ cs, page, folder } = session);
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(cs.url).origin });
-  await cs.extensionHostReady();
   await openFromExplorer(page, 'mnist_c_cxx.onnx');
   frame = (await graphFrame(page, 'mnist_c_cxx.onnx')).frame;
 });
 
 after(async () => {
-  if (page) await screenshot(page, 'options-export-last').catch(() => undefined);
-  await browser?.close();
-  await cs?.stop();
-  rmSync(join(folder, '..'), { recursive: true, force: true });
+  await session?.close();
 });
 
 let settings: Record<string, unknown> = {};

@@ -1,11 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { repoRoot, startCodeServer, type CodeServer } from './harness/codeServer';
-import { launchBrowser, openFromExplorer, openWorkbench, runCommand, screenshot } from './harness/browser';
+import type { Page } from 'playwright-core';
+import { repoRoot, type CodeServer } from './harness/codeServer';
+import { openSession, type Session } from './harness/session';
+import { openFromExplorer, runCommand, screenshot } from './harness/browser';
 import { errorFrame, graphFrame } from './harness/graph';
 import { loadModelBytes, loadModelFile } from '../../src/editor/modelLoader';
 import { formatCount, formatShape } from '../../webview/model/format';
@@ -15,8 +15,8 @@ import { corpus } from '../helpers/corpus';
  * The packaged VSIX installed in a real VS Code (code-server), driven like a user: open models from
  * the explorer, see the graph drawn with the shapes and totals our own pipeline computes.
  */
+let session: Session;
 let cs: CodeServer;
-let browser: Browser;
 let page: Page;
 let folder: string;
 
@@ -29,22 +29,16 @@ const FILES: Record<string, string> = {
 };
 
 before(async () => {
-  // A fixed folder name, so the screenshots (the explorer shows it) only change when the product does.
-  folder = join(mkdtempSync(join(tmpdir(), 'convlens-e2e-ws-')), 'models');
-  mkdirSync(folder);
-  for (const [name, from] of Object.entries(FILES)) copyFileSync(from, join(folder, name));
-  writeFileSync(join(folder, 'broken.onnx'), Buffer.from([0x08, 0x07, 0x12, 0xff, 0xff, 0xff, 0x01]));
-  cs = await startCodeServer({ folder });
-  browser = await launchBrowser();
-  page = await openWorkbench(browser, cs.url);
-  await cs.extensionHostReady();
+  session = await openSession({
+    name: 'e2e-last',
+    copy: FILES,
+    write: { 'broken.onnx': Buffer.from([0x08, 0x07, 0x12, 0xff, 0xff, 0xff, 0x01]) },
+  });
+  ({ cs, page, folder } = session);
 });
 
 after(async () => {
-  if (page) await screenshot(page, 'e2e-last').catch(() => undefined);
-  await browser?.close();
-  await cs?.stop();
-  rmSync(join(folder, '..'), { recursive: true, force: true });
+  await session?.close();
 });
 
 /** What our own pipeline (reader + analysis + view graph) says the view must show. */

@@ -1,11 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Frame, Page } from 'playwright-core';
-import { repoRoot, startCodeServer, type CodeServer } from './harness/codeServer';
-import { launchBrowser, openFromExplorer, openWorkbench, screenshot, webviewFrame } from './harness/browser';
+import type { Frame, Page } from 'playwright-core';
+import { repoRoot, type CodeServer } from './harness/codeServer';
+import { openSession, type Session } from './harness/session';
+import { openFromExplorer, screenshot, webviewFrame } from './harness/browser';
 import { graphFrame } from './harness/graph';
 import { readModelFile } from '../../src/formats/index';
 import { analyze } from '../../src/analysis/analyze';
@@ -17,27 +16,19 @@ import { analyze } from '../../src/analysis/analyze';
  * Then the Feature Maps panel: top-5, a conv layer's channels, statistics and histogram when the layer
  * is selected in the graph, and Step mode with the first convolution's formula in real numbers.
  */
+let session: Session;
 let cs: CodeServer;
-let browser: Browser;
 let page: Page;
 let folder: string;
 const MODEL = 'mnist_c_cxx.onnx';
 
 before(async () => {
-  folder = join(mkdtempSync(join(tmpdir(), 'convlens-e2e-ws-')), 'models');
-  mkdirSync(folder);
-  copyFileSync(join(repoRoot, 'media', 'samples', MODEL), join(folder, MODEL));
-  cs = await startCodeServer({ folder });
-  browser = await launchBrowser();
-  page = await openWorkbench(browser, cs.url);
-  await cs.extensionHostReady();
+  session = await openSession({ name: 'e2e-inference-last', copy: { [MODEL]: join(repoRoot, 'media', 'samples', MODEL) } });
+  ({ cs, page, folder } = session);
 });
 
 after(async () => {
-  if (page) await screenshot(page, 'e2e-inference-last').catch(() => undefined);
-  await browser?.close();
-  await cs?.stop();
-  rmSync(join(folder, '..'), { recursive: true, force: true });
+  await session?.close();
 });
 
 /** The model's convolutions in order, with their first output and weight dims, from our own reader. */

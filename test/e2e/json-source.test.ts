@@ -1,11 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Frame, Page } from 'playwright-core';
-import { repoRoot, startCodeServer, type CodeServer } from './harness/codeServer';
-import { launchBrowser, openFromExplorer, openWorkbench, runCommand, screenshot } from './harness/browser';
+import type { Frame, Page } from 'playwright-core';
+import { repoRoot, type CodeServer } from './harness/codeServer';
+import { openSession, type Session } from './harness/session';
+import { openFromExplorer, runCommand, screenshot } from './harness/browser';
 import { graphFrame } from './harness/graph';
 import { analyzeJsonText, type LayerInfo } from '../../src/formats/json/modelDocument';
 import { shapeHint } from '../../src/editor/json/format';
@@ -17,8 +17,8 @@ import { formatCount } from '../../webview/model/format';
  * shape hints, diagnostics in the Problems panel, go to definition, and selection sync between a
  * JSON model's text and its side graph, both ways. One code-server for the whole file.
  */
+let session: Session;
 let cs: CodeServer;
-let browser: Browser;
 let page: Page;
 let folder: string;
 
@@ -41,21 +41,12 @@ const FILES: Record<string, string> = {
 };
 
 before(async () => {
-  folder = join(mkdtempSync(join(tmpdir(), 'convlens-e2e-ws-')), 'models');
-  mkdirSync(folder);
-  for (const [name, from] of Object.entries(FILES)) copyFileSync(from, join(folder, name));
-  writeFileSync(join(folder, 'broken.json'), BROKEN);
-  cs = await startCodeServer({ folder });
-  browser = await launchBrowser();
-  page = await openWorkbench(browser, cs.url);
-  await cs.extensionHostReady();
+  session = await openSession({ name: 'json-source-last', copy: FILES, write: { 'broken.json': BROKEN } });
+  ({ cs, page, folder } = session);
 });
 
 after(async () => {
-  if (page) await screenshot(page, 'json-source-last').catch(() => undefined);
-  await browser?.close();
-  await cs?.stop();
-  rmSync(join(folder, '..'), { recursive: true, force: true });
+  await session?.close();
 });
 
 // ---- what our own pipeline says the editor must show ----
