@@ -19,11 +19,11 @@ const nodeBuilds = [
 
 /** Browser-side bundles: the webview and its layout worker. */
 const webBuilds = [
-  { entryPoints: { webview: 'webview/main.ts' }, format: 'iife' },
-  { entryPoints: { layoutWorker: 'webview/layout/worker.ts' }, format: 'iife' },
+  { entryPoints: { webview: 'webview/graph/main.ts' }, format: 'iife' },
+  { entryPoints: { layoutWorker: 'webview/graph/layout/worker.ts' }, format: 'iife' },
   // Mermaid is big; the graph view loads this bundle only when a Mermaid preview is asked for.
-  { entryPoints: { mermaid: 'webview/mermaid/entry.ts' }, format: 'iife' },
-  { entryPoints: { featureMaps: 'webview-featuremaps/main.ts' }, format: 'iife' },
+  { entryPoints: { mermaid: 'webview/graph/mermaid/entry.ts' }, format: 'iife' },
+  { entryPoints: { featureMaps: 'webview/featureMaps/main.ts' }, format: 'iife' },
 ].map((b) => ({ ...common, ...b, platform: 'browser', target: 'chrome114', outdir: 'dist' }));
 
 const builds = [...nodeBuilds, ...webBuilds];

@@ -2,7 +2,7 @@ import type { Prediction } from '../runtime/classify';
 import type { StepView, TensorDetail } from '../runtime/types';
 
 /**
- * Messages between the host and the feature-map panel (webview-featuremaps/). The panel shows tensors
+ * Messages between the host and the feature-map panel (webview/featureMaps/). The panel shows tensors
  * of the last inference run; the inference process keeps them, the host relays.
  */
 

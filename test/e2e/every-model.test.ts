@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { loadModelFile } from '../../src/editor/modelLoader';
-import { deriveDisplayGraph } from '../../webview/model/displayGraph';
+import { deriveDisplayGraph } from '../../webview/graph/model/displayGraph';
 import { corpusRoot } from '../helpers/corpus';
 import { screenshot } from './harness/browser';
 import type { CodeServer } from './harness/codeServer';

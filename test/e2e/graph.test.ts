@@ -8,7 +8,7 @@ import { openSession, type Session } from './harness/session';
 import { openFromExplorer, runCommand, screenshot } from './harness/browser';
 import { errorFrame, graphFrame } from './harness/graph';
 import { loadModelBytes, loadModelFile } from '../../src/editor/modelLoader';
-import { formatCount, formatShape } from '../../webview/model/format';
+import { formatCount, formatShape } from '../../webview/common/format';
 import { corpus } from '../helpers/corpus';
 
 /**

@@ -10,7 +10,7 @@ import { graphFrame } from './harness/graph';
 import { analyzeJsonText, type LayerInfo } from '../../src/formats/json/modelDocument';
 import { shapeHint } from '../../src/editor/json/format';
 import { corpus } from '../helpers/corpus';
-import { formatCount } from '../../webview/model/format';
+import { formatCount } from '../../webview/common/format';
 
 /**
  * The JSON source integration in a real VS Code (code-server) with the packaged VSIX: hovers, inlay

@@ -1,6 +1,6 @@
 import type { Frame, Page } from 'playwright-core';
 
-/** What the graph webview reports after drawing a graph (webview/app.ts RenderReport). */
+/** What the graph webview reports after drawing a graph (webview/graph/app.ts RenderReport). */
 export interface RenderReport { title: string; nodes: number; edges: number; layoutMs: number; totalMs: number; layoutMode: string }
 
 /** The graph webview frame showing `title` once it has drawn it (polls every frame: webviews are nested iframes). */

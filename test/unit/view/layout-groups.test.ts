@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ViewGraph } from '../../../src/protocol/viewModel';
-import { layeredLayout } from '../../../webview/layout/layered';
-import { EdgeKind } from '../../../webview/layout/types';
-import { collapseToDepth, deriveDisplayGraph } from '../../../webview/model/displayGraph';
-import { layoutGroups } from '../../../webview/model/layoutGroups';
-import { columnGapFor, LAYER_GAP, makeScene, NODE_H, NODE_W, type Scene } from '../../../webview/render/scene';
+import { layeredLayout } from '../../../webview/graph/layout/layered';
+import { EdgeKind } from '../../../webview/graph/layout/types';
+import { collapseToDepth, deriveDisplayGraph } from '../../../webview/graph/model/displayGraph';
+import { layoutGroups } from '../../../webview/graph/model/layoutGroups';
+import { columnGapFor, LAYER_GAP, makeScene, NODE_H, NODE_W, type Scene } from '../../../webview/graph/render/scene';
 import { syntheticGraph } from '../../webview/synthetic';
 
 /** Scope groups in the layout: expanded frames never cover another group's boxes or frames. */

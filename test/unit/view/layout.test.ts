@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { layeredLayout } from '../../../webview/layout/layered';
-import { EdgeKind } from '../../../webview/layout/types';
-import { deriveDisplayGraph, collapseToDepth } from '../../../webview/model/displayGraph';
-import { EdgeNavigator } from '../../../webview/model/navigation';
+import { layeredLayout } from '../../../webview/graph/layout/layered';
+import { EdgeKind } from '../../../webview/graph/layout/types';
+import { deriveDisplayGraph, collapseToDepth } from '../../../webview/graph/model/displayGraph';
+import { EdgeNavigator } from '../../../webview/graph/model/navigation';
 import { syntheticGraph } from '../../webview/synthetic';
 
 const SIZE = { nodeWidth: 200, nodeHeight: 40, layerGap: 40, columnGap: 40 };

@@ -1,5 +1,5 @@
-import type { OpFamily, ViewGraph, ViewNode } from '../../src/protocol/viewModel';
-import { formatShape } from './format';
+import type { OpFamily, ViewGraph, ViewNode } from '../../../src/protocol/viewModel';
+import { formatShape } from '../../common/format';
 
 /**
  * What is actually drawn: the ViewGraph after folding activations/BatchNorm into the layer

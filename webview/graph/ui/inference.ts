@@ -1,6 +1,6 @@
-import type { InferenceInputChoice, InferenceState } from '../../src/protocol/messages';
-import { formatPercent } from '../model/format';
-import { h, icon, iconButton } from './dom';
+import type { InferenceInputChoice, InferenceState } from '../../../src/protocol/messages';
+import { formatPercent } from '../../common/format';
+import { h, icon, iconButton } from '../../common/dom';
 
 type Pattern = Extract<InferenceInputChoice, { kind: 'pattern' }>['pattern'];
 

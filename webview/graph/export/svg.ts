@@ -1,5 +1,5 @@
 import { EdgeKind } from '../layout/types';
-import { formatCount } from '../model/format';
+import { formatCount } from '../../common/format';
 import { tracePath, type PathSink } from '../render/draw';
 import { NODE_H, NODE_W, type Scene } from '../render/scene';
 import type { Theme } from '../render/theme';

@@ -1,4 +1,4 @@
-import { h } from './dom';
+import { h } from '../../common/dom';
 
 /** The hover card, kept inside the window next to the pointer. */
 export class Tooltip {

@@ -1,6 +1,6 @@
-import type { FromWebview, InferenceState, ToWebview, ViewOptions } from '../src/protocol/messages';
-import { RpcClient } from '../src/protocol/rpc';
-import type { ViewGraph } from '../src/protocol/viewModel';
+import type { FromWebview, InferenceState, ToWebview, ViewOptions } from '../../src/protocol/messages';
+import { RpcClient } from '../../src/protocol/rpc';
+import type { ViewGraph } from '../../src/protocol/viewModel';
 import { toMarkdown } from './export/markdown';
 import { toMermaid } from './export/mermaid';
 import { MermaidPreview } from './export/mermaidPreview';
@@ -18,7 +18,7 @@ import { columnGapFor, LAYER_GAP, makeScene, NODE_H, NODE_W, type Scene } from '
 import { readTheme, watchTheme } from './render/theme';
 import type { SavedState } from './state';
 import { DetailsPanel } from './ui/details';
-import { h } from './ui/dom';
+import { h } from '../common/dom';
 import { InferenceBar } from './ui/inference';
 import { Legend } from './ui/legend';
 import { Minimap } from './ui/minimap';
@@ -27,7 +27,7 @@ import { searchDisplay, SearchBox } from './ui/search';
 import { SummaryBar } from './ui/summary';
 import { Toolbar } from './ui/toolbar';
 import { Tooltip } from './ui/tooltip';
-import { createHost } from './vscodeApi';
+import { createHost } from '../common/vscodeApi';
 
 /** The graph view's one handle on the host. */
 const host = createHost<FromWebview>();

@@ -1,5 +1,5 @@
-import type { Histogram } from '../src/runtime/stats';
-import { formatValue } from '../webview/model/format';
+import type { Histogram } from '../../src/runtime/stats';
+import { formatValue } from '../common/format';
 import { el } from './dom';
 
 /** The value histogram as bars on a canvas, with its range written under it. */

@@ -1,6 +1,6 @@
-import type { TensorDetail } from '../src/runtime/types';
-import { viridisCssGradient } from '../src/runtime/colormap';
-import { formatPercent, formatValue } from '../webview/model/format';
+import type { TensorDetail } from '../../src/runtime/types';
+import { viridisCssGradient } from '../../src/runtime/colormap';
+import { formatPercent, formatValue } from '../common/format';
 import { el } from './dom';
 import { GridView } from './grid';
 import { histogramView } from './histogram';

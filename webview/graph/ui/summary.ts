@@ -1,6 +1,6 @@
-import type { ViewGraph } from '../../src/protocol/viewModel';
-import { formatBytes, formatCount, formatShape } from '../model/format';
-import { clear, h, icon } from './dom';
+import type { ViewGraph } from '../../../src/protocol/viewModel';
+import { formatBytes, formatCount, formatShape } from '../../common/format';
+import { clear, h, icon } from '../../common/dom';
 
 /** The header line: format, producer, opsets, inputs, outputs, totals and a warnings button that lists them. */
 export class SummaryBar {

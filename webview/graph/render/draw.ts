@@ -1,5 +1,5 @@
 import { EdgeKind } from '../layout/types';
-import { formatCount } from '../model/format';
+import { formatCount } from '../../common/format';
 import { LABEL_MIN_SCALE, type Camera } from './camera';
 import { NODE_H, NODE_W, type Scene } from './scene';
 import type { Theme } from './theme';

@@ -1,6 +1,6 @@
-import type { ViewGraph } from '../../src/protocol/viewModel';
+import type { ViewGraph } from '../../../src/protocol/viewModel';
 import type { DisplayGraph } from '../model/displayGraph';
-import { h, icon } from './dom';
+import { h, icon } from '../../common/dom';
 
 /** Finds boxes whose node name, op type or label contains the query (case-insensitive). */
 export function searchDisplay(g: ViewGraph, d: DisplayGraph, query: string): number[] {

@@ -1,5 +1,5 @@
 import './style.css';
-import type { FeatureMapTensor, ToFeatureMaps } from '../src/protocol/featureMaps';
+import type { FeatureMapTensor, ToFeatureMaps } from '../../src/protocol/featureMaps';
 import { el } from './dom';
 import { host } from './host';
 import { layerView } from './layerView';

@@ -1,5 +1,5 @@
-import type { Prediction } from '../src/runtime/classify';
-import { formatPercent } from '../webview/model/format';
+import type { Prediction } from '../../src/runtime/classify';
+import { formatPercent } from '../common/format';
 import { el } from './dom';
 
 /** The classifier's five most likely classes, most likely first, each with a bar for its probability. */

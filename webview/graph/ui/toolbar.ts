@@ -1,4 +1,4 @@
-import { h, iconButton } from './dom';
+import { h, iconButton } from '../../common/dom';
 
 export interface ToolbarActions {
   fit(): void;

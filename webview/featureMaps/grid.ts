@@ -1,4 +1,4 @@
-import type { GridImage } from '../src/runtime/grid';
+import type { GridImage } from '../../src/runtime/grid';
 import { el } from './dom';
 
 export interface GridHit {

@@ -1,4 +1,4 @@
-import type { OpFamily } from '../../src/protocol/viewModel';
+import type { OpFamily } from '../../../src/protocol/viewModel';
 
 /**
  * Colours for the canvas, taken from VS Code's theme variables. Each colour is declared once in

@@ -1,6 +1,6 @@
-import type { OpFamily } from '../../src/protocol/viewModel';
+import type { OpFamily } from '../../../src/protocol/viewModel';
 import { FAMILIES } from '../render/theme';
-import { h, icon } from './dom';
+import { h, icon } from '../../common/dom';
 
 const NAMES: Record<OpFamily, string> = {
   convolution: 'Convolution', pooling: 'Pooling', normalization: 'Normalization', activation: 'Activation',

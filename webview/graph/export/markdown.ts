@@ -1,5 +1,5 @@
-import type { ViewGraph } from '../../src/protocol/viewModel';
-import { formatBytes, formatShape } from '../model/format';
+import type { ViewGraph } from '../../../src/protocol/viewModel';
+import { formatBytes, formatShape } from '../../common/format';
 
 /** A Markdown summary: the model's header facts, then one table row per layer. */
 export function toMarkdown(g: ViewGraph, hideBatch: boolean): string {

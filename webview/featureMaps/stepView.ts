@@ -1,5 +1,5 @@
-import type { StepView, TensorDetail } from '../src/runtime/types';
-import { inputWindow } from '../src/runtime/window';
+import type { StepView, TensorDetail } from '../../src/runtime/types';
+import { inputWindow } from '../../src/runtime/window';
 import { el } from './dom';
 import { GridView } from './grid';
 import { legend } from './layerView';

@@ -1,6 +1,6 @@
-import type { ViewGraph } from '../../src/protocol/viewModel';
+import type { ViewGraph } from '../../../src/protocol/viewModel';
 import type { DisplayNode } from '../model/displayGraph';
-import { h, icon } from './dom';
+import { h, icon } from '../../common/dom';
 import { nodeInfo } from './nodeInfo';
 
 export interface DetailsActions {

@@ -1,4 +1,4 @@
-import { h } from '../ui/dom';
+import { h } from '../../common/dom';
 
 /**
  * Renders Mermaid text with the mermaid library, which is loaded only when first needed from its

@@ -1,7 +1,7 @@
-import type { ViewGraph, ViewNode } from '../../src/protocol/viewModel';
+import type { ViewGraph, ViewNode } from '../../../src/protocol/viewModel';
 import type { DisplayNode } from '../model/displayGraph';
-import { formatBytes, formatCount, formatShape } from '../model/format';
-import { h, icon } from './dom';
+import { formatBytes, formatCount, formatShape } from '../../common/format';
+import { h, icon } from '../../common/dom';
 
 /** The facts about one box, as DOM, shared by the hover tooltip (brief) and the details panel (full). */
 export function nodeInfo(g: ViewGraph, d: DisplayNode, hideBatch: boolean, full: boolean): HTMLElement {

@@ -1,5 +1,0 @@
-import type { FromFeatureMaps } from '../src/protocol/featureMaps';
-import { createHost } from '../webview/vscodeApi';
-
-/** The panel's one handle on the host. */
-export const host = createHost<FromFeatureMaps>();
