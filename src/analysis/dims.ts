@@ -82,10 +82,6 @@ function wrap(d: Dim): string {
   return hasTopLevelSum(d) || d.startsWith('-') ? `(${d})` : d;
 }
 
-export function isKnown(d: Dim): d is number {
-  return typeof d === 'number';
-}
-
 export function add(a: Dim, b: Dim): Dim {
   if (typeof a === 'number' && typeof b === 'number') return a + b;
   const la = toLinear(a);

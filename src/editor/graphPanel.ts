@@ -158,9 +158,6 @@ export class GraphPanels implements vscode.Disposable {
   hasSidePanel(uri: vscode.Uri): boolean {
     return [...(this.docs.get(uri.toString())?.panels.values() ?? [])].some((p) => p.side);
   }
-  modelOf(uri: vscode.Uri): Model | undefined {
-    return this.docs.get(uri.toString())?.model;
-  }
   graphOf(uri: vscode.Uri): ViewGraph | undefined {
     return this.docs.get(uri.toString())?.graph;
   }

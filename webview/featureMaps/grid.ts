@@ -1,5 +1,5 @@
 import type { GridImage } from '../../src/runtime/grid';
-import { el } from './dom';
+import { h } from '../common/dom';
 
 export interface GridHit {
   channel: number;
@@ -19,11 +19,11 @@ export class GridView {
 
   constructor(readonly grid: GridImage, maxWidth: number) {
     this.zoom = Math.max(1, Math.floor(maxWidth / grid.width));
-    this.img = el('img', { src: grid.png, className: 'grid-img', alt: 'channel maps', draggable: false });
+    this.img = h('img', { class: 'grid-img', attrs: { src: grid.png, alt: 'channel maps' }, props: { draggable: false } });
     this.img.style.width = `${grid.width * this.zoom}px`;
     this.img.style.height = `${grid.height * this.zoom}px`;
-    this.overlay = el('div', { className: 'grid-overlay' });
-    this.root = el('div', { className: 'grid-wrap' }, this.img, this.overlay);
+    this.overlay = h('div', { class: 'grid-overlay' });
+    this.root = h('div', { class: 'grid-wrap' }, this.img, this.overlay);
   }
 
   /** The tensor element under a mouse event, or null over a gap. */
@@ -51,7 +51,7 @@ export class GridView {
     const sy = (g.tileHeight / g.mapHeight) * this.zoom;
     for (let k = 0; k < g.channelsShown; k++) {
       const col = k % g.cols, row = Math.floor(k / g.cols);
-      const box = el('div', { className: 'rf-box' });
+      const box = h('div', { class: 'rf-box' });
       box.style.left = `${col * (g.tileWidth + g.gap) * this.zoom + win.x0 * sx}px`;
       box.style.top = `${row * (g.tileHeight + g.gap) * this.zoom + win.y0 * sy}px`;
       box.style.width = `${(win.x1 - win.x0 + 1) * sx}px`;

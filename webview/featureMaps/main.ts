@@ -1,6 +1,6 @@
 import './style.css';
 import type { FeatureMapTensor, ToFeatureMaps } from '../../src/protocol/featureMaps';
-import { el } from './dom';
+import { h } from '../common/dom';
 import { host } from './host';
 import { layerView } from './layerView';
 import { stepView } from './stepView';
@@ -15,11 +15,11 @@ interface SavedState {
 const saved = host.getState<SavedState>() ?? { mode: 'layer', step: 0 };
 const state: SavedState & { tensors: FeatureMapTensor[]; stepCount: number } = { ...saved, tensors: [], stepCount: 0 };
 const root = document.getElementById('root')!;
-const header = el('header', { className: 'header' });
-const list = el('nav', { className: 'tensor-list' });
-const main = el('main', { className: 'content', textContent: 'Run a model (ConvLens: Run Sample Inference) to see its feature maps.' });
-const status = el('div', { className: 'status' });
-root.append(el('div', { className: 'page' }, header, el('div', { className: 'body' }, list, el('div', { className: 'right' }, status, main))));
+const header = h('header', { class: 'header' });
+const list = h('nav', { class: 'tensor-list' });
+const main = h('main', { class: 'content' }, 'Run a model (ConvLens: Run Sample Inference) to see its feature maps.');
+const status = h('div', { class: 'status' });
+root.append(h('div', { class: 'page' }, header, h('div', { class: 'body' }, list, h('div', { class: 'right' }, status, main))));
 
 function save(): void {
   host.setState<SavedState>({ mode: state.mode, tensor: state.tensor, step: state.step });
@@ -61,18 +61,18 @@ window.addEventListener('message', (ev: MessageEvent<ToFeatureMaps>) => {
     case 'fmRun': {
       state.tensors = m.tensors;
       header.replaceChildren(
-        el('span', { className: 'model', textContent: m.model }),
-        el('span', { textContent: `ran on ${m.where} in ${m.millis.toFixed(1)} ms` }),
-        el('button', { textContent: 'Layer', onclick: () => setMode('layer') }),
-        el('button', { textContent: 'Step ←/→', onclick: () => setMode('step') }),
-        el('button', { textContent: 'Run again', onclick: () => host.post({ type: 'fmRerun' }) }),
+        h('span', { class: 'model' }, m.model),
+        h('span', {}, `ran on ${m.where} in ${m.millis.toFixed(1)} ms`),
+        h('button', { on: { click: () => setMode('layer') } }, 'Layer'),
+        h('button', { on: { click: () => setMode('step') } }, 'Step ←/→'),
+        h('button', { on: { click: () => host.post({ type: 'fmRerun' }) } }, 'Run again'),
         ...[top5View(m.top5)].filter((e): e is HTMLElement => e !== null),
         // Providers skipped and tensors left out: said, but folded so they do not push the maps down.
-        ...(m.notes.length ? [el('details', { className: 'notes' }, el('summary', { textContent: `${m.notes.length} note${m.notes.length === 1 ? '' : 's'} on this run` }), ...m.notes.map((n) => el('div', { className: 'note', textContent: n })))] : []),
+        ...(m.notes.length ? [h('details', { class: 'notes' }, h('summary', {}, `${m.notes.length} note${m.notes.length === 1 ? '' : 's'} on this run`), ...m.notes.map((n) => h('div', { class: 'note' }, n)))] : []),
       );
       list.replaceChildren(...m.tensors.map((t) => {
-        const item = el('button', { className: 'tensor-item', title: t.tensor, onclick: () => select(t.tensor) },
-          el('span', { className: 'op', textContent: t.opType }), el('span', { className: 'shape', textContent: t.shape.join('×') }));
+        const item = h('button', { class: 'tensor-item', title: t.tensor, on: { click: () => select(t.tensor) } },
+          h('span', { class: 'op' }, t.opType), h('span', { class: 'shape' }, t.shape.join('×')));
         item.dataset.tensor = t.tensor;
         return item;
       }));
@@ -101,7 +101,7 @@ window.addEventListener('message', (ev: MessageEvent<ToFeatureMaps>) => {
       break;
     case 'fmError':
       status.textContent = '';
-      main.replaceChildren(el('div', { className: 'error', textContent: m.message }), el('button', { textContent: 'Run again', onclick: () => host.post({ type: 'fmRerun' }) }));
+      main.replaceChildren(h('div', { class: 'error' }, m.message), h('button', { on: { click: () => host.post({ type: 'fmRerun' }) } }, 'Run again'));
       break;
   }
 });

@@ -1,6 +1,6 @@
 import type { StepView, TensorDetail } from '../../src/runtime/types';
 import { inputWindow } from '../../src/runtime/window';
-import { el } from './dom';
+import { h } from '../common/dom';
 import { GridView } from './grid';
 import { legend } from './layerView';
 
@@ -11,35 +11,35 @@ import { legend } from './layerView';
 export function stepView(s: StepView, go: (index: number) => void): HTMLElement {
   const inputs = s.inputs.map((d) => ({ d, g: new GridView(d.grid, 420) }));
   const outputs = s.outputs.map((d) => ({ d, g: new GridView(d.grid, 420) }));
-  const note = el('div', { className: 'hover-info', textContent: s.explanation.window ? 'Click an output pixel to outline the input window it reads.' : ' ' });
+  const note = h('div', { class: 'hover-info' }, s.explanation.window ? 'Click an output pixel to outline the input window it reads.' : ' ');
   const w = s.explanation.window;
   const first = inputs[0];
   if (w && first && w.kernel.length === 2) {
     for (const o of outputs) {
       o.g.root.classList.add('clickable');
       o.g.root.addEventListener('click', (ev) => {
-        const h = o.g.hit(ev);
-        if (!h) return;
-        const [ry, rx] = inputWindow(w, [h.y, h.x], [first.d.grid.mapHeight, first.d.grid.mapWidth]);
+        const hit = o.g.hit(ev);
+        if (!hit) return;
+        const [ry, rx] = inputWindow(w, [hit.y, hit.x], [first.d.grid.mapHeight, first.d.grid.mapWidth]);
         first.g.highlight({ y0: ry.start, y1: ry.end, x0: rx.start, x1: rx.end });
-        o.g.highlight({ y0: h.y, y1: h.y, x0: h.x, x1: h.x });
-        note.textContent = `output (${h.y}, ${h.x}) of channel ${h.channel} reads input rows ${ry.start}–${ry.end}, columns ${rx.start}–${rx.end}${w.dilations.some((d) => d > 1) ? ` (every ${w.dilations.join('×')} pixel)` : ''} in ${s.opType === 'Conv' ? 'every input channel of its group' : 'its own channel'}.`;
+        o.g.highlight({ y0: hit.y, y1: hit.y, x0: hit.x, x1: hit.x });
+        note.textContent = `output (${hit.y}, ${hit.x}) of channel ${hit.channel} reads input rows ${ry.start}–${ry.end}, columns ${rx.start}–${rx.end}${w.dilations.some((d) => d > 1) ? ` (every ${w.dilations.join('×')} pixel)` : ''} in ${s.opType === 'Conv' ? 'every input channel of its group' : 'its own channel'}.`;
       });
     }
   }
-  const nav = el('div', { className: 'step-nav' },
-    el('button', { textContent: '‹ Previous layer', disabled: s.index === 0, onclick: () => go(s.index - 1) }),
-    el('span', { textContent: `Layer ${s.index + 1} of ${s.count}: ${s.opType}${s.name ? ` (${s.name})` : ''}` }),
-    el('button', { textContent: 'Next layer ›', disabled: s.index >= s.count - 1, onclick: () => go(s.index + 1) }),
+  const nav = h('div', { class: 'step-nav' },
+    h('button', { props: { disabled: s.index === 0 }, on: { click: () => go(s.index - 1) } }, '‹ Previous layer'),
+    h('span', {}, `Layer ${s.index + 1} of ${s.count}: ${s.opType}${s.name ? ` (${s.name})` : ''}`),
+    h('button', { props: { disabled: s.index >= s.count - 1 }, on: { click: () => go(s.index + 1) } }, 'Next layer ›'),
   );
-  return el('section', { className: 'step' },
+  return h('section', { class: 'step' },
     nav,
     legend(),
-    el('div', { className: 'step-body' },
+    h('div', { class: 'step-body' },
       column('Input', inputs),
-      el('div', { className: 'explain' },
-        el('h2', { textContent: s.explanation.title }),
-        ...s.explanation.lines.map((l) => el('p', { textContent: l })),
+      h('div', { class: 'explain' },
+        h('h2', {}, s.explanation.title),
+        ...s.explanation.lines.map((l) => h('p', {}, l)),
       ),
       column('Output', outputs),
     ),
@@ -48,12 +48,12 @@ export function stepView(s: StepView, go: (index: number) => void): HTMLElement 
 }
 
 function column(title: string, items: { d: TensorDetail; g: GridView }[]): HTMLElement {
-  return el('div', { className: 'step-col' },
-    el('h3', { textContent: title }),
-    ...items.map(({ d, g }) => el('div', { className: 'step-tensor' },
-      el('div', { className: 'tensor-name', textContent: `${d.tensor} [${d.shape.join(', ')}]${d.grid.channelsShown < d.grid.channels ? ` · first ${d.grid.channelsShown} of ${d.grid.channels} channels` : ''}` }),
+  return h('div', { class: 'step-col' },
+    h('h3', {}, title),
+    ...items.map(({ d, g }) => h('div', { class: 'step-tensor' },
+      h('div', { class: 'tensor-name' }, `${d.tensor} [${d.shape.join(', ')}]${d.grid.channelsShown < d.grid.channels ? ` · first ${d.grid.channelsShown} of ${d.grid.channels} channels` : ''}`),
       g.root,
     )),
-    items.length === 0 ? el('p', { textContent: 'not captured' }) : null,
+    items.length === 0 ? h('p', {}, 'not captured') : null,
   );
 }

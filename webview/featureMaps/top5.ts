@@ -1,14 +1,14 @@
 import type { Prediction } from '../../src/runtime/classify';
 import { formatPercent } from '../common/format';
-import { el } from './dom';
+import { h } from '../common/dom';
 
 /** The classifier's five most likely classes, most likely first, each with a bar for its probability. */
 export function top5View(top5: Prediction[] | undefined): HTMLElement | null {
   if (!top5?.length) return null;
-  return el('ol', { className: 'top5', title: 'Top-5 predictions' }, ...top5.map((p) => {
-    const bar = el('span', { className: 'top5-bar' });
+  return h('ol', { class: 'top5', title: 'Top-5 predictions' }, ...top5.map((p) => {
+    const bar = h('span', { class: 'top5-bar' });
     bar.style.width = `${Math.max(1, Math.round(p.probability * 60))}px`;
-    const item = el('li', {}, el('span', { className: 'top5-label', textContent: p.label }), bar, el('span', { className: 'top5-p', textContent: formatPercent(p.probability) }));
+    const item = h('li', {}, h('span', { class: 'top5-label' }, p.label), bar, h('span', { class: 'top5-p' }, formatPercent(p.probability)));
     item.dataset.index = String(p.index);
     return item;
   }));

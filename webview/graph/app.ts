@@ -1,24 +1,20 @@
-import type { FromWebview, InferenceState, ToWebview, ViewOptions } from '../../src/protocol/messages';
-import { RpcClient } from '../../src/protocol/rpc';
+import type { InferenceState, ViewOptions } from '../../src/protocol/messages';
 import type { ViewGraph } from '../../src/protocol/viewModel';
-import { toMarkdown } from './export/markdown';
-import { toMermaid } from './export/mermaid';
+import { h } from '../common/dom';
+import { GraphCommands, type CommandTarget } from './commands';
+import { GraphController, type HostRequests } from './controller';
 import { MermaidPreview } from './export/mermaidPreview';
-import { sceneToPngBase64 } from './export/png';
-import { sceneToSvg } from './export/svg';
 import { LayoutClient } from './layout/client';
 import { EdgeKind } from './layout/types';
-import { collapseToDepth, deriveDisplayGraph, type DisplayGraph } from './model/displayGraph';
+import { collapseToDepth, deriveDisplayGraph } from './model/displayGraph';
 import { layoutGroups } from './model/layoutGroups';
 import { EdgeNavigator } from './model/navigation';
 import { readableFit, type Camera } from './render/camera';
 import { TEXT_SCALE } from './render/draw';
 import { GraphView } from './render/graphView';
-import { columnGapFor, LAYER_GAP, makeScene, NODE_H, NODE_W, type Scene } from './render/scene';
+import { columnGapFor, LAYER_GAP, makeScene, NODE_H, NODE_W } from './render/scene';
 import { readTheme, watchTheme } from './render/theme';
-import type { SavedState } from './state';
 import { DetailsPanel } from './ui/details';
-import { h } from '../common/dom';
 import { InferenceBar } from './ui/inference';
 import { Legend } from './ui/legend';
 import { Minimap } from './ui/minimap';
@@ -27,10 +23,7 @@ import { searchDisplay, SearchBox } from './ui/search';
 import { SummaryBar } from './ui/summary';
 import { Toolbar } from './ui/toolbar';
 import { Tooltip } from './ui/tooltip';
-import { createHost } from '../common/vscodeApi';
-
-/** The graph view's one handle on the host. */
-const host = createHost<FromWebview>();
+import { ViewState } from './viewState';
 
 /** Timings of the last graph shown, read by tests and the benchmark. */
 export interface RenderReport {
@@ -44,22 +37,18 @@ export interface RenderReport {
 }
 
 /**
- * The graph view: keeps the model, the view options and the selection, turns them into a scene
- * (display graph -> layout in the worker -> spatial index) and wires the canvas to the panels.
+ * The graph view: builds the page, and turns the view state into a scene (display graph -> layout in
+ * the worker -> spatial index) drawn on the canvas. The host's messages arrive through the controller
+ * (./controller.ts), the state lives in ./viewState.ts, exports and keys are in ./commands.ts.
  */
-export class App {
-  private graph: ViewGraph | null = null;
-  private display: DisplayGraph | null = null;
-  private scene: Scene | null = null;
-  private fold = false;
-  private hideBatch = true;
-  private collapsed = new Set<string>();
-  private selectedId: string | null = null;
-  private thumbnails = new Map<string, HTMLImageElement>();
+export class App implements HostRequests, CommandTarget {
+  readonly host: GraphController;
+  readonly state: ViewState;
+  readonly nav = new EdgeNavigator();
+  readonly view: GraphView;
+  readonly mermaid: MermaidPreview;
+  private readonly commands: GraphCommands;
   private generation = 0;
-  private readonly rpc = new RpcClient((m) => host.post(m as never), 60_000);
-  private readonly nav = new EdgeNavigator();
-  private readonly view: GraphView;
   private readonly layout: LayoutClient;
   private readonly toolbar: Toolbar;
   private readonly search: SearchBox;
@@ -68,40 +57,42 @@ export class App {
   private readonly minimap: Minimap;
   private readonly tooltip: Tooltip;
   private readonly details: DetailsPanel;
-  private readonly mermaid: MermaidPreview;
-  private readonly inference = new InferenceBar({
-    run: (input) => host.post({ type: 'runInference', input }),
-    cancel: () => host.post({ type: 'cancelInference' }),
-    showFeatureMaps: () => host.post({ type: 'showFeatureMaps', nodeId: this.selectedNodeId() }),
-  });
+  private readonly inference: InferenceBar;
   private readonly stage: HTMLElement;
   private readonly message = h('div', { class: 'cl-message cl-hidden', attrs: { id: 'cl-message', role: 'status' } });
   private saveTimer = 0;
   lastReport: RenderReport | null = null;
 
-  constructor(private readonly root: HTMLElement, nonce: string) {
+  constructor(readonly root: HTMLElement, nonce: string) {
     let theme = readTheme(root);
+    this.host = new GraphController(this);
+    this.state = new ViewState(this.host.savedState());
+    this.commands = new GraphCommands(this);
     this.layout = new LayoutClient(root.dataset.layoutWorker);
-    this.search = new SearchBox((q) => (this.graph && this.display ? searchDisplay(this.graph, this.display, q) : []), (all, cur) => this.showMatches(all, cur));
+    const state = this.state;
+    this.inference = new InferenceBar({
+      run: (input) => this.host.runInference(input),
+      cancel: () => this.host.cancelInference(),
+      showFeatureMaps: () => this.host.showFeatureMaps(state.modelNodeAt(this.view.overlay.selected)),
+    });
+    this.search = new SearchBox((q) => (state.graph && state.display ? searchDisplay(state.graph, state.display, q) : []), (all, cur) => this.showMatches(all, cur));
     this.toolbar = new Toolbar({
       fit: () => this.view.fit(),
       zoomIn: () => this.view.zoomBy(1.25),
       zoomOut: () => this.view.zoomBy(0.8),
-      toggleFold: () => this.setOptions(!this.fold, this.hideBatch),
-      toggleBatch: () => this.setOptions(this.fold, !this.hideBatch),
+      toggleFold: () => this.changeOptions(!state.fold, state.hideBatch),
+      toggleBatch: () => this.changeOptions(state.fold, !state.hideBatch),
       expandAll: () => this.setCollapsed(new Set()),
-      collapseTo: (d) => this.display && this.setCollapsed(collapseToDepth(this.display.groups, d)),
-      exportSvg: () => void this.exportSvg(),
-      exportPng: () => void this.exportPng(),
-      copyMermaid: () => this.display && void this.mermaid.show(toMermaid(this.display), this.display.nodes.length),
-      copyMarkdown: () => this.graph && void this.copy(toMarkdown(this.graph, this.hideBatch), 'Markdown summary'),
+      collapseTo: (d) => state.display && this.setCollapsed(collapseToDepth(state.display.groups, d)),
+      exportSvg: () => void this.commands.exportSvg(),
+      exportPng: () => void this.commands.exportPng(),
+      copyMermaid: () => this.commands.copyMermaid(),
+      copyMarkdown: () => this.commands.copyMarkdown(),
     }, this.search.el);
     const header = h('header', { class: 'cl-header' });
-    const main = h('div', { class: 'cl-main' });
     const stage = h('div', { class: 'cl-stage', attrs: { id: 'cl-stage' } });
-    const column = h('div', { class: 'cl-column' });
-    column.append(stage);
-    main.append(column);
+    const column = h('div', { class: 'cl-column' }, stage);
+    const main = h('div', { class: 'cl-main' }, column);
     root.append(header, main, this.message);
     this.summary = new SummaryBar(header, (id) => this.selectById(id, true, true));
     header.append(this.toolbar.el, this.inference.el);
@@ -117,81 +108,81 @@ export class App {
     this.minimap = new Minimap(stage, theme, () => ({ cam: this.view.cam, ...this.view.viewport }), (x, y) => this.view.setCamera({ ...this.view.cam, tx: this.view.viewport.width / 2 - x * this.view.cam.scale, ty: this.view.viewport.height / 2 - y * this.view.cam.scale }));
     this.tooltip = new Tooltip(root);
     this.details = new DetailsPanel(main, {
-      reveal: (id) => host.post({ type: 'revealSource', nodeId: id }),
+      reveal: (id) => this.host.revealSource(id),
       expand: (key) => this.toggleGroup(key),
       collapse: (key) => this.toggleGroup(key),
       close: () => this.select(-1, true, false),
     });
-    this.mermaid = new MermaidPreview(root, root.dataset.mermaid, nonce, (text) => void this.copy(text, 'Mermaid flowchart'));
+    this.mermaid = new MermaidPreview(root, root.dataset.mermaid, nonce, (text) => void this.commands.copy(text, 'Mermaid flowchart'));
     watchTheme(() => {
       theme = readTheme(root);
       this.view.setTheme(theme);
       this.minimap.setTheme(theme);
     });
-    window.addEventListener('message', (ev: MessageEvent<ToWebview>) => this.onMessage(ev.data));
-    document.addEventListener('keydown', (ev) => this.onKey(ev));
-    const saved = host.getState<SavedState>();
-    if (saved) {
-      this.fold = saved.fold;
-      this.hideBatch = saved.hideBatch;
-    }
-    this.toolbar.setToggles(this.fold, this.hideBatch);
+    document.addEventListener('keydown', (ev) => this.commands.onKey(ev));
+    this.toolbar.setToggles(state.fold, state.hideBatch);
   }
 
   async start(): Promise<void> {
     await this.layout.init();
-    if (this.layout.mode !== 'worker') host.post({ type: 'log', level: 'warn', message: this.layout.fallbackReason });
-    host.post({ type: 'ready' });
+    if (this.layout.mode !== 'worker') this.host.log('warn', this.layout.fallbackReason);
+    this.host.ready();
   }
 
-  private onMessage(m: ToWebview): void {
-    if (!m || typeof m !== 'object') return;
-    if (this.rpc.handle(m)) return;
-    switch (m.type) {
-      case 'showGraph':
-        void this.showGraph(m.graph, m.preserveView);
-        break;
-      case 'showError':
-        this.showMessage(m.message, true);
-        break;
-      case 'selectNode':
-        if (m.nodeId === null) this.select(-1, false, false);
-        else this.selectById(m.nodeId, m.reveal, false);
-        break;
-      case 'setOptions':
-        this.applyOptions(m.options);
-        break;
-      case 'inferenceState':
-        this.inferenceState(m.state);
-        break;
-    }
-  }
+  // --- what the host asks (HostRequests) ---
 
-  private applyOptions(o: ViewOptions): void {
-    this.setOptions(o.foldActivations, o.hideBatchDim);
-  }
-
-  async showGraph(graph: ViewGraph, preserveView: boolean): Promise<void> {
+  showGraph(graph: ViewGraph, preserveView: boolean): void {
     const t0 = performance.now();
-    const saved = host.getState<SavedState>();
-    const restore = !preserveView && saved && saved.title === graph.title && !this.graph ? saved : null;
-    if (!preserveView) {
-      this.selectedId = restore?.selected ?? null;
-      this.collapsed = new Set(restore?.collapsed ?? []);
-      this.thumbnails.clear();
-    }
-    this.graph = graph;
+    const cam = this.state.showGraph(graph, preserveView, this.host.savedState());
     this.showMessage('', false);
     this.summary.show(graph);
-    await this.rebuild(preserveView ? 'keep' : restore?.cam ? restore.cam : 'fit', t0);
+    void this.rebuild(preserveView ? 'keep' : cam ?? 'fit', t0);
   }
+
+  showError(message: string): void {
+    this.showMessage(message, true);
+  }
+
+  selectNode(nodeId: string | null, reveal: boolean): void {
+    if (nodeId === null) this.select(-1, false, false);
+    else this.selectById(nodeId, reveal, false);
+  }
+
+  setOptions(o: ViewOptions): void {
+    this.changeOptions(o.foldActivations, o.hideBatchDim);
+  }
+
+  inferenceState(s: InferenceState): void {
+    this.inference.show(s);
+    if (s.status !== 'done') {
+      if (s.status === 'idle') {
+        this.state.thumbnails.clear();
+        this.mapThumbnails();
+      }
+      return;
+    }
+    this.state.thumbnails.clear();
+    for (const t of s.thumbnails) {
+      const img = new Image();
+      img.onload = () => {
+        this.view.invalidate();
+        this.markThumbnails();
+      };
+      img.src = t.png;
+      this.state.thumbnails.set(t.tensor, img);
+    }
+    this.mapThumbnails();
+  }
+
+  // --- the scene ---
 
   /** Display graph -> layout -> scene; a newer call cancels this one. */
   private async rebuild(camera: 'keep' | 'fit' | Camera, t0 = performance.now()): Promise<void> {
-    const graph = this.graph;
+    const s = this.state;
+    const graph = s.graph;
     if (!graph) return;
     const gen = ++this.generation;
-    const display = deriveDisplayGraph(graph, { fold: this.fold, collapsed: this.collapsed, hideBatchDim: this.hideBatch });
+    const display = deriveDisplayGraph(graph, { fold: s.fold, collapsed: s.collapsed, hideBatchDim: s.hideBatch });
     const groups = layoutGroups(display);
     const edges = new Int32Array(display.edges.length * 2);
     display.edges.forEach((e, i) => {
@@ -206,22 +197,22 @@ export class App {
       return;
     }
     if (!layout || gen !== this.generation) return;
-    this.display = display;
-    this.scene = makeScene(display, layout, groups);
+    s.display = display;
+    s.scene = makeScene(display, layout, groups);
     this.nav.setGraph(display);
-    this.view.setScene(this.scene);
-    this.minimap.setScene(this.scene);
+    this.view.setScene(s.scene);
+    this.minimap.setScene(s.scene);
     this.legend.show(new Set(display.nodes.map((n) => n.family)), layout.edgeKind.some((k) => k === EdgeKind.Skip));
     this.toolbar.setMaxDepth(display.groups.reduce((m, g) => Math.max(m, g.depth), 0));
-    this.toolbar.setToggles(this.fold, this.hideBatch);
+    this.toolbar.setToggles(s.fold, s.hideBatch);
     this.mapThumbnails();
-    const sel = this.selectedId ? display.indexOf.get(this.selectedId) ?? -1 : -1;
+    const sel = s.selectedId ? display.indexOf.get(s.selectedId) ?? -1 : -1;
     this.view.overlay.selected = sel;
     this.view.overlay.hovered = -1;
     if (camera === 'fit') this.initialCamera();
     else if (camera !== 'keep') this.view.setCamera(camera);
     this.search.update();
-    this.details.show(graph, sel >= 0 ? display.nodes[sel] : null, this.hideBatch);
+    this.details.show(graph, sel >= 0 ? display.nodes[sel] : null, s.hideBatch);
     this.saveState();
     requestAnimationFrame(() => {
       if (gen !== this.generation) return;
@@ -232,79 +223,80 @@ export class App {
 
   /** Fit for reading (whole, or a few screens tall from the top) when text shows; otherwise start at the top at reading size. */
   private initialCamera(): void {
-    if (!this.scene) return;
+    const scene = this.state.scene;
+    if (!scene) return;
     const { width, height } = this.view.viewport;
-    const fit = readableFit(this.scene.layout.bounds, width, height);
+    const fit = readableFit(scene.layout.bounds, width, height);
     if (fit.scale >= TEXT_SCALE) this.view.setCamera(fit);
     else {
       const scale = 0.8;
-      const b = this.scene.layout.bounds;
+      const b = scene.layout.bounds;
       this.view.setCamera({ scale, tx: width / 2 - ((b.minX + Math.min(b.maxX, b.minX + width / scale)) / 2) * scale, ty: 24 - b.minY * scale });
     }
   }
 
-  private setOptions(fold: boolean, hideBatch: boolean): void {
-    if (fold === this.fold && hideBatch === this.hideBatch) return;
-    this.fold = fold;
-    this.hideBatch = hideBatch;
+  private changeOptions(fold: boolean, hideBatch: boolean): void {
+    if (!this.state.setOptions(fold, hideBatch)) return;
     this.toolbar.setToggles(fold, hideBatch);
     void this.rebuild('keep');
   }
 
   private setCollapsed(c: Set<string>): void {
-    this.collapsed = c;
+    this.state.collapsed = c;
     void this.rebuild('keep');
   }
 
   private toggleGroup(key: string): void {
-    const next = new Set(this.collapsed);
-    if (next.has(key)) next.delete(key);
-    else {
-      for (const k of next) if (k.startsWith(key + '/')) next.delete(k);
-      next.add(key);
-    }
-    const wasSelected = this.selectedId;
-    if (!this.collapsed.has(key)) this.selectedId = `group:${key}`;
-    else if (wasSelected === `group:${key}`) this.selectedId = null;
-    this.setCollapsed(next);
+    this.state.toggleGroup(key);
+    void this.rebuild('keep');
   }
 
-  private select(v: number, notifyHost: boolean, reveal: boolean): void {
-    if (!this.display || !this.graph) return;
-    const d = v >= 0 ? this.display.nodes[v] : null;
-    this.selectedId = d ? d.id : null;
+  // --- selection and pointing (CommandTarget) ---
+
+  select(v: number, notifyHost: boolean, reveal: boolean): void {
+    const { display, graph } = this.state;
+    if (!display || !graph) return;
+    const d = v >= 0 ? display.nodes[v] : null;
+    this.state.selectedId = d ? d.id : null;
     this.view.overlay.selected = v;
     this.view.invalidate();
-    this.details.show(this.graph, d, this.hideBatch);
+    this.details.show(graph, d, this.state.hideBatch);
     if (reveal && v >= 0 && !this.view.isVisible(v)) this.view.reveal(v);
-    if (notifyHost) host.post({ type: 'nodeSelected', nodeId: d ? (d.kind === 'node' ? d.id : d.kind === 'group' ? this.graph.nodes[d.members[0]].id : null) : null });
+    if (notifyHost) this.host.nodeSelected(this.state.hostIdAt(v));
     this.saveState();
   }
 
   private selectById(id: string, reveal: boolean, notifyHost: boolean): void {
-    if (!this.display || !this.graph) {
-      this.selectedId = id;
+    const display = this.state.display;
+    if (!display || !this.state.graph) {
+      this.state.selectedId = id;
       return;
     }
     // indexOf also maps each model node to the box that shows it (a collapsed group, the layer it is folded into).
-    const v = this.display.indexOf.get(id);
+    const v = display.indexOf.get(id);
     if (v === undefined) return;
     this.select(v, notifyHost, reveal);
   }
 
   private hover(v: number, x: number, y: number): void {
-    if (v < 0 || !this.display || !this.graph) {
+    const { display, graph } = this.state;
+    if (v < 0 || !display || !graph) {
       this.tooltip.hide();
       return;
     }
-    this.tooltip.show(nodeInfo(this.graph, this.display.nodes[v], this.hideBatch, false), x, y);
+    this.tooltip.show(nodeInfo(graph, display.nodes[v], this.state.hideBatch, false), x, y);
   }
 
-  private activate(v: number): void {
-    if (!this.display || !this.graph) return;
-    const d = this.display.nodes[v];
+  activate(v: number): void {
+    const { display, graph } = this.state;
+    if (!display || !graph) return;
+    const d = display.nodes[v];
     if (d.kind === 'group') this.toggleGroup(d.scope.join('/'));
-    else if (d.kind === 'node' && this.graph.nodes[d.members[0]].hasSource) host.post({ type: 'revealSource', nodeId: d.id });
+    else if (d.kind === 'node' && graph.nodes[d.members[0]].hasSource) this.host.revealSource(d.id);
+  }
+
+  focusSearch(): void {
+    this.search.input.focus();
   }
 
   private showMatches(all: number[], current: number): void {
@@ -313,83 +305,19 @@ export class App {
     this.view.invalidate();
   }
 
-  private onKey(ev: KeyboardEvent): void {
-    const target = ev.target as HTMLElement | null;
-    if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT')) return;
-    const sel = this.view.overlay.selected;
-    const go = (dir: 'up' | 'down' | 'left' | 'right') => {
-      const next = this.nav.step(sel, dir);
-      if (next >= 0) this.select(next, true, true);
-    };
-    switch (ev.key) {
-      case '+': case '=': this.view.zoomBy(1.25); break;
-      case '-': case '_': this.view.zoomBy(0.8); break;
-      case '0': this.view.fit(); break;
-      case 'ArrowUp': go('up'); break;
-      case 'ArrowDown': go('down'); break;
-      case 'ArrowLeft': go('left'); break;
-      case 'ArrowRight': go('right'); break;
-      case 'Enter': if (sel >= 0) this.activate(sel); break;
-      case 'Escape': this.select(-1, true, false); this.mermaid.hide(); break;
-      case '/': this.search.input.focus(); break;
-      case 'f': if (ev.ctrlKey || ev.metaKey) this.search.input.focus(); else return; break;
-      default: return;
-    }
-    ev.preventDefault();
-  }
-
   private cameraChanged(): void {
     this.minimap.invalidate();
-    this.scheduleSave();
-  }
-
-  private scheduleSave(): void {
     clearTimeout(this.saveTimer);
     this.saveTimer = window.setTimeout(() => this.saveState(), 250);
   }
 
   private saveState(): void {
-    if (!this.graph) return;
-    const s: SavedState = { title: this.graph.title, cam: this.view.cam, selected: this.selectedId, collapsed: [...this.collapsed], fold: this.fold, hideBatch: this.hideBatch, document: this.root.dataset.document };
-    host.setState(s);
+    const s = this.state.saved(this.view.cam, this.root.dataset.document);
+    if (s) this.host.saveState(s);
   }
 
-  private inferenceState(state: InferenceState): void {
-    this.inference.show(state);
-    if (state.status !== 'done') {
-      if (state.status === 'idle') {
-        this.thumbnails.clear();
-        this.mapThumbnails();
-      }
-      return;
-    }
-    this.thumbnails.clear();
-    for (const t of state.thumbnails) {
-      const img = new Image();
-      img.onload = () => {
-        this.view.invalidate();
-        this.markThumbnails();
-      };
-      img.src = t.png;
-      this.thumbnails.set(t.tensor, img);
-    }
-    this.mapThumbnails();
-  }
-
-  /** Each box shows the thumbnail of the tensor it outputs (the last folded member's). */
   private mapThumbnails(): void {
-    const map = new Map<number, CanvasImageSource>();
-    this.display?.nodes.forEach((d, i) => {
-      if (d.kind !== 'node') return;
-      for (const t of d.outTensors) {
-        const img = this.thumbnails.get(t);
-        if (img) {
-          map.set(i, img);
-          break;
-        }
-      }
-    });
-    this.view.overlay.thumbnails = map;
+    this.view.overlay.thumbnails = this.state.thumbnailsByBox();
     this.view.invalidate();
     this.markThumbnails();
   }
@@ -401,47 +329,7 @@ export class App {
     this.stage.dataset.thumbnails = String(n);
   }
 
-  /** The model node behind the selected box (a group's first member), for the feature-map panel. */
-  private selectedNodeId(): string | undefined {
-    const v = this.view.overlay.selected;
-    const d = v >= 0 ? this.display?.nodes[v] : undefined;
-    if (!d || !this.graph || d.members.length === 0) return undefined;
-    return this.graph.nodes[d.members[d.members.length - 1]].id;
-  }
-
-  private async copy(text: string, what: string): Promise<void> {
-    try {
-      await this.rpc.request('copy', (id) => ({ type: 'copyText', id, text, what }));
-      this.showMessage(`${what} copied`, false, 2000);
-    } catch (e) {
-      this.showMessage(`Copy failed: ${e instanceof Error ? e.message : String(e)}`, true);
-    }
-  }
-
-  private async save(suggestedName: string, data: string, encoding: 'base64' | 'utf8'): Promise<void> {
-    try {
-      await this.rpc.request('save', (id) => ({ type: 'saveFile', id, suggestedName, data, encoding }));
-    } catch (e) {
-      this.showMessage(`Save failed: ${e instanceof Error ? e.message : String(e)}`, true);
-    }
-  }
-
-  private baseName(): string {
-    return (this.graph?.title ?? 'model').replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '_');
-  }
-
-  private async exportSvg(): Promise<void> {
-    if (!this.scene) return;
-    await this.save(`${this.baseName()}.svg`, sceneToSvg(this.scene, readTheme(this.root)), 'utf8');
-  }
-
-  private async exportPng(): Promise<void> {
-    if (!this.scene) return;
-    const png = await sceneToPngBase64(this.scene, readTheme(this.root), this.view.overlay);
-    await this.save(`${this.baseName()}.png`, png.base64, 'base64');
-  }
-
-  private showMessage(text: string, error: boolean, hideAfterMs = 0): void {
+  showMessage(text: string, error: boolean, hideAfterMs = 0): void {
     this.message.textContent = text;
     this.message.classList.toggle('cl-hidden', !text);
     this.message.classList.toggle('cl-error', error);
@@ -450,6 +338,7 @@ export class App {
 
   /** For tests and the benchmark: the live view and scene (read-only use). */
   get debug() {
-    return { view: this.view, scene: this.scene, display: this.display, graph: this.graph, layoutMode: this.layout.mode };
+    const s = this.state;
+    return { view: this.view, scene: s.scene, display: s.display, graph: s.graph, layoutMode: this.layout.mode };
   }
 }

@@ -87,9 +87,3 @@ export function withSpatial(attrs: Record<string, AttrValue>, x: Shape, spatial:
   if (channels !== undefined) out[channelAxis(attrs, x.length)] = channels;
   return out;
 }
-
-export function requireRank(ctx: RuleContext, x: Shape, rank: number, what: string): void {
-  if (x.length !== rank) {
-    ctx.fail(`${ctx.node.opType} expects a rank-${rank} input (${what}), got shape [${x.join(', ')}]`);
-  }
-}

@@ -1,0 +1,58 @@
+import type { FromWebview, InferenceInputChoice, InferenceState, ToWebview, ViewOptions } from '../../src/protocol/messages';
+import { RpcClient } from '../../src/protocol/rpc';
+import type { ViewGraph } from '../../src/protocol/viewModel';
+import { createHost } from '../common/vscodeApi';
+import type { SavedState } from './state';
+
+/** What the host asks of the view. */
+export interface HostRequests {
+  showGraph(graph: ViewGraph, preserveView: boolean): void;
+  showError(message: string): void;
+  selectNode(nodeId: string | null, reveal: boolean): void;
+  setOptions(options: ViewOptions): void;
+  inferenceState(state: InferenceState): void;
+}
+
+/**
+ * The graph view's protocol controller: the one place that talks to the host. Incoming messages
+ * become calls on `HostRequests`; what the view tells or asks the host goes out through the methods below.
+ */
+export class GraphController {
+  private readonly host = createHost<FromWebview>();
+  private readonly rpc = new RpcClient((m) => this.host.post(m as FromWebview), 60_000);
+
+  constructor(private readonly view: HostRequests) {
+    window.addEventListener('message', (ev: MessageEvent<ToWebview>) => this.onMessage(ev.data));
+  }
+
+  private onMessage(m: ToWebview): void {
+    if (!m || typeof m !== 'object') return;
+    if (this.rpc.handle(m)) return;
+    switch (m.type) {
+      case 'showGraph': return this.view.showGraph(m.graph, m.preserveView);
+      case 'showError': return this.view.showError(m.message);
+      case 'selectNode': return this.view.selectNode(m.nodeId, m.reveal);
+      case 'setOptions': return this.view.setOptions(m.options);
+      case 'inferenceState': return this.view.inferenceState(m.state);
+    }
+  }
+
+  ready(): void { this.host.post({ type: 'ready' }); }
+  log(level: 'info' | 'warn' | 'error', message: string): void { this.host.post({ type: 'log', level, message }); }
+  nodeSelected(nodeId: string | null): void { this.host.post({ type: 'nodeSelected', nodeId }); }
+  revealSource(nodeId: string): void { this.host.post({ type: 'revealSource', nodeId }); }
+  runInference(input: InferenceInputChoice): void { this.host.post({ type: 'runInference', input }); }
+  cancelInference(): void { this.host.post({ type: 'cancelInference' }); }
+  showFeatureMaps(nodeId: string | undefined): void { this.host.post({ type: 'showFeatureMaps', nodeId }); }
+
+  copy(text: string, what: string): Promise<unknown> {
+    return this.rpc.request('copy', (id) => ({ type: 'copyText', id, text, what }));
+  }
+
+  save(suggestedName: string, data: string, encoding: 'base64' | 'utf8'): Promise<unknown> {
+    return this.rpc.request('save', (id) => ({ type: 'saveFile', id, suggestedName, data, encoding }));
+  }
+
+  savedState(): SavedState | undefined { return this.host.getState<SavedState>(); }
+  saveState(s: SavedState): void { this.host.setState(s); }
+}
