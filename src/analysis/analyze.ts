@@ -6,6 +6,7 @@ import { propagateField, type FieldState } from './receptive';
 import { findRule, InferError, type OpRule, type OutputState, type RuleContext, type TensorState } from './registry';
 import { topoOrder } from './topo';
 import type { Analysis, AnalysisWarning, AnalyzeOptions, NodeFigures, TensorInfo, WarningKind } from './types';
+import { noRuleMessage } from './ops/keras/unknown';
 import './ops/index';
 
 /** Largest initializer the engine reads values from (shape arithmetic only needs small ones). */
@@ -154,7 +155,12 @@ class GraphEngine implements ContextHost {
     this.ruleContexts.set(node.id, ctx);
     const rule = findRule(node.domain, node.opType);
     let outs: OutputState[] = [];
-    if (!rule) {
+    if (!rule && node.domain === 'keras' && this.model.format !== 'convlens') {
+      // ConvLens JSON reports its unknown types while reading; Keras and TF.js files are told here.
+      const declared = this.options.useDeclaredShapes !== false && node.outputs.some((o) => this.declared.get(o)?.shape);
+      const message = noRuleMessage(node.opType, declared);
+      this.warn(message.startsWith('unknown') ? 'unknown-op' : 'cannot-infer', node.id, message);
+    } else if (!rule) {
       this.warn('cannot-infer', node.id, `no shape rule for ${node.domain ? `${node.domain}::` : ''}${node.opType}: its outputs are unknown`);
     } else {
       try {

@@ -3,6 +3,7 @@ import { dtypeBytes, isFloat } from './context';
 import { numel } from './dims';
 import { findRule, type InputRole, type OpRule, type OutputState, type RuleContext, type TensorState } from './registry';
 import type { NodeFigures, Totals } from './types';
+import { isFrozenLayer, isStatisticWeight } from './ops/keras/weights';
 
 /**
  * Params, MACs and activation bytes per node, and totals (definitions in docs/figures.md).
@@ -10,6 +11,10 @@ import type { NodeFigures, Totals } from './types';
  * alone) at an input the op's rule calls 'weight'. It is counted at the node where it meets data,
  * never on the constant-folding nodes that build it, and once in totals however many nodes share it
  * (also a Keras layer called more than once: Node.sharesWeightsOf).
+ * A Keras layer whose weights the file holds (TF.js: Node.weights) counts those, whatever its
+ * config or shape rule says, so one layer without a rule does not zero the layers after it.
+ * Keras's trainable split: BatchNorm statistics and the weights of `trainable: false` layers are
+ * non-trainable.
  */
 export interface FigureSource {
   graph: Graph;
@@ -30,13 +35,18 @@ function defaultRole(s: TensorState | null): InputRole {
 
 export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigures>; totals: Totals; weights: Set<string> } {
   const nodes = new Map<string, NodeFigures>();
-  const weights = new Map<string, { n: number; bytes: number; buffer: boolean; readers: number }>();
+  const weights = new Map<string, { n: number; bytes: number; buffer: boolean; frozen: boolean; readers: number }>();
   /** Keras layers called more than once (their first call's id), whose weights each call shows. */
   const sharedLayers = new Set<string>();
   let macs = 0;
   let activationBytes = 0;
   let subParams = 0;
   let subBuffers = 0;
+  /** Nodes whose params or MACs could not be counted (no rule, or shapes unknown): the totals leave them out. */
+  const missingParams: string[] = [];
+  const missingMacs: string[] = [];
+  /** Learned parameters of frozen layers whose weights are not tensors (config-sized Keras layers). */
+  let subFrozen = 0;
   for (const node of src.graph.nodes) {
     const ctx = src.ruleContexts.get(node.id);
     const outStates = new Array<TensorState | undefined>(node.outputs.length);
@@ -61,22 +71,36 @@ export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigure
       } catch {
         roles = [];
       }
+      const frozen = node.domain === 'keras' && isFrozenLayer(node.attributes);
+      const count = (name: string, role: InputRole, s: TensorState, shared: boolean): void => {
+        const n = s.shape ? numel(s.shape) : null;
+        if (n === null) return;
+        if (role === 'weight') fig.params += n;
+        else fig.buffers = (fig.buffers ?? 0) + n;
+        const seen = weights.get(name);
+        if (seen) {
+          if (!shared) seen.readers++;
+        } else weights.set(name, { n, bytes: n * dtypeBytes(s.dtype), buffer: role === 'buffer', frozen, readers: 1 });
+      };
       for (let i = 0; i < node.inputs.length; i++) {
         const name = node.inputs[i];
         const s = name ? src.lookup(name) ?? null : null;
         const role = roles[i] ?? defaultRole(s);
         if ((role !== 'weight' && role !== 'buffer') || !s || !s.constant || !s.shape) continue;
         if (!isFloat(s.dtype) && !SMALL_INT.test(s.dtype)) continue; // int64 index/shape tensors are not weights
-        const n = numel(s.shape);
-        if (n === null) continue;
-        if (role === 'weight') fig.params += n;
-        else fig.buffers = (fig.buffers ?? 0) + n;
-        const seen = weights.get(name);
-        if (seen) seen.readers++;
-        else weights.set(name, { n, bytes: n * dtypeBytes(s.dtype), buffer: role === 'buffer', readers: 1 });
+        count(name, role, s, false);
       }
-      // Rules whose weights are not node inputs (Keras/ConvLens JSON configs) count them themselves.
-      if (rule?.params && allShapes) {
+      const saved = node.domain === 'keras' ? node.weights : undefined;
+      if (saved) {
+        // The file's weights: a later call of a shared layer reads the same tensors (one layer, not shared tensors).
+        for (const name of saved) {
+          const s = src.lookup(name);
+          if (s?.shape) count(name, isStatisticWeight(name) ? 'buffer' : 'weight', s, node.sharesWeightsOf !== undefined);
+        }
+        if (node.sharesWeightsOf && saved.length > 0) sharedLayers.add(node.sharesWeightsOf);
+      } else if (!rule && node.domain === 'keras') missingParams.push(node.id);
+      else if (rule?.params) {
+        // Rules whose weights are not node inputs (Keras/ConvLens JSON configs) count them themselves.
         try {
           const p = rule.params(ctx, outs);
           fig.params += p.params;
@@ -85,16 +109,19 @@ export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigure
             // A shared layer's later calls read the weights its first call owns: counted once.
             subParams += p.params;
             subBuffers += p.buffers;
+            if (frozen) subFrozen += p.params;
           } else if (p.params + p.buffers > 0) sharedLayers.add(node.sharesWeightsOf);
         } catch {
           // A layer whose weights cannot be sized is reported by its shape rule.
+          missingParams.push(node.id);
         }
       }
-      if (rule?.macs && allShapes) {
+      if (!rule || (rule.macs && !allShapes)) missingMacs.push(node.id);
+      else if (rule.macs) {
         try {
           fig.macs = rule.macs(ctx, outs);
         } catch {
-          fig.macs = 0;
+          missingMacs.push(node.id);
         }
       }
       if (rule?.formulas && outs[0]?.shape) formulasOf = { rule, ctx, outs };
@@ -121,13 +148,22 @@ export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigure
   let buffers = subBuffers;
   let weightBytes = 0;
   let sharedWeights = 0;
+  let frozenParams = subFrozen;
   for (const w of weights.values()) {
     if (w.buffer) buffers += w.n;
-    else params += w.n;
+    else {
+      params += w.n;
+      if (w.frozen) frozenParams += w.n;
+    }
     weightBytes += w.bytes;
     if (w.readers > 1) sharedWeights++;
   }
-  const totals: Totals = { params, macs, activationBytes, weightBytes, buffers };
+  const totals: Totals = {
+    params, macs, activationBytes, weightBytes, buffers,
+    trainableParams: params - frozenParams,
+    nonTrainableParams: buffers + frozenParams,
+  };
+  if (missingParams.length + missingMacs.length > 0) totals.partial = { params: missingParams, macs: missingMacs };
   if (sharedWeights > 0) totals.sharedWeights = sharedWeights;
   if (sharedLayers.size > 0) totals.sharedLayers = sharedLayers.size;
   return { nodes, totals, weights: new Set(weights.keys()) };

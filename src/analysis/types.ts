@@ -64,6 +64,13 @@ export interface Totals {
   weightBytes: number;
   /** Elements of stored non-learned state (BatchNorm running statistics), each tensor counted once. */
   buffers?: number;
+  /** Keras's split of params + buffers: trainable = learned params of layers that train;
+   * non-trainable = buffers (BatchNorm statistics) + the params of `trainable: false` layers. */
+  trainableParams: number;
+  nonTrainableParams: number;
+  /** Set when some nodes' figures could not be counted (no rule, or their shapes are unknown): the
+   * ids of the nodes each total leaves out. A Keras layer whose weights the file holds is counted. */
+  partial?: { params: string[]; macs: string[] };
   /** Weight tensors read by more than one node: each node's figure counts them, totals once. */
   sharedWeights?: number;
   /** Keras layers called more than once (one set of weights, shown at each call, counted once). */

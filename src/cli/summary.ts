@@ -9,7 +9,11 @@ export interface SummaryJson {
   producer: string;
   inputs: { name: string; dtype: string; shape: Dim[] | null }[];
   outputs: { name: string; dtype: string; shape: Dim[] | null }[];
-  totals: { params: number; macs: number; activationBytes: number; weightBytes: number; buffers: number; sharedWeights?: number; sharedLayers?: number };
+  totals: {
+    params: number; macs: number; activationBytes: number; weightBytes: number; buffers: number;
+    trainableParams: number; nonTrainableParams: number; partial?: { params: string[]; macs: string[] };
+    sharedWeights?: number; sharedLayers?: number;
+  };
   nodes: { id: string; name: string; op: string; domain: string; inputs: string[]; outputs: string[]; params: number; macs: number; activationBytes: number }[];
   tensors: Record<string, { dtype: string; shape: Dim[] | null; receptiveField: number[] | null; stride: number[] | null }>;
   warnings: { kind: string; node: string; message: string }[];

@@ -97,7 +97,8 @@ export interface Node {
   docString?: string;
   /** Keras-domain layers whose weights were saved (TF.js): the initializer names the layer owns, in
    * Keras weight order (kernel, bias; gamma, beta, moving_mean, moving_variance...). Data inputs
-   * stay in `inputs`; the weights' shapes follow from the config (analysis/ops/keras/weights.ts). */
+   * stay in `inputs`. The analysis counts these (an empty list: the file holds none for the layer);
+   * without the list, the weights' shapes follow from the config (analysis/ops/keras/weights.ts). */
   weights?: string[];
   /** A later call of a layer that was called before (a shared Keras layer): the id of the node whose
    * weights it reuses. Its own figures count those weights; the model's totals count them once. */

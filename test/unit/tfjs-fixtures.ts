@@ -73,3 +73,69 @@ export function functionalCnn(): tf.LayersModel {
   const out = head.apply(pooled) as tf.SymbolicTensor;
   return tf.model({ name: 'func', inputs: input, outputs: out });
 }
+
+type Kwargs = Record<string, unknown>;
+
+/** A custom layer with one learned weight: a per-channel scale (unknown to ConvLens, as any user's own layer). */
+export class LearnedScale extends tf.layers.Layer {
+  static readonly className = 'LearnedScale';
+  private scale?: tf.LayerVariable;
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    this.scale = this.addWeight('scale', [s[s.length - 1] as number], 'float32', tf.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: 3 }));
+    this.built = true;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    return tf.mul(x, this.scale!.read());
+  }
+}
+
+/** A custom layer without weights: depth-to-space (pixel shuffle) by `blockSize`. */
+export class PixelShuffle extends tf.layers.Layer {
+  static readonly className = 'PixelShuffle';
+  readonly blockSize: number;
+
+  constructor(args: { blockSize: number; name?: string }) {
+    super({ name: args.name });
+    this.blockSize = args.blockSize;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const [n, h, w, c] = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const b = this.blockSize;
+    return [n, (h as number) * b, (w as number) * b, (c as number) / (b * b)];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+    const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+    return tf.depthToSpace(x, this.blockSize, 'NHWC');
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), blockSize: this.blockSize };
+  }
+}
+
+tf.serialization.registerClass(LearnedScale);
+tf.serialization.registerClass(PixelShuffle);
+
+/** A CNN with both custom layers on its main chain and a side head that does not pass through them. */
+export function customLayersCnn(): tf.LayersModel {
+  const input = tf.input({ name: 'image', shape: [24, 24, 3] });
+  const apply = (l: tf.layers.Layer, x: tf.SymbolicTensor): tf.SymbolicTensor => l.apply(x) as tf.SymbolicTensor;
+  let x = apply(tf.layers.conv2d({ name: 'stem', filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }), input);
+  x = apply(tf.layers.batchNormalization({ name: 'stem_bn' }), x);
+  const side = apply(tf.layers.dense({ name: 'side_fc', units: 4 }), apply(tf.layers.globalAveragePooling2d({ name: 'side_gap' }), x));
+  x = apply(new LearnedScale({ name: 'scale' }), x);
+  x = apply(tf.layers.conv2d({ name: 'c1', filters: 32, kernelSize: 3, padding: 'same' }), x);
+  x = apply(new PixelShuffle({ name: 'shuffle', blockSize: 2 }), x);
+  x = apply(tf.layers.conv2d({ name: 'c2', filters: 12, kernelSize: 3, strides: 2 }), x);
+  x = apply(tf.layers.batchNormalization({ name: 'c2_bn' }), x);
+  x = apply(tf.layers.depthwiseConv2d({ name: 'dw', kernelSize: 3, padding: 'same' }), x);
+  x = apply(tf.layers.globalAveragePooling2d({ name: 'gap' }), x);
+  const out = apply(tf.layers.dense({ name: 'fc', units: 10 }), x);
+  return tf.model({ name: 'custom', inputs: input, outputs: [out, side] });
+}

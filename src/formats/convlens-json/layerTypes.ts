@@ -1,3 +1,5 @@
+import { editDistance } from '../../common/editDistance';
+
 /**
  * Layer types a ConvLens JSON file may name: Keras class names, matched without regard to case,
  * plus a few short spellings people type. Other types are kept (drawn) and reported as unknown.
@@ -36,24 +38,11 @@ export function closestType(written: string): string | undefined {
   let best: string | undefined;
   let bestD = 4;
   for (const t of [...LAYER_TYPES, ...Object.keys(ALIASES)]) {
-    const d = distance(w, t.toLowerCase(), bestD);
+    const d = editDistance(w, t.toLowerCase(), bestD);
     if (d < bestD) {
       bestD = d;
       best = canonicalType(t);
     }
   }
   return best;
-}
-
-function distance(a: string, b: string, cap: number): number {
-  if (Math.abs(a.length - b.length) >= cap) return cap;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
 }

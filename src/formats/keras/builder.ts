@@ -7,6 +7,10 @@ export class GraphBuilder {
   readonly nodes: Node[] = [];
   readonly inputs: ValueInfo[] = [];
   readonly warnings: string[] = [];
+  /** Output shapes the file records (Keras 3 tensor shapes and build_config, `output_shape` in a
+   * config), by tensor name: the analysis checks inference against them and takes them where no
+   * rule can infer (a custom layer). */
+  readonly declared = new Map<string, ValueInfo>();
   private readonly ids = new Set<string>();
 
   /** A node id not used yet: `base`, else `base#2`, `base#3`... */
@@ -23,6 +27,13 @@ export class GraphBuilder {
     if (at) node.source = rangeOf(at);
     this.nodes.push(node);
     return node;
+  }
+
+  /** Records the shape the file gives tensor `name` (batch first), unless one is recorded already. */
+  declare(name: string, shape: AttrValue | undefined, tag: string): void {
+    if (this.declared.has(name) || !Array.isArray(shape) || shape.length === 0) return;
+    if (!shape.every((d) => d === null || typeof d === 'number' || typeof d === 'string')) return;
+    this.declared.set(name, { name, dtype: 'float32', shape: shape.map((d, i) => dimOf(d, i, tag)) });
   }
 
   addInput(name: string, shape: Dim[] | null, attrs: Record<string, AttrValue>, at?: JsonNode): string {

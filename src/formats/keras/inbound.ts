@@ -1,5 +1,5 @@
 import { ModelError } from '../../ir/types';
-import { items, num, prop, str, type JsonNode } from '../json/tree';
+import { items, num, prop, str, value, type JsonNode, type JsonValue } from '../json/tree';
 
 /** One tensor a layer call reads: output `tensor` of call `node` of layer `layer`. */
 export interface TensorRef {
@@ -8,6 +8,8 @@ export interface TensorRef {
   tensor: number;
   /** The JSON of the reference, for diagnostics on a missing layer. */
   at: JsonNode;
+  /** The tensor's shape as the file records it (Keras 3 `__keras_tensor__` config.shape, batch first). */
+  shape?: JsonValue;
 }
 
 /** One call of a layer (a Keras "node"): the tensors it reads, in order. */
@@ -35,7 +37,8 @@ function collectKerasTensors(n: JsonNode | undefined, out: TensorRef[], where: s
   if (str(prop(n, 'class_name')) === '__keras_tensor__') {
     const hist = prop(prop(n, 'config'), 'keras_history');
     if (!hist) throw new ModelError('a __keras_tensor__ without keras_history', where);
-    out.push({ ...refFromTriple(hist, where), at: n });
+    const shape = value(prop(prop(n, 'config'), 'shape'));
+    out.push({ ...refFromTriple(hist, where), at: n, ...(Array.isArray(shape) ? { shape } : {}) });
     return;
   }
 }

@@ -99,9 +99,21 @@ function callLayer(e: LayerEntry, inputs: string[], b: GraphBuilder, scope: stri
     outputs = buildModel(e.at, b, inner, opts, inputs);
   } else {
     outputs = b.addNode({ name: e.name, opType: e.className, domain: 'keras', attributes: e.attrs, inputs, scope }, e.at).outputs;
+    declareShapes(e, inputs, outputs, b);
   }
   shareWeights(e, b.nodes.slice(start));
   return outputs;
+}
+
+/** The shapes a layer's config records: `output_shape` (batch omitted, as Lambda writes it) for its
+ * output; Keras 3 `build_config.input_shape` for its inputs, when it is called once. */
+function declareShapes(e: LayerEntry, inputs: string[], outputs: string[], b: GraphBuilder): void {
+  const out = e.attrs.output_shape;
+  if (Array.isArray(out) && outputs.length === 1) b.declare(outputs[0], [null, ...out], dimTag(outputs[0]));
+  const shape = e.buildShape;
+  if (!Array.isArray(shape) || e.calls.length > 1) return;
+  if (inputs.length === 1 && !shape.some(Array.isArray)) b.declare(inputs[0], shape, dimTag(inputs[0]));
+  else if (shape.length === inputs.length && shape.every(Array.isArray)) inputs.forEach((t, i) => b.declare(t, shape[i], dimTag(t)));
 }
 
 /** A layer (or nested model) called again reuses the weights of the nodes its first call made. */
@@ -200,6 +212,7 @@ function buildFunctional(config: JsonNode, b: GraphBuilder, scope: string[], opt
     const c = ready.shift()!;
     const refs = c.e.calls[c.k].refs;
     const ins = refs.map((r) => tensorOf(layers.get(r.layer)!, r, b));
+    refs.forEach((r, i) => b.declare(ins[i], r.shape ?? undefined, dimTag(ins[i])));
     c.e.outputs[c.k] = callLayer(c.e, ins, b, scope, opts, c.k);
     built++;
     for (const u of users.get(keyOf(c.e.name, c.k)) ?? []) {

@@ -23,7 +23,7 @@ export async function readTfjsModel(text: string, path?: string, readSibling?: (
   } else {
     const keras: JsonNode = prop(topology, 'model_config') ?? topology;
     model = modelFromTopology(keras, 'tfjs', path);
-    attachWeights(model, weights, warnings);
+    attachWeights(model, weights, warnings, groups.length > 0);
   }
   const gen = str(prop(root, 'generatedBy'));
   if (gen) model.metadata.generatedBy = gen;
@@ -36,8 +36,10 @@ export async function readTfjsModel(text: string, path?: string, readSibling?: (
 /** Keras weight order by the last part of a weight's name. */
 const ORDER = ['kernel', 'depthwise_kernel', 'pointwise_kernel', 'bias', 'gamma', 'beta', 'moving_mean', 'moving_variance', 'alpha'];
 
-/** Gives each layer the weights named '<...>/<layer name>/<weight>' (TF.js and Keras naming). */
-function attachWeights(model: Model, weights: Map<string, TensorData>, warnings: string[]): void {
+/** Gives each layer the weights named '<...>/<layer name>/<weight>' (TF.js and Keras naming).
+ * With a manifest, a layer it lists nothing for has no weights (an empty list, not unknown). */
+function attachWeights(model: Model, weights: Map<string, TensorData>, warnings: string[], manifest: boolean): void {
+  if (manifest) for (const n of model.graph.nodes) n.weights ??= [];
   const byName = new Map<string, Node[]>();
   for (const n of model.graph.nodes) byName.set(n.name, [...(byName.get(n.name) ?? []), n]);
   const unclaimed: string[] = [];

@@ -26,7 +26,7 @@ function build(nodes: Node[], shapes: Record<string, Shape>, inputs: string[], o
   const analysis: Analysis = {
     tensors,
     nodes: new Map(nodes.map((n) => [n.id, { id: n.id, params: n.opType === 'Conv' ? 100 : 0, macs: 7, activationBytes: 8 }])),
-    totals: { params: 100, macs: 7, activationBytes: 8, weightBytes: 400 },
+    totals: { params: 100, macs: 7, activationBytes: 8, weightBytes: 400, trainableParams: 100, nonTrainableParams: 0 },
     warnings: [{ kind: 'unused-pixels', node: 'conv1', message: 'one column unused' }],
     order: nodes.map((n) => n.id),
     nodeById: new Map(nodes.map((n) => [n.id, n])),

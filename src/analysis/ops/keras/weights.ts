@@ -122,6 +122,19 @@ function normChannels(x: Shape, axis: AttrValue | undefined, dflt: number): numb
   return dims as number[];
 }
 
+/** Keras weights that are stored statistics, not learned (BatchNorm's moving mean and variance;
+ * Keras 1 named them running_mean and running_std), by the last part of a saved weight's name. */
+const STATISTICS = new Set(['moving_mean', 'moving_variance', 'running_mean', 'running_std']);
+
+export function isStatisticWeight(savedName: string): boolean {
+  return STATISTICS.has(savedName.replace(/:\d+$/, '').split('/').pop() ?? '');
+}
+
+/** A layer whose config says `trainable: false`: Keras counts its weights as non-trainable. */
+export function isFrozenLayer(attrs: Record<string, AttrValue>): boolean {
+  return attrs.trainable === false;
+}
+
 export function countWeights(specs: readonly WeightSpec[]): { params: number; buffers: number } {
   let params = 0;
   let buffers = 0;
