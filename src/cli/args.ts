@@ -15,13 +15,21 @@ export const USAGE = `Usage:
   convlens check MODEL [--input-shape NAME=1x3x224x224]...
       Runs the ONNX model in ONNX Runtime (CPU) with every intermediate tensor as an output and
       lists every tensor whose runtime shape differs from the static one. Symbolic dims are 1.
+  convlens diff OLD NEW [--json | --markdown]
+      What changed between two versions of a model (any two formats): layers added, removed and
+      changed, with their shapes, params, MACs and receptive fields; totals before -> after; new and
+      resolved warnings. --markdown prints GitHub-flavoured Markdown for a pull-request comment.
   convlens --help | --version
 
-Exit codes: 0 fine, 1 the model cannot be read or checked (or check found differences), 2 usage.`;
+Exit codes: 0 fine, 1 the model cannot be read or checked (or check found differences), 2 usage.
+diff, like diff(1): 0 the models are equivalent, 1 they differ, 2 usage error or a model that cannot be read.`;
 
 export interface CliArgs {
-  command: 'summary' | 'check' | 'help' | 'version';
+  command: 'summary' | 'check' | 'diff' | 'help' | 'version';
   model?: string;
+  /** diff: the second model (NEW). */
+  other?: string;
+  markdown: boolean;
   inputShapes: Record<string, Shape>;
   json: boolean;
 }
@@ -42,7 +50,7 @@ export function parseInputShape(spec: string): [string, Shape] {
 }
 
 export function parseArgs(argv: string[]): CliArgs {
-  const out: CliArgs = { command: 'help', inputShapes: {}, json: false };
+  const out: CliArgs = { command: 'help', inputShapes: {}, json: false, markdown: false };
   if (argv.length === 0) throw new UsageError('no command given');
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -50,6 +58,7 @@ export function parseArgs(argv: string[]): CliArgs {
     if (a === '--help' || a === '-h') return { ...out, command: 'help' };
     if (a === '--version' || a === '-v') return { ...out, command: 'version' };
     if (a === '--json') out.json = true;
+    else if (a === '--markdown') out.markdown = true;
     else if (a === '--input-shape' || a.startsWith('--input-shape=')) {
       const spec = a === '--input-shape' ? argv[++i] : a.slice('--input-shape='.length);
       if (spec === undefined) throw new UsageError('--input-shape needs a value such as input=1x3x224x224');
@@ -59,9 +68,20 @@ export function parseArgs(argv: string[]): CliArgs {
     else rest.push(a);
   }
   const [command, model, ...extra] = rest;
+  if (command === 'diff') return diffArgs(out, model, extra);
   if (command !== 'summary' && command !== 'check') throw new UsageError(`unknown command '${command ?? ''}'`);
   if (!model) throw new UsageError(`${command} needs a MODEL file`);
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
   if (command === 'check' && out.json) throw new UsageError('--json applies to summary only');
+  if (command === 'check' && out.markdown) throw new UsageError('--markdown applies to summary and diff only');
+  if (out.json && out.markdown) throw new UsageError('--json and --markdown cannot be combined');
   return { ...out, command, model };
+}
+
+function diffArgs(out: CliArgs, model: string | undefined, extra: string[]): CliArgs {
+  if (!model || extra.length === 0) throw new UsageError('diff needs two model files: OLD NEW');
+  if (extra.length > 1) throw new UsageError(`unexpected argument '${extra[1]}'`);
+  if (out.json && out.markdown) throw new UsageError('--json and --markdown cannot be combined');
+  if (Object.keys(out.inputShapes).length > 0) throw new UsageError('--input-shape applies to summary and check only');
+  return { ...out, command: 'diff', model, other: extra[0] };
 }

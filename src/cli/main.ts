@@ -7,6 +7,7 @@ import { analyze } from '../analysis/analyze';
 import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
 import { summaryJson, summaryTable } from './summary';
 import { describeDifference, runtimeCheck } from './runtimeCheck';
+import { DiffTrouble, runDiff } from './diff';
 import pkg from '../../package.json';
 
 /** The `convlens` command. Errors about the model print one line on stderr (no stack) and exit 1. */
@@ -32,6 +33,7 @@ async function run(args: CliArgs, out: Output, err: Output): Promise<number> {
     out.write(`${pkg.version}\n`);
     return 0;
   }
+  if (args.command === 'diff') return runDiff(args, (t) => out.write(t));
   const path = resolve(args.model as string);
   const model = await readModelFile(path);
   checkInputNames(model, args.inputShapes);
@@ -65,9 +67,9 @@ export async function main(argv: string[], out: Output = process.stdout, err: Ou
       err.write(`convlens: ${e.message}\n\n${USAGE}\n`);
       return 2;
     }
-    const msg = e instanceof ModelError ? e.message : `internal error: ${(e as Error)?.message ?? String(e)}`;
+    const msg = e instanceof ModelError || e instanceof DiffTrouble ? e.message : `internal error: ${(e as Error)?.message ?? String(e)}`;
     err.write(`${msg.split('\n')[0]}\n`);
-    return 1;
+    return e instanceof DiffTrouble ? 2 : 1;
   }
 }
 
