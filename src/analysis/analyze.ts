@@ -5,6 +5,8 @@ import { countFigures } from './figures';
 import { propagateField, type FieldState } from './receptive';
 import { findRule, InferError, type OpRule, type OutputState, type RuleContext, type TensorState } from './registry';
 import { topoOrder } from './topo';
+import { effectiveInputs, inputDimsOf, shapesAt, valuesOf } from './inputDims';
+import { exactWithSymbolsAsOne, takeFiguresOf } from './atSizes';
 import type { Analysis, AnalysisWarning, AnalyzeOptions, NodeFigures, TensorInfo, WarningKind } from './types';
 import { noRuleMessage } from './ops/keras/unknown';
 import './ops/index';
@@ -15,7 +17,28 @@ const VALUE_LIMIT = 4096;
 /** Ops whose output changes between runs even when the inputs are constant. */
 const NONDETERMINISTIC = new Set(['RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike', 'Multinomial', 'Bernoulli']);
 
+/**
+ * Shapes, figures and warnings of a model. Figures never take a symbolic input dim as 1 unsaid:
+ * with `dimValues` the inputs are analysed at those sizes (every shape concrete); without, shapes
+ * stay symbolic and the figures are those of a second pass at the stated default sizes
+ * (src/analysis/inputDims.ts). Either way `totals.evaluatedAt` says which sizes.
+ */
 export function analyze(model: Model, options: AnalyzeOptions = {}): Analysis {
+  const dims = inputDimsOf(model, options.inputShapes, options.dimValues);
+  if (dims.length === 0) return analyzeAsGiven(model, options);
+  const concreteShapes = shapesAt(effectiveInputs(model, options.inputShapes), valuesOf(dims));
+  if (options.dimValues) {
+    const a = analyzeAsGiven(model, { ...options, inputShapes: concreteShapes });
+    a.totals.evaluatedAt = dims;
+    return a;
+  }
+  const a = analyzeAsGiven(model, options);
+  if (!exactWithSymbolsAsOne(a, dims)) takeFiguresOf(a, analyzeAsGiven(model, { ...options, inputShapes: concreteShapes }), dims);
+  a.totals.evaluatedAt = dims;
+  return a;
+}
+
+function analyzeAsGiven(model: Model, options: AnalyzeOptions): Analysis {
   const engine = new GraphEngine(model, null, options);
   engine.seedTopLevel();
   const order = engine.run();

@@ -1,4 +1,5 @@
 import type { DType, Node, Shape } from '../ir/types';
+import type { InputDim } from './inputDims';
 
 /** Everything static analysis knows about one tensor. */
 export interface TensorInfo {
@@ -16,7 +17,7 @@ export interface TensorInfo {
   receptiveField: number[] | null;
   /** Effective stride (jump) per spatial axis, in input pixels; null when not spatial. */
   stride: number[] | null;
-  /** Bytes of one instance of the tensor (symbolic dims taken as 1). */
+  /** Bytes of the tensor at the input sizes in `totals.evaluatedAt`. */
   bytes: number;
   /** True for weights (initializers and constants feeding weight inputs). */
   isWeight: boolean;
@@ -29,7 +30,7 @@ export interface NodeFigures {
   id: string;
   /** Learned parameters this node reads (weights shared between nodes are counted once in totals). */
   params: number;
-  /** Multiply-accumulates for one forward pass (batch dims that are symbolic taken as 1). */
+  /** Multiply-accumulates for one forward pass, at the input sizes in `totals.evaluatedAt`. */
   macs: number;
   /** Bytes of the node's outputs. */
   activationBytes: number;
@@ -75,6 +76,9 @@ export interface Totals {
   sharedWeights?: number;
   /** Keras layers called more than once (one set of weights, shown at each call, counted once). */
   sharedLayers?: number;
+  /** The model's symbolic input dims and the size each figure was computed at (chosen by the user,
+   * stated in the model's metadata, or our default); absent when every input size is fixed. */
+  evaluatedAt?: InputDim[];
 }
 
 export interface Analysis {
@@ -90,6 +94,10 @@ export interface Analysis {
 export interface AnalyzeOptions {
   /** Overrides for graph input shapes, e.g. { input: [1, 3, 224, 224] }. */
   inputShapes?: Record<string, Shape>;
+  /** Sizes for symbolic input dims, by name (see inputDims.ts): with it, the inputs are analysed at
+   * these sizes (the rest at their defaults) and every shape is concrete. Without it, shapes stay
+   * symbolic and the figures are evaluated at the default sizes. */
+  dimValues?: Record<string, number>;
   /** Let the file's declared shapes (value_info, graph outputs) fill in where inference fails
    * (default true). Tests turn it off to prove that inference alone found every shape. */
   useDeclaredShapes?: boolean;

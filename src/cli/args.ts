@@ -14,7 +14,9 @@ export const USAGE = `Usage:
       --json prints the same as one JSON object.
   convlens check MODEL [--input-shape NAME=1x3x224x224]...
       Runs the ONNX model in ONNX Runtime (CPU) with every intermediate tensor as an output and
-      lists every tensor whose runtime shape differs from the static one. Symbolic dims are 1.
+      lists every tensor whose runtime shape differs from the static one. Symbolic input dims are
+      run at the model's stated sizes or the defaults (1 for a batch, 224 for height and width),
+      printed first.
   convlens diff OLD NEW [--json | --markdown]
       What changed between two versions of a model (any two formats): layers added, removed and
       changed, with their shapes, params, MACs and receptive fields; totals before -> after; new and

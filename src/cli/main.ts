@@ -8,6 +8,7 @@ import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
 import { summaryJson, summaryTable } from './summary';
 import { describeDifference, runtimeCheck } from './runtimeCheck';
 import { DiffTrouble, runDiff } from './diff';
+import { describeDims } from '../analysis/inputDims';
 import pkg from '../../package.json';
 
 /** The `convlens` command. Errors about the model print one line on stderr (no stack) and exit 1. */
@@ -50,6 +51,8 @@ async function run(args: CliArgs, out: Output, err: Output): Promise<number> {
   }
   const r = await runtimeCheck(model, bytes, args.inputShapes);
   const fed = Object.entries(r.inputShapes).map(([n, s]) => `${n}=${s.join('x')}`).join(' ');
+  // Said before any result: what a difference means depends on the sizes it was run at.
+  if (r.dimsAt.length > 0) out.write(`symbolic input dims at ${describeDims(r.dimsAt)}; choose others with --input-shape\n`);
   if (r.differences.length === 0) {
     out.write(`ok: ${r.compared} tensors, every runtime shape equals the static shape (inputs ${fed})\n`);
     return 0;

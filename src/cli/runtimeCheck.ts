@@ -5,12 +5,14 @@ import { withExtraOutputs } from '../formats/onnx/writer';
 import { analyze } from '../analysis/analyze';
 import { evalDim, formatShape } from '../analysis/dims';
 import type { Analysis } from '../analysis/types';
+import { describeDims, effectiveInputs, inputDimsOf, shapesAt, valuesOf, type InputDim } from '../analysis/inputDims';
 
 /**
  * `convlens check`: runs the model in ONNX Runtime (CPU) with every intermediate tensor exposed as
  * a graph output, and compares each runtime shape with the static one. Symbolic input dims are
- * bound to 1 (or to --input-shape values) and the analysis is rerun with those concrete shapes,
- * so that every static dim is a number the runtime shape can be compared with.
+ * bound to the model's stated sizes or our defaults (src/analysis/inputDims.ts: 224 for a spatial
+ * dim, 1 for a batch), or to --input-shape values, and the analysis is run at those concrete
+ * shapes, so that every static dim is a number the runtime shape can be compared with.
  */
 export interface ShapeDifference {
   tensor: string;
@@ -22,6 +24,8 @@ export interface ShapeDifference {
 
 export interface CheckResult {
   inputShapes: Record<string, number[]>;
+  /** The symbolic input dims that --input-shape left open, and the size each was run at. */
+  dimsAt: InputDim[];
   /** Tensors compared. */
   compared: number;
   differences: ShapeDifference[];
@@ -57,11 +61,12 @@ function makeFeed(name: string, dtype: DType, dims: number[]): ort.Tensor {
   }
 }
 
-/** Concrete input shapes: overrides first, then the declared shape with symbolic dims as 1. */
-export function concreteInputs(model: Model, overrides: Record<string, Shape> = {}): Record<string, number[]> {
+/** Concrete input shapes: overrides first, then the declared shape with symbolic dims at `dims`' sizes. */
+export function concreteInputs(model: Model, overrides: Record<string, Shape> = {}, dims = inputDimsOf(model, overrides)): Record<string, number[]> {
+  const shapes = shapesAt(effectiveInputs(model, overrides), valuesOf(dims));
   const out: Record<string, number[]> = {};
   for (const v of model.graph.inputs) {
-    const s = overrides[v.name] ?? v.shape;
+    const s = shapes[v.name];
     if (!s) throw new ModelError(`input '${v.name}' declares no shape; give one with --input-shape ${v.name}=1x3x224x224`);
     out[v.name] = s.map((d) => (typeof d === 'number' ? d : 1));
   }
@@ -70,7 +75,8 @@ export function concreteInputs(model: Model, overrides: Record<string, Shape> = 
 
 export async function runtimeCheck(model: Model, bytes: Uint8Array, overrides: Record<string, Shape> = {}): Promise<CheckResult> {
   if (model.format !== 'onnx') throw new ModelError(`check runs ONNX models in ONNX Runtime; this is a ${model.format} model`);
-  const inputShapes = concreteInputs(model, overrides);
+  const dimsAt = inputDimsOf(model, overrides);
+  const inputShapes = concreteInputs(model, overrides, dimsAt);
   const analysis = analyze(model, { inputShapes });
   const graphInputs = new Set(model.graph.inputs.map((v) => v.name));
   const names: string[] = [];
@@ -99,7 +105,8 @@ export async function runtimeCheck(model: Model, bytes: Uint8Array, overrides: R
   try {
     results = await session.run(feeds);
   } catch (e) {
-    throw new ModelError(`ONNX Runtime cannot run the model: ${firstLine(e)}`);
+    const at = dimsAt.length > 0 ? ` (run at ${describeDims(dimsAt)}; choose other sizes with --input-shape)` : '';
+    throw new ModelError(`ONNX Runtime cannot run the model${at}: ${firstLine(e)}`);
   } finally {
     await session.release();
   }
@@ -114,7 +121,7 @@ export async function runtimeCheck(model: Model, bytes: Uint8Array, overrides: R
     const same = st !== null && st.length === runtimeShape.length && st.every((d, i) => evalDim(d) === runtimeShape[i]);
     if (!same) differences.push({ tensor: name, node: producer.get(name) ?? '', staticShape: st, runtimeShape });
   }
-  return { inputShapes, compared, differences, analysis };
+  return { inputShapes, dimsAt, compared, differences, analysis };
 }
 
 export function describeDifference(d: ShapeDifference): string {

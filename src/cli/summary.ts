@@ -1,6 +1,7 @@
 import type { Dim, Model, Shape, ValueInfo } from '../ir/types';
 import type { Analysis } from '../analysis/types';
 import { formatShape } from '../analysis/dims';
+import { describeDims, type InputDim } from '../analysis/inputDims';
 
 /** `convlens summary`: the JSON report and the torchinfo-like table, both from IR + Analysis. */
 
@@ -12,7 +13,7 @@ export interface SummaryJson {
   totals: {
     params: number; macs: number; activationBytes: number; weightBytes: number; buffers: number;
     trainableParams: number; nonTrainableParams: number; partial?: { params: string[]; macs: string[] };
-    sharedWeights?: number; sharedLayers?: number;
+    sharedWeights?: number; sharedLayers?: number; evaluatedAt?: InputDim[];
   };
   nodes: { id: string; name: string; op: string; domain: string; inputs: string[]; outputs: string[]; params: number; macs: number; activationBytes: number }[];
   tensors: Record<string, { dtype: string; shape: Dim[] | null; receptiveField: number[] | null; stride: number[] | null }>;
@@ -95,6 +96,12 @@ function sharingNote(a: Analysis): string[] {
   return [`        ${what} ${tensors === 1 && layers === 0 ? 'is' : 'are'} shared by several nodes: counted once in the total, in each node's row (the Params column sums to ${int(column)})`];
 }
 
+/** Where figures depend on symbolic input dims: the sizes they were computed at. */
+function atSizes(a: Analysis): string {
+  const dims = a.totals.evaluatedAt;
+  return dims && dims.length > 0 ? ` at ${describeDims(dims)}` : '';
+}
+
 /** Rows for nodes that compute something (constant-building nodes such as ConstantOfShape are folded away). */
 export function summaryTable(model: Model, a: Analysis): string {
   const rows: string[][] = [];
@@ -130,8 +137,8 @@ export function summaryTable(model: Model, a: Analysis): string {
     rule, fmt(head), rule, ...rows.map(fmt), rule,
     `Params: ${int(a.totals.params)} (${bytes(a.totals.weightBytes)} of weights${a.totals.buffers ? `, plus ${int(a.totals.buffers)} BatchNorm running statistics` : ''})`,
     ...sharingNote(a),
-    `MACs: ${int(a.totals.macs)} (${human(a.totals.macs)}) per instance, symbolic dims taken as 1`,
-    `Activations: ${bytes(a.totals.activationBytes)} (all node outputs, one instance)`,
+    `MACs: ${int(a.totals.macs)} (${human(a.totals.macs)})${atSizes(a)}`,
+    `Activations: ${bytes(a.totals.activationBytes)} (all node outputs)${atSizes(a)}`,
   ];
   if (a.warnings.length > 0) {
     lines.push('', `Warnings (${a.warnings.length}):`);
