@@ -45,8 +45,9 @@ test('Conv on a symbolic batch and height keeps N and writes the size formula', 
   assert.equal(evalDim(y[2], { H: 224 }), 112);
   assert.equal(evalDim(y[2], { H: 227 }), 114);
   assert.equal(a.nodes.get('c')?.params, 64 * 3 * 49);
-  // N·Cout·Hout·Wout·Cin·kH·kW with the symbolic N and H taken as 1
-  assert.equal(a.nodes.get('c')?.macs, 64 * 112 * 3 * 49);
+  // N·Cout·Hout·Wout·Cin·kH·kW at the stated default sizes N = 1, H = 224 (never silently 1)
+  assert.equal(a.nodes.get('c')?.macs, 64 * 112 * 112 * 3 * 49);
+  assert.deepEqual(a.totals.evaluatedAt?.map((d) => [d.name, d.value, d.source]), [['N', 1, 'default'], ['H', 224, 'default']]);
 });
 
 test('unused rows are reported with the numbers when input pixels are lost, not when only padding is', () => {
