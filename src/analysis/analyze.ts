@@ -7,12 +7,14 @@ import { findRule, InferError, type OpRule, type OutputState, type RuleContext, 
 import { topoOrder } from './topo';
 import { effectiveInputs, inputDimsOf, shapesAt, valuesOf } from './inputDims';
 import { exactWithSymbolsAsOne, takeFiguresOf } from './atSizes';
+import { foldOutputs } from './fold';
+import { FOLD_LIMIT } from './ops/common';
 import type { Analysis, AnalysisWarning, AnalyzeOptions, NodeFigures, TensorInfo, WarningKind } from './types';
 import { noRuleMessage } from './ops/keras/unknown';
 import './ops/index';
 
-/** Largest initializer the engine reads values from (shape arithmetic only needs small ones). */
-const VALUE_LIMIT = 4096;
+/** Largest initializer the engine reads values from (folding reads no more than it may build). */
+const VALUE_LIMIT = FOLD_LIMIT;
 
 /** Ops whose output changes between runs even when the inputs are constant. */
 const NONDETERMINISTIC = new Set(['RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike', 'Multinomial', 'Bernoulli']);
@@ -195,6 +197,14 @@ class GraphEngine implements ContextHost {
           this.warn('cannot-infer', node.id, `internal error in the ${node.opType} rule: ${(e as Error).message}`);
         }
         outs = [];
+      }
+    }
+    if (rule?.evaluate && missing === undefined && !node.subgraphs && !NONDETERMINISTIC.has(node.opType)) {
+      try {
+        foldOutputs(rule, ctx, outs);
+      } catch (e) {
+        const why = e instanceof InferError ? e.message : `internal error folding ${node.opType}: ${(e as Error).message}`;
+        this.warn('cannot-infer', node.id, why);
       }
     }
     if (missing !== undefined) {

@@ -122,6 +122,12 @@ export interface OpRule {
   spatial?(ctx: RuleContext, outputs: readonly OutputState[]): SpatialEffect;
   /** Output-size formulas with this node's own numbers, one per spatial axis (for the view). */
   formulas?(ctx: RuleContext, outputs: readonly OutputState[]): string[];
+  /** Constant folding: the elements of each output (row-major), from the inputs' elements
+   * (ctx.value, or ctx.shapeValue where symbolic shape elements may flow through). The engine
+   * calls it only when every present input's elements are known, every input shape is concrete
+   * and every output is small (see fold.ts); it rounds the results to the output dtype. An entry
+   * is undefined where the op cannot compute that output. May throw InferError (bad indices). */
+  evaluate?(ctx: RuleContext, outputs: readonly OutputState[]): (Dim[] | undefined)[];
 }
 
 /** Rules by domain ('' is ai.onnx), then op type: two plain lookups, no key string built per call. */

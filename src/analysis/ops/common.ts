@@ -3,7 +3,7 @@ import { broadcastDim, formatShape, numel } from '../dims';
 import type { RuleContext, SpatialEffect } from '../registry';
 
 /** Largest constant the engine folds (elements); bigger constants keep only shape and dtype. */
-export const FOLD_LIMIT = 4096;
+export const FOLD_LIMIT = 65536;
 
 /** numpy broadcasting of any number of shapes; fails with the two shapes that disagree. */
 export function broadcastShapes(ctx: RuleContext, shapes: Shape[]): Shape {
@@ -84,11 +84,45 @@ export function foldBroadcast(
   return res;
 }
 
-/** Rounds folded values the way the dtype stores them (integers truncate). */
+/** Bits of the integer types that wrap around (int64/uint64 values beyond 2^53 are inexact anyway). */
+const INT_BITS: Partial<Record<DType, [number, boolean]>> = {
+  int8: [8, true], uint8: [8, false], int16: [16, true], uint16: [16, false], int32: [32, true], uint32: [32, false],
+  int4: [4, true], uint4: [4, false], int2: [2, true], uint2: [2, false],
+};
+
+function wrapInt(v: number, bits: number, signed: boolean): number {
+  const m = 2 ** bits;
+  let r = ((Math.trunc(v) % m) + m) % m;
+  if (signed && r >= m / 2) r -= m;
+  return r;
+}
+
+/** Rounds to a binary float with `mant` stored mantissa bits and smallest normal exponent `emin`
+ * (round half to even, overflow to infinity): float16 and bfloat16 values as stored. */
+function roundFloat(v: number, mant: number, emin: number, max: number): number {
+  if (!Number.isFinite(v) || v === 0) return v;
+  const a = Math.abs(v);
+  let e = Math.max(emin, Math.floor(Math.log2(a)));
+  if (e > emin && 2 ** e > a) e--;
+  if (2 ** (e + 1) <= a) e++;
+  const q = 2 ** (e - mant);
+  const t = a / q;
+  let r = Math.round(t);
+  if (Math.abs(t % 1) === 0.5 && r % 2 !== 0) r -= 1;
+  const out = r * q;
+  return Math.sign(v) * (out > max ? Infinity : out);
+}
+
+/** Rounds folded values the way the dtype stores them: integers truncate toward zero and wrap
+ * around their width, float32/float16/bfloat16 round to nearest even, bool is 0 or 1. */
 export function castValues(values: number[], to: DType): number[] {
   if (to === 'bool') return values.map((v) => (v ? 1 : 0));
-  if (/^u?int/.test(to)) return values.map((v) => Math.trunc(v));
+  const bits = INT_BITS[to];
+  if (bits) return values.map((v) => wrapInt(v, bits[0], bits[1]));
+  if (to === 'int64' || to === 'uint64') return values.map((v) => (Number.isFinite(v) ? Math.trunc(v) : v));
   if (to === 'float32') return values.map((v) => Math.fround(v));
+  if (to === 'float16') return values.map((v) => roundFloat(v, 10, -14, 65504));
+  if (to === 'bfloat16') return values.map((v) => roundFloat(Math.fround(v), 7, -126, 3.3895313892515355e38));
   return values;
 }
 

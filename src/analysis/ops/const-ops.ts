@@ -2,7 +2,8 @@ import type { DType, Dim } from '../../ir/types';
 import { freshSymbol, numel } from '../dims';
 import { isFloat } from '../context';
 import { registerRule } from '../registry';
-import { castValues, FOLD_LIMIT, onnxDType } from './common';
+import { FOLD_LIMIT, onnxDType } from './common';
+import { byIndex, dimsOf, elems, nums, outShape, product, rowStrides } from './kernels';
 
 /** Ops that make tensors from attributes or shapes (ai.onnx), and Cast. 0 MACs. */
 
@@ -34,31 +35,33 @@ registerRule('', ['ConstantOfShape'], {
   infer: (ctx) => {
     const dims = ctx.shapeValue(0) ?? ctx.fail(`the shape input '${ctx.node.inputs[0]}' is not a constant the analysis can fold`);
     for (const d of dims) if (typeof d === 'number' && d < 0) ctx.fail(`shape [${dims.join(', ')}] has a negative dim`);
+    const dtype: DType = ctx.tensorAttr('value')?.dtype ?? 'float32';
+    return [{ dtype, shape: dims }];
+  },
+  // Called only for small outputs: the engine checks the inferred shape first.
+  evaluate: (ctx, outs) => {
     const t = ctx.tensorAttr('value');
-    const dtype: DType = t?.dtype ?? 'float32';
     const fill = t && !t.missing ? (t.values()[0] ?? 0) : 0;
-    const n = numel(dims);
-    const value = n !== null && n <= FOLD_LIMIT ? new Array<number>(n).fill(fill) : undefined;
-    return [{ dtype, shape: dims, value }];
+    return [new Array<number>(product(outShape(outs))).fill(fill)];
   },
   roles: () => ['config'],
 });
 
 registerRule('', ['Cast'], {
   infer: (ctx) => {
-    const to = onnxDType(ctx, ctx.int('to', 0));
-    const v = ctx.value(0);
-    return [{ dtype: to, shape: ctx.shape(0), value: v && castValues(v, to), dims: isFloat(to) ? undefined : ctx.inputs[0]?.dims }];
+    return [{ dtype: onnxDType(ctx, ctx.int('to', 0)), shape: ctx.shape(0) }];
   },
+  // The engine rounds to the target type (integers truncate toward zero); symbolic dims stay
+  // symbolic through a cast to another integer type.
+  evaluate: (ctx) => [isFloat(ctx.dtype(0)) ? nums(ctx, 0) : elems(ctx, 0)],
   spatial: () => ({ kind: 'pass' }),
 });
 
 registerRule('', ['CastLike'], {
   infer: (ctx) => {
-    const to = ctx.dtype(1);
-    const v = ctx.value(0);
-    return [{ dtype: to, shape: ctx.shape(0), value: v && castValues(v, to) }];
+    return [{ dtype: ctx.dtype(1), shape: ctx.shape(0) }];
   },
+  evaluate: (ctx) => [nums(ctx, 0)],
   roles: () => ['data', 'config'],
   spatial: () => ({ kind: 'pass' }),
 });
@@ -71,9 +74,17 @@ registerRule('', ['Range'], {
       return [{ dtype: ctx.dtype(0), shape: [freshSymbol('range', ctx.node.outputs[0])] }];
     }
     if (d === 0) ctx.fail('Range delta is 0');
-    const n = Math.max(Math.ceil((l - s) / d), 0);
-    const value = n <= FOLD_LIMIT ? Array.from({ length: n }, (_, i) => s + i * d) : undefined;
-    return [{ dtype: ctx.dtype(0), shape: [n], value }];
+    const span = ctx.dtype(0) === 'float32' ? Math.fround(l - s) : l - s;
+    return [{ dtype: ctx.dtype(0), shape: [Math.max(Math.ceil(span / d), 0)] }];
+  },
+  // ONNX Runtime adds delta n times (a float32 range accumulates float32 rounding).
+  evaluate: (ctx, outs) => {
+    const [s, , d] = [0, 1, 2].map((i) => nums(ctx, i)?.[0] ?? 0);
+    const round = ctx.dtype(0) === 'float32' ? Math.fround : (x: number) => x;
+    const out: number[] = [];
+    let v = s;
+    for (let i = 0; i < outShape(outs)[0]; i++, v = round(v + d)) out.push(v);
+    return [out];
   },
   roles: () => ['config', 'config', 'config'],
 });
@@ -82,6 +93,10 @@ registerRule('', ['EyeLike'], {
   infer: (ctx) => {
     const code = ctx.int('dtype', -1);
     return [{ dtype: code >= 0 ? onnxDType(ctx, code) : ctx.dtype(0), shape: ctx.shape(0) }];
+  },
+  evaluate: (ctx, outs) => {
+    const k = ctx.int('k', 0);
+    return [byIndex(outShape(outs), ([i, j]) => (j - i === k ? 1 : 0))];
   },
 });
 
@@ -96,10 +111,19 @@ registerRule('', ['RandomNormalLike', 'RandomUniformLike', 'Bernoulli'], {
   },
 });
 
-/** NonZero's count depends on the data: the output is [rank, nnz] with a named unknown dim. */
+/** NonZero's count depends on the data: [rank, nnz] with a named unknown dim, or the count
+ * itself when the input is a folded constant. */
 registerRule('', ['NonZero'], {
   infer: (ctx) => {
-    const nnz: Dim = freshSymbol('nnz', ctx.node.outputs[0]);
+    const v = ctx.value(0);
+    const nnz: Dim = v ? v.reduce((n, x) => n + (x ? 1 : 0), 0) : freshSymbol('nnz', ctx.node.outputs[0]);
     return [{ dtype: 'int64', shape: [ctx.shape(0).length, nnz] }];
+  },
+  evaluate: (ctx) => {
+    const x = dimsOf(ctx, 0);
+    const v = nums(ctx, 0) ?? [];
+    const st = rowStrides(x);
+    const hits = v.flatMap((e, k) => (e ? [k] : []));
+    return [x.flatMap((_, a) => hits.map((k) => Math.floor(k / st[a]) % x[a]))];
   },
 });

@@ -2,7 +2,11 @@ import type { Dim, Shape } from '../../ir/types';
 import { dimEquals, floorDiv, mul, numel } from '../dims';
 import { normAxis } from '../context';
 import { registerRule, type RuleContext } from '../registry';
-import { broadcastShapes, concrete, FOLD_LIMIT, NONE, PASS, strides } from './common';
+import { broadcastShapes, NONE, PASS } from './common';
+import { broadcastOffsets, byIndex, dimsOf, elems, outShape, rowStrides } from './kernels';
+
+/** The evaluator of ops that only re-view their input: the elements stay as they are. */
+const sameElements = (ctx: RuleContext) => [elems(ctx, 0)];
 
 /**
  * Ops that move or re-view data without arithmetic (ai.onnx): Shape, Size, Reshape, Flatten,
@@ -85,8 +89,9 @@ registerRule('', ['Reshape'], {
     const target = ctx.ints('shape') ?? ctx.shapeValue(1);
     if (!target) return ctx.fail(`the target shape '${ctx.node.inputs[1]}' is not a constant the analysis can fold`);
     const shape = reshapeTarget(ctx, x, target, ctx.int('allowzero', 0) === 1);
-    return [{ dtype: ctx.dtype(0), shape, value: ctx.value(0), dims: ctx.inputs[0]?.dims }];
+    return [{ dtype: ctx.dtype(0), shape }];
   },
+  evaluate: sameElements,
   roles: () => ['data', 'config'],
 });
 
@@ -96,8 +101,9 @@ registerRule('', ['Flatten'], {
     const axis = ctx.int('axis', 1);
     const a = axis < 0 ? axis + x.length : axis;
     if (a < 0 || a > x.length) ctx.fail(`axis ${axis} is out of range for rank ${x.length}`);
-    return [{ dtype: ctx.dtype(0), shape: [product(x.slice(0, a)), product(x.slice(a))], value: ctx.value(0) }];
+    return [{ dtype: ctx.dtype(0), shape: [product(x.slice(0, a)), product(x.slice(a))] }];
   },
+  evaluate: sameElements,
   spatial: () => NONE,
 });
 
@@ -118,8 +124,9 @@ registerRule('', ['Squeeze'], {
       keep = x.map((d) => d !== 1);
     }
     const shape = x.filter((_, i) => keep[i]);
-    return [{ dtype: ctx.dtype(0), shape, value: ctx.value(0), dims: ctx.inputs[0]?.dims }];
+    return [{ dtype: ctx.dtype(0), shape }];
   },
+  evaluate: sameElements,
   roles: () => ['data', 'config'],
 });
 
@@ -133,8 +140,9 @@ registerRule('', ['Unsqueeze'], {
     const shape: Shape = [];
     let j = 0;
     for (let i = 0; i < r; i++) shape.push(axes.includes(i) ? 1 : x[j++]);
-    return [{ dtype: ctx.dtype(0), shape, value: ctx.value(0), dims: ctx.inputs[0]?.dims }];
+    return [{ dtype: ctx.dtype(0), shape }];
   },
+  evaluate: sameElements,
   roles: () => ['data', 'config'],
 });
 
@@ -145,27 +153,14 @@ registerRule('', ['Transpose'], {
     if (perm.length !== x.length || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) {
       ctx.fail(`perm [${perm.join(', ')}] is not a permutation of ${x.length} axes`);
     }
-    const shape = perm.map((p) => x[p]);
-    let value: number[] | undefined;
-    const v = ctx.value(0);
-    const cx = concrete(x);
-    if (v && cx) {
-      const inSt = strides(cx);
-      const outSh = shape as number[];
-      const outSt = strides(outSh);
-      value = new Array(v.length);
-      for (let k = 0; k < v.length; k++) {
-        let rem = k;
-        let off = 0;
-        for (let a = 0; a < outSh.length; a++) {
-          const idx = Math.floor(rem / outSt[a]);
-          rem -= idx * outSt[a];
-          off += idx * inSt[perm[a]];
-        }
-        value[k] = v[off];
-      }
-    }
-    return [{ dtype: ctx.dtype(0), shape, value }];
+    return [{ dtype: ctx.dtype(0), shape: perm.map((p) => x[p]) }];
+  },
+  evaluate: (ctx, outs) => {
+    const x = dimsOf(ctx, 0);
+    const v = elems(ctx, 0) ?? [];
+    const perm = ctx.ints('perm') ?? x.map((_, i) => x.length - 1 - i);
+    const st = rowStrides(x);
+    return [byIndex(outShape(outs), (idx) => v[idx.reduce((off, k, a) => off + k * st[perm[a]], 0)])];
   },
 });
 
@@ -173,11 +168,11 @@ registerRule('', ['Expand'], {
   // Bidirectional broadcast of the input with the given shape.
   infer: (ctx) => {
     const target = ctx.shapeValue(1) ?? ctx.fail('the shape input is not a constant the analysis can fold');
-    const shape = broadcastShapes(ctx, [ctx.shape(0), target]);
-    const v = ctx.value(0);
-    const n = numel(shape);
-    const value = v && v.length === 1 && n !== null && n <= FOLD_LIMIT ? new Array<number>(n).fill(v[0]) : undefined;
-    return [{ dtype: ctx.dtype(0), shape, value }];
+    return [{ dtype: ctx.dtype(0), shape: broadcastShapes(ctx, [ctx.shape(0), target]) }];
+  },
+  evaluate: (ctx, outs) => {
+    const v = elems(ctx, 0) ?? [];
+    return [broadcastOffsets(dimsOf(ctx, 0), outShape(outs)).map((off) => v[off])];
   },
   roles: () => ['data', 'config'],
   spatial: () => PASS,
@@ -189,6 +184,12 @@ registerRule('', ['Tile'], {
     const reps = ctx.shapeValue(1) ?? ctx.fail('the repeats input is not a constant the analysis can fold');
     if (reps.length !== x.length) ctx.fail(`repeats has ${reps.length} values for rank ${x.length}`);
     return [{ dtype: ctx.dtype(0), shape: x.map((d, i) => mul(d, reps[i])) }];
+  },
+  evaluate: (ctx, outs) => {
+    const x = dimsOf(ctx, 0);
+    const v = elems(ctx, 0) ?? [];
+    const st = rowStrides(x);
+    return [byIndex(outShape(outs), (idx) => v[idx.reduce((off, k, a) => off + (k % x[a]) * st[a], 0)])];
   },
   roles: () => ['data', 'config'],
 });

@@ -2,7 +2,8 @@ import type { Dim, Shape } from '../../ir/types';
 import { add, ceilDiv, dimsConflict, floorDiv, maxDim, minDim, mul, sub } from '../dims';
 import { normAxis } from '../context';
 import { registerRule, type OutputState, type RuleContext } from '../registry';
-import { concrete, FOLD_LIMIT, PASS } from './common';
+import { concrete, PASS } from './common';
+import { axisOf, byIndex, dimsOf, elems, nums, outShape, product, rowStrides, takeAlong, type Elems } from './kernels';
 
 /** Ops that cut, join or pick parts of tensors (ai.onnx): Concat, Split, Slice, Gather, Pad. 0 MACs. */
 
@@ -25,18 +26,28 @@ registerRule('', ['Concat'], {
       }
       total = add(total, s[axis]);
     }
-    const shape = shapes[0].map((d, a) => (a === axis ? total : d));
-    const out: OutputState = { dtype: ctx.dtype(present[0]), shape };
-    if (rank === 1) {
-      const dims = present.map((i) => ctx.shapeValue(i));
-      if (dims.every((d) => d)) {
-        out.dims = dims.flatMap((d) => d as Dim[]);
-        if (out.dims.every((d) => typeof d === 'number')) out.value = out.dims as number[];
-      }
-    } else if (present.every((i) => ctx.value(i)) && axis === 0) {
-      out.value = present.flatMap((i) => ctx.value(i) as number[]);
+    return [{ dtype: ctx.dtype(present[0]), shape: shapes[0].map((d, a) => (a === axis ? total : d)) }];
+  },
+  evaluate: (ctx, outs) => {
+    const present = ctx.inputs.map((_, i) => i).filter((i) => ctx.inputs[i]);
+    const out = outShape(outs);
+    const axis = axisOf(ctx.int('axis', 1), out.length);
+    const parts = present.map((i) => ({ shape: dimsOf(ctx, i), v: elems(ctx, i) ?? [] }));
+    const starts: number[] = [];
+    let at = 0;
+    for (const p of parts) {
+      starts.push(at);
+      at += p.shape[axis];
     }
-    return [out];
+    return [
+      byIndex(out, (idx) => {
+        let j = parts.length - 1;
+        while (j > 0 && starts[j] > idx[axis]) j--;
+        const p = parts[j];
+        const st = rowStrides(p.shape);
+        return p.v[idx.reduce((off, k, a) => off + (a === axis ? k - starts[j] : k) * st[a], 0)];
+      }),
+    ];
   },
   spatial: () => PASS,
 });
@@ -62,6 +73,19 @@ registerRule('', ['Split'], {
       if (typeof d === 'number' && typeof part === 'number') sizes[n - 1] = d - part * (n - 1);
     }
     return sizes.map((s) => ({ dtype: ctx.dtype(0), shape: x.map((d, a) => (a === axis ? s : d)) }));
+  },
+  evaluate: (ctx, outs) => {
+    const x = dimsOf(ctx, 0);
+    const v = elems(ctx, 0) ?? [];
+    const axis = axisOf(ctx.int('axis', 0), x.length);
+    const st = rowStrides(x);
+    let at = 0;
+    return outs.map((_, k) => {
+      const o = outShape(outs, k);
+      const from = at;
+      at += o[axis];
+      return byIndex(o, (idx) => v[idx.reduce((off, i, a) => off + (a === axis ? i + from : i) * st[a], 0)]);
+    });
   },
   roles: () => ['data', 'config'],
   spatial: () => PASS,
@@ -102,56 +126,47 @@ function symbolicSlice(ctx: RuleContext, a: number, d: Dim, start: number, end: 
   return start === 0 ? upTo : maxDim(sub(upTo, start), 0);
 }
 
+/** Slice's starts, ends, axes and steps: attributes (opset 1–9) or inputs 1–4 (10+). */
+function sliceArgs(ctx: RuleContext): { starts: number[]; ends: number[]; axes: number[]; steps: number[] } {
+  const fromInput = ctx.attr('starts') === undefined;
+  const need = (i: number, what: string) => ctx.value(i) ?? ctx.fail(`the ${what} input is not a constant the analysis can fold`);
+  const starts = fromInput ? need(1, 'starts') : ctx.ints('starts') ?? ctx.fail('Slice has no starts');
+  const ends = fromInput ? need(2, 'ends') : ctx.ints('ends') ?? ctx.fail('Slice has no ends');
+  const axes = (fromInput ? (ctx.inputs[3] ? need(3, 'axes') : undefined) : ctx.ints('axes')) ?? starts.map((_, i) => i);
+  const steps = (fromInput && ctx.inputs[4] ? need(4, 'steps') : undefined) ?? starts.map(() => 1);
+  return { starts, ends, axes, steps };
+}
+
 registerRule('', ['Slice'], {
-  // opset 1–9: starts/ends/axes attributes; 10+: inputs starts, ends, axes, steps.
   infer: (ctx) => {
     const x = ctx.shape(0);
-    const fromInput = ctx.attr('starts') === undefined;
-    const need = (i: number, what: string) => ctx.value(i) ?? ctx.fail(`the ${what} input is not a constant the analysis can fold`);
-    const starts = fromInput ? need(1, 'starts') : ctx.ints('starts') ?? ctx.fail('Slice has no starts');
-    const ends = fromInput ? need(2, 'ends') : ctx.ints('ends') ?? ctx.fail('Slice has no ends');
-    const axes = (fromInput ? (ctx.inputs[3] ? need(3, 'axes') : undefined) : ctx.ints('axes')) ?? starts.map((_, i) => i);
-    const steps = (fromInput && ctx.inputs[4] ? need(4, 'steps') : undefined) ?? starts.map(() => 1);
+    const { starts, ends, axes, steps } = sliceArgs(ctx);
     const shape: Dim[] = [...x];
-    const picks: [number, number, number][] = x.map((d) => [0, typeof d === 'number' ? d : 0, 1]);
     for (let k = 0; k < axes.length; k++) {
       const a = normAxis(ctx, axes[k], x.length);
       if (steps[k] === 0) ctx.fail('a slice step is 0');
       const d = x[a];
-      if (typeof d === 'number') {
-        const [s, n] = sliceAxis(d, starts[k], ends[k], steps[k]);
-        shape[a] = n;
-        picks[a] = [s, n, steps[k]];
-      } else {
-        shape[a] = symbolicSlice(ctx, a, d, starts[k], ends[k], steps[k]);
-      }
+      shape[a] = typeof d === 'number' ? sliceAxis(d, starts[k], ends[k], steps[k])[1] : symbolicSlice(ctx, a, d, starts[k], ends[k], steps[k]);
     }
-    const out: OutputState = { dtype: ctx.dtype(0), shape };
-    const src = ctx.shapeValue(0);
-    if (x.length === 1 && src && typeof shape[0] === 'number') {
-      const [s, n, st] = picks[0];
-      out.dims = Array.from({ length: n }, (_, i) => src[s + i * st]);
-      if (out.dims.every((d) => typeof d === 'number')) out.value = out.dims as number[];
-    }
-    return [out];
+    return [{ dtype: ctx.dtype(0), shape }];
+  },
+  evaluate: (ctx, outs) => {
+    const x = dimsOf(ctx, 0);
+    const v = elems(ctx, 0) ?? [];
+    const { starts, ends, axes, steps } = sliceArgs(ctx);
+    const from = x.map(() => 0);
+    const step = x.map(() => 1);
+    axes.forEach((raw, k) => {
+      const a = axisOf(raw, x.length);
+      from[a] = sliceAxis(x[a], starts[k], ends[k], steps[k])[0];
+      step[a] = steps[k];
+    });
+    const st = rowStrides(x);
+    return [byIndex(outShape(outs), (idx) => v[idx.reduce((off, i, a) => off + (from[a] + i * step[a]) * st[a], 0)])];
   },
   roles: () => ['data', 'config', 'config', 'config', 'config'],
   spatial: () => PASS,
 });
-
-function gatherValues(x: number[], axis: number, idx: number[], src: Dim[]): Dim[] | undefined {
-  const outer = x.slice(0, axis).reduce((a, b) => a * b, 1);
-  const inner = x.slice(axis + 1).reduce((a, b) => a * b, 1);
-  if (outer * idx.length * inner > FOLD_LIMIT) return undefined;
-  const out: Dim[] = [];
-  for (let o = 0; o < outer; o++) {
-    for (const raw of idx) {
-      const i = raw < 0 ? raw + x[axis] : raw;
-      for (let k = 0; k < inner; k++) out.push(src[(o * x[axis] + i) * inner + k]);
-    }
-  }
-  return out;
-}
 
 registerRule('', ['Gather'], {
   // out shape = x[:axis] + indices.shape + x[axis+1:]
@@ -159,29 +174,142 @@ registerRule('', ['Gather'], {
     const x = ctx.shape(0);
     const ind = ctx.shape(1);
     const axis = normAxis(ctx, ctx.int('axis', 0), x.length);
-    const shape = [...x.slice(0, axis), ...ind, ...x.slice(axis + 1)];
-    const out: OutputState = { dtype: ctx.dtype(0), shape };
-    const src = ctx.shapeValue(0);
-    const idx = ctx.value(1);
-    const cx = concrete(x);
-    if (src && idx && cx) {
-      for (const i of idx) if (i < -cx[axis] || i >= cx[axis]) ctx.fail(`index ${i} is out of range for axis ${axis} of size ${cx[axis]}`);
-      out.dims = gatherValues(cx, axis, idx, src);
-      if (out.dims?.every((d) => typeof d === 'number')) out.value = out.dims as number[];
-      if (x.length > 1) out.dims = undefined;
-    }
-    return [out];
+    return [{ dtype: ctx.dtype(0), shape: [...x.slice(0, axis), ...ind, ...x.slice(axis + 1)] }];
+  },
+  evaluate: (ctx) => {
+    const x = dimsOf(ctx, 0);
+    const axis = axisOf(ctx.int('axis', 0), x.length);
+    const idx = nums(ctx, 1);
+    if (!idx) return [undefined];
+    return [takeAlong(x, elems(ctx, 0) ?? [], axis, idx) ?? outOfRange(ctx, idx, x[axis], axis)];
   },
   // An embedding table (a constant float input 0) is a weight; the indices are data.
   roles: (ctx) => [ctx.inputs[0]?.constant && ctx.dtype(0).startsWith('float') ? 'weight' : 'data', 'data'],
 });
 
+function outOfRange(ctx: RuleContext, idx: number[], size: number, axis: number): never {
+  const bad = idx.find((i) => i < -size || i >= size);
+  return ctx.fail(`index ${bad} is out of range for axis ${axis} of size ${size}`);
+}
+
+/** Flat offset of a multi-index given per axis by `at`. */
+function offsetOf(shape: readonly number[], at: (a: number) => number): number {
+  let off = 0;
+  let acc = 1;
+  for (let a = shape.length - 1; a >= 0; a--) {
+    off += at(a) * acc;
+    acc *= shape[a];
+  }
+  return off;
+}
+
 registerRule('', ['GatherElements'], {
   infer: (ctx) => [{ dtype: ctx.dtype(0), shape: ctx.shape(1) }],
+  evaluate: (ctx, outs) => {
+    const x = dimsOf(ctx, 0);
+    const v = elems(ctx, 0) ?? [];
+    const ind = nums(ctx, 1);
+    const axis = axisOf(ctx.int('axis', 0), x.length);
+    if (!ind) return [undefined];
+    let k = 0;
+    return [
+      byIndex(outShape(outs), (idx) => {
+        const raw = ind[k++];
+        const i = raw < 0 ? raw + x[axis] : raw;
+        if (i < 0 || i >= x[axis]) outOfRange(ctx, [raw], x[axis], axis);
+        return v[offsetOf(x, (a) => (a === axis ? i : idx[a]))];
+      }),
+    ];
+  },
 });
 
-registerRule('', ['ScatterElements', 'ScatterND', 'Scatter'], {
+/** GatherND/ScatterND index tuples: for each of the leading positions of `indices`, the data
+ * offset its last-axis tuple points at (batch_dims leading axes shared). */
+function ndOffsets(ctx: RuleContext, x: number[], q: number[], ind: number[], batch: number): { starts: number[]; inner: number } {
+  const m = q[q.length - 1];
+  const inner = product(x.slice(batch + m));
+  const count = product(q.slice(0, -1));
+  const perBatch = count / Math.max(1, product(q.slice(0, batch)));
+  const starts: number[] = [];
+  for (let t = 0; t < count; t++) {
+    const b = Math.floor(t / perBatch);
+    let off = b;
+    for (let j = 0; j < m; j++) {
+      const size = x[batch + j];
+      let i = ind[t * m + j];
+      if (i < 0) i += size;
+      if (i < 0 || i >= size) outOfRange(ctx, [ind[t * m + j]], size, batch + j);
+      off = off * size + i;
+    }
+    starts.push(off * inner);
+  }
+  return { starts, inner };
+}
+
+registerRule('', ['GatherND'], {
+  // out = indices.shape[:-1] + data.shape[batch_dims + indices.shape[-1]:]
+  infer: (ctx) => {
+    const x = ctx.shape(0);
+    const q = ctx.shape(1);
+    const b = ctx.int('batch_dims', 0);
+    const m = q[q.length - 1];
+    if (typeof m !== 'number') return ctx.fail('the last axis of the indices must be known');
+    if (b + m > x.length) ctx.fail(`batch_dims ${b} + index length ${m} exceed the data rank ${x.length}`);
+    return [{ dtype: ctx.dtype(0), shape: [...q.slice(0, -1), ...x.slice(b + m)] }];
+  },
+  evaluate: (ctx) => {
+    const v = elems(ctx, 0) ?? [];
+    const ind = nums(ctx, 1);
+    if (!ind) return [undefined];
+    const { starts, inner } = ndOffsets(ctx, dimsOf(ctx, 0), dimsOf(ctx, 1), ind, ctx.int('batch_dims', 0));
+    return [starts.flatMap((s) => v.slice(s, s + inner))];
+  },
+});
+
+type Reduction = (a: number, b: number) => number;
+const REDUCTIONS: Record<string, Reduction | undefined> = {
+  none: undefined, add: (a, b) => a + b, mul: (a, b) => a * b, max: Math.max, min: Math.min,
+};
+
+registerRule('', ['ScatterND'], {
   infer: (ctx) => [{ dtype: ctx.dtype(0), shape: ctx.shape(0) }],
+  evaluate: (ctx) => {
+    const v = nums(ctx, 0);
+    const ind = nums(ctx, 1);
+    const upd = nums(ctx, 2);
+    if (!v || !ind || !upd) return [undefined];
+    const red = REDUCTIONS[ctx.str('reduction', 'none')];
+    const out = [...v];
+    const { starts, inner } = ndOffsets(ctx, dimsOf(ctx, 0), dimsOf(ctx, 1), ind, 0);
+    starts.forEach((s, t) => {
+      for (let k = 0; k < inner; k++) out[s + k] = red ? red(out[s + k], upd[t * inner + k]) : upd[t * inner + k];
+    });
+    return [out];
+  },
+});
+
+registerRule('', ['ScatterElements', 'Scatter'], {
+  infer: (ctx) => [{ dtype: ctx.dtype(0), shape: ctx.shape(0) }],
+  evaluate: (ctx) => {
+    const x = dimsOf(ctx, 0);
+    const v = nums(ctx, 0);
+    const ind = nums(ctx, 1);
+    const upd = nums(ctx, 2);
+    if (!v || !ind || !upd) return [undefined];
+    const axis = axisOf(ctx.int('axis', 0), x.length);
+    const red = REDUCTIONS[ctx.str('reduction', 'none')];
+    const out = [...v];
+    let k = 0;
+    byIndex(dimsOf(ctx, 1), (idx) => {
+      const raw = ind[k];
+      const i = raw < 0 ? raw + x[axis] : raw;
+      if (i < 0 || i >= x[axis]) outOfRange(ctx, [raw], x[axis], axis);
+      const off = offsetOf(x, (a) => (a === axis ? i : idx[a]));
+      out[off] = red ? red(out[off], upd[k]) : upd[k];
+      k++;
+    });
+    return [out];
+  },
 });
 
 registerRule('', ['Pad'], {
@@ -199,9 +327,50 @@ registerRule('', ['Pad'], {
     });
     return [{ dtype: ctx.dtype(0), shape }];
   },
+  evaluate: (ctx, outs) => {
+    const x = dimsOf(ctx, 0);
+    const v = elems(ctx, 0) ?? [];
+    const out = outShape(outs);
+    const mode = ctx.str('mode', 'constant');
+    const fill: Elems = ctx.inputs[2] ? nums(ctx, 2) : [ctx.float('value', 0)];
+    if (!fill) return [undefined];
+    // Where each output index reads from: its offset from the input's first element.
+    const before = x.map((_, a) => padBefore(ctx, x, a));
+    const src = (i: number, d: number): number | null => {
+      if (i >= 0 && i < d) return i;
+      if (mode === 'constant' || d === 0) return null;
+      if (mode === 'edge') return i < 0 ? 0 : d - 1;
+      if (mode === 'wrap') return ((i % d) + d) % d;
+      const period = 2 * (d - 1);
+      if (period === 0) return 0;
+      const r = ((i % period) + period) % period;
+      return r < d ? r : period - r;
+    };
+    return [
+      byIndex(out, (idx) => {
+        let off = 0;
+        let acc = 1;
+        for (let a = x.length - 1; a >= 0; a--) {
+          const j = src(idx[a] - before[a], x[a]);
+          if (j === null) return fill[0];
+          off += j * acc;
+          acc *= x[a];
+        }
+        return v[off];
+      }),
+    ];
+  },
   roles: () => ['data', 'config', 'config', 'config'],
   spatial: () => PASS,
 });
+
+/** The padding before axis a (Pad's pads, as its shape rule read them). */
+function padBefore(ctx: RuleContext, x: number[], a: number): number {
+  const pads = ctx.ints('pads') ?? ctx.ints('paddings') ?? ctx.value(1) ?? [];
+  const axesIn = ctx.inputs[3] ? ctx.value(3) ?? [] : x.map((_, i) => i);
+  const k = axesIn.map((ax) => axisOf(ax, x.length)).indexOf(a);
+  return k < 0 ? 0 : pads[k];
+}
 
 /** DepthToSpace/SpaceToDepth move pixels between channels and space. */
 registerRule('', ['DepthToSpace'], {
