@@ -23,6 +23,9 @@ export interface TensorInfo {
   isWeight: boolean;
   /** True when computed from initializers and Constant nodes alone (no graph input reaches it). */
   constant?: boolean;
+  /** Folded elements (row-major) of a small tensor a node computes from constants or from shapes,
+   * e.g. the pads a Concat(Split(constant)) chain makes; absent for initializers and unfolded ones. */
+  value?: number[];
 }
 
 /** Per-node figures. */

@@ -1,5 +1,5 @@
 import type { DType, Shape } from '../../ir/types';
-import { broadcastDim, formatShape, numel } from '../dims';
+import { broadcastDim, formatShape } from '../dims';
 import type { RuleContext, SpatialEffect } from '../registry';
 
 /** Largest constant the engine folds (elements); bigger constants keep only shape and dtype. */
@@ -25,63 +25,6 @@ export function broadcastShapes(ctx: RuleContext, shapes: Shape[]): Shape {
     }
   }
   return out;
-}
-
-/** Row-major strides of a numeric shape. */
-export function strides(shape: number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
-}
-
-/** Numeric shape or null when any dim is symbolic. */
-export function concrete(shape: Shape | null): number[] | null {
-  if (!shape) return null;
-  return shape.every((d) => typeof d === 'number') ? (shape as number[]) : null;
-}
-
-/** Elementwise op on folded values with broadcasting; undefined when any input lacks values. */
-export function foldBroadcast(
-  shapes: Shape[],
-  values: (number[] | undefined)[],
-  outShape: Shape,
-  f: (xs: number[]) => number,
-): number[] | undefined {
-  const out = concrete(outShape);
-  if (!out || values.some((v) => v === undefined)) return undefined;
-  const n = numel(out) ?? 0;
-  if (n > FOLD_LIMIT) return undefined;
-  const ins = shapes.map((s) => concrete(s));
-  if (ins.some((s) => s === null)) return undefined;
-  const outStrides = strides(out);
-  const inStrides = ins.map((s) => {
-    const st = strides(s as number[]);
-    // Broadcast axes (size 1) step 0; align to the right.
-    return out.map((_, oi) => {
-      const i = oi - (out.length - (s as number[]).length);
-      return i < 0 || (s as number[])[i] === 1 ? 0 : st[i];
-    });
-  });
-  const res = new Array<number>(n);
-  const xs = new Array<number>(values.length);
-  for (let k = 0; k < n; k++) {
-    for (let j = 0; j < values.length; j++) {
-      let off = 0;
-      let rem = k;
-      for (let a = 0; a < out.length; a++) {
-        const idx = Math.floor(rem / outStrides[a]);
-        rem -= idx * outStrides[a];
-        off += idx * inStrides[j][a];
-      }
-      xs[j] = (values[j] as number[])[off];
-    }
-    res[k] = f(xs);
-  }
-  return res;
 }
 
 /** Bits of the integer types that wrap around (int64/uint64 values beyond 2^53 are inexact anyway). */

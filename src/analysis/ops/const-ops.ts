@@ -1,5 +1,5 @@
 import type { DType, Dim } from '../../ir/types';
-import { freshSymbol, numel } from '../dims';
+import { freshSymbol } from '../dims';
 import { isFloat } from '../context';
 import { registerRule } from '../registry';
 import { FOLD_LIMIT, onnxDType } from './common';
@@ -117,10 +117,11 @@ registerRule('', ['NonZero'], {
   infer: (ctx) => {
     const v = ctx.value(0);
     const nnz: Dim = v ? v.reduce((n, x) => n + (x ? 1 : 0), 0) : freshSymbol('nnz', ctx.node.outputs[0]);
-    return [{ dtype: 'int64', shape: [ctx.shape(0).length, nnz] }];
+    // ONNX Runtime reads a scalar as one element of rank 1.
+    return [{ dtype: 'int64', shape: [Math.max(1, ctx.shape(0).length), nnz] }];
   },
   evaluate: (ctx) => {
-    const x = dimsOf(ctx, 0);
+    const x = dimsOf(ctx, 0).length === 0 ? [1] : dimsOf(ctx, 0);
     const v = nums(ctx, 0) ?? [];
     const st = rowStrides(x);
     const hits = v.flatMap((e, k) => (e ? [k] : []));

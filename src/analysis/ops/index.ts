@@ -5,6 +5,7 @@ import './norm';
 import './elementwise';
 import './shape-ops';
 import './slice-ops';
+import './gather-ops';
 import './const-ops';
 import './dense';
 import './reduce';
