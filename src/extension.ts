@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { activeModelUri, GraphPanels } from './editor/graphPanel';
 import { GraphEditorProvider } from './editor/graphEditorProvider';
 import { ModelSource } from './editor/modelSource';
+import { InputSizeStore } from './editor/inputSizes';
 import { registerModelJsonContext } from './editor/modelJsonContext';
 import { registerOnnxNodeSource } from './editor/onnxNodeSource';
 import { InferenceController } from './editor/inference';
@@ -15,7 +16,7 @@ import { registerSideGraphSerializer } from './editor/sideGraphSerializer';
  */
 export function activate(context: vscode.ExtensionContext): { graphPanels: GraphPanels } {
   const log = vscode.window.createOutputChannel('ConvLens', { log: true });
-  const graphPanels = new GraphPanels(context.extensionUri, new ModelSource(context.extensionUri), log);
+  const graphPanels = new GraphPanels(context.extensionUri, new ModelSource(context.extensionUri), log, new InputSizeStore(context.workspaceState));
   context.subscriptions.push(
     log,
     graphPanels,

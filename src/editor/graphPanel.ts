@@ -6,6 +6,8 @@ import type { Model } from '../ir/types';
 import { buildHtml, makeNonce, webviewOptions } from './webviewHtml';
 import { readViewOptions } from './settings';
 import type { ModelSource } from './modelSource';
+import type { InputSizeStore } from './inputSizes';
+import { graphOf } from './modelLoader';
 
 /**
  * The registry of graph webviews: each document (by URI) maps to the webviews showing it, so one
@@ -57,6 +59,8 @@ export class GraphPanels implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly source: ModelSource,
     private readonly log: vscode.LogOutputChannel,
+    /** The input sizes chosen per model (absent in tests that do not need them). */
+    readonly sizes?: InputSizeStore,
   ) {
     this.disposables.push(
       this.selectEmitter, this.revealEmitter, this.messageEmitter, this.loadedEmitter,
@@ -110,7 +114,7 @@ export class GraphPanels implements vscode.Disposable {
     const generation = ++doc.generation;
     const run = (async () => {
       this.broadcastTo(doc, { type: 'inferenceState', state: { status: 'idle' } });
-      const result = await this.source.load(uri);
+      const result = await this.source.load(uri, this.sizes?.get(uri));
       if (generation !== doc.generation) return; // a newer load started meanwhile
       if (result.ok) {
         this.log.info(`loaded ${uri.fsPath} in ${result.millis} ms${result.inWorker ? ' (worker)' : ''}: ${result.graph.nodes.length} nodes`);
@@ -133,7 +137,9 @@ export class GraphPanels implements vscode.Disposable {
     const doc = this.docs.get(uri.toString());
     if (!doc) return;
     doc.generation++;
-    this.setGraph(doc, graph, model);
+    const chosen = this.sizes?.get(uri);
+    // The editor analysed at the default sizes; the user chose others for this model.
+    this.setGraph(doc, chosen && model && graph.totals.evaluatedAt ? graphOf(model, graph.title, chosen) : graph, model);
   }
 
   showError(uri: vscode.Uri, message: string): void {
@@ -238,10 +244,20 @@ export class GraphPanels implements vscode.Disposable {
       case 'log':
         this.log[message.level](`[webview ${basename(doc.uri)}] ${message.message}`);
         break;
+      case 'setInputSizes':
+        void this.setInputSizes(doc.uri, message.values);
+        break;
       default:
         break;
     }
     this.messageEmitter.fire({ ...event, message });
+  }
+
+  /** Remembers the sizes for this model and shows it analysed at them (null: symbolic again). */
+  private async setInputSizes(uri: vscode.Uri, values: Record<string, number> | null): Promise<void> {
+    await this.sizes?.set(uri, values);
+    this.log.info(`input sizes of ${basename(uri)}: ${values ? Object.entries(values).map(([k, v]) => `${k}=${v}`).join(', ') : 'defaults, shapes symbolic'}`);
+    await this.reload(uri);
   }
 
   /** Asks where to save, next to the model by default; returns the path, or null when cancelled. */

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { activeModelUri, type GraphPanels } from './graphPanel';
 import type { InferenceInputChoice, InferenceState } from '../protocol/messages';
 import { CancelledError, InferenceClient } from '../runtime/client';
-import { unresolvedDims } from '../runtime/input';
+import { listInputDims, valuesOf } from '../analysis/inputDims';
+import { InputSizeStore } from './inputSizes';
 import { PATTERNS, type PatternName } from '../runtime/patterns';
 import type { PictureChoice, RunResult, RunSpec } from '../runtime/types';
 import { readExecutionProviders, readLabelsFile, readMemoryBudgetMB } from './settings';
@@ -11,7 +12,7 @@ import { viewThumbnails } from '../runtime/lowered';
 
 /**
  * Host side of sample inference: turns a graph webview's `runInference` (or the command) into a run in
- * the inference process, asks once per model for symbolic input dims, shows progress with Cancel, and
+ * the inference process at the input sizes chosen in the graph view (or the defaults it states), shows progress with Cancel, and
  * sends the thumbnails back to every view of the model. The last run per model feeds the feature-map panel.
  */
 export class InferenceController implements vscode.Disposable {
@@ -21,13 +22,15 @@ export class InferenceController implements vscode.Disposable {
   private readonly selected = new Map<string, string | null>();
   private running?: string;
   private featureMaps?: FeatureMapsPanel;
+  private readonly sizes: InputSizeStore;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly panels: GraphPanels,
-    private readonly memento: vscode.Memento,
+    memento: vscode.Memento,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    this.sizes = new InputSizeStore(memento);
     this.client = new InferenceClient({ workerPath: vscode.Uri.joinPath(extensionUri, 'dist', 'inferenceWorker.js').fsPath });
     this.disposables.push(
       panels.onDidReceiveMessage(({ uri, message }) => {
@@ -83,8 +86,7 @@ export class InferenceController implements vscode.Disposable {
           };
           report('loading the model');
           const inputs = await this.client.inspect(base, report);
-          const dims = await this.askDims(key, inputs);
-          if (!dims) throw new CancelledError();
+          const dims = this.dimsFor(uri, inputs);
           const spec: RunSpec = {
             ...base, picture, dims, normalization: 'auto', bgr: false,
             labelsFile: readLabelsFile(), imagenetLabelsFile: vscode.Uri.joinPath(this.extensionUri, 'media', 'labels', 'imagenet.txt').fsPath,
@@ -151,24 +153,12 @@ export class InferenceController implements vscode.Disposable {
     return activeModelUri(this.panels) ?? (docs.length === 1 ? docs[0] : undefined);
   }
 
-  /** Values for the model's symbolic input dims, asked once per model and remembered in the workspace. */
-  private async askDims(key: string, inputs: { name: string; dtype: string; shape: (number | string)[] | null }[]): Promise<Record<string, number> | undefined> {
-    const memoKey = `convlens.inferenceDims:${key}`;
-    const dims: Record<string, number> = { ...this.memento.get<Record<string, number>>(memoKey, {}) };
-    const missing = unresolvedDims(inputs, dims);
-    for (const d of missing) {
-      const answer = await vscode.window.showInputBox({
-        title: `ConvLens: size of '${d.name}' in input '${d.input}'`,
-        prompt: `The model leaves dimension '${d.name}' open. Which size should the sample input have?`,
-        value: String(d.suggestion),
-        validateInput: (v) => (/^[1-9]\d{0,5}$/.test(v.trim()) ? undefined : 'a whole number from 1 to 999999'),
-        ignoreFocusOut: true,
-      });
-      if (answer === undefined) return undefined;
-      dims[d.name] = Number(answer.trim());
-    }
-    if (missing.length) await this.memento.update(memoKey, dims);
-    return dims;
+  /** Sizes for the model's symbolic input dims: those chosen in its graph view, the rest at the
+   * defaults the view stated (src/analysis/inputDims.ts). Nothing is asked here. */
+  private dimsFor(uri: vscode.Uri, inputs: { name: string; shape: (number | string)[] | null }[]): Record<string, number> {
+    // The sizes the shown graph was analysed at (metadata included), then the user's choice.
+    const shown = valuesOf(this.panels.graphOf(uri)?.totals.evaluatedAt ?? []);
+    return valuesOf(listInputDims(inputs, {}, { ...shown, ...this.sizes.get(uri) }));
   }
 }
 

@@ -29,36 +29,38 @@ export interface LoadOptions {
   timeoutMs?: number;
   /** Title shown in the graph view; defaults to the file name. */
   title?: string;
+  /** Sizes the user chose for symbolic input dims (AnalyzeOptions.dimValues). */
+  dimValues?: Record<string, number>;
 }
 
 /** Message the worker receives and sends. */
-export interface WorkerRequest { path: string; title: string }
+export interface WorkerRequest { path: string; title: string; dimValues?: Record<string, number> }
 export type WorkerReply = { ok: true; graph: ViewGraph } | { ok: false; error: string };
 
 const DEFAULT_THRESHOLD = 4 * 1024 * 1024;
 
 /** Reads, analyses and builds the view graph of a model file on this thread. */
 // Readers and analysis are required on first use, so that activating the extension runs none of them.
-export async function buildGraphFromFile(path: string, title = basename(path)): Promise<{ model: Model; graph: ViewGraph }> {
+export async function buildGraphFromFile(path: string, title = basename(path), dimValues?: Record<string, number>): Promise<{ model: Model; graph: ViewGraph }> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { readModelFile } = require('../formats/index') as typeof import('../formats/index');
   const model = await readModelFile(path);
-  return { model, graph: graphOf(model, title) };
+  return { model, graph: graphOf(model, title, dimValues) };
 }
 
 /** Same for bytes already in memory, e.g. the unsaved text of an open JSON editor. */
-export async function buildGraphFromBytes(bytes: Uint8Array, path: string, title = basename(path)): Promise<{ model: Model; graph: ViewGraph }> {
+export async function buildGraphFromBytes(bytes: Uint8Array, path: string, title = basename(path), dimValues?: Record<string, number>): Promise<{ model: Model; graph: ViewGraph }> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { readModelBytes } = require('../formats/index') as typeof import('../formats/index');
   const model = await readModelBytes(bytes, path);
-  return { model, graph: graphOf(model, title) };
+  return { model, graph: graphOf(model, title, dimValues) };
 }
 
-/** analyze + buildViewGraph, for a model someone else has read. */
-export function graphOf(model: Model, title: string): ViewGraph {
+/** analyze + buildViewGraph, for a model someone else has read; at the chosen input sizes when given. */
+export function graphOf(model: Model, title: string, dimValues?: Record<string, number>): ViewGraph {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { analyze } = require('../analysis/analyze') as typeof import('../analysis/analyze');
-  return viewGraphOf(model, analyze(model), title);
+  return viewGraphOf(model, analyze(model, { dimValues }), title);
 }
 
 /** buildViewGraph, for a model already analysed (the JSON editor analyses on each edit). */
@@ -81,21 +83,21 @@ export async function loadModelFile(path: string, options: LoadOptions = {}): Pr
   const useWorker = options.workerScript !== undefined && size >= (options.workerThresholdBytes ?? DEFAULT_THRESHOLD);
   try {
     if (useWorker) {
-      const reply = await runWorker(options.workerScript!, { path, title }, options.workerExecArgv ?? [], options.timeoutMs ?? 120_000);
+      const reply = await runWorker(options.workerScript!, { path, title, dimValues: options.dimValues }, options.workerExecArgv ?? [], options.timeoutMs ?? 120_000);
       if (!reply.ok) return { ok: false, error: reply.error, millis: elapsed() };
       return { ok: true, graph: reply.graph, millis: elapsed(), inWorker: true };
     }
-    const { model, graph } = await buildGraphFromFile(path, title);
+    const { model, graph } = await buildGraphFromFile(path, title, options.dimValues);
     return { ok: true, graph, model, millis: elapsed(), inWorker: false };
   } catch (e) {
     return { ok: false, error: errorText(e, path), millis: elapsed() };
   }
 }
 
-export async function loadModelBytes(bytes: Uint8Array, path: string, title = basename(path)): Promise<LoadResult> {
+export async function loadModelBytes(bytes: Uint8Array, path: string, title = basename(path), dimValues?: Record<string, number>): Promise<LoadResult> {
   const started = performance.now();
   try {
-    const { model, graph } = await buildGraphFromBytes(bytes, path, title);
+    const { model, graph } = await buildGraphFromBytes(bytes, path, title, dimValues);
     return { ok: true, graph, model, millis: Math.round(performance.now() - started), inWorker: false };
   } catch (e) {
     return { ok: false, error: errorText(e, path), millis: Math.round(performance.now() - started) };

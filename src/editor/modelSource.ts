@@ -10,11 +10,12 @@ import { loadModelBytes, loadModelFile, type LoadResult } from './modelLoader';
 export class ModelSource {
   constructor(private readonly extensionUri: vscode.Uri) {}
 
-  async load(uri: vscode.Uri): Promise<LoadResult> {
+  /** `dimValues`: the input sizes the user chose (analysed with every shape concrete). */
+  async load(uri: vscode.Uri, dimValues?: Record<string, number>): Promise<LoadResult> {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (open) return loadModelBytes(Buffer.from(open.getText(), 'utf8'), uri.fsPath);
+    if (open) return loadModelBytes(Buffer.from(open.getText(), 'utf8'), uri.fsPath, undefined, dimValues);
     if (uri.scheme === 'file') {
-      return loadModelFile(uri.fsPath, { workerScript: vscode.Uri.joinPath(this.extensionUri, 'dist', 'modelWorker.js').fsPath });
+      return loadModelFile(uri.fsPath, { workerScript: vscode.Uri.joinPath(this.extensionUri, 'dist', 'modelWorker.js').fsPath, dimValues });
     }
     let bytes: Uint8Array;
     try {
@@ -22,6 +23,6 @@ export class ModelSource {
     } catch (e) {
       return { ok: false, error: `Cannot read ${uri.toString()}: ${e instanceof Error ? e.message : String(e)}`, millis: 0 };
     }
-    return loadModelBytes(bytes, uri.path);
+    return loadModelBytes(bytes, uri.path, undefined, dimValues);
   }
 }

@@ -29,10 +29,13 @@ export interface CancelInferenceMessage { type: 'cancelInference' }
 /** Open the feature-map panel on the last run (at `nodeId`'s output when given). */
 export interface ShowFeatureMapsMessage { type: 'showFeatureMaps'; nodeId?: string }
 export interface LogMessage { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+/** Analyse the model at these sizes of its symbolic input dims (by name; null: back to symbolic shapes).
+ * The host remembers them per model and Run uses them. */
+export interface SetInputSizesMessage { type: 'setInputSizes'; values: Record<string, number> | null }
 
 export type FromWebview =
   | ReadyMessage | NodeSelectedMessage | RevealSourceMessage | CopyTextMessage | SaveFileMessage
-  | RunInferenceMessage | CancelInferenceMessage | ShowFeatureMapsMessage | LogMessage;
+  | RunInferenceMessage | CancelInferenceMessage | ShowFeatureMapsMessage | LogMessage | SetInputSizesMessage;
 
 export interface ViewOptions {
   /** Leave the batch dim out of edge labels when it is symbolic or 1. */

@@ -1,4 +1,5 @@
 import type { Dim, ModelFormat } from '../ir/types';
+import type { InputDim } from '../analysis/inputDims';
 
 /**
  * What the host sends the graph view: a plain, serialisable picture of the model with every
@@ -59,7 +60,8 @@ export interface ViewGraph {
   opsets: Record<string, number>;
   inputs: ViewTensor[];
   outputs: ViewTensor[];
-  totals: { params: number; macs: number; activationBytes: number; weightBytes: number };
+  /** evaluatedAt: the symbolic input dims and the sizes the figures are at (the input-size control shows them). */
+  totals: { params: number; macs: number; activationBytes: number; weightBytes: number; evaluatedAt?: InputDim[] };
   warnings: { node: string; message: string }[];
   nodes: ViewNode[];
   edges: ViewEdge[];

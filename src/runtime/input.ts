@@ -2,6 +2,7 @@ import type { Dim } from '../ir/types';
 import { drawPattern, type PatternName } from './patterns';
 import { resizeBilinear, toUnitFloat, type RgbImage } from './image';
 import { toFloat16Bits } from './float16';
+import { dimName } from '../analysis/inputDims';
 
 /** A model input as the runtime reports it (dims may be symbolic names). */
 export interface InputSpec {
@@ -17,7 +18,7 @@ export interface InputOptions {
   normalization: Normalization;
   /** Feed channels as B, G, R (Caffe/OpenCV-trained models). */
   bgr: boolean;
-  /** Values of symbolic dims, by name (e.g. { N: 1, height: 224 }). */
+  /** Values of symbolic dims, by name (e.g. { N: 1, height: 224 }), as src/analysis/inputDims.ts names them. */
   dims: Record<string, number>;
 }
 
@@ -40,35 +41,11 @@ export interface PreparedInput {
 const IMAGENET_MEAN = [0.485, 0.456, 0.406];
 const IMAGENET_STD = [0.229, 0.224, 0.225];
 
-/** Symbolic dims in the model's inputs with no value in `known`, each with a suggested value. */
-export function unresolvedDims(specs: InputSpec[], known: Record<string, number>): { name: string; input: string; suggestion: number }[] {
-  const out: { name: string; input: string; suggestion: number }[] = [];
-  const seen = new Set<string>();
-  for (const s of specs) {
-    (s.shape ?? []).forEach((d, axis) => {
-      if (typeof d === 'number' && d >= 0) return;
-      const name = typeof d === 'string' && d !== '' ? d : `${s.name}[${axis}]`;
-      if (name in known || seen.has(name)) return;
-      seen.add(name);
-      out.push({ name, input: s.name, suggestion: axis === 0 ? 1 : spatialSuggestion(s.shape ?? [], axis) });
-    });
-  }
-  return out;
-}
-
-function spatialSuggestion(shape: Dim[], axis: number): number {
-  const small = (d: Dim | undefined) => typeof d === 'number' && d >= 1 && d <= 4;
-  // A channel axis (next to a small known channel count) stays small; spatial axes get 224.
-  if (shape.length === 4 && ((axis === 1 && !small(shape[1]) && small(shape[3])) || (axis === 3 && small(shape[1])))) return 224;
-  if (shape.length === 4 && (axis === 1 || axis === 3)) return 3;
-  return 224;
-}
-
 export function resolveShape(spec: InputSpec, dims: Record<string, number>): number[] {
   if (!spec.shape) throw new Error(`input '${spec.name}' has no declared shape; ConvLens needs one to build a sample input`);
   return spec.shape.map((d, axis) => {
     if (typeof d === 'number' && d >= 0) return d;
-    const name = typeof d === 'string' && d !== '' ? d : `${spec.name}[${axis}]`;
+    const name = dimName(spec.name, axis, d);
     const v = dims[name];
     if (v === undefined || !Number.isInteger(v) || v < 1) throw new Error(`input '${spec.name}': no value for the symbolic dim '${name}' (axis ${axis})`);
     return v;

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import * as jpeg from 'jpeg-js';
 import { decodeImage, readImageFile, resizeBilinear } from '../../src/runtime/image';
-import { imageLayout, prepareInput, unresolvedDims } from '../../src/runtime/input';
+import { imageLayout, prepareInput } from '../../src/runtime/input';
+import { listInputDims, valuesOf } from '../../src/analysis/inputDims';
 import { drawPattern } from '../../src/runtime/patterns';
 
 const close = (a: number, b: number, tol = 1e-5) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
@@ -90,13 +91,13 @@ test('NHWC grayscale with [-1, 1] and uint8 inputs get raw pixel values', () => 
   assert.deepEqual(Array.from(u.data.slice(0, 6)), [255, 255, 255, 0, 0, 0]); // 4 px / 8 squares: one pixel each
 });
 
-test('symbolic dims are asked for once each and then resolved from the map', () => {
+test('symbolic dims take the chosen sizes, the others their defaults, and resolve from the map', () => {
   const specs = [
     { name: 'a', dtype: 'float32', shape: ['N', 3, 'H', 'W'] as (number | string)[] },
     { name: 'b', dtype: 'float32', shape: ['N', 10] as (number | string)[] },
   ];
-  assert.deepEqual(unresolvedDims(specs, {}).map((d) => [d.name, d.suggestion]), [['N', 1], ['H', 224], ['W', 224]]);
-  assert.deepEqual(unresolvedDims(specs, { N: 2, H: 32 }).map((d) => d.name), ['W']);
+  assert.deepEqual(valuesOf(listInputDims(specs)), { N: 1, H: 224, W: 224 });
+  assert.deepEqual(valuesOf(listInputDims(specs, {}, { N: 2, H: 32 })), { N: 2, H: 32, W: 224 });
   const p = prepareInput(specs[0], { kind: 'pattern', pattern: 'noise', seed: 7 }, { normalization: 'unit', bgr: false, dims: { N: 2, H: 32, W: 48 } });
   assert.deepEqual(p.dims, [2, 3, 32, 48]);
   assert.throws(() => prepareInput(specs[0], { kind: 'pattern', pattern: 'noise' }, { normalization: 'unit', bgr: false, dims: { N: 1 } }), /symbolic dim 'H'/);

@@ -16,6 +16,7 @@ import { columnGapFor, LAYER_GAP, makeScene, NODE_H, NODE_W } from './render/sce
 import { readTheme, watchTheme } from './render/theme';
 import { DetailsPanel } from './ui/details';
 import { InferenceBar } from './ui/inference';
+import { InputSizeBar } from './ui/inputSizes';
 import { Legend } from './ui/legend';
 import { Minimap } from './ui/minimap';
 import { nodeInfo } from './ui/nodeInfo';
@@ -58,6 +59,7 @@ export class App implements HostRequests, CommandTarget {
   private readonly tooltip: Tooltip;
   private readonly details: DetailsPanel;
   private readonly inference: InferenceBar;
+  private readonly inputSizes = new InputSizeBar((values) => this.host.setInputSizes(values));
   private readonly stage: HTMLElement;
   private readonly message = h('div', { class: 'cl-message cl-hidden', attrs: { id: 'cl-message', role: 'status' } });
   private saveTimer = 0;
@@ -95,7 +97,7 @@ export class App implements HostRequests, CommandTarget {
     const main = h('div', { class: 'cl-main' }, column);
     root.append(header, main, this.message);
     this.summary = new SummaryBar(header, (id) => this.selectById(id, true, true));
-    header.append(this.toolbar.el, this.inference.el);
+    header.append(this.inputSizes.el, this.toolbar.el, this.inference.el);
     this.stage = stage;
     this.view = new GraphView(stage, theme, {
       select: (v) => this.select(v, true, false),
@@ -136,6 +138,7 @@ export class App implements HostRequests, CommandTarget {
     const cam = this.state.showGraph(graph, preserveView, this.host.savedState());
     this.showMessage('', false);
     this.summary.show(graph);
+    this.inputSizes.show(graph);
     void this.rebuild(preserveView ? 'keep' : cam ?? 'fit', t0);
   }
 

@@ -44,6 +44,7 @@ export class GraphController {
   runInference(input: InferenceInputChoice): void { this.host.post({ type: 'runInference', input }); }
   cancelInference(): void { this.host.post({ type: 'cancelInference' }); }
   showFeatureMaps(nodeId: string | undefined): void { this.host.post({ type: 'showFeatureMaps', nodeId }); }
+  setInputSizes(values: Record<string, number> | null): void { this.host.post({ type: 'setInputSizes', values }); }
 
   copy(text: string, what: string): Promise<unknown> {
     return this.rpc.request('copy', (id) => ({ type: 'copyText', id, text, what }));

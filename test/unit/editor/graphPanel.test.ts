@@ -63,3 +63,43 @@ test('the active model is the one whose graph webview has focus, before the acti
     restore();
   }
 });
+
+test("a graph view's input sizes are remembered per model and every later load of it is at them", async () => {
+  const restore = installVscodeMock(emptyRegistrations());
+  try {
+    const vscode = require('vscode') as typeof import('vscode');
+    delete require.cache[require.resolve('../../../src/editor/graphPanel')];
+    const { GraphPanels } = require('../../../src/editor/graphPanel') as typeof import('../../../src/editor/graphPanel');
+    const { InputSizeStore } = require('../../../src/editor/inputSizes') as typeof import('../../../src/editor/inputSizes');
+    const loads: [string, Record<string, number> | undefined][] = [];
+    const source = { load: async (uri: { toString(): string }, dims?: Record<string, number>) => (loads.push([uri.toString(), dims]), { ok: false as const, error: 'not read in this test', millis: 0 }) };
+    const stored = new Map<string, unknown>();
+    const memento = { get: (k: string, d?: unknown) => (stored.has(k) ? stored.get(k) : d), update: async (k: string, v: unknown) => void (v === undefined ? stored.delete(k) : stored.set(k, v)) };
+    const log = { info() {}, warn() {}, error() {} };
+    const panels = new GraphPanels(vscode.Uri.file('/ext'), source as never, log as never, new InputSizeStore(memento as never));
+    let receive: (m: unknown) => void = () => undefined;
+    const panel = {
+      active: false, iconPath: undefined as unknown,
+      webview: { options: {}, html: '', cspSource: 'vscode-resource:', asWebviewUri: (u: unknown) => u, onDidReceiveMessage: (f: (m: unknown) => void) => ((receive = f), { dispose() {} }), postMessage: async () => true },
+      onDidDispose: () => ({ dispose() {} }),
+      dispose() {},
+    };
+    const a = vscode.Uri.file('/work/a.onnx');
+    panels.attach(a, panel as never);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(loads.at(-1), [a.toString(), undefined], 'no choice yet: symbolic shapes');
+    receive({ type: 'setInputSizes', values: { height: 480, width: 640, bad: -3 } });
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(loads.at(-1), [a.toString(), { height: 480, width: 640 }]);
+    await panels.reload(a); // the file changed on disk, or the window reloaded
+    assert.deepEqual(loads.at(-1), [a.toString(), { height: 480, width: 640 }]);
+    assert.deepEqual(new InputSizeStore(memento as never).get(vscode.Uri.file('/work/b.onnx')), undefined, 'another model keeps its own');
+    receive({ type: 'setInputSizes', values: null });
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(loads.at(-1), [a.toString(), undefined]);
+    assert.equal(stored.size, 0);
+    panels.dispose();
+  } finally {
+    restore();
+  }
+});

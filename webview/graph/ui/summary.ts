@@ -1,6 +1,7 @@
 import type { ViewGraph } from '../../../src/protocol/viewModel';
 import { formatBytes, formatCount, formatShape } from '../../common/format';
 import { clear, h, icon } from '../../common/dom';
+import { describeDims } from '../../../src/analysis/inputDims';
 
 /** The header line: format, producer, opsets, inputs, outputs, totals and a warnings button that lists them. */
 export class SummaryBar {
@@ -23,7 +24,8 @@ export class SummaryBar {
       item('inputs', g.inputs.map((t) => `${t.name} ${formatShape(t.shape, false)}`).join(', ') || '—'),
       item('outputs', g.outputs.map((t) => `${t.name} ${formatShape(t.shape, false)}`).join(', ') || '—'),
       item('params', formatCount(g.totals.params)),
-      item('MACs', formatCount(g.totals.macs)),
+      // Where MACs depend on symbolic input dims, the sizes they are at (never an unsaid 1).
+      item('MACs', g.totals.evaluatedAt?.length ? `${formatCount(g.totals.macs)} at ${describeDims(g.totals.evaluatedAt)}` : formatCount(g.totals.macs)),
       item('weights', formatBytes(g.totals.weightBytes)),
     ];
     for (const i of items) if (i) this.el.append(i);
