@@ -1,160 +1,103 @@
 import type { Dim, Shape } from '../ir/types';
+import { addSum, ceilDivSum, constant, floorDivSum, isConstant, loneSymbol, minMaxSum, mulSum, provablyNonNegative, symbol, symbolsOf, type Sum } from './symbolic/expr';
+import { evaluate, parseExpr, substitute } from './symbolic/text';
 
 /**
- * Arithmetic on dimensions that may be symbolic. A symbolic dim is kept as a linear form
- * (sum of coefficient·symbol plus a constant) while arithmetic stays linear, so that
- * 'H + 2 − 3' prints as 'H-1'; anything else (division, products of symbols) becomes an
- * opaque parenthesised string such as '(H-1)/2+1'. Strings are only compared for equality,
- * so two different spellings of one value are treated as different (never silently equal).
+ * Arithmetic on dimensions that may be symbolic. IR dims stay `number | string`: a symbolic dim is
+ * the canonical printed form of its expression (src/analysis/symbolic), read back through a cache,
+ * so the many readers of shapes (views, CLI, JSON, runtime binding) keep plain strings, and two
+ * dims are equal exactly when their strings are. '?' (a dim the file leaves unnamed) is unknown:
+ * arithmetic on it gives '?', and it equals nothing, not even another '?'.
  */
 
-interface Linear {
-  terms: Map<string, number>;
-  c: number;
-}
+const UNKNOWN = '?';
+const cache = new Map<string, Sum | null>();
 
-const SYMBOL = /^[A-Za-z_][A-Za-z0-9_.:]*$/;
-
-function toLinear(d: Dim): Linear | null {
-  if (typeof d === 'number') return { terms: new Map(), c: d };
-  const s = d.trim();
-  if (SYMBOL.test(s)) return { terms: new Map([[s, 1]]), c: 0 };
-  return parseLinear(s);
-}
-
-/** Parses our own printed linear forms ('2*H-1', 'N+W'); returns null for anything else. */
-function parseLinear(s: string): Linear | null {
-  const out: Linear = { terms: new Map(), c: 0 };
-  const re = /([+-]?)\s*(?:(\d+)\s*\*\s*)?([A-Za-z_][A-Za-z0-9_.:]*|\d+)\s*/gy;
-  let pos = 0;
-  let first = true;
-  while (pos < s.length) {
-    re.lastIndex = pos;
-    const m = re.exec(s);
-    if (!m || (!first && m[1] === '')) return null;
-    first = false;
-    const sign = m[1] === '-' ? -1 : 1;
-    const coef = m[2] ? Number(m[2]) : 1;
-    if (/^\d+$/.test(m[3])) {
-      if (m[2]) return null;
-      out.c += sign * Number(m[3]);
-    } else {
-      out.terms.set(m[3], (out.terms.get(m[3]) ?? 0) + sign * coef);
-    }
-    pos = re.lastIndex;
+/** The expression of a dim; null for an unknown one. A string outside the grammar (a file's
+ * 'batch size') is one symbol of that name. */
+export function dimExpr(d: Dim): Sum | null {
+  if (typeof d === 'number') return constant(d);
+  let s = cache.get(d);
+  if (s === undefined) {
+    s = d === UNKNOWN || d.trim() === '' ? null : parseExpr(d) ?? symbol(d);
+    if (cache.size > 200_000) cache.clear();
+    cache.set(d, s);
   }
-  return out;
+  return s;
 }
 
-function fromLinear(l: Linear): Dim {
-  const parts: string[] = [];
-  for (const [sym, k] of [...l.terms].sort((a, b) => a[0].localeCompare(b[0]))) {
-    if (k === 0) continue;
-    const mag = Math.abs(k) === 1 ? sym : `${Math.abs(k)}*${sym}`;
-    parts.push(parts.length === 0 ? (k < 0 ? `-${mag}` : mag) : k < 0 ? `-${mag}` : `+${mag}`);
-  }
-  if (parts.length === 0) return l.c;
-  if (l.c !== 0) parts.push(l.c < 0 ? `${l.c}` : `+${l.c}`);
-  return parts.join('');
+/** The dim an expression prints as (a number when constant). */
+export function exprDim(s: Sum): Dim {
+  if (isConstant(s)) return s.c;
+  const lone = loneSymbol(s);
+  if (lone !== null) return lone;
+  if (!cache.has(s.text)) cache.set(s.text, s);
+  return s.text;
 }
 
-function combine(a: Linear, b: Linear, sign: 1 | -1): Linear {
-  const terms = new Map(a.terms);
-  for (const [s, k] of b.terms) terms.set(s, (terms.get(s) ?? 0) + sign * k);
-  return { terms, c: a.c + sign * b.c };
+/** The canonical spelling of a dim ('H + 2 - 3' → 'H-1', '4' → 4). */
+export function canonicalDim(d: Dim): Dim {
+  if (typeof d === 'number') return d;
+  const s = dimExpr(d);
+  return s ? exprDim(s) : UNKNOWN;
 }
 
-/** True when the expression has a + or − outside parentheses (so it needs them under * or /). */
-function hasTopLevelSum(s: string): boolean {
-  let depth = 0;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-    else if (depth === 0 && i > 0 && (ch === '+' || ch === '-')) return true;
-  }
-  return false;
-}
-
-/** Parenthesises an operand of * or / (or the right side of −) when it is a sum. */
-function wrap(d: Dim): string {
-  if (typeof d === 'number') return d < 0 ? `(${d})` : String(d);
-  return hasTopLevelSum(d) || d.startsWith('-') ? `(${d})` : d;
+function lift(a: Dim, b: Dim, f: (x: Sum, y: Sum) => Sum): Dim {
+  const x = dimExpr(a);
+  const y = dimExpr(b);
+  return x && y ? exprDim(f(x, y)) : UNKNOWN;
 }
 
 export function add(a: Dim, b: Dim): Dim {
   if (typeof a === 'number' && typeof b === 'number') return a + b;
-  const la = toLinear(a);
-  const lb = toLinear(b);
-  if (la && lb) return fromLinear(combine(la, lb, 1));
-  return typeof b === 'number' && b < 0 ? `${a}${b}` : `${a}+${b}`;
+  return lift(a, b, (x, y) => addSum(x, y));
 }
 
 export function sub(a: Dim, b: Dim): Dim {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const la = toLinear(a);
-  const lb = toLinear(b);
-  if (la && lb) return fromLinear(combine(la, lb, -1));
-  return `${a}-${wrap(b)}`;
+  return lift(a, b, (x, y) => addSum(x, y, -1));
 }
 
 export function mul(a: Dim, b: Dim): Dim {
   if (typeof a === 'number' && typeof b === 'number') return a * b;
   if (a === 1) return b;
   if (b === 1) return a;
-  if (a === 0 || b === 0) return 0;
-  const [n, s] = typeof a === 'number' ? [a, b] : typeof b === 'number' ? [b, a] : [null, null];
-  if (n !== null && s !== null) {
-    const l = toLinear(s);
-    if (l) {
-      const terms = new Map<string, number>();
-      for (const [k, v] of l.terms) terms.set(k, v * n);
-      return fromLinear({ terms, c: l.c * n });
-    }
-  }
-  return `${wrap(a)}*${wrap(b)}`;
+  return lift(a, b, mulSum);
 }
 
 /** floor(a / b) for non-negative a and positive b. */
 export function floorDiv(a: Dim, b: Dim): Dim {
   if (typeof a === 'number' && typeof b === 'number') return Math.floor(a / b);
   if (b === 1) return a;
-  if (typeof b === 'number') {
-    const l = toLinear(a);
-    if (l && l.c % b === 0 && [...l.terms.values()].every((k) => k % b === 0)) {
-      const terms = new Map<string, number>();
-      for (const [k, v] of l.terms) terms.set(k, v / b);
-      return fromLinear({ terms, c: l.c / b });
-    }
-  }
-  return `${wrap(a)}/${wrap(b)}`;
+  if (b === 0) return UNKNOWN;
+  return lift(a, b, floorDivSum);
 }
 
 /** ceil(a / b) for non-negative a and positive b. */
 export function ceilDiv(a: Dim, b: Dim): Dim {
-  if (typeof a === 'number' && typeof b === 'number') return Math.ceil(a / b);
+  if (typeof a === 'number' && typeof b === 'number') return Math.ceil(a / b) + 0; // never -0
   if (b === 1) return a;
-  // ceil(a/b) = floor((a + b − 1)/b), which keeps one spelling that evalDim understands.
-  if (typeof b === 'number') return floorDiv(add(a, b - 1), b);
-  return floorDiv(add(sub(a, 1), b), b);
+  if (b === 0) return UNKNOWN;
+  return lift(a, b, ceilDivSum);
 }
 
 export function dimEquals(a: Dim, b: Dim): boolean {
-  if (typeof a === 'number' || typeof b === 'number') return a === b;
-  const la = toLinear(a);
-  const lb = toLinear(b);
-  if (la && lb) return fromLinear(combine(la, lb, -1)) === 0;
-  return a.replace(/\s+/g, '') === b.replace(/\s+/g, '');
+  if (a === b) return a !== UNKNOWN;
+  if (typeof a === 'number' && typeof b === 'number') return false;
+  const x = dimExpr(a);
+  const y = dimExpr(b);
+  return x !== null && y !== null && x.text === y.text;
 }
 
-/** Two dims that provably differ (both known numbers, or linear forms differing by a constant). */
+/** Two dims that provably differ (numbers, or expressions whose difference is provably ≥ 1). */
 export function dimsConflict(a: Dim, b: Dim): boolean {
   if (typeof a === 'number' && typeof b === 'number') return a !== b;
-  const la = toLinear(a);
-  const lb = toLinear(b);
-  if (!la || !lb) return false;
-  const d = fromLinear(combine(la, lb, -1));
-  return typeof d === 'number' && d !== 0;
+  const x = dimExpr(a);
+  const y = dimExpr(b);
+  if (!x || !y) return false;
+  const d = addSum(x, y, -1);
+  if (isConstant(d)) return d.c !== 0;
+  return provablyNonNegative(addSum(d, constant(-1))) || provablyNonNegative(addSum(constant(-1), d, -1));
 }
 
 /** Product of the dims; null when any is symbolic. */
@@ -183,29 +126,43 @@ export function broadcastDim(a: Dim, b: Dim): Dim | null {
   // One side symbolic: a valid model has it equal to the other side or 1; the known number wins.
   if (typeof a === 'number') return a;
   if (typeof b === 'number') return b;
-  return `max(${a},${b})`;
+  return maxDim(a, b);
 }
 
 /** min(a, b) of two dims (a slice's end on a symbolic axis: x[:10] of N rows has min(N,10)). */
 export function minDim(a: Dim, b: Dim): Dim {
   if (typeof a === 'number' && typeof b === 'number') return Math.min(a, b);
-  if (dimEquals(a, b)) return a;
-  return `min(${a},${b})`;
+  return lift(a, b, (x, y) => minMaxSum('min', [x, y]));
 }
 
 /** max(a, b) of two dims. */
 export function maxDim(a: Dim, b: Dim): Dim {
   if (typeof a === 'number' && typeof b === 'number') return Math.max(a, b);
-  if (dimEquals(a, b)) return a;
-  return `max(${a},${b})`;
+  return lift(a, b, (x, y) => minMaxSum('max', [x, y]));
+}
+
+/** p/q with a small q equal to s within float32 precision (a scale of 1/3 stored as 0.33333334). */
+function rational(s: number): [number, number] {
+  let h0 = 1, h1 = 0, k0 = 0, k1 = 1;
+  let x = s;
+  for (let i = 0; i < 40; i++) {
+    const a = Math.floor(x);
+    [h0, h1] = [a * h0 + h1, h0];
+    [k0, k1] = [a * k0 + k1, k0];
+    if (Math.abs(h0 / k0 - s) <= 1e-7 * Math.max(1, Math.abs(s)) || k0 > 1e6) break;
+    x = 1 / (x - a);
+    if (!Number.isFinite(x)) break;
+  }
+  return [h0, k0];
 }
 
 /** floor(d · s) for a non-negative dim and a real factor s (Resize: out = floor(in · scale)).
- * A symbolic dim with an integer s stays linear ('2*H'); else 'floor(H*1.5)', which evalDim reads. */
+ * A symbolic dim with s = p/q is floor(p·H/q): 'floor(3*H/2)' for a scale of 1.5. */
 export function floorTimes(d: Dim, s: number): Dim {
   if (typeof d === 'number') return Math.floor(d * s);
   if (Number.isInteger(s)) return mul(d, s);
-  return `floor(${wrap(d)}*${s})`;
+  const [p, q] = rational(s);
+  return floorDiv(mul(d, p), q);
 }
 
 export function formatShape(shape: Shape | null): string {
@@ -213,73 +170,31 @@ export function formatShape(shape: Shape | null): string {
 }
 
 /**
- * Evaluates a dim that this module printed, with the given symbol values (missing symbols are 1).
- * Used to bind symbolic shapes to the concrete ones a runtime used. Grammar: + − * on integers and
- * decimals, '/' as floor division, parentheses, and the functions floor(x), max(a,b), min(a,b).
+ * Evaluates a dim with the given symbol values (missing symbols are 1). Used to bind symbolic
+ * shapes to the concrete ones a runtime used. Null for '?' and for text outside the grammar's
+ * arithmetic (which reads as one symbol, so it evaluates as that symbol).
  */
 export function evalDim(d: Dim, symbols: Record<string, number> = {}): number | null {
   if (typeof d === 'number') return d;
-  const src = d.replace(/\s+/g, '');
-  let i = 0;
-  const peek = (): string => src[i] ?? '';
-  const expr = (): number | null => {
-    let v = term();
-    while (v !== null && (peek() === '+' || peek() === '-')) {
-      const op = src[i++];
-      const r = term();
-      if (r === null) return null;
-      v = op === '+' ? v + r : v - r;
-    }
-    return v;
-  };
-  const term = (): number | null => {
-    let v = factor();
-    while (v !== null && (peek() === '*' || peek() === '/')) {
-      const op = src[i++];
-      const r = factor();
-      if (r === null) return null;
-      v = op === '*' ? v * r : Math.floor(v / r);
-    }
-    return v;
-  };
-  const factor = (): number | null => {
-    if (peek() === '-') {
-      i++;
-      const f = factor();
-      return f === null ? null : -f;
-    }
-    if (peek() === '(') {
-      i++;
-      const v = expr();
-      if (peek() !== ')') return null;
-      i++;
-      return v;
-    }
-    const m = /^[A-Za-z_][A-Za-z0-9_.:]*|^\d+(?:\.\d+)?(?:e[+-]?\d+)?/.exec(src.slice(i));
-    if (!m) return null;
-    i += m[0].length;
-    if (/^\d/.test(m[0])) return Number(m[0]);
-    if ((m[0] === 'max' || m[0] === 'min') && peek() === '(') {
-      i++;
-      const a = expr();
-      if (a === null || peek() !== ',') return null;
-      i++;
-      const b = expr();
-      if (b === null || peek() !== ')') return null;
-      i++;
-      return m[0] === 'max' ? Math.max(a, b) : Math.min(a, b);
-    }
-    if (m[0] === 'floor' && peek() === '(') {
-      i++;
-      const a = expr();
-      if (a === null || peek() !== ')') return null;
-      i++;
-      return Math.floor(a);
-    }
-    return symbols[m[0]] ?? 1;
-  };
-  const v = expr();
-  return v !== null && i === src.length ? v : null;
+  const s = dimExpr(d);
+  return s ? evaluate(s, symbols) : null;
+}
+
+/** The symbols a dim is written in. */
+export function dimSymbols(d: Dim): string[] {
+  const s = typeof d === 'string' ? dimExpr(d) : null;
+  return s ? [...symbolsOf(s)] : [];
+}
+
+/** The dim with its symbols renamed (names not in the map stay), in canonical form. */
+export function renameDim(d: Dim, names: ReadonlyMap<string, string>): Dim {
+  if (typeof d === 'number') return d;
+  const s = dimExpr(d);
+  if (!s) return d;
+  let touched = false;
+  for (const n of symbolsOf(s)) if (names.has(n)) touched = true;
+  if (!touched) return d;
+  return exprDim(substitute(s, (n) => symbol(names.get(n) ?? n)));
 }
 
 /** A fresh symbolic dim for a data-dependent size, e.g. freshSymbol('nnz', '/model/NonZero_output_0'). */

@@ -92,19 +92,20 @@ test('Slice from the end of a symbolic axis is unknown, with the reason', () => 
   assert.match(b.warnings.map((x) => x.message).join('\n'), /only step 1 is worked out on a symbolic axis/);
 });
 
-test('Resize with non-integer scales on symbolic axes: floor(H*1.5), which evalDim reads', async () => {
+test('Resize with non-integer scales on symbolic axes: floor(3·H/2) = H+floor(H/2), which evalDim reads', async () => {
   const y = await agreesWithOrt(resizeModel([1, 1, 1.5, 0.75]), sizes);
-  assert.deepEqual(y, ['N', 3, 'floor(H*1.5)', 'floor(W*0.75)']);
+  assert.deepEqual(y, ['N', 3, 'H+floor(H/2)', 'floor(3*W/4)']);
   // Integer scales stay linear.
   assert.deepEqual(analyze(resizeModel([1, 1, 2, 2])).tensors.get('y')?.shape, ['N', 3, '2*H', '2*W']);
 });
 
-test('evalDim reads floor, min, max and decimals, and refuses what it cannot read', () => {
-  assert.equal(evalDim('floor(H*1.5)', { H: 5 }), 7);
-  assert.equal(evalDim('floor((H-1)*0.5)+1', { H: 10 }), 5);
+test('evalDim reads the printed grammar: floor, ceil, min, max; other text is one symbol; ? is unknown', () => {
+  assert.equal(evalDim('floor(3*H/2)', { H: 5 }), 7);
+  assert.equal(evalDim('floor((H-1)/2)+1', { H: 10 }), 5);
+  assert.equal(evalDim('ceil(H/32)', { H: 33 }), 2);
   assert.equal(evalDim('min(N,10)', { N: 3 }), 3);
   assert.equal(evalDim('max(min(H,8)-2,0)', { H: 1 }), 0);
-  assert.equal(evalDim('2.5e1', {}), 25);
-  assert.equal(evalDim('floor(H', { H: 1 }), null);
-  assert.equal(evalDim('sqrt(H)', { H: 4 }), null);
+  assert.equal(evalDim('"batch size"*2', { 'batch size': 4 }), 8);
+  assert.equal(evalDim('floor(H', { 'floor(H': 6 }), 6, 'text outside the grammar is a name');
+  assert.equal(evalDim('?', {}), null);
 });

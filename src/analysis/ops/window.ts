@@ -1,5 +1,5 @@
 import type { Dim } from '../../ir/types';
-import { add, ceilDiv, floorDiv, sub } from '../dims';
+import { add, ceilDiv, floorDiv, minDim, sub } from '../dims';
 import type { RuleContext } from '../registry';
 
 /**
@@ -69,7 +69,9 @@ export function windowOutput(ctx: RuleContext, inSpatial: Dim[], w: WindowParams
       if (w.ceilMode) {
         o = add(ceilDiv(span, s), 1);
         // The last window must start inside the input or its left padding.
-        if (typeof o === 'number' && typeof size === 'number' && (o - 1) * s >= size + pb) o -= 1;
+        if (typeof o === 'number' && typeof size === 'number') {
+          if ((o - 1) * s >= size + pb) o -= 1;
+        } else o = minDim(o, add(floorDiv(add(size, pb - 1), s), 1)); // (o − 1)·s < size + pb
       } else {
         o = add(floorDiv(span, s), 1);
         if (lint && typeof size === 'number') lintUnread(ctx, i, nsp, size, pb, pe, w.kernel[i], w.dilations[i], s);
