@@ -59,7 +59,7 @@ export function sub(a: Dim, b: Dim): Dim {
 }
 
 export function mul(a: Dim, b: Dim): Dim {
-  if (typeof a === 'number' && typeof b === 'number') return a * b;
+  if (typeof a === 'number' && typeof b === 'number') return a * b + 0; // never -0
   if (a === 1) return b;
   if (b === 1) return a;
   return lift(a, b, mulSum);

@@ -107,8 +107,9 @@ test('equal values built two ways print identically', () => {
     const pairs: [string, Dim, Dim][] = [
       ['a+b = b+a', add(a, b), add(b, a)],
       ['(a+b)−b = a', sub(add(a, b), b), a],
-      ['(a+b)·c = a·c + b·c', mul(add(a, b), c), add(mul(a, c), mul(b, c))],
+      ['q·(a+b) = q·a + q·b', mul(add(a, b), q), add(mul(a, q), mul(b, q))],
       ['a·b = b·a', mul(a, b), mul(b, a)],
+      ['(a·b)·c = a·(b·c)', mul(mul(a, b), c), mul(a, mul(b, c))],
       ['floor(floor(l/p)/q) = floor(l/pq)', floorDiv(floorDiv(lin, p), q), floorDiv(lin, p * q)],
       ['ceil(ceil(l/p)/q) = ceil(l/pq)', ceilDiv(ceilDiv(lin, p), q), ceilDiv(lin, p * q)],
       ['floor(ceil(l/p)/q) = floor((l+p−1)/pq)', floorDiv(ceilDiv(lin, p), q), floorDiv(add(lin, p - 1), p * q)],
@@ -136,6 +137,9 @@ test('stride-2 windows with padding nest into one division: a stride-32 head is 
   assert.equal(mul(mul(64, ceilDiv('height', 32)), ceilDiv('width', 32)), '64*ceil(height/32)*ceil(width/32)');
   assert.equal(canonicalDim('H + 2 - 3'), 'H-1');
   assert.equal(canonicalDim('2*(H+1)'), '2*H+2');
+  assert.equal(mul(add('h', 1), mul(2, add('w', 1))), '2*(h+1)*(w+1)', 'a product of sums stays factored');
+  assert.equal(mul(add(mul('h', 2), 2), add('w', 1)), '2*(h+1)*(w+1)');
+  assert.equal(floorDiv(mul(mul('N', add('h', 1)), 8), mul('N', add('h', 1))), 8);
   assert.equal(canonicalDim('4'), 4);
   // A file's dim name outside the grammar is one symbol, quoted once it is part of an expression.
   assert.equal(add('batch size', 1), '"batch size"+1');

@@ -10,6 +10,9 @@
  *   constant of n in [0, q) (the integer multiples of q move outside), and a nested
  *   floor(floor(a/p) + r)/q) is merged into floor((a + p·r)/(p·q)); ceil(a/q) is floor((a+q−1)/q),
  *   printed as ceil when the constant is q−1 (so a stride-32 head reads ceil(height/32));
+ * - a product with a factor of several parts stays factored, '2*(h+1)*(w+1)', not expanded (a
+ *   Reshape's product of padded dims would otherwise be a long polynomial); a constant factor
+ *   distributes ('2*(h+1)' is '2*h+2');
  * - min/max are flattened, deduplicated, sorted, and an argument another one provably bounds is
  *   dropped (symbols are dims, so never negative).
  * Equality of dims is decided on the canonical text: equal texts are equal values (sound); values
@@ -19,7 +22,10 @@
 export interface Sym { readonly kind: 'sym'; readonly name: string; readonly key: string }
 export interface Floor { readonly kind: 'floor'; readonly num: Sum; readonly den: Sum; readonly key: string }
 export interface MinMax { readonly kind: 'min' | 'max'; readonly args: readonly Sum[]; readonly key: string }
-export type Atom = Sym | Floor | MinMax;
+/** A sum of two or more parts as a factor of a product, '(h+1)'; primitive (coefficients and
+ * constant have gcd 1, the first coefficient positive). */
+export interface Group { readonly kind: 'group'; readonly sum: Sum; readonly key: string }
+export type Atom = Sym | Floor | MinMax | Group;
 
 /** key: the monomial's text (its identity); ord: the printing order (names before functions,
  * higher degree first, then the text). */
@@ -128,28 +134,22 @@ export function scaleSum(a: Sum, k: number): Sum {
   return makeSum(a.terms.map((t) => withCoef(t, t.coef * k)), a.c * k);
 }
 
-function mulTerms(x: Term, y: Term): Term {
-  return term(x.coef * y.coef, [...x.atoms, ...y.atoms].sort(byAtom));
+/** s as (content, factors): one term is its coefficient and atoms; a longer sum is a primitive group. */
+function factors(s: Sum): [number, Atom[]] {
+  if (s.terms.length === 1 && s.c === 0) return [s.terms[0].coef, [...s.terms[0].atoms]];
+  let g = Math.abs(s.c);
+  for (const t of s.terms) g = gcd(g, t.coef);
+  if (s.terms[0].coef < 0) g = -g;
+  const inner = g === 1 ? s : makeSum(s.terms.map((t) => withCoef(t, t.coef / g)), s.c / g);
+  return [g, [{ kind: 'group', sum: inner, key: `(${inner.text})` }]];
 }
 
 export function mulSum(a: Sum, b: Sum): Sum {
   if (isConstant(a)) return scaleSum(b, a.c);
   if (isConstant(b)) return scaleSum(a, b.c);
-  let out = scaleSum(a, b.c);
-  for (const y of b.terms) {
-    const products = a.terms.map((x) => mulTerms(x, y)).sort(byOrd);
-    const merged: Term[] = [];
-    for (const t of products) {
-      const last = merged[merged.length - 1];
-      if (last && last.key === t.key) merged[merged.length - 1] = withCoef(last, last.coef + t.coef);
-      else merged.push(t);
-    }
-    const nonzero = merged.filter((t) => t.coef !== 0);
-    const part = makeSum(nonzero, 0);
-    out = addSum(out, part);
-    if (a.c !== 0) out = addSum(out, makeSum([y], 0), a.c);
-  }
-  return out;
+  const [ka, fa] = factors(a);
+  const [kb, fb] = factors(b);
+  return makeSum([term(ka * kb, [...fa, ...fb].sort(byAtom))], 0);
 }
 
 function gcd(a: number, b: number): number {
@@ -164,7 +164,8 @@ function floorAtom(num: Sum, den: Sum): Atom {
   if (isConstant(den) && num.c === den.c - 1 && den.c >= 2) {
     key = `ceil(${operand(makeSum(num.terms, 0))}/${den.c})`;
   } else {
-    key = `floor(${operand(num)}/${operand(den)})`;
+    const bare = isConstant(den) || (den.c === 0 && den.terms.length === 1 && den.terms[0].coef === 1 && den.terms[0].atoms.length === 1);
+    key = `floor(${operand(num)}/${bare ? den.text : `(${den.text})`})`;
   }
   return { kind: 'floor', num, den, key };
 }
@@ -208,6 +209,7 @@ function exactQuotient(a: Sum, b: Sum): Sum | null {
   if (b.terms.length !== 1 || b.c !== 0 || a.c !== 0) return null;
   const d = b.terms[0];
   const out: Term[] = [];
+  let c = 0;
   for (const t of a.terms) {
     if (t.coef % d.coef !== 0) return null;
     const rest = [...t.atoms];
@@ -216,10 +218,10 @@ function exactQuotient(a: Sum, b: Sum): Sum | null {
       if (i < 0) return null;
       rest.splice(i, 1);
     }
-    if (rest.length === 0) return null; // a constant part: leave it to the floor
-    out.push(term(t.coef / d.coef, rest));
+    if (rest.length === 0) c += t.coef / d.coef;
+    else out.push(term(t.coef / d.coef, rest));
   }
-  return makeSum(out.sort(byOrd), 0);
+  return makeSum(out.sort(byOrd), c);
 }
 
 /** floor(a / b) for integer-valued a and positive b. */
@@ -264,6 +266,7 @@ function lowerBound(s: Sum, f: number, out: Map<string, { k: number; t: Term }>)
 
 function atomNonNegative(a: Atom): boolean {
   if (a.kind === 'sym') return true; // a dim
+  if (a.kind === 'group') return provablyNonNegative(a.sum);
   if (a.kind === 'floor') return provablyNonNegative(a.num) && isConstant(a.den) && a.den.c > 0;
   return a.kind === 'min' ? a.args.every(provablyNonNegative) : a.args.some(provablyNonNegative);
 }
@@ -337,6 +340,7 @@ export function foldSum<T>(s: Sum, alg: Algebra<T>): T {
 function foldAtom<T>(a: Atom, alg: Algebra<T>): T {
   if (a.kind === 'sym') return alg.symbol(a.name);
   if (a.kind === 'floor') return alg.floorDiv(foldSum(a.num, alg), foldSum(a.den, alg));
+  if (a.kind === 'group') return foldSum(a.sum, alg);
   return alg.minMax(a.kind, a.args.map((x) => foldSum(x, alg)));
 }
 
@@ -345,6 +349,7 @@ export function symbolsOf(s: Sum, out = new Set<string>()): Set<string> {
   for (const t of s.terms) {
     for (const a of t.atoms) {
       if (a.kind === 'sym') out.add(a.name);
+      else if (a.kind === 'group') symbolsOf(a.sum, out);
       else if (a.kind === 'floor') {
         symbolsOf(a.num, out);
         symbolsOf(a.den, out);
