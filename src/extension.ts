@@ -9,6 +9,7 @@ import { InferenceController } from './editor/inference';
 import { registerJsonModelSupport } from './editor/json/register';
 import { viewGraphOf } from './editor/modelLoader';
 import { registerSideGraphSerializer } from './editor/sideGraphSerializer';
+import { ModelComparisons } from './editor/modelDiff';
 
 /**
  * Registers the providers and commands; reads no model and loads no runtime. Everything heavy
@@ -17,10 +18,12 @@ import { registerSideGraphSerializer } from './editor/sideGraphSerializer';
 export function activate(context: vscode.ExtensionContext): { graphPanels: GraphPanels } {
   const log = vscode.window.createOutputChannel('ConvLens', { log: true });
   const graphPanels = new GraphPanels(context.extensionUri, new ModelSource(context.extensionUri), log, new InputSizeStore(context.workspaceState));
+  const comparisons = new ModelComparisons(graphPanels, log);
   context.subscriptions.push(
     log,
     graphPanels,
-    GraphEditorProvider.register(graphPanels),
+    comparisons,
+    GraphEditorProvider.register(graphPanels, comparisons),
     registerModelJsonContext(),
     registerOnnxNodeSource(graphPanels),
     registerSideGraphSerializer(graphPanels, log),

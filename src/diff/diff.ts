@@ -62,7 +62,9 @@ export interface ModelDiff {
   changed: ChangedLayer[];
   /** Layers whose only change is their receptive field: what a change upstream does to every later
    * layer. Listed apart so that the layers that changed themselves stand out. */
-  receptiveFieldOnly: { name: string; before: string; after: string }[];
+  receptiveFieldOnly: { name: string; oldId: string; newId: string; before: string; after: string }[];
+  /** Every matched pair of layers (unchanged or changed), by node id: what a selection follows across. */
+  pairs: { old: string; new: string }[];
   inputs: IoChange[];
   outputs: IoChange[];
   totals: { params: Delta; macs: Delta; activationBytes: Delta; weightBytes: Delta };
@@ -180,6 +182,7 @@ export function diffModels(before: DiffSide, after: DiffSide): ModelDiff {
     removed: [],
     changed: [],
     receptiveFieldOnly: [],
+    pairs: [],
     inputs: compareIo(before, after, (m) => m.graph.inputs),
     outputs: compareIo(before, after, (m) => m.graph.outputs),
     totals: {
@@ -198,12 +201,13 @@ export function diffModels(before: DiffSide, after: DiffSide): ModelDiff {
     if (p.old && p.new) {
       pairOfOld.set(p.old.id, i);
       pairOfNew.set(p.new.id, i);
+      result.pairs.push({ old: p.old.id, new: p.new.id });
       const changes = compareLayers(p.old, p.new, crossFormat);
       if (changes.length === 0) {
         result.unchanged++;
         if (label(p.old) !== label(p.new)) result.renamed.push({ old: label(p.old), new: label(p.new) });
       } else if (changes.length === 1 && changes[0].field === 'receptiveField') {
-        result.receptiveFieldOnly.push({ name: label(p.new), before: changes[0].before, after: changes[0].after });
+        result.receptiveFieldOnly.push({ name: label(p.new), oldId: p.old.id, newId: p.new.id, before: changes[0].before, after: changes[0].after });
         result.marks.old[p.old.id] = 'changed';
         result.marks.new[p.new.id] = 'changed';
       } else {

@@ -103,3 +103,14 @@ export function diffMarkdown(d: ModelDiff, oldName: string, newName: string): st
   }
   return out.join('\n');
 }
+
+/** What a box in the graph says about its layer in a comparison: 'params +112 · MACs +27,648'. */
+export function layerNote(c: ChangedLayer): string {
+  const parts = c.changes.map((x) => {
+    if (x.delta !== undefined) return `${FIELD_WORDS[x.field]} ${signed(x.delta)}`;
+    if (x.field === 'outputShape') return `→ ${x.after}`;
+    if (x.field === 'receptiveField') return `RF ${x.before || 'none'} → ${x.after || 'none'}`;
+    return `${FIELD_WORDS[x.field]} changed`;
+  });
+  return parts.join(' · ');
+}

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { GraphPanels } from './graphPanel';
+import type { ModelComparisons } from './modelDiff';
 
 /**
  * The read-only custom editor for *.onnx: opening the file shows its graph.
@@ -9,15 +10,15 @@ import type { GraphPanels } from './graphPanel';
 export class GraphEditorProvider implements vscode.CustomReadonlyEditorProvider<vscode.CustomDocument> {
   static readonly viewType = 'convlens.graph';
 
-  static register(panels: GraphPanels): vscode.Disposable {
-    return vscode.window.registerCustomEditorProvider(GraphEditorProvider.viewType, new GraphEditorProvider(panels), {
+  static register(panels: GraphPanels, comparisons?: ModelComparisons): vscode.Disposable {
+    return vscode.window.registerCustomEditorProvider(GraphEditorProvider.viewType, new GraphEditorProvider(panels, comparisons), {
       // Each view reloads from `ready`; keeping hidden webviews alive would cost memory for nothing.
       webviewOptions: { retainContextWhenHidden: false },
       supportsMultipleEditorsPerDocument: true,
     });
   }
 
-  constructor(private readonly panels: GraphPanels) {}
+  constructor(private readonly panels: GraphPanels, private readonly comparisons?: ModelComparisons) {}
 
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
     const watcher = uri.scheme === 'file'
@@ -42,6 +43,8 @@ export class GraphEditorProvider implements vscode.CustomReadonlyEditorProvider<
 
   resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
     this.panels.attach(document.uri, panel);
+    // One side of a diff tab (Source Control, Compare with…): mark what changed.
+    this.comparisons?.track(document.uri, panel);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ViewGraph } from './viewModel';
+import type { ViewDiff, ViewGraph } from './viewModel';
 
 /**
  * Every message between the extension host and the graph webview. Each has a `type`;
@@ -12,11 +12,13 @@ export interface ShowErrorMessage { type: 'showError'; message: string }
 export interface SelectNodeMessage { type: 'selectNode'; nodeId: string | null; reveal: boolean }
 export interface SetOptionsMessage { type: 'setOptions'; options: ViewOptions }
 export interface InferenceStateMessage { type: 'inferenceState'; state: InferenceState }
+/** Marks a comparison with another version of the model on this view's graph (null: none). */
+export interface SetDiffMessage { type: 'setDiff'; diff: ViewDiff | null }
 export interface ReplyMessage { type: 'reply'; id: number; ok: boolean; value?: unknown; error?: string }
 
 export type ToWebview =
   | ShowGraphMessage | ShowErrorMessage | SelectNodeMessage | SetOptionsMessage
-  | InferenceStateMessage | ReplyMessage;
+  | InferenceStateMessage | SetDiffMessage | ReplyMessage;
 
 /** Webview -> host */
 export interface ReadyMessage { type: 'ready' }

@@ -67,3 +67,24 @@ export interface ViewGraph {
   edges: ViewEdge[];
   tensors: Record<string, ViewTensor>;
 }
+
+/** One layer's mark in a comparison of two models (src/diff/marks.ts). */
+export interface ViewDiffMark {
+  kind: 'added' | 'removed' | 'changed';
+  /** The deltas, e.g. 'params +112 · MACs +27,648 · → [N, 12, 16, 16]'. */
+  note: string;
+}
+
+/** What one side of a model comparison draws over its graph. */
+export interface ViewDiff {
+  side: 'old' | 'new';
+  /** The other side as the user knows it: 'HEAD', a file name. */
+  against: string;
+  /** '2 changed, 1 added; 40 unchanged'. */
+  headline: string;
+  equivalent: boolean;
+  /** By node id. */
+  marks: Record<string, ViewDiffMark>;
+  /** Node id on this side → its matched node id on the other side. */
+  pairs: Record<string, string>;
+}

@@ -1,5 +1,5 @@
 import type { InferenceState, ViewOptions } from '../../src/protocol/messages';
-import type { ViewGraph } from '../../src/protocol/viewModel';
+import type { ViewDiff, ViewGraph } from '../../src/protocol/viewModel';
 import { h } from '../common/dom';
 import { GraphCommands, type CommandTarget } from './commands';
 import { GraphController, type HostRequests } from './controller';
@@ -137,9 +137,15 @@ export class App implements HostRequests, CommandTarget {
     const t0 = performance.now();
     const cam = this.state.showGraph(graph, preserveView, this.host.savedState());
     this.showMessage('', false);
-    this.summary.show(graph);
+    this.summary.show(graph, this.state.diff);
     this.inputSizes.show(graph);
     void this.rebuild(preserveView ? 'keep' : cam ?? 'fit', t0);
+  }
+
+  setDiff(diff: ViewDiff | null): void {
+    this.state.diff = diff;
+    if (this.state.graph) this.summary.show(this.state.graph, diff);
+    this.mapThumbnails();
   }
 
   showError(message: string): void {
@@ -321,6 +327,9 @@ export class App implements HostRequests, CommandTarget {
 
   private mapThumbnails(): void {
     this.view.overlay.thumbnails = this.state.thumbnailsByBox();
+    this.view.overlay.diff = this.state.diffByBox();
+    // Test hook: how many boxes carry a comparison mark.
+    this.stage.dataset.diffMarks = String(this.view.overlay.diff.size);
     this.view.invalidate();
     this.markThumbnails();
   }

@@ -1,6 +1,6 @@
 import type { FromWebview, InferenceInputChoice, InferenceState, ToWebview, ViewOptions } from '../../src/protocol/messages';
 import { RpcClient } from '../../src/protocol/rpc';
-import type { ViewGraph } from '../../src/protocol/viewModel';
+import type { ViewDiff, ViewGraph } from '../../src/protocol/viewModel';
 import { createHost } from '../common/vscodeApi';
 import type { SavedState } from './state';
 
@@ -11,6 +11,7 @@ export interface HostRequests {
   selectNode(nodeId: string | null, reveal: boolean): void;
   setOptions(options: ViewOptions): void;
   inferenceState(state: InferenceState): void;
+  setDiff(diff: ViewDiff | null): void;
 }
 
 /**
@@ -34,6 +35,7 @@ export class GraphController {
       case 'selectNode': return this.view.selectNode(m.nodeId, m.reveal);
       case 'setOptions': return this.view.setOptions(m.options);
       case 'inferenceState': return this.view.inferenceState(m.state);
+      case 'setDiff': return this.view.setDiff(m.diff);
     }
   }
 

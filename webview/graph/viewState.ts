@@ -1,4 +1,4 @@
-import type { ViewGraph } from '../../src/protocol/viewModel';
+import type { ViewDiff, ViewDiffMark, ViewGraph } from '../../src/protocol/viewModel';
 import type { DisplayGraph } from './model/displayGraph';
 import type { Camera } from './render/camera';
 import type { Scene } from './render/scene';
@@ -20,6 +20,8 @@ export class ViewState {
   /** A ViewNode id, or a display id for groups and terminals. */
   selectedId: string | null = null;
   readonly thumbnails = new Map<string, HTMLImageElement>();
+  /** A comparison with another version of the model, when this view is one side of one. */
+  diff: ViewDiff | null = null;
 
   constructor(saved: SavedState | undefined) {
     if (saved) {
@@ -93,6 +95,23 @@ export class ViewState {
           break;
         }
       }
+    });
+    return map;
+  }
+
+  /** Each box's comparison mark: a fold or group is marked when any member is (removed, then added, then changed). */
+  diffByBox(): Map<number, ViewDiffMark> {
+    const map = new Map<number, ViewDiffMark>();
+    const marks = this.diff?.marks;
+    if (!marks || !this.graph) return map;
+    const rank = { removed: 3, added: 2, changed: 1 } as const;
+    this.display?.nodes.forEach((d, i) => {
+      let best: ViewDiffMark | undefined;
+      for (const m of d.members) {
+        const mark = marks[this.graph!.nodes[m].id];
+        if (mark && (!best || rank[mark.kind] > rank[best.kind])) best = mark;
+      }
+      if (best) map.set(i, d.kind === 'group' ? { kind: best.kind, note: `${best.kind} inside` } : best);
     });
     return map;
   }

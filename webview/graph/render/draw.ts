@@ -3,6 +3,7 @@ import { formatCount } from '../../common/format';
 import { LABEL_MIN_SCALE, type Camera } from './camera';
 import { NODE_H, NODE_W, type Scene } from './scene';
 import type { Theme } from './theme';
+import type { ViewDiffMark } from '../../../src/protocol/viewModel';
 
 /** What the frame shows besides the graph itself. */
 export interface Overlay {
@@ -11,6 +12,8 @@ export interface Overlay {
   matches: ReadonlySet<number>;
   /** Thumbnails by display node index, drawn inside the node's right end. */
   thumbnails: ReadonlyMap<number, CanvasImageSource>;
+  /** Comparison marks by display node index: the border takes the mark's colour, the second line its deltas. */
+  diff?: ReadonlyMap<number, ViewDiffMark>;
 }
 
 /** Below this scale boxes are drawn as plain coloured blocks without text (level of detail). */
@@ -171,6 +174,8 @@ function fit(ctx: CanvasRenderingContext2D, text: string, max: number): string {
   return out;
 }
 
+const DIFF_COLOR = { added: 'diffAdded', removed: 'diffRemoved', changed: 'diffChanged' } as const;
+
 function drawNode(ctx: CanvasRenderingContext2D, scene: Scene, v: number, theme: Theme, ov: Overlay): void {
   const d = scene.display.nodes[v];
   const x = scene.layout.x[v] - NODE_W / 2;
@@ -180,9 +185,11 @@ function drawNode(ctx: CanvasRenderingContext2D, scene: Scene, v: number, theme:
   ctx.fillStyle = d.kind === 'group' ? theme.color.groupFill : theme.color.nodeFill;
   ctx.fill();
   const emphasis = v === ov.selected ? theme.color.focus : ov.matches.has(v) ? theme.color.match : v === ov.hovered ? theme.color.focus : '';
-  ctx.lineWidth = v === ov.selected ? 2.5 : emphasis ? 1.5 : 1;
-  ctx.strokeStyle = emphasis || (theme.highContrast ? theme.color.nodeBorder : theme.family[d.family]);
-  ctx.setLineDash(d.kind === 'group' ? [5, 3] : []);
+  const mark = ov.diff?.get(v);
+  const markColor = mark ? theme.color[DIFF_COLOR[mark.kind]] : '';
+  ctx.lineWidth = v === ov.selected ? 2.5 : mark ? 2.5 : emphasis ? 1.5 : 1;
+  ctx.strokeStyle = emphasis || markColor || (theme.highContrast ? theme.color.nodeBorder : theme.family[d.family]);
+  ctx.setLineDash(d.kind === 'group' || mark?.kind === 'removed' ? [5, 3] : []);
   ctx.stroke();
   ctx.setLineDash([]);
   if (!terminal) {
@@ -203,8 +210,8 @@ function drawNode(ctx: CanvasRenderingContext2D, scene: Scene, v: number, theme:
   ctx.font = `12px ${theme.fontFamily}`;
   if (d.label && d.kind !== 'group' && left + tw + 8 < textRight) ctx.fillText(fit(ctx, d.label, textRight - left - tw - 8), left + tw + 8, y + 19);
   ctx.font = `11px ${theme.fontFamily}`;
-  ctx.fillStyle = theme.color.muted;
-  const line2 = d.kind === 'group' ? `${d.name} · ${formatCount(d.params)} params · ${d.label}` : d.params ? `${d.name} · ${formatCount(d.params)} params` : d.name;
+  ctx.fillStyle = markColor || theme.color.muted;
+  const line2 = mark ? mark.note : d.kind === 'group' ? `${d.name} · ${formatCount(d.params)} params · ${d.label}` : d.params ? `${d.name} · ${formatCount(d.params)} params` : d.name;
   ctx.fillText(fit(ctx, line2, textRight - left), left, y + 36);
 }
 

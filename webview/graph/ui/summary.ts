@@ -1,4 +1,4 @@
-import type { ViewGraph } from '../../../src/protocol/viewModel';
+import type { ViewDiff, ViewGraph } from '../../../src/protocol/viewModel';
 import { formatBytes, formatCount, formatShape } from '../../common/format';
 import { clear, h, icon } from '../../common/dom';
 import { describeDims } from '../../../src/analysis/inputDims';
@@ -12,7 +12,7 @@ export class SummaryBar {
     parent.append(this.el, this.list);
   }
 
-  show(g: ViewGraph): void {
+  show(g: ViewGraph, diff: ViewDiff | null = null): void {
     clear(this.el);
     const opsets = Object.entries(g.opsets).map(([d, v]) => `${d || 'ai.onnx'} ${v}`).join(', ');
     const item = (label: string, value: string) => h('span', { class: 'cl-sum-item' }, h('span', { class: 'cl-sum-label' }, label), ' ', value);
@@ -28,6 +28,7 @@ export class SummaryBar {
       item('MACs', g.totals.evaluatedAt?.length ? `${formatCount(g.totals.macs)} at ${describeDims(g.totals.evaluatedAt)}` : formatCount(g.totals.macs)),
       item('weights', formatBytes(g.totals.weightBytes)),
     ];
+    if (diff) items.unshift(h('span', { class: 'cl-sum-item cl-diff-head', attrs: { id: 'cl-diff-head' } }, h('span', { class: 'cl-sum-label' }, `compared with ${diff.against}`), ' ', diff.headline));
     for (const i of items) if (i) this.el.append(i);
     const n = g.warnings.length;
     // The icon and the count alone would be read out as just the number.

@@ -1,0 +1,182 @@
+import * as vscode from 'vscode';
+import type { DiffSide } from '../diff/diff';
+import type { ToWebview } from '../protocol/messages';
+import { activeModelUri, type GraphPanels } from './graphPanel';
+
+/**
+ * Model comparisons in the editor. VS Code shows a change of an .onnx file (Source Control, Git
+ * history, "Compare with…") as a diff editor with our graph editor on both sides; this finds the two
+ * panels of such a tab, diffs the two versions with the core's diffModels, and marks each graph:
+ * removed and changed layers on the old side, added and changed on the new, with their deltas, and
+ * a selection on one side selects the matched layer on the other.
+ * Both versions are read through VS Code's file system API, so `git:` URIs work, in remote
+ * workspaces too.
+ */
+
+interface Side {
+  uri: vscode.Uri;
+  panel: vscode.WebviewPanel;
+}
+
+interface Pair {
+  key: string;
+  original: vscode.Uri;
+  modified: vscode.Uri;
+  old?: Side;
+  new?: Side;
+  /** Node id → matched id on the other side, per side. */
+  pairs?: { old: Record<string, string>; new: Record<string, string> };
+  computing?: Promise<void>;
+}
+
+const MODEL_FILTERS = { Models: ['onnx', 'json'] };
+
+function nameOf(uri: vscode.Uri): string {
+  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
+}
+
+/** How the user knows a version: 'HEAD' or another ref for a git: URI, else the file name. */
+function versionName(uri: vscode.Uri): string {
+  if (uri.scheme === 'git') {
+    try {
+      const q = JSON.parse(uri.query) as { ref?: string };
+      if (q.ref === '~' || q.ref === '') return 'the index';
+      if (q.ref) return q.ref;
+    } catch { /* not the git extension's query */ }
+  }
+  return nameOf(uri);
+}
+
+/** The URI the built-in Git extension serves a file's committed version at. */
+export function gitUri(uri: vscode.Uri, ref: string): vscode.Uri {
+  return uri.with({ scheme: 'git', path: uri.path, query: JSON.stringify({ path: uri.fsPath, ref }) });
+}
+
+async function readSide(uri: vscode.Uri): Promise<DiffSide> {
+  // Required on first use, as modelLoader does: activation loads no reader or analysis.
+  const { readModelBytes } = require('../formats/index') as typeof import('../formats/index');
+  const { analyze } = require('../analysis/analyze') as typeof import('../analysis/analyze');
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  const model = await readModelBytes(bytes, uri.scheme === 'file' ? uri.fsPath : uri.path);
+  return { model, analysis: analyze(model) };
+}
+
+export class ModelComparisons implements vscode.Disposable {
+  private readonly pairsByKey = new Map<string, Pair>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly panels: GraphPanels, private readonly log: vscode.LogOutputChannel) {
+    this.disposables.push(
+      vscode.commands.registerCommand('convlens.compareWith', (arg?: vscode.Uri) => this.compareWith(arg)),
+      vscode.commands.registerCommand('convlens.compareWithHead', (arg?: vscode.Uri) => this.compareWithHead(arg)),
+      panels.onDidSelectNode((e) => this.followSelection(e.panel, e.nodeId)),
+      panels.onDidLoad((e) => this.refreshFor(e.uri)),
+    );
+  }
+
+  /** Called for every graph editor panel: if it is one side of a diff tab, marks it once both sides are there. */
+  track(uri: vscode.Uri, panel: vscode.WebviewPanel): void {
+    const found = this.findDiffTab(uri);
+    if (!found) return;
+    const pair = this.pairsByKey.get(found.key) ?? { key: found.key, original: found.original, modified: found.modified };
+    this.pairsByKey.set(found.key, pair);
+    const side: Side = { uri, panel };
+    if (uri.toString() === found.original.toString()) pair.old = side;
+    else pair.new = side;
+    panel.onDidDispose(() => {
+      if (pair.old?.panel === panel) pair.old = undefined;
+      if (pair.new?.panel === panel) pair.new = undefined;
+      if (!pair.old && !pair.new) this.pairsByKey.delete(pair.key);
+    });
+    panel.webview.onDidReceiveMessage((m: { type?: string }) => {
+      if (m?.type === 'ready') void this.mark(pair);
+    });
+    void this.mark(pair);
+  }
+
+  dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
+  }
+
+  private findDiffTab(uri: vscode.Uri): { key: string; original: vscode.Uri; modified: vscode.Uri } | undefined {
+    const s = uri.toString();
+    for (const group of vscode.window.tabGroups.all) {
+      for (const tab of group.tabs) {
+        const input = tab.input as { original?: vscode.Uri; modified?: vscode.Uri } | undefined;
+        if (!(input?.original instanceof vscode.Uri) || !(input.modified instanceof vscode.Uri)) continue;
+        if (input.original.toString() === s || input.modified.toString() === s) {
+          return { key: `${input.original.toString()}\u0000${input.modified.toString()}`, original: input.original, modified: input.modified };
+        }
+      }
+    }
+    return undefined;
+  }
+
+  private refreshFor(uri: vscode.Uri): void {
+    const s = uri.toString();
+    for (const p of this.pairsByKey.values()) if (p.original.toString() === s || p.modified.toString() === s) void this.mark(p);
+  }
+
+  private mark(pair: Pair): Promise<void> {
+    if (!pair.old && !pair.new) return Promise.resolve();
+    pair.computing ??= (async () => {
+      try {
+        const { diffModels } = require('../diff/diff') as typeof import('../diff/diff');
+        const { diffMarks } = require('../diff/marks') as typeof import('../diff/marks');
+        const d = diffModels(await readSide(pair.original), await readSide(pair.modified));
+        const oldView = diffMarks(d, 'old', versionName(pair.modified));
+        const newView = diffMarks(d, 'new', versionName(pair.original));
+        pair.pairs = { old: oldView.pairs, new: newView.pairs };
+        this.log.info(`compared ${pair.original.toString()} with ${pair.modified.toString()}: ${newView.headline}`);
+        void pair.old?.panel.webview.postMessage({ type: 'setDiff', diff: oldView } satisfies ToWebview);
+        void pair.new?.panel.webview.postMessage({ type: 'setDiff', diff: newView } satisfies ToWebview);
+      } catch (e) {
+        this.log.warn(`could not compare ${pair.original.toString()} with ${pair.modified.toString()}: ${e instanceof Error ? e.message : String(e)}`);
+      } finally {
+        pair.computing = undefined;
+      }
+    })();
+    return pair.computing;
+  }
+
+  private followSelection(panel: vscode.WebviewPanel, nodeId: string | null): void {
+    for (const p of this.pairsByKey.values()) {
+      const from = p.old?.panel === panel ? 'old' : p.new?.panel === panel ? 'new' : undefined;
+      if (!from || !p.pairs) continue;
+      const other = from === 'old' ? p.new : p.old;
+      const target = nodeId === null ? null : p.pairs[from][nodeId];
+      if (other && target !== undefined) void other.panel.webview.postMessage({ type: 'selectNode', nodeId: target, reveal: true } satisfies ToWebview);
+    }
+  }
+
+  private async compareWith(arg?: vscode.Uri): Promise<void> {
+    const current = arg ?? activeModelUri(this.panels);
+    if (!current) {
+      void vscode.window.showInformationMessage('ConvLens: open a model first, then compare it with another one.');
+      return;
+    }
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: MODEL_FILTERS, openLabel: 'Compare', title: `Compare ${nameOf(current)} with…` });
+    if (!picked?.[0]) return;
+    await this.openDiff(picked[0], current, `${nameOf(picked[0])} ↔ ${nameOf(current)}`);
+  }
+
+  private async compareWithHead(arg?: vscode.Uri): Promise<void> {
+    const current = arg ?? activeModelUri(this.panels);
+    if (!current || current.scheme !== 'file') {
+      void vscode.window.showInformationMessage('ConvLens: Compare with HEAD needs a model file in a Git repository.');
+      return;
+    }
+    const head = gitUri(current, 'HEAD');
+    try {
+      await vscode.workspace.fs.stat(head);
+    } catch {
+      void vscode.window.showWarningMessage(`ConvLens: ${nameOf(current)} has no committed version (is it in a Git repository, and is the Git extension enabled?).`);
+      return;
+    }
+    await this.openDiff(head, current, `${nameOf(current)} (HEAD) ↔ ${nameOf(current)}`);
+  }
+
+  private async openDiff(original: vscode.Uri, modified: vscode.Uri, title: string): Promise<void> {
+    await vscode.commands.executeCommand('vscode.diff', original, modified, title);
+  }
+}
