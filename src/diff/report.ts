@@ -106,7 +106,9 @@ export function diffMarkdown(d: ModelDiff, oldName: string, newName: string): st
 
 /** What a box in the graph says about its layer in a comparison: 'params +112 · MACs +27,648'. */
 export function layerNote(c: ChangedLayer): string {
-  const parts = c.changes.map((x) => {
+  // Deltas first: they are what fits on a box.
+  const order = (x: FieldChange) => (x.delta !== undefined ? 0 : 1);
+  const parts = [...c.changes].sort((a, b) => order(a) - order(b)).map((x) => {
     if (x.delta !== undefined) return `${FIELD_WORDS[x.field]} ${signed(x.delta)}`;
     if (x.field === 'outputShape') return `→ ${x.after}`;
     if (x.field === 'receptiveField') return `RF ${x.before || 'none'} → ${x.after || 'none'}`;

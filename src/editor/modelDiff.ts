@@ -76,8 +76,23 @@ export class ModelComparisons implements vscode.Disposable {
 
   /** Called for every graph editor panel: if it is one side of a diff tab, marks it once both sides are there. */
   track(uri: vscode.Uri, panel: vscode.WebviewPanel): void {
+    if (this.join(uri, panel)) return;
+    // The diff tab may be registered after its editors resolve: look again as tabs change, briefly.
+    const sub = vscode.window.tabGroups.onDidChangeTabs(() => {
+      if (this.join(uri, panel)) sub.dispose();
+    });
+    const stop = setTimeout(() => sub.dispose(), 10_000);
+    panel.onDidDispose(() => {
+      clearTimeout(stop);
+      sub.dispose();
+    });
+  }
+
+  /** Joins `panel` to the comparison of the diff tab that shows `uri`; false when no diff tab does. */
+  private join(uri: vscode.Uri, panel: vscode.WebviewPanel): boolean {
     const found = this.findDiffTab(uri);
-    if (!found) return;
+    if (!found) return false;
+    this.log.info(`graph of ${uri.toString()} is one side of a diff tab`);
     const pair = this.pairsByKey.get(found.key) ?? { key: found.key, original: found.original, modified: found.modified };
     this.pairsByKey.set(found.key, pair);
     const side: Side = { uri, panel };
@@ -92,6 +107,7 @@ export class ModelComparisons implements vscode.Disposable {
       if (m?.type === 'ready') void this.mark(pair);
     });
     void this.mark(pair);
+    return true;
   }
 
   dispose(): void {
@@ -100,6 +116,13 @@ export class ModelComparisons implements vscode.Disposable {
 
   private findDiffTab(uri: vscode.Uri): { key: string; original: vscode.Uri; modified: vscode.Uri } | undefined {
     const s = uri.toString();
+    // A diff of custom editors may not expose its two sides as a text-diff tab input. Its left side is the
+    // Git extension's git: URI of the same file: pair it with that file's graph.
+    const other = this.gitTwin(uri);
+    if (other) {
+      const [original, modified] = uri.scheme === 'git' ? [uri, other] : [other, uri];
+      return { key: `${original.toString()}\u0000${modified.toString()}`, original, modified };
+    }
     for (const group of vscode.window.tabGroups.all) {
       for (const tab of group.tabs) {
         const input = tab.input as { original?: vscode.Uri; modified?: vscode.Uri } | undefined;
@@ -110,6 +133,13 @@ export class ModelComparisons implements vscode.Disposable {
       }
     }
     return undefined;
+  }
+
+  /** The open graph that is the other half of a git:/file: pair of one file, if one is open. */
+  private gitTwin(uri: vscode.Uri): vscode.Uri | undefined {
+    if (uri.scheme !== 'git' && uri.scheme !== 'file') return undefined;
+    const want = uri.scheme === 'git' ? 'file' : 'git';
+    return this.panels.documents().find((d) => d.scheme === want && d.path === uri.path);
   }
 
   private refreshFor(uri: vscode.Uri): void {
