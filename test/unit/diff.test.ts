@@ -111,7 +111,7 @@ test('a residual block removed: its layers are removed and the rest is unchanged
   assert.deepEqual([d.added.length, d.changed.length], [0, 0]);
   // Every later layer sees 16 pixels less: two 3×3 convs at jump 4 each took 2·(3 − 1)·4.
   assert.equal(d.receptiveFieldOnly.length, 36);
-  assert.deepEqual(d.receptiveFieldOnly[0], { name: 'layer2.0.conv1', before: '51×51', after: '35×35' });
+  assert.deepEqual(d.receptiveFieldOnly[0], { name: 'layer2.0.conv1', oldId: 'layer2.0.conv1', newId: 'layer2.0.conv1', before: '51×51', after: '35×35' });
   assert.ok(d.receptiveFieldOnly.every((r) => Number(r.before.split('×')[0]) - Number(r.after.split('×')[0]) === 16));
   // Two 3×3 64→64 convs without bias (2·36,864) and two BatchNorms' γ, β (2·128).
   assert.equal(d.totals.params.delta, -(2 * 36_864 + 2 * 128));
