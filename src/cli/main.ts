@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Model, Shape } from '../ir/types';
 import { ModelError } from '../ir/types';
@@ -43,13 +42,7 @@ async function run(args: CliArgs, out: Output, err: Output): Promise<number> {
     out.write(args.json ? `${JSON.stringify(summaryJson(model, a), null, 2)}\n` : `${summaryTable(model, a)}\n`);
     return 0;
   }
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new ModelError(`cannot read the file again: ${(e as Error).message}`, path);
-  }
-  const r = await runtimeCheck(model, bytes, args.inputShapes);
+  const r = await runtimeCheck(model, path, args.inputShapes);
   const fed = Object.entries(r.inputShapes).map(([n, s]) => `${n}=${s.join('x')}`).join(' ');
   // Said before any result: what a difference means depends on the sizes it was run at.
   if (r.dimsAt.length > 0) out.write(`symbolic input dims at ${describeDims(r.dimsAt)}; choose others with --input-shape\n`);

@@ -1,10 +1,14 @@
-import * as ort from 'onnxruntime-node';
-import type { DType, Model, Shape } from '../ir/types';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { constants } from 'node:os';
+import type { Model, Shape } from '../ir/types';
 import { ModelError } from '../ir/types';
-import { withExtraOutputs } from '../formats/onnx/writer';
 import { analyze } from '../analysis/analyze';
 import { evalDim, formatShape } from '../analysis/dims';
 import type { Analysis } from '../analysis/types';
+import { InferenceClient, ProviderCrash } from '../runtime/client';
+import type { ShapeRunSpec } from '../runtime/shapeRun';
 import { describeDims, effectiveInputs, inputDimsOf, shapesAt, valuesOf, type InputDim } from '../analysis/inputDims';
 
 /**
@@ -12,7 +16,9 @@ import { describeDims, effectiveInputs, inputDimsOf, shapesAt, valuesOf, type In
  * a graph output, and compares each runtime shape with the static one. Symbolic input dims are
  * bound to the model's stated sizes or our defaults (src/analysis/inputDims.ts: 224 for a spatial
  * dim, 1 for a batch), or to --input-shape values, and the analysis is run at those concrete
- * shapes, so that every static dim is a number the runtime shape can be compared with.
+ * shapes, so that every static dim is a number the runtime shape can be compared with. ONNX Runtime runs in
+ * the extension's inference process (src/runtime/worker.ts): a native crash ends that process, and the
+ * check says which node did it.
  */
 export interface ShapeDifference {
   tensor: string;
@@ -32,35 +38,6 @@ export interface CheckResult {
   analysis: Analysis;
 }
 
-const ORT_TYPES: Partial<Record<DType, ort.Tensor.Type>> = {
-  float32: 'float32', float64: 'float64', float16: 'float16', int8: 'int8', uint8: 'uint8', int16: 'int16',
-  uint16: 'uint16', int32: 'int32', uint32: 'uint32', int64: 'int64', uint64: 'uint64', bool: 'bool',
-};
-
-/** A feed of the given type and shape: small pseudo-random floats, zeros for integers and bools. */
-function makeFeed(name: string, dtype: DType, dims: number[]): ort.Tensor {
-  const t = ORT_TYPES[dtype];
-  if (!t) throw new ModelError(`input '${name}' has type ${dtype}, which the check cannot feed`);
-  const n = dims.reduce((a, b) => a * b, 1);
-  let seed = 12345;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
-  switch (t) {
-    case 'float32': return new ort.Tensor(t, Float32Array.from({ length: n }, rnd), dims);
-    case 'float64': return new ort.Tensor(t, Float64Array.from({ length: n }, rnd), dims);
-    case 'float16': return new ort.Tensor(t, new Uint16Array(n), dims);
-    case 'int64': return new ort.Tensor(t, new BigInt64Array(n), dims);
-    case 'uint64': return new ort.Tensor(t, new BigUint64Array(n), dims);
-    case 'int32': return new ort.Tensor(t, new Int32Array(n), dims);
-    case 'uint32': return new ort.Tensor(t, new Uint32Array(n), dims);
-    case 'int16': return new ort.Tensor(t, new Int16Array(n), dims);
-    case 'uint16': return new ort.Tensor(t, new Uint16Array(n), dims);
-    case 'int8': return new ort.Tensor(t, new Int8Array(n), dims);
-    case 'uint8': return new ort.Tensor(t, new Uint8Array(n), dims);
-    case 'bool': return new ort.Tensor(t, new Uint8Array(n), dims);
-    default: throw new ModelError(`input '${name}' has type ${dtype}, which the check cannot feed`);
-  }
-}
-
 /** Concrete input shapes: overrides first, then the declared shape with symbolic dims at `dims`' sizes. */
 export function concreteInputs(model: Model, overrides: Record<string, Shape> = {}, dims = inputDimsOf(model, overrides)): Record<string, number[]> {
   const shapes = shapesAt(effectiveInputs(model, overrides), valuesOf(dims));
@@ -73,7 +50,18 @@ export function concreteInputs(model: Model, overrides: Record<string, Shape> = 
   return out;
 }
 
-export async function runtimeCheck(model: Model, bytes: Uint8Array, overrides: Record<string, Shape> = {}): Promise<CheckResult> {
+/** The inference process beside this code: dist/inferenceWorker.js when bundled, the TypeScript source under tsx. */
+export function inferenceClient(): InferenceClient {
+  const bundled = join(__dirname, 'inferenceWorker.js');
+  if (existsSync(bundled)) return new InferenceClient({ workerPath: bundled });
+  const source = join(__dirname, '..', 'runtime', 'worker.ts');
+  if (!existsSync(source)) throw new ModelError(`the inference process is missing: ${bundled} does not exist`);
+  // tsx by absolute URL: a bare '--import tsx' resolves against the working directory, which may be anywhere.
+  return new InferenceClient({ workerPath: source, execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href] });
+}
+
+/** `client`: the inference process to use (one is started and stopped when absent). */
+export async function runtimeCheck(model: Model, modelPath: string, overrides: Record<string, Shape> = {}, client?: InferenceClient): Promise<CheckResult> {
   if (model.format !== 'onnx') throw new ModelError(`check runs ONNX models in ONNX Runtime; this is a ${model.format} model`);
   const dimsAt = inputDimsOf(model, overrides);
   const inputShapes = concreteInputs(model, overrides, dimsAt);
@@ -81,42 +69,36 @@ export async function runtimeCheck(model: Model, bytes: Uint8Array, overrides: R
   const graphInputs = new Set(model.graph.inputs.map((v) => v.name));
   const names: string[] = [];
   const producer = new Map<string, string>();
+  const order: string[][] = [];
   for (const n of model.graph.nodes) {
+    const outs: string[] = [];
     for (const o of n.outputs) {
       if (o && !graphInputs.has(o) && !producer.has(o)) {
         names.push(o);
+        outs.push(o);
         producer.set(o, n.id);
       }
     }
+    order.push(outs);
   }
-  let session: ort.InferenceSession;
+  const own = client ? undefined : inferenceClient();
+  const c = (client ?? own) as InferenceClient;
+  const spec: ShapeRunSpec = { modelPath, inputShapes, tensors: names };
+  let results: Record<string, number[]>;
   try {
-    session = await ort.InferenceSession.create(withExtraOutputs(bytes, names), {
-      executionProviders: ['cpu'],
-      graphOptimizationLevel: 'disabled',
-      logSeverityLevel: 3, // errors only: ORT's warnings (e.g. initializers listed as inputs) are not ours to print
-    });
-  } catch (e) {
-    throw new ModelError(`ONNX Runtime cannot load the model: ${firstLine(e)}`);
-  }
-  const feeds: Record<string, ort.Tensor> = {};
-  for (const v of model.graph.inputs) feeds[v.name] = makeFeed(v.name, v.dtype, inputShapes[v.name]);
-  let results: ort.InferenceSession.ReturnType;
-  try {
-    results = await session.run(feeds);
+    results = await runOrBlame(c, spec, model, order);
   } catch (e) {
     const at = dimsAt.length > 0 ? ` (run at ${describeDims(dimsAt)}; choose other sizes with --input-shape)` : '';
-    throw new ModelError(`ONNX Runtime cannot run the model${at}: ${firstLine(e)}`);
+    throw at && e instanceof Error && e.message.startsWith('ONNX Runtime cannot run the model:') ? new ModelError(e.message.replace('the model:', `the model${at}:`)) : e;
   } finally {
-    await session.release();
+    own?.dispose();
   }
   const differences: ShapeDifference[] = [];
   let compared = 0;
   for (const name of names) {
-    const r = results[name];
-    if (!r) continue;
+    const runtimeShape = results[name];
+    if (!runtimeShape) continue;
     compared++;
-    const runtimeShape = r.dims.map(Number);
     const st = analysis.tensors.get(name)?.shape ?? null;
     const same = st !== null && st.length === runtimeShape.length && st.every((d, i) => evalDim(d) === runtimeShape[i]);
     if (!same) differences.push({ tensor: name, node: producer.get(name) ?? '', staticShape: st, runtimeShape });
@@ -124,10 +106,47 @@ export async function runtimeCheck(model: Model, bytes: Uint8Array, overrides: R
   return { inputShapes, dimsAt, compared, differences, analysis };
 }
 
-export function describeDifference(d: ShapeDifference): string {
-  return `${d.node}: '${d.tensor}' static ${formatShape(d.staticShape)} vs runtime ${formatShape(d.runtimeShape)}`;
+/** Runs the check; when ONNX Runtime takes its process down, finds the node that does it by running ever
+ * shorter prefixes of the graph (each in a fresh process) and says so in one line. */
+async function runOrBlame(client: InferenceClient, spec: ShapeRunSpec, model: Model, order: string[][]): Promise<Record<string, number[]>> {
+  const attempt = async (fetch?: string[]): Promise<{ crash?: ProviderCrash; loading: boolean; value?: Record<string, number[]> }> => {
+    let running = false;
+    try {
+      const value = await client.shapes(fetch ? { ...spec, fetch } : spec, (m) => { if (m === 'running') running = true; });
+      return { value, loading: false };
+    } catch (e) {
+      if (e instanceof ProviderCrash) return { crash: e, loading: !running };
+      throw e instanceof Error && !(e instanceof ModelError) ? new ModelError(e.message) : e;
+    }
+  };
+  const first = await attempt();
+  if (!first.crash) return first.value as Record<string, number[]>;
+  // An exit without a signal (out of memory, a process that could not start) is the client's to explain.
+  if (!first.crash.signal) throw new ModelError(first.crash.message.split('\n')[0]);
+  const how = signalOf(first.crash.signal);
+  if (first.loading) throw new ModelError(`ONNX Runtime crashed while loading the model (${how})`);
+  // The smallest prefix of nodes whose outputs crash the run ends with the culprit.
+  let lo = 0;
+  let hi = order.length - 1;
+  let culprit = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const fetch = order.slice(0, mid + 1).flat();
+    const r = fetch.length ? await attempt(fetch) : { loading: false };
+    if ('crash' in r && r.crash) {
+      culprit = mid;
+      hi = mid - 1;
+    } else lo = mid + 1;
+  }
+  const node = culprit >= 0 ? model.graph.nodes[culprit] : undefined;
+  throw new ModelError(node ? `ONNX Runtime crashed while running node ${node.id} (${node.opType}) (${how})` : `ONNX Runtime crashed while running the model (${how})`);
 }
 
-function firstLine(e: unknown): string {
-  return String(e instanceof Error ? e.message : e).split('\n')[0].trim();
+function signalOf(signal: NodeJS.Signals): string {
+  const n = (constants.signals as Record<string, number>)[signal];
+  return n ? `signal ${n}` : signal;
+}
+
+export function describeDifference(d: ShapeDifference): string {
+  return `${d.node}: '${d.tensor}' static ${formatShape(d.staticShape)} vs runtime ${formatShape(d.runtimeShape)}`;
 }

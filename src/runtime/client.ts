@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { GridOptions } from './grid';
 import type { WorkerMessage, WorkerRequest } from './protocol';
 import type { ModelInputInfo, RunResult, RunSpec, StepView, TensorDetail } from './types';
+import type { ShapeRunSpec } from './shapeRun';
 
 export interface ClientOptions {
   /** The worker script: dist/inferenceWorker.js, or src/runtime/worker.ts with execArgv ['--import', 'tsx']. */
@@ -81,6 +82,11 @@ export class InferenceClient {
         providers = providers.filter((x) => x !== p);
       }
     }
+  }
+
+  /** `convlens check`'s run: the runtime shape of each tensor (src/runtime/shapeRun.ts). */
+  shapes(spec: ShapeRunSpec, progress?: (m: string) => void): Promise<Record<string, number[]>> {
+    return this.request({ type: 'shapes', spec }, progress) as Promise<Record<string, number[]>>;
   }
 
   detail(tensor: string, grid?: Partial<GridOptions>): Promise<TensorDetail> {
@@ -195,7 +201,7 @@ export class InferenceClient {
       const msg = oom
         ? `the inference process ran out of memory while ${doing(p.what)} (${how}); try a smaller convlens.inference.memoryBudgetMB or the cpu provider${tail}`
         : `the inference process stopped unexpectedly while ${doing(p.what)}${p.provider && p.what === 'run' ? ` (loading with ${p.provider})` : ''} (${how})${tail}. The next run starts a fresh process.`;
-      p.reject(new ProviderCrash(msg, p.what === 'run' ? p.provider : undefined));
+      p.reject(new ProviderCrash(msg, p.what === 'run' ? p.provider : undefined, signal ?? undefined));
     }
   }
 
@@ -211,7 +217,7 @@ export class InferenceClient {
 
 /** The process died; `provider` is set when it died while a provider was being tried (or ran). */
 export class ProviderCrash extends Error {
-  constructor(message: string, readonly provider?: string) {
+  constructor(message: string, readonly provider?: string, readonly signal?: NodeJS.Signals) {
     super(message);
     this.name = 'InferenceProcessError';
   }

@@ -13,6 +13,7 @@ import { prepareInputs, type InputSpec, type PictureSource } from './input';
 import { loweredOrigins, type LoweredOrigin } from './lowered';
 import { describeProvider, gpuName, type ProviderName } from './providers';
 import { openSession } from './session';
+import { confinedOptions } from './confine';
 import { channelStats, histogram, tensorStats } from './stats';
 import type { HostTensor } from './tensorView';
 import type { ModelInputInfo, RunResult, RunSpec, StepView, TensorDetail, ThumbnailRecord } from './types';
@@ -223,10 +224,11 @@ export class Engine {
     const notes: string[] = [];
     if (plan.left.length) notes.push(`${plan.left.length} of ${plan.left.length + plan.capture.length} tensors were not captured: they would pass the memory budget of ${spec.memoryBudgetMB} MB (convlens.inference.memoryBudgetMB)`);
     const bytes = this.access.withExtraOutputs(await this.access.onnxBytes(model, spec.modelPath), extra);
+    const confined = confinedOptions(model, spec.modelPath);
     progress?.('creating the ONNX Runtime session');
     let opened;
     try {
-      opened = await openSession(bytes, spec.providers, this.onTryProvider);
+      opened = await openSession(bytes, spec.providers, this.onTryProvider, confined);
     } catch (e) {
       throw new Error(`${spec.modelPath}: ${(e as Error).message}`);
     }

@@ -1,5 +1,6 @@
 import type { GridOptions } from './grid';
 import type { RunSpec } from './types';
+import type { ShapeRunSpec } from './shapeRun';
 
 /** Parent -> inference process. Every request has an id and gets exactly one reply. */
 export type WorkerRequest = { id: number } & (
@@ -8,6 +9,8 @@ export type WorkerRequest = { id: number } & (
   | { type: 'detail'; tensor: string; grid?: Partial<GridOptions> }
   | { type: 'step'; index?: number; nodeId?: string; grid?: Partial<GridOptions> }
   | { type: 'dispose' }
+  /** `convlens check`: runtime shapes of the given tensors (progress 'running' once the session loaded). */
+  | { type: 'shapes'; spec: ShapeRunSpec }
 );
 
 /** Inference process -> parent. */

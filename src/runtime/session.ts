@@ -10,9 +10,10 @@ export interface OpenedSession {
 /**
  * Creates a session on the first provider in the user's order that loads the model, falling back along
  * the list (CPU last). `onTry` is told each provider before it is tried (and null once one loaded), so that if the native runtime
- * takes the whole process down, the parent knows which provider did it.
+ * takes the whole process down, the parent knows which provider did it. `options` carries the
+ * confinement of external data (./confine.ts).
  */
-export async function openSession(bytes: Uint8Array, requested: readonly string[], onTry?: (p: ProviderName | null) => void): Promise<OpenedSession> {
+export async function openSession(bytes: Uint8Array, requested: readonly string[], onTry?: (p: ProviderName | null) => void, options: ort.InferenceSession.SessionOptions = {}): Promise<OpenedSession> {
   const plan = planProviders(requested, process.platform, ort.listSupportedBackends());
   const notes = plan.skipped.map((s) => `${s.name}: ${s.reason}`);
   const failures: string[] = [];
@@ -20,6 +21,7 @@ export async function openSession(bytes: Uint8Array, requested: readonly string[
     onTry?.(provider);
     try {
       const session = await ort.InferenceSession.create(bytes, {
+        ...options,
         executionProviders: [provider],
         graphOptimizationLevel: 'all',
         logSeverityLevel: 3,

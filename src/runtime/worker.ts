@@ -5,6 +5,7 @@
  */
 import { Engine } from './engine';
 import { defaultAccess } from './access';
+import { runShapes } from './shapeRun';
 import type { WorkerMessage, WorkerRequest } from './protocol';
 
 let current = 0;
@@ -24,6 +25,7 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       return engine.step(index, req.grid);
     }
     case 'dispose': return engine.dispose();
+    case 'shapes': return runShapes(defaultAccess, req.spec, progress);
   }
 }
 

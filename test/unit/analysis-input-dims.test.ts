@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readModelBytes, readModelFile } from '../../src/formats/index';
@@ -117,17 +117,17 @@ test('dimValues makes every shape concrete at the chosen sizes, the rest at thei
 
 test('check runs at the stated default sizes, prints them, and finds no difference', async () => {
   const { model, bytes } = await dynamicSqueezenet();
-  const r = await runtimeCheck(model, bytes);
+  const dir = mkdtempSync(join(tmpdir(), 'convlens-dims-'));
+  const file = join(dir, 'squeezenet-dynamic.onnx');
+  writeFileSync(file, bytes); // check runs the file in the inference process
+  const r = await runtimeCheck(model, file);
   assert.deepEqual(r.inputShapes, { [model.graph.inputs[0].name]: [1, 3, 224, 224] });
   assert.deepEqual(r.differences, []);
   assert.ok(r.compared > 50);
-  const c = await runtimeCheck(await readModelFile(classifier), readFileSync(classifier));
+  const c = await runtimeCheck(await readModelFile(classifier), classifier);
   assert.deepEqual(c.inputShapes, { modelInput: [1, 3, 32, 32] });
   assert.deepEqual(c.differences, []);
 
-  const dir = mkdtempSync(join(tmpdir(), 'convlens-dims-'));
-  const file = join(dir, 'squeezenet-dynamic.onnx');
-  writeFileSync(file, bytes);
   const out = capture();
   const err = capture();
   assert.equal(await main(['check', file], out, err), 0, err.text);

@@ -4,12 +4,12 @@
  * runtime shape must equal the statically inferred one. Files ORT refuses (opset 1/6 tests it no
  * longer supports) are listed, and must stay a minority.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { readModelFile } from '../../src/formats/index';
-import { describeDifference, runtimeCheck } from '../../src/cli/runtimeCheck';
+import { describeDifference, inferenceClient, runtimeCheck } from '../../src/cli/runtimeCheck';
 import { corpusRoot } from '../helpers/corpus';
 
 function onnxFiles(dir: string): string[] {
@@ -27,6 +27,9 @@ function onnxFiles(dir: string): string[] {
 }
 
 const files = onnxFiles(corpusRoot);
+// One inference process for the whole walk, as the CLI would use per file.
+const client = inferenceClient();
+after(() => client.dispose());
 const refused: string[] = [];
 let ran = 0;
 
@@ -36,7 +39,7 @@ for (const file of files) {
     const model = await readModelFile(file);
     let result;
     try {
-      result = await runtimeCheck(model, readFileSync(file));
+      result = await runtimeCheck(model, file, {}, client);
     } catch (e) {
       if (/ONNX Runtime cannot (load|run)/.test(String(e))) {
         refused.push(`${rel}: ${(e as Error).message}`);

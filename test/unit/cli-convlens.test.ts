@@ -90,10 +90,13 @@ test('the bundled command (bin/convlens.js requiring dist/cli.js) runs and repor
   // Built into a temporary folder laid out like the package, with the same esbuild options as esbuild.mjs.
   const esbuild = await import('esbuild');
   const dir = mkdtempSync(join(tmpdir(), 'convlens-bundle-'));
-  await esbuild.build({
-    entryPoints: [join(root, 'src/cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-    external: ['onnxruntime-node'], mainFields: ['module', 'main'], outfile: join(dir, 'dist', 'cli.js'), logLevel: 'silent',
-  });
+  // check runs ONNX Runtime in the inference process beside it, as in the package.
+  for (const [entry, out] of [['src/cli/main.ts', 'cli.js'], ['src/runtime/worker.ts', 'inferenceWorker.js']]) {
+    await esbuild.build({
+      entryPoints: [join(root, entry)], bundle: true, platform: 'node', format: 'cjs', target: 'node20',
+      external: ['onnxruntime-node'], mainFields: ['module', 'main'], outfile: join(dir, 'dist', out), logLevel: 'silent',
+    });
+  }
   mkdirSync(join(dir, 'bin'));
   copyFileSync(join(root, 'bin', 'convlens.js'), join(dir, 'bin', 'convlens.js'));
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));

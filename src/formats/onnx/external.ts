@@ -3,7 +3,8 @@
  * TensorProto's external_data entries (location, offset, length). Read on demand, never at
  * model-read time, so opening a model with gigabytes of external weights stays fast.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import type { Graph, Model, TensorData } from '../../ir/types';
 import { ModelError } from '../../ir/types';
 import { resolveInside } from '../siblings';
 import type { StringStringEntryProto } from './schema';
@@ -35,13 +36,51 @@ export function parseExternalData(entries: StringStringEntryProto[], where: stri
   return { location, offset, length };
 }
 
+/** The real path of the external data file `location` inside `folder`: refused when it would leave the
+ * folder (absolute, '..', a link pointing out) or does not exist. The reader and ONNX Runtime's sessions
+ * both go through here, so a file is either read by both or refused by both with the same message. */
+export function externalFile(folder: string, location: string, where: string): string {
+  const path = resolveInside(folder, location, where);
+  if (!existsSync(path)) throw new ModelError(`cannot open external data file ${JSON.stringify(location)}: ENOENT`, where);
+  return path;
+}
+
+/** Every external data location the model names (initializers, tensor attributes, subgraphs), with where. */
+export function externalLocations(model: Model): { location: string; where: string }[] {
+  const out: { location: string; where: string }[] = [];
+  const tensor = (t: TensorData, where: string) => {
+    if (t.external) out.push({ location: t.external.location, where: `${where} '${t.name}'` });
+  };
+  const graph = (g: Graph, where: string) => {
+    for (const t of g.initializers.values()) tensor(t, `${where}initializer`);
+    for (const n of g.nodes) {
+      for (const [key, v] of Object.entries(n.attributes)) {
+        for (const item of Array.isArray(v) ? v : [v]) {
+          if (isTensor(item)) tensor(item, `${where}node '${n.id}' attribute ${key}`);
+          else if (isGraph(item)) graph(item, `${where}node '${n.id}' ${key}: `);
+        }
+      }
+    }
+  };
+  graph(model.graph, '');
+  return out;
+}
+
+function isTensor(v: unknown): v is TensorData {
+  return typeof v === 'object' && v !== null && typeof (v as TensorData).values === 'function' && Array.isArray((v as TensorData).dims);
+}
+
+function isGraph(v: unknown): v is Graph {
+  return typeof v === 'object' && v !== null && Array.isArray((v as Graph).nodes) && (v as Graph).initializers instanceof Map;
+}
+
 /** Reads the bytes of an external tensor. `folder` is the model's folder (undefined when the model
  * was given as bytes without a path). `expected` is the byte size the dtype and dims call for. */
 export function readExternal(folder: string | undefined, ref: ExternalRef, expected: number, where: string): Uint8Array {
   if (folder === undefined) {
     throw new ModelError(`tensor data is in external file ${JSON.stringify(ref.location)}, but the model was not read from a file, so its folder is unknown`, where);
   }
-  const path = resolveInside(folder, ref.location, where);
+  const path = externalFile(folder, ref.location, where);
   let fd: number;
   try {
     fd = openSync(path, 'r');
