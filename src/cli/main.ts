@@ -3,6 +3,7 @@ import type { Model, Shape } from '../ir/types';
 import { ModelError } from '../ir/types';
 import { readModelFile } from '../formats/index';
 import { analyze } from '../analysis/analyze';
+import { visibleText } from '../common/visibleText';
 import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
 import { summaryJson, summaryTable } from './summary';
 import { describeDifference, runtimeCheck } from './runtimeCheck';
@@ -33,7 +34,8 @@ async function run(args: CliArgs, out: Output, err: Output): Promise<number> {
     out.write(`${pkg.version}\n`);
     return 0;
   }
-  if (args.command === 'diff') return runDiff(args, (t) => out.write(t));
+  // Line by line: a line break the diff writes stays one, any control character from the files is shown.
+  if (args.command === 'diff') return runDiff(args, (t) => out.write(t.split('\n').map(visibleText).join('\n')));
   const path = resolve(args.model as string);
   const model = await readModelFile(path);
   checkInputNames(model, args.inputShapes);
@@ -50,8 +52,8 @@ async function run(args: CliArgs, out: Output, err: Output): Promise<number> {
     out.write(`ok: ${r.compared} tensors, every runtime shape equals the static shape (inputs ${fed})\n`);
     return 0;
   }
-  for (const d of r.differences) out.write(`${describeDifference(d)}\n`);
-  err.write(`${path}: ${r.differences.length} of ${r.compared} tensors differ between ONNX Runtime and the static analysis\n`);
+  for (const d of r.differences) out.write(`${visibleText(describeDifference(d))}\n`);
+  err.write(`${visibleText(path)}: ${r.differences.length} of ${r.compared} tensors differ between ONNX Runtime and the static analysis\n`);
   return 1;
 }
 
@@ -64,7 +66,7 @@ export async function main(argv: string[], out: Output = process.stdout, err: Ou
       return 2;
     }
     const msg = e instanceof ModelError || e instanceof DiffTrouble ? e.message : `internal error: ${(e as Error)?.message ?? String(e)}`;
-    err.write(`${msg.split('\n')[0]}\n`);
+    err.write(`${visibleText(msg.split('\n')[0])}\n`);
     return e instanceof DiffTrouble ? 2 : 1;
   }
 }

@@ -2,6 +2,7 @@ import type { Dim, Model, Shape, ValueInfo } from '../ir/types';
 import type { Analysis } from '../analysis/types';
 import { formatShape } from '../analysis/dims';
 import { describeDims, type InputDim } from '../analysis/inputDims';
+import { visibleText } from '../common/visibleText';
 
 /** `convlens summary`: the JSON report and the torchinfo-like table, both from IR + Analysis. */
 
@@ -114,8 +115,8 @@ export function summaryTable(model: Model, a: Analysis): string {
     const f = a.nodes.get(id);
     const t = outs[0];
     rows.push([
-      n.name || id,
-      n.domain && n.domain !== 'ai.onnx' ? `${n.domain}::${n.opType}` : n.opType,
+      visibleText(n.name || id),
+      visibleText(n.domain && n.domain !== 'ai.onnx' ? `${n.domain}::${n.opType}` : n.opType),
       shapeText(t?.shape ?? null),
       f?.params ? int(f.params) : '–',
       f?.macs ? int(f.macs) : '–',
@@ -144,5 +145,6 @@ export function summaryTable(model: Model, a: Analysis): string {
     lines.push('', `Warnings (${a.warnings.length}):`);
     for (const w of a.warnings) lines.push(`  ${w.node ? `${w.node}: ` : ''}${w.message} [${w.kind}]`);
   }
-  return lines.join('\n');
+  // Each line is one row: a control character or line break inside it came from the file.
+  return lines.map(visibleText).join('\n');
 }

@@ -1,17 +1,18 @@
 import type { ViewGraph } from '../../../src/protocol/viewModel';
 import { formatBytes, formatShape } from '../../common/format';
+import { markdownText } from './markdownText';
 
 /** A Markdown summary: the model's header facts, then one table row per layer. */
 export function toMarkdown(g: ViewGraph, hideBatch: boolean): string {
-  const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const cell = markdownText;
   const n = (v: number): string => v.toLocaleString('en-US');
   const lines = [
     `# ${cell(g.title)}`,
     '',
     `- Format: ${g.format.toUpperCase()}${g.producer ? ` (${cell(g.producer)})` : ''}`,
-    `- Opsets: ${Object.entries(g.opsets).map(([d, v]) => `${d || 'ai.onnx'} ${v}`).join(', ') || '—'}`,
-    `- Inputs: ${g.inputs.map((t) => `${cell(t.name)} ${formatShape(t.shape, false)}`).join(', ') || '—'}`,
-    `- Outputs: ${g.outputs.map((t) => `${cell(t.name)} ${formatShape(t.shape, false)}`).join(', ') || '—'}`,
+    `- Opsets: ${Object.entries(g.opsets).map(([d, v]) => `${cell(d || 'ai.onnx')} ${v}`).join(', ') || '—'}`,
+    `- Inputs: ${g.inputs.map((t) => `${cell(t.name)} ${cell(formatShape(t.shape, false))}`).join(', ') || '—'}`,
+    `- Outputs: ${g.outputs.map((t) => `${cell(t.name)} ${cell(formatShape(t.shape, false))}`).join(', ') || '—'}`,
     `- Parameters: ${n(g.totals.params)}; MACs: ${n(g.totals.macs)}; weights: ${formatBytes(g.totals.weightBytes)}`,
     `- Warnings: ${g.warnings.length}`,
     '',
@@ -20,7 +21,7 @@ export function toMarkdown(g: ViewGraph, hideBatch: boolean): string {
   ];
   g.nodes.forEach((node, i) => {
     const out = g.tensors[node.outputs[0] ?? ''];
-    lines.push(`| ${i + 1} | ${cell(node.name)} | ${cell(node.op)} | ${cell(node.label)} | ${formatShape(out?.shape, hideBatch)} | ${n(node.params)} | ${n(node.macs)} | ${out?.receptiveField?.join('×') ?? ''} |`);
+    lines.push(`| ${i + 1} | ${cell(node.name)} | ${cell(node.op)} | ${cell(node.label)} | ${cell(formatShape(out?.shape, hideBatch))} | ${n(node.params)} | ${n(node.macs)} | ${out?.receptiveField?.join('×') ?? ''} |`);
   });
   return lines.join('\n') + '\n';
 }

@@ -3,6 +3,7 @@ import { formatCount } from '../../common/format';
 import { tracePath, type PathSink } from '../render/draw';
 import { NODE_H, NODE_W, type Scene } from '../render/scene';
 import type { Theme } from '../render/theme';
+import { xmlText } from './xmlText';
 
 /** The whole graph as a standalone SVG file, in the colours of the current theme. */
 class SvgPath implements PathSink {
@@ -23,10 +24,6 @@ class SvgPath implements PathSink {
 
 const r = (v: number): string => String(Math.round(v * 10) / 10);
 
-export function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
 export function sceneToSvg(scene: Scene, theme: Theme): string {
   const { layout, display } = scene;
   const b = layout.bounds;
@@ -34,8 +31,8 @@ export function sceneToSvg(scene: Scene, theme: Theme): string {
   const w = b.maxX - b.minX + 2 * pad;
   const h = b.maxY - b.minY + 2 * pad;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${r(w)}" height="${r(h)}" viewBox="${r(b.minX - pad)} ${r(b.minY - pad)} ${r(w)} ${r(h)}" font-family="${escapeXml(theme.fontFamily)}">`);
-  out.push(`<rect x="${r(b.minX - pad)}" y="${r(b.minY - pad)}" width="${r(w)}" height="${r(h)}" fill="${theme.color.background}"/>`);
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${r(w)}" height="${r(h)}" viewBox="${r(b.minX - pad)} ${r(b.minY - pad)} ${r(w)} ${r(h)}" font-family="${xmlText(theme.fontFamily)}">`);
+  out.push(`<rect x="${r(b.minX - pad)}" y="${r(b.minY - pad)}" width="${r(w)}" height="${r(h)}" fill="${xmlText(theme.color.background)}"/>`);
   for (let e = 0; e < display.edges.length; e++) {
     const p = new SvgPath();
     tracePath(p, scene, e);
@@ -44,7 +41,7 @@ export function sceneToSvg(scene: Scene, theme: Theme): string {
     const label = display.edges[e].label;
     if (label) {
       const lx = skip ? layout.labelX[e] - 6 : layout.labelX[e] + 6;
-      out.push(`<text x="${r(lx)}" y="${r(layout.labelY[e] + 4)}" font-size="10.5" fill="${skip ? theme.color.skip : theme.color.muted}"${skip ? ' text-anchor="end"' : ''}>${escapeXml(label)}</text>`);
+      out.push(`<text x="${r(lx)}" y="${r(layout.labelY[e] + 4)}" font-size="10.5" fill="${skip ? theme.color.skip : theme.color.muted}"${skip ? ' text-anchor="end"' : ''}>${xmlText(label)}</text>`);
     }
   }
   display.nodes.forEach((d, i) => {
@@ -55,9 +52,9 @@ export function sceneToSvg(scene: Scene, theme: Theme): string {
     out.push(`<rect x="${r(x)}" y="${r(y)}" width="${NODE_W}" height="${NODE_H}" rx="${terminal ? NODE_H / 2 : 5}" fill="${d.kind === 'group' ? theme.color.groupFill : theme.color.nodeFill}" stroke="${theme.family[d.family]}"${d.kind === 'group' ? ' stroke-dasharray="5 3"' : ''}/>`);
     if (!terminal) out.push(`<rect x="${r(x)}" y="${r(y + 1)}" width="5" height="${NODE_H - 2}" fill="${theme.family[d.family]}"/>`);
     const left = x + (terminal ? 16 : 12);
-    out.push(`<text x="${r(left)}" y="${r(y + 19)}" font-size="12" fill="${theme.color.text}"><tspan font-weight="600">${escapeXml(d.title)}</tspan>${d.label && d.kind !== 'group' ? ` ${escapeXml(d.label)}` : ''}</text>`);
+    out.push(`<text x="${r(left)}" y="${r(y + 19)}" font-size="12" fill="${theme.color.text}"><tspan font-weight="600">${xmlText(d.title)}</tspan>${d.label && d.kind !== 'group' ? ` ${xmlText(d.label)}` : ''}</text>`);
     const line2 = d.kind === 'group' ? `${d.name} · ${formatCount(d.params)} params · ${d.label}` : d.params ? `${d.name} · ${formatCount(d.params)} params` : d.name;
-    out.push(`<text x="${r(left)}" y="${r(y + 36)}" font-size="11" fill="${theme.color.muted}">${escapeXml(line2)}</text>`);
+    out.push(`<text x="${r(left)}" y="${r(y + 36)}" font-size="11" fill="${theme.color.muted}">${xmlText(line2)}</text>`);
     out.push('</g>');
   });
   out.push('</svg>');

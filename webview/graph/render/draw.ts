@@ -4,6 +4,7 @@ import { LABEL_MIN_SCALE, type Camera } from './camera';
 import { NODE_H, NODE_W, type Scene } from './scene';
 import type { Theme } from './theme';
 import type { ViewDiffMark } from '../../../src/protocol/viewModel';
+import { visibleText } from '../../../src/common/visibleText';
 
 /** What the frame shows besides the graph itself. */
 export interface Overlay {
@@ -154,7 +155,9 @@ function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: numbe
 }
 
 const ellipsisCache = new Map<string, string>();
-function fit(ctx: CanvasRenderingContext2D, text: string, max: number): string {
+/** Model text as drawn (on screen and in the PNG export): control characters shown as visible escapes. */
+function fit(ctx: CanvasRenderingContext2D, raw: string, max: number): string {
+  const text = visibleText(raw);
   const key = `${ctx.font}|${max}|${text}`;
   const hit = ellipsisCache.get(key);
   if (hit !== undefined) return hit;
@@ -223,7 +226,7 @@ function drawEdgeLabels(ctx: CanvasRenderingContext2D, scene: Scene, edges: numb
   ctx.textBaseline = 'middle';
   let drawn = 0;
   for (const e of edges) {
-    const label = scene.display.edges[e].label;
+    const label = visibleText(scene.display.edges[e].label);
     if (!label) continue;
     drawn++;
     const kind = scene.layout.edgeKind[e];
@@ -249,6 +252,6 @@ function drawFrames(ctx: CanvasRenderingContext2D, scene: Scene, theme: Theme, x
     ctx.lineWidth = Math.max(1, px);
     ctx.stroke();
     ctx.fillStyle = theme.color.muted;
-    ctx.fillText(`▾ ${f.title}`, f.x0 + 8, f.y0 + 9);
+    ctx.fillText(`▾ ${visibleText(f.title)}`, f.x0 + 8, f.y0 + 9);
   }
 }
