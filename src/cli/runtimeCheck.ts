@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import type { Model, Shape } from '../ir/types';
 import { ModelError } from '../ir/types';
@@ -57,7 +58,7 @@ export function inferenceClient(): InferenceClient {
   const source = join(__dirname, '..', 'runtime', 'worker.ts');
   if (!existsSync(source)) throw new ModelError(`the inference process is missing: ${bundled} does not exist`);
   // tsx by absolute URL: a bare '--import tsx' resolves against the working directory, which may be anywhere.
-  return new InferenceClient({ workerPath: source, execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href] });
+  return new InferenceClient({ workerPath: source, execArgv: ['--import', pathToFileURL(createRequire(__filename).resolve('tsx')).href] });
 }
 
 /** `client`: the inference process to use (one is started and stopped when absent). */
