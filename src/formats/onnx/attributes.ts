@@ -1,6 +1,7 @@
 /** AttributeProto -> IR attribute values. */
 import type { AttrType, AttrValue, Graph } from '../../ir/types';
 import { ModelError } from '../../ir/types';
+import { utf8 } from '../../common/text';
 import type { AttributeProto, TypeProto } from './schema';
 import { AttrKind, int64ToNumber } from './schema';
 import { convertSparseTensor, convertTensor, type TensorContext } from './tensor';
@@ -40,7 +41,7 @@ function guessKind(a: AttributeProto): number {
 }
 
 // An absent bytes field reads as protobufjs' shared empty default (a plain []), not a Uint8Array.
-const utf8 = (b: Uint8Array): string => (b instanceof Uint8Array ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8') : '');
+const text = (b: Uint8Array): string => (b instanceof Uint8Array ? utf8(b) : '');
 
 export type GraphConverter = (g: NonNullable<AttributeProto['g']>, where: string) => Graph;
 
@@ -61,7 +62,7 @@ export function convertAttribute(a: AttributeProto, ctx: TensorContext, convertG
   switch (kind) {
     case AttrKind.FLOAT: return { value: shortestFloat32(a.f), type };
     case AttrKind.INT: return { value: int64ToNumber(a.i), type };
-    case AttrKind.STRING: return { value: utf8(a.s), type };
+    case AttrKind.STRING: return { value: text(a.s), type };
     case AttrKind.FLOATS: return { value: a.floats.map(shortestFloat32), type };
     case AttrKind.INTS: return { value: a.ints.map(int64ToNumber), type };
     case AttrKind.STRINGS: return { value: a.strings.map(utf8), type };

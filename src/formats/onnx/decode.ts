@@ -6,8 +6,10 @@ import * as protobuf from 'protobufjs';
 import { ModelError } from '../../ir/types';
 import { ModelProtoType, TensorProtoType, type ModelProto, type TensorProto } from './schema';
 
-/** A Node Buffer over the same memory, so protobufjs' BufferReader returns raw_data as views. */
-export function asBuffer(bytes: Uint8Array): Buffer {
+/** In Node, a Buffer over the same memory, so protobufjs' BufferReader returns raw_data as views (and
+ * decodes strings fast); in a browser (the web extension) the bytes themselves, read as views too. */
+export function asBuffer(bytes: Uint8Array): Uint8Array {
+  if (typeof Buffer === 'undefined') return bytes;
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 

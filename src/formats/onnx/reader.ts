@@ -72,15 +72,18 @@ export function readOnnx(bytes: Uint8Array, options: OnnxReadOptions = {}): Mode
 function decode(bytes: Uint8Array, file: string, skeleton: Skeleton | undefined): { proto: ModelProto; nodes?: DecodedNode[] } {
   const buf = asBuffer(bytes);
   let nodes: DecodedNode[] | undefined;
-  try {
-    const g = findGraph(buf);
-    if (g) {
-      nodes = decodeGraphNodes(buf, g.start, g.end);
-      decodeRawAttributes(nodes);
+  // The direct node decoder reads through Node's Buffer; in a browser protobufjs decodes everything.
+  if (typeof Buffer !== 'undefined' && Buffer.isBuffer(buf)) {
+    try {
+      const g = findGraph(buf);
+      if (g) {
+        nodes = decodeGraphNodes(buf, g.start, g.end);
+        decodeRawAttributes(nodes);
+      }
+    } catch {
+      // Unusual, or protobufjs failing on an attribute: the full decode below reports it precisely.
+      nodes = undefined;
     }
-  } catch (e) {
-    // Unusual, or protobufjs failing on an attribute: the full decode below reports it precisely.
-    nodes = undefined;
   }
   if (nodes) {
     let proto: ModelProto | undefined;

@@ -5,6 +5,7 @@
  */
 import type { DType, TensorData } from '../../ir/types';
 import { ModelError } from '../../ir/types';
+import { utf8 } from '../../common/text';
 import { byteSizeOf, bytesOf, decodeValues, elementCount } from '../../ir/tensor';
 import { resolveInside } from '../siblings';
 import { dtypeFromOnnx, ONNX_DTYPE_MAX } from './dtypes';
@@ -73,7 +74,7 @@ export function convertTensor(t: TensorProto, ctx: TensorContext, where: string,
 
   if (dtype === 'string') {
     if (t.string_data.length !== count) throw new ModelError(`string tensor has ${t.string_data.length} elements but dims call for ${count}`, where);
-    const strings = (): string[] => t.string_data.map((s) => (s instanceof Uint8Array ? Buffer.from(s.buffer, s.byteOffset, s.byteLength).toString('utf8') : ''));
+    const strings = (): string[] => t.string_data.map((s) => (s instanceof Uint8Array ? utf8(s) : ''));
     return {
       name, dtype, dims, byteLength: 0,
       bytes: () => { throw new ModelError('string tensors have no fixed-width bytes', where); },

@@ -1,5 +1,6 @@
 import type { AttrValue, Dim, Model, Node, TensorData } from '../../ir/types';
 import { ModelError } from '../../ir/types';
+import { base64Utf8 } from '../../common/text';
 import { items, prop, rangeOf, str, value, type JsonNode, type JsonValue } from '../json/tree';
 import { toAttr } from '../keras/attrs';
 
@@ -22,13 +23,13 @@ function attrOf(v: JsonValue): AttrValue {
   if ('f' in v) return Number(v.f);
   if ('b' in v) return Boolean(v.b);
   if ('type' in v) return String(v.type);
-  if ('s' in v && typeof v.s === 'string') return Buffer.from(v.s, 'base64').toString('utf8');
+  if ('s' in v && typeof v.s === 'string') return base64Utf8(v.s);
   if ('shape' in v) return shapeOf(v.shape as JsonValue)?.map((d) => (typeof d === 'number' ? d : -1)) ?? [];
   if ('list' in v && v.list && typeof v.list === 'object' && !Array.isArray(v.list)) {
     const l = v.list as Record<string, JsonValue>;
     if (Array.isArray(l.i)) return l.i.map(Number);
     if (Array.isArray(l.f)) return l.f.map(Number);
-    if (Array.isArray(l.s)) return l.s.map((s) => Buffer.from(String(s), 'base64').toString('utf8'));
+    if (Array.isArray(l.s)) return l.s.map((s) => base64Utf8(String(s)));
     return [];
   }
   return toAttr(v);
