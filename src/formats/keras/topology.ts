@@ -235,10 +235,17 @@ function buildFunctional(config: JsonNode, b: GraphBuilder, scope: string[], opt
   });
 }
 
+/** More outputs than any Keras layer makes (an RNN with return_state makes a few). */
+const MAX_LAYER_OUTPUTS = 64;
+
 /** Tensor name of output r.tensor of a built call; extra outputs are named `id:t`. */
 function tensorOf(e: LayerEntry, r: TensorRef, b: GraphBuilder): string {
   const outs = e.outputs[r.node]!;
   if (r.tensor < outs.length) return outs[r.tensor];
+  // Checked before the outputs list grows to that index: a tensor index of 1e9 once made it allocate gigabytes.
+  if (!Number.isInteger(r.tensor) || r.tensor < 0 || r.tensor >= MAX_LAYER_OUTPUTS) {
+    throw new ModelError(`a layer call reads output ${r.tensor} of '${e.name}', which has ${outs.length} output${outs.length === 1 ? '' : 's'}`);
+  }
   const node = b.nodes.find((n) => n.outputs[0] === outs[0]);
   if (!node) throw new ModelError(`layer '${e.name}' has no output ${r.tensor}`);
   while (node.outputs.length <= r.tensor) node.outputs.push(`${node.id}:${node.outputs.length}`);

@@ -109,27 +109,14 @@ export async function loadWeights(
   warnings: string[],
 ): Promise<Map<string, TensorData>> {
   const out = new Map<string, TensorData>();
+  const shardCache = new Map<string, Uint8Array>();
   for (const g of groups) {
     let buffer: Uint8Array | undefined;
     let why = '';
     if (!readSibling) why = 'the model was not read from a file, so its weight shards cannot be found';
     else {
       try {
-        const parts: Uint8Array[] = [];
-        for (const p of g.paths) {
-          try {
-            parts.push(await readSibling(p));
-          } catch (e) {
-            throw new ModelError(`weight shard '${p}' could not be read (${e instanceof Error ? e.message : String(e)}); it should sit beside model.json`);
-          }
-        }
-        const total = parts.reduce((n, p) => n + p.byteLength, 0);
-        buffer = new Uint8Array(total);
-        let o = 0;
-        for (const p of parts) {
-          buffer.set(p, o);
-          o += p.byteLength;
-        }
+        buffer = await readGroup(g, readSibling, shardCache);
       } catch (e) {
         why = e instanceof Error ? e.message : String(e);
       }
@@ -152,4 +139,38 @@ export async function loadWeights(
     if (missing > 0) warnings.push(`${missing} weight${missing === 1 ? ' is' : 's are'} missing: ${why}`);
   }
   return out;
+}
+
+/**
+ * A group's bytes, as far as its weights need them. A shard listed again (in this group or another)
+ * is read once, and shards past the bytes the manifest needs are not read: a hostile manifest listing
+ * one big shard 64 times would otherwise make us read and concatenate gigabytes for a few kilobytes.
+ */
+async function readGroup(g: ManifestGroup, readSibling: (location: string) => Promise<Uint8Array>, cache: Map<string, Uint8Array>): Promise<Uint8Array> {
+  const needed = g.weights.reduce((n, w) => n + storedBytes(w), 0);
+  const parts: Uint8Array[] = [];
+  let have = 0;
+  for (const p of g.paths) {
+    if (have >= needed) break;
+    let bytes = cache.get(p);
+    if (!bytes) {
+      try {
+        bytes = await readSibling(p);
+      } catch (e) {
+        throw new ModelError(`weight shard '${p}' could not be read (${e instanceof Error ? e.message : String(e)}); it should sit beside model.json`);
+      }
+      cache.set(p, bytes);
+    }
+    const take = Math.min(bytes.byteLength, needed - have);
+    parts.push(bytes.subarray(0, take));
+    have += take;
+  }
+  // A fresh buffer at offset 0 (a shard read into a pooled Buffer may start anywhere in its ArrayBuffer).
+  const buffer = new Uint8Array(have);
+  let o = 0;
+  for (const p of parts) {
+    buffer.set(p, o);
+    o += p.byteLength;
+  }
+  return buffer;
 }
