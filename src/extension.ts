@@ -7,7 +7,6 @@ import { registerModelJsonContext } from './editor/modelJsonContext';
 import { registerOnnxNodeSource } from './editor/onnxNodeSource';
 import { InferenceController } from './editor/inference';
 import { registerJsonModelSupport } from './editor/json/register';
-import { viewGraphOf } from './editor/modelLoader';
 import { registerSideGraphSerializer } from './editor/sideGraphSerializer';
 import { ModelComparisons } from './editor/modelDiff';
 
@@ -17,10 +16,13 @@ import { ModelComparisons } from './editor/modelDiff';
  */
 export function activate(context: vscode.ExtensionContext): { graphPanels: GraphPanels } {
   const log = vscode.window.createOutputChannel('ConvLens', { log: true });
-  const graphPanels = new GraphPanels(context.extensionUri, new ModelSource(context.extensionUri), log, new InputSizeStore(context.workspaceState));
+  // Every model is read and analysed in the model worker, once per document version (src/editor/modelService.ts).
+  const source = new ModelSource(context.extensionUri);
+  const graphPanels = new GraphPanels(context.extensionUri, source, log, new InputSizeStore(context.workspaceState));
   const comparisons = new ModelComparisons(graphPanels, log);
   context.subscriptions.push(
     log,
+    source,
     graphPanels,
     comparisons,
     GraphEditorProvider.register(graphPanels, comparisons),
@@ -55,16 +57,16 @@ export function activate(context: vscode.ExtensionContext): { graphPanels: Graph
   );
   context.subscriptions.push(
     registerJsonModelSupport(
+      source.service,
       (doc) => graphPanels.openToSide(doc.uri),
       // Each edit that still reads as a model updates every open graph of it, keeping zoom and selection.
       (doc, state) => {
-        if (!state.model || !state.analysis || !graphPanels.has(doc.uri)) return;
-        graphPanels.showModel(doc.uri, viewGraphOf(state.model, state.analysis, doc.uri.path.slice(doc.uri.path.lastIndexOf('/') + 1)), state.model);
+        if (state.graph && graphPanels.has(doc.uri)) graphPanels.showModel(doc.uri, state.graph);
       },
       graphPanels,
     ),
   );
-  InferenceController.register(context, graphPanels, log);
+  InferenceController.register(context, graphPanels, source, log);
   log.info('ConvLens activated');
   return { graphPanels };
 }

@@ -1,13 +1,12 @@
 import * as vscode from 'vscode';
 import { answer } from '../protocol/rpc';
 import type { FromWebview, ToWebview, ViewOptions } from '../protocol/messages';
-import type { ViewGraph } from '../protocol/viewModel';
-import type { Model } from '../ir/types';
+import type { GraphDigest, NodeReply } from '../protocol/modelService';
 import { buildHtml, makeNonce, webviewOptions } from './webviewHtml';
 import { readViewOptions } from './settings';
 import type { ModelSource } from './modelSource';
 import type { InputSizeStore } from './inputSizes';
-import { graphOf } from './modelLoader';
+import { isJsonDocument } from './documentVersion';
 
 /**
  * The registry of graph webviews: each document (by URI) maps to the webviews showing it, so one
@@ -28,8 +27,8 @@ interface PanelState { panel: vscode.WebviewPanel; ready: boolean; shown: boolea
 interface DocumentState {
   uri: vscode.Uri;
   panels: Map<vscode.WebviewPanel, PanelState>;
-  graph?: ViewGraph;
-  model?: Model;
+  /** The view graph as the model worker encoded it; the host passes it on without parsing it. */
+  graph?: GraphDigest;
   error?: string;
   /** Increases with every load, so a slow load never overwrites a newer one. */
   generation: number;
@@ -45,7 +44,9 @@ export class GraphPanels implements vscode.Disposable {
   private readonly selectEmitter = new vscode.EventEmitter<NodeEvent>();
   private readonly revealEmitter = new vscode.EventEmitter<NodeEvent & { nodeId: string }>();
   private readonly messageEmitter = new vscode.EventEmitter<MessageEvent>();
-  private readonly loadedEmitter = new vscode.EventEmitter<{ uri: vscode.Uri; graph?: ViewGraph; model?: Model; error?: string }>();
+  private readonly loadedEmitter = new vscode.EventEmitter<{ uri: vscode.Uri; graph?: GraphDigest; error?: string }>();
+  /** Load failures of files that have no text editor (ONNX): in the Problems view too. */
+  private readonly problems = vscode.languages.createDiagnosticCollection('convlens-model');
   /** The user selected a node in a graph (null: cleared the selection). */
   readonly onDidSelectNode = this.selectEmitter.event;
   /** The user asked to see a node's source (double-click / context menu in the graph). */
@@ -63,7 +64,7 @@ export class GraphPanels implements vscode.Disposable {
     readonly sizes?: InputSizeStore,
   ) {
     this.disposables.push(
-      this.selectEmitter, this.revealEmitter, this.messageEmitter, this.loadedEmitter,
+      this.selectEmitter, this.revealEmitter, this.messageEmitter, this.loadedEmitter, this.problems,
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('convlens.graph')) this.broadcast({ type: 'setOptions', options: readViewOptions() });
       }),
@@ -117,8 +118,8 @@ export class GraphPanels implements vscode.Disposable {
       const result = await this.source.load(uri, this.sizes?.get(uri));
       if (generation !== doc.generation) return; // a newer load started meanwhile
       if (result.ok) {
-        this.log.info(`loaded ${uri.fsPath} in ${result.millis} ms${result.inWorker ? ' (worker)' : ''}: ${result.graph.nodes.length} nodes`);
-        this.setGraph(doc, result.graph, result.model);
+        this.log.info(`loaded ${uri.fsPath} in ${result.millis} ms (model worker): ${result.graph.nodeCount} nodes`);
+        this.setGraph(doc, result.graph);
       } else {
         this.log.warn(`could not load ${uri.fsPath}: ${result.error}`);
         this.setError(doc, result.error);
@@ -133,13 +134,15 @@ export class GraphPanels implements vscode.Disposable {
   }
 
   /** Shows a model that someone else read (the JSON editor, after an edit); keeps the view's zoom. */
-  showModel(uri: vscode.Uri, graph: ViewGraph, model?: Model): void {
+  showModel(uri: vscode.Uri, graph: GraphDigest): void {
     const doc = this.docs.get(uri.toString());
     if (!doc) return;
     doc.generation++;
     const chosen = this.sizes?.get(uri);
-    // The editor analysed at the default sizes; the user chose others for this model.
-    this.setGraph(doc, chosen && model && graph.totals.evaluatedAt ? graphOf(model, graph.title, chosen) : graph, model);
+    // The editor analysed at the default sizes; the user chose others for this model: the worker
+    // analyses its model of this version at them (it is not read again).
+    if (chosen && graph.evaluatedAt) void this.reload(uri);
+    else this.setGraph(doc, graph);
   }
 
   showError(uri: vscode.Uri, message: string): void {
@@ -164,8 +167,12 @@ export class GraphPanels implements vscode.Disposable {
   hasSidePanel(uri: vscode.Uri): boolean {
     return [...(this.docs.get(uri.toString())?.panels.values() ?? [])].some((p) => p.side);
   }
-  graphOf(uri: vscode.Uri): ViewGraph | undefined {
+  graphOf(uri: vscode.Uri): GraphDigest | undefined {
     return this.docs.get(uri.toString())?.graph;
+  }
+  /** One node of the graph shown for `uri`, from the model worker (which keeps the graph). */
+  nodeOf(uri: vscode.Uri, nodeId: string): Promise<NodeReply> {
+    return this.source.node(uri, nodeId);
   }
   /** The document whose graph webview has focus (the side graph of a JSON model, or an ONNX editor), if one of ours does. */
   activeDocument(): vscode.Uri | undefined {
@@ -193,25 +200,32 @@ export class GraphPanels implements vscode.Disposable {
     return doc;
   }
 
-  private setGraph(doc: DocumentState, graph: ViewGraph, model?: Model): void {
+  private setGraph(doc: DocumentState, graph: GraphDigest): void {
     doc.graph = graph;
-    doc.model = model;
     doc.error = undefined;
+    this.problems.delete(doc.uri);
     for (const state of doc.panels.values()) this.sendGraph(state, doc);
-    this.loadedEmitter.fire({ uri: doc.uri, graph, model });
+    this.loadedEmitter.fire({ uri: doc.uri, graph });
   }
 
   private setError(doc: DocumentState, message: string): void {
     doc.error = message;
     doc.graph = undefined;
-    doc.model = undefined;
+    // A JSON editor's own diagnostics already say it, at the right place.
+    const text = vscode.workspace.textDocuments.find((d) => d.uri.toString() === doc.uri.toString());
+    if (!text || !isJsonDocument(text)) {
+      const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), message, vscode.DiagnosticSeverity.Error);
+      d.source = 'ConvLens';
+      this.problems.set(doc.uri, [d]);
+    }
     this.broadcastTo(doc, { type: 'showError', message });
     this.loadedEmitter.fire({ uri: doc.uri, error: message });
   }
 
   private sendGraph(state: PanelState, doc: DocumentState): void {
     if (!state.ready || !doc.graph) return;
-    void state.panel.webview.postMessage({ type: 'showGraph', graph: doc.graph, preserveView: state.shown } satisfies ToWebview);
+    // The encoded bytes travel to the webview as they came from the model worker; the webview decodes them.
+    void state.panel.webview.postMessage({ type: 'showGraph', graph: doc.graph.encoded, preserveView: state.shown } satisfies ToWebview);
     state.shown = true;
   }
 

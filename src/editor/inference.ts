@@ -5,10 +5,11 @@ import { CancelledError, InferenceClient } from '../runtime/client';
 import { listInputDims, valuesOf } from '../analysis/inputDims';
 import { InputSizeStore } from './inputSizes';
 import { PATTERNS, type PatternName } from '../runtime/patterns';
-import type { PictureChoice, RunResult, RunSpec } from '../runtime/types';
+import type { LoadSpec, PictureChoice, RunResult, RunSpec } from '../runtime/types';
 import { readExecutionProviders, readLabelsFile, readMemoryBudgetMB } from './settings';
 import { FeatureMapsPanel } from './featureMapsPanel';
 import { viewThumbnails } from '../runtime/lowered';
+import type { ModelSource } from './modelSource';
 
 /**
  * Host side of sample inference: turns a graph webview's `runInference` (or the command) into a run in
@@ -27,6 +28,7 @@ export class InferenceController implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly panels: GraphPanels,
+    private readonly source: ModelSource,
     memento: vscode.Memento,
     private readonly log: vscode.LogOutputChannel,
   ) {
@@ -43,8 +45,8 @@ export class InferenceController implements vscode.Disposable {
     );
   }
 
-  static register(context: vscode.ExtensionContext, panels: GraphPanels, log: vscode.LogOutputChannel): InferenceController {
-    const c = new InferenceController(context.extensionUri, panels, context.workspaceState, log);
+  static register(context: vscode.ExtensionContext, panels: GraphPanels, source: ModelSource, log: vscode.LogOutputChannel): InferenceController {
+    const c = new InferenceController(context.extensionUri, panels, source, context.workspaceState, log);
     context.subscriptions.push(
       c,
       vscode.commands.registerCommand('convlens.runInference', async (uri?: vscode.Uri) => {
@@ -75,7 +77,7 @@ export class InferenceController implements vscode.Disposable {
     try {
       const picture = await resolvePicture(input, uri);
       if (!picture) return undefined;
-      const base = { modelPath: uri.fsPath, providers: readExecutionProviders(), memoryBudgetMB: readMemoryBudgetMB() };
+      const base: LoadSpec = { modelPath: uri.fsPath, providers: readExecutionProviders(), memoryBudgetMB: readMemoryBudgetMB() };
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `ConvLens: ${basename(key)}`, cancellable: true },
         async (progress, token) => {
@@ -85,6 +87,7 @@ export class InferenceController implements vscode.Disposable {
             post({ status: 'running', message });
           };
           report('loading the model');
+          base.model = await this.modelToRun(uri);
           const inputs = await this.client.inspect(base, report);
           const dims = this.dimsFor(uri, inputs);
           const spec: RunSpec = {
@@ -147,6 +150,19 @@ export class InferenceController implements vscode.Disposable {
     this.disposables.forEach((d) => d.dispose());
   }
 
+  /**
+   * What the user sees, as ONNX bytes: a Keras, TF.js or ConvLens JSON model is lowered in the model
+   * worker from the version on screen (unsaved edits included), from the model read for the graph.
+   * An ONNX file (read-only in the editor) is read by the inference process itself (undefined here).
+   */
+  private async modelToRun(uri: vscode.Uri): Promise<LoadSpec['model']> {
+    const format = this.panels.graphOf(uri)?.format;
+    if (format === 'onnx' || (!format && uri.path.toLowerCase().endsWith('.onnx'))) return undefined;
+    const low = await this.source.lowered(uri);
+    if (!low.bytes) throw new Error(low.error ?? `${uri.path}: could not be prepared to run`);
+    return { bytes: low.bytes, version: low.version };
+  }
+
   private targetUri(uri?: vscode.Uri): vscode.Uri | undefined {
     if (uri instanceof vscode.Uri) return uri;
     const docs = this.panels.documents();
@@ -157,7 +173,7 @@ export class InferenceController implements vscode.Disposable {
    * defaults the view stated (src/analysis/inputDims.ts). Nothing is asked here. */
   private dimsFor(uri: vscode.Uri, inputs: { name: string; shape: (number | string)[] | null }[]): Record<string, number> {
     // The sizes the shown graph was analysed at (metadata included), then the user's choice.
-    const shown = valuesOf(this.panels.graphOf(uri)?.totals.evaluatedAt ?? []);
+    const shown = valuesOf(this.panels.graphOf(uri)?.evaluatedAt ?? []);
     return valuesOf(listInputDims(inputs, {}, { ...shown, ...this.sizes.get(uri) }));
   }
 }

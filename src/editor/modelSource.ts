@@ -1,28 +1,77 @@
+import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { loadModelBytes, loadModelFile, type LoadResult } from './modelLoader';
+import type { DocumentVersion, GraphDigest, LoweredReply, NodeReply, OpenReply } from '../protocol/modelService';
+import { isJsonDocument, textVersion } from './documentVersion';
+import { ModelService } from './modelService';
+
+export type SourceResult =
+  | { ok: true; graph: GraphDigest; millis: number }
+  | { ok: false; error: string; millis: number };
 
 /**
- * Where a graph's model comes from: the unsaved text of an open editor when there is one
- * (so the side graph of a JSON file shows what the user is typing), otherwise the file.
- * Local files go through modelLoader (large ones in a worker); other file systems are read
- * through VS Code's file API.
+ * Where a model comes from, as one version per document: the unsaved text of an open editor when there
+ * is one (so the graph, the JSON providers and Run all see what the user is typing), otherwise the file
+ * (its version is its modification time and size). Everything is read in the model worker
+ * (./modelService.ts); this class only names the version.
  */
-export class ModelSource {
-  constructor(private readonly extensionUri: vscode.Uri) {}
+export class ModelSource implements vscode.Disposable {
+  readonly service: ModelService;
+
+  constructor(extensionUri: vscode.Uri, service?: ModelService) {
+    this.service = service ?? new ModelService({ workerScript: vscode.Uri.joinPath(extensionUri, 'dist', 'modelWorker.js').fsPath });
+  }
+
+  /** The version of `uri` the user sees now; `dimValues`: the input sizes chosen for its graph. */
+  async version(uri: vscode.Uri, dimValues?: Record<string, number>): Promise<DocumentVersion> {
+    const v = await this.plainVersion(uri);
+    return dimValues && Object.keys(dimValues).length ? { ...v, dimValues } : v;
+  }
+
+  private async plainVersion(uri: vscode.Uri): Promise<DocumentVersion> {
+    const key = uri.toString();
+    const title = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+    const path = uri.scheme === 'file' ? uri.fsPath : uri.path;
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+    if (open && isJsonDocument(open)) return textVersion(open);
+    if (uri.scheme === 'file') {
+      let v = 'missing';
+      try {
+        const s = await stat(path);
+        v = `${s.mtimeMs}:${s.size}`;
+      } catch {
+        // the worker's reader says what is wrong with the path
+      }
+      return { key, version: `file:${v}`, path, title };
+    }
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    return { key, version: `fs:${Date.now()}`, path, title, bytes };
+  }
 
   /** `dimValues`: the input sizes the user chose (analysed with every shape concrete). */
-  async load(uri: vscode.Uri, dimValues?: Record<string, number>): Promise<LoadResult> {
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (open) return loadModelBytes(Buffer.from(open.getText(), 'utf8'), uri.fsPath, undefined, dimValues);
-    if (uri.scheme === 'file') {
-      return loadModelFile(uri.fsPath, { workerScript: vscode.Uri.joinPath(this.extensionUri, 'dist', 'modelWorker.js').fsPath, dimValues });
-    }
-    let bytes: Uint8Array;
+  async load(uri: vscode.Uri, dimValues?: Record<string, number>): Promise<SourceResult> {
+    const started = performance.now();
+    const millis = () => Math.round(performance.now() - started);
+    let doc: DocumentVersion;
     try {
-      bytes = await vscode.workspace.fs.readFile(uri);
+      doc = await this.version(uri, dimValues);
     } catch (e) {
-      return { ok: false, error: `Cannot read ${uri.toString()}: ${e instanceof Error ? e.message : String(e)}`, millis: 0 };
+      return { ok: false, error: `Cannot read ${uri.toString()}: ${e instanceof Error ? e.message : String(e)}`, millis: millis() };
     }
-    return loadModelBytes(bytes, uri.path, undefined, dimValues);
+    const reply: OpenReply = await this.service.open(doc, doc.text !== undefined);
+    return reply.graph ? { ok: true, graph: reply.graph, millis: millis() } : { ok: false, error: reply.error ?? 'not a model', millis: millis() };
+  }
+
+  /** ONNX bytes of what the user sees (Keras, TF.js and ConvLens JSON lowered), for inference. */
+  async lowered(uri: vscode.Uri): Promise<LoweredReply & { version: string }> {
+    const doc = await this.version(uri);
+    return { ...(await this.service.lowered(doc)), version: doc.version };
+  }
+
+  node(uri: vscode.Uri, nodeId: string): Promise<NodeReply> {
+    return this.service.node(uri.toString(), nodeId);
+  }
+
+  dispose(): void {
+    this.service.dispose();
   }
 }

@@ -1,10 +1,33 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { buildGraphFromFile, errorText, type WorkerReply, type WorkerRequest } from './modelLoader';
+import { parentPort } from 'node:worker_threads';
+import type { ModelReplies, ModelRequest, ModelWorkerIn, ModelWorkerOut } from '../protocol/modelService';
+import { ModelStore } from './modelStore';
 
-/** Worker thread: reads one model file and posts back its ViewGraph (see modelLoader.ts). */
-const request = workerData as WorkerRequest;
+/**
+ * Worker thread (dist/modelWorker.js): every model is read and analysed here, never on the extension
+ * host's thread. The host (./modelService.ts) sends one request at a time and terminates this thread
+ * when a request passes its time budget; the memory budget is the thread's resourceLimits.
+ * Graphs and ONNX bytes go back as transferred buffers, so receiving them costs the host nothing.
+ */
+const store = new ModelStore();
 
-buildGraphFromFile(request.path, request.title, request.dimValues).then(
-  ({ graph }) => parentPort!.postMessage({ ok: true, graph } satisfies WorkerReply),
-  (e: unknown) => parentPort!.postMessage({ ok: false, error: errorText(e, request.path) } satisfies WorkerReply),
-);
+async function handle(r: ModelRequest): Promise<{ value: ModelReplies[ModelRequest['type']]; transfer: ArrayBuffer[] }> {
+  switch (r.type) {
+    case 'open': {
+      const value = await store.open(r.doc, r.json);
+      return { value, transfer: value.graph ? [value.graph.encoded.bytes.buffer as ArrayBuffer] : [] };
+    }
+    case 'lowered': {
+      const value = await store.lowered(r.doc);
+      return { value, transfer: value.bytes ? [value.bytes.buffer as ArrayBuffer] : [] };
+    }
+    case 'node': return { value: store.node(r.key, r.nodeId), transfer: [] };
+    case 'counts': return { value: { ...store.counts }, transfer: [] };
+  }
+}
+
+parentPort!.on('message', (m: ModelWorkerIn) => {
+  handle(m.request).then(
+    ({ value, transfer }) => parentPort!.postMessage({ id: m.id, ok: true, value } satisfies ModelWorkerOut, transfer),
+    (e: unknown) => parentPort!.postMessage({ id: m.id, ok: false, error: e instanceof Error ? e.message.split('\n')[0] : String(e) } satisfies ModelWorkerOut),
+  );
+});

@@ -14,22 +14,23 @@ export function registerOnnxNodeSource(panels: GraphPanels): vscode.Disposable {
     provideTextDocumentContent(uri) {
       const link = parseNodeLink(uri.query);
       if (typeof link === 'string') return `// This is ${link}; reveal the node again from the graph.`;
-      const { model, node } = link;
-      const graph = panels.graphOf(vscode.Uri.parse(model));
-      const n = graph?.nodes.find((x) => x.id === node);
-      if (!graph || !n) return `// ${node}: the graph of ${model} is no longer open; reveal the node again from the graph.`;
-      return nodeText(n, (t) => {
-        const info = graph.tensors[t];
-        return info ? `${info.dtype}[${info.shape ? info.shape.join(', ') : '?'}]` : '';
-      }, vscode.Uri.parse(model).path);
+      return textOf(link);
     },
+  };
+  const textOf = async ({ model, node }: { model: string; node: string }): Promise<string> => {
+    const found = panels.graphOf(vscode.Uri.parse(model)) ? await panels.nodeOf(vscode.Uri.parse(model), node) : undefined;
+    const n = found?.node;
+    if (!found || !n) return `// ${node}: the graph of ${model} is no longer open; reveal the node again from the graph.`;
+    return nodeText(n, (t) => {
+      const info = found.tensors[t];
+      return info ? `${info.dtype}[${info.shape ? info.shape.join(', ') : '?'}]` : '';
+    }, vscode.Uri.parse(model).path);
   };
   return vscode.Disposable.from(
     vscode.workspace.registerTextDocumentContentProvider(NODE_SCHEME, provider),
     panels.onDidRequestRevealSource(async ({ uri, nodeId }) => {
-      const graph = panels.graphOf(uri);
-      if (graph?.format !== 'onnx') return;
-      const node = graph.nodes.find((x) => x.id === nodeId);
+      if (panels.graphOf(uri)?.format !== 'onnx') return;
+      const node = (await panels.nodeOf(uri, nodeId)).node;
       if (!node) return;
       const doc = vscode.Uri.from({ scheme: NODE_SCHEME, path: `/${safe(node.name || node.id)}.onnx.txt`, query: JSON.stringify({ model: uri.toString(), node: nodeId }) });
       await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: false });

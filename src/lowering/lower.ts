@@ -1,5 +1,6 @@
 import { ModelError, type Model, type Shape, type ValueInfo } from '../ir/types';
 import { analyze } from '../analysis/analyze';
+import type { Analysis } from '../analysis/types';
 import { OnnxBuilder, type Layout } from './builder';
 import type { Emitter, LowerCtx } from './context';
 import * as convs from './convLayers';
@@ -54,6 +55,8 @@ export interface LowerOptions {
   seed?: number;
   /** Size for a symbolic batch dim when shapes are computed (the ONNX input keeps the symbol). */
   batch?: number;
+  /** The model's analysis when the caller has it (a document version is analysed once). */
+  analysis?: Analysis;
 }
 
 function concrete(shape: Shape | null | undefined, what: string): number[] {
@@ -66,7 +69,7 @@ function concrete(shape: Shape | null | undefined, what: string): number[] {
 }
 
 export function lowerKerasModel(model: Model, options: LowerOptions = {}): Model {
-  const a = analyze(model);
+  const a = options.analysis ?? analyze(model);
   const b = new OnnxBuilder();
   const rand = seededRandom(options.seed ?? 1);
   const generated = new Set<string>();

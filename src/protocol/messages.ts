@@ -1,3 +1,4 @@
+import type { EncodedGraph } from './modelService';
 import type { ViewDiff, ViewGraph } from './viewModel';
 
 /**
@@ -7,7 +8,8 @@ import type { ViewDiff, ViewGraph } from './viewModel';
  */
 
 /** Host -> webview */
-export interface ShowGraphMessage { type: 'showGraph'; graph: ViewGraph; /** keep zoom and selection (an edit, not a new model) */ preserveView: boolean }
+/** `graph` is the ViewGraph, or (from the extension) as the model worker encoded it: the host never parses it. */
+export interface ShowGraphMessage { type: 'showGraph'; graph: ViewGraph | EncodedGraph; /** keep zoom and selection (an edit, not a new model) */ preserveView: boolean }
 export interface ShowErrorMessage { type: 'showError'; message: string }
 export interface SelectNodeMessage { type: 'selectNode'; nodeId: string | null; reveal: boolean }
 export interface SetOptionsMessage { type: 'setOptions'; options: ViewOptions }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { analyze } from '../analysis/analyze';
-import { readModelFile } from '../formats/index';
+import { readModelBytes, readModelFile } from '../formats/index';
 import { encodeModel, withExtraOutputs } from '../formats/onnx/writer';
 import { lowerKerasModel } from '../lowering/lower';
 import type { ModelAccess } from './engine';
@@ -10,12 +10,14 @@ import type { ModelAccess } from './engine';
  * and ConvLens JSON models are lowered to ONNX first (generated weights are flagged in the metadata).
  */
 export const defaultAccess: ModelAccess = {
-  async read(path) {
+  async read(path, bytes) {
+    if (bytes) return readModelBytes(bytes, path, { format: 'onnx' });
     const model = await readModelFile(path);
     return model.format === 'onnx' ? model : lowerKerasModel(model);
   },
   analyze: (model) => analyze(model),
-  async onnxBytes(model, path) {
+  async onnxBytes(model, path, bytes) {
+    if (bytes) return bytes;
     if (model.metadata['convlens.loweredFrom']) return encodeModel(model);
     return readFile(path);
   },

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { GridOptions } from './grid';
 import type { WorkerMessage, WorkerRequest } from './protocol';
-import type { ModelInputInfo, RunResult, RunSpec, StepView, TensorDetail } from './types';
+import type { LoadSpec, ModelInputInfo, RunResult, RunSpec, StepView, TensorDetail } from './types';
 import type { ShapeRunSpec } from './shapeRun';
 
 export interface ClientOptions {
@@ -62,7 +62,7 @@ export class InferenceClient {
     return this.proc?.child.pid;
   }
 
-  inspect(spec: Pick<RunSpec, 'modelPath' | 'providers' | 'memoryBudgetMB'>, progress?: (m: string) => void): Promise<ModelInputInfo[]> {
+  inspect(spec: LoadSpec, progress?: (m: string) => void): Promise<ModelInputInfo[]> {
     return this.request({ type: 'inspect', spec }, progress) as Promise<ModelInputInfo[]>;
   }
 

@@ -16,14 +16,15 @@ import { openSession } from './session';
 import { confinedOptions } from './confine';
 import { channelStats, histogram, tensorStats } from './stats';
 import type { HostTensor } from './tensorView';
-import type { ModelInputInfo, RunResult, RunSpec, StepView, TensorDetail, ThumbnailRecord } from './types';
+import type { LoadSpec, ModelInputInfo, RunResult, RunSpec, StepView, TensorDetail, ThumbnailRecord } from './types';
 
 /** How the engine reads models; the real readers are wired in ./access.ts, tests may pass others. */
 export interface ModelAccess {
-  read(path: string): Promise<Model>;
+  /** `bytes`: ONNX bytes the host sent (a JSON model lowered from its unsaved text); else the file is read. */
+  read(path: string, bytes?: Uint8Array): Promise<Model>;
   analyze(model: Model): Analysis;
-  /** ONNX bytes of the model as it is (the file for .onnx; lowered and encoded for other formats). */
-  onnxBytes(model: Model, path: string): Promise<Uint8Array>;
+  /** ONNX bytes of the model as it is (the bytes sent, the file for .onnx; lowered and encoded for other formats). */
+  onnxBytes(model: Model, path: string, bytes?: Uint8Array): Promise<Uint8Array>;
   /** The same model with these tensors added as graph outputs. */
   withExtraOutputs(bytes: Uint8Array, tensors: string[]): Uint8Array;
 }
@@ -62,7 +63,7 @@ export class Engine {
 
   constructor(private readonly access: ModelAccess, private readonly onTryProvider?: (p: ProviderName | null) => void) {}
 
-  async inspect(spec: Pick<RunSpec, 'modelPath' | 'providers' | 'memoryBudgetMB'>, progress?: Progress): Promise<ModelInputInfo[]> {
+  async inspect(spec: LoadSpec, progress?: Progress): Promise<ModelInputInfo[]> {
     const l = await this.load(spec, undefined, progress);
     return inputSpecs(l.session);
   }
@@ -206,7 +207,7 @@ export class Engine {
   }
 
   /** `dims` undefined: any session of the model will do (inspect reads only the inputs). */
-  private async load(spec: Pick<RunSpec, 'modelPath' | 'providers' | 'memoryBudgetMB'>, dims: Record<string, number> | undefined, progress?: Progress): Promise<Loaded> {
+  private async load(spec: LoadSpec, dims: Record<string, number> | undefined, progress?: Progress): Promise<Loaded> {
     const key = await keyOf(spec);
     const l = this.loaded;
     // The extra outputs are fixed when the session is made: other dim values keep it only while they leave the plan as it is.
@@ -214,7 +215,7 @@ export class Engine {
     await this.dispose();
     const t0 = performance.now();
     progress?.('reading the model');
-    const model = await this.access.read(spec.modelPath);
+    const model = await this.access.read(spec.modelPath, spec.model?.bytes);
     const analysis = this.access.analyze(model);
     const plan = planOf(model, analysis, dims ?? {}, spec.memoryBudgetMB);
     const firstConv = analysis.order.map((id) => analysis.nodeById.get(id)).find((n) => n?.opType === 'Conv');
@@ -223,7 +224,7 @@ export class Engine {
     if (firstConvWeight && !model.graph.initializers.has(firstConvWeight) && analysis.tensors.get(firstConvWeight)?.producer) extra.push(firstConvWeight);
     const notes: string[] = [];
     if (plan.left.length) notes.push(`${plan.left.length} of ${plan.left.length + plan.capture.length} tensors were not captured: they would pass the memory budget of ${spec.memoryBudgetMB} MB (convlens.inference.memoryBudgetMB)`);
-    const bytes = this.access.withExtraOutputs(await this.access.onnxBytes(model, spec.modelPath), extra);
+    const bytes = this.access.withExtraOutputs(await this.access.onnxBytes(model, spec.modelPath, spec.model?.bytes), extra);
     const confined = confinedOptions(model, spec.modelPath);
     progress?.('creating the ONNX Runtime session');
     let opened;
@@ -251,7 +252,8 @@ function sameTensors(a: CaptureCandidate[], b: CaptureCandidate[]): boolean {
   return a.length === b.length && a.every((c, i) => c.tensor === b[i].tensor);
 }
 
-async function keyOf(spec: Pick<RunSpec, 'modelPath' | 'providers' | 'memoryBudgetMB'>): Promise<string> {
+async function keyOf(spec: LoadSpec): Promise<string> {
+  if (spec.model) return JSON.stringify([spec.modelPath, spec.model.version, spec.providers, spec.memoryBudgetMB]);
   let mtime = 0;
   try {
     mtime = (await stat(spec.modelPath)).mtimeMs;

@@ -1,10 +1,10 @@
 import type { GridOptions } from './grid';
-import type { RunSpec } from './types';
+import type { LoadSpec, RunSpec } from './types';
 import type { ShapeRunSpec } from './shapeRun';
 
 /** Parent -> inference process. Every request has an id and gets exactly one reply. */
 export type WorkerRequest = { id: number } & (
-  | { type: 'inspect'; spec: Pick<RunSpec, 'modelPath' | 'providers' | 'memoryBudgetMB'> }
+  | { type: 'inspect'; spec: LoadSpec }
   | { type: 'run'; spec: RunSpec }
   | { type: 'detail'; tensor: string; grid?: Partial<GridOptions> }
   | { type: 'step'; index?: number; nodeId?: string; grid?: Partial<GridOptions> }

@@ -11,6 +11,9 @@ export type PictureChoice = { kind: 'pattern'; pattern: PatternName; seed?: numb
 
 export interface RunSpec {
   modelPath: string;
+  /** The model as ONNX bytes, when the host has them (a JSON model's unsaved text, lowered in the model
+   * worker); `version` names them in the session cache. Without it the file at modelPath is read. */
+  model?: { bytes: Uint8Array; version: string };
   /** Execution providers to try, in order (the `convlens.executionProviders` setting). */
   providers: string[];
   /** Budget for captured intermediate tensors (`convlens.inference.memoryBudgetMB`). */
@@ -29,6 +32,9 @@ export interface RunSpec {
   /** Leave thumbnails out (bare timing). */
   noThumbnails?: boolean;
 }
+
+/** What loading a session needs. */
+export type LoadSpec = Pick<RunSpec, 'modelPath' | 'model' | 'providers' | 'memoryBudgetMB'>;
 
 export interface ModelInputInfo {
   name: string;

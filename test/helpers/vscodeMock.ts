@@ -66,6 +66,8 @@ export function createVscodeMock(registrations: Registrations): Record<string, u
     EventEmitter,
     Disposable: class { static from(...d: { dispose(): unknown }[]) { return { dispose: () => d.forEach((x) => x.dispose()) }; } constructor(private f: () => void) {} dispose() { this.f(); } },
     Range: class { constructor(readonly a: number, readonly b: number, readonly c: number, readonly d: number) {} },
+    Diagnostic: class { source?: string; constructor(readonly range: unknown, readonly message: string, readonly severity: number) {} },
+    DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
     RelativePattern: class { constructor(readonly base: unknown, readonly pattern: string) {} },
     ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
     TabInputCustom: class {},

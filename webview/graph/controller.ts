@@ -1,4 +1,5 @@
 import type { FromWebview, InferenceInputChoice, InferenceState, ToWebview, ViewOptions } from '../../src/protocol/messages';
+import { decodeGraph, isEncodedGraph } from '../../src/protocol/graphEncoding';
 import { RpcClient } from '../../src/protocol/rpc';
 import type { ViewDiff, ViewGraph } from '../../src/protocol/viewModel';
 import { createHost } from '../common/vscodeApi';
@@ -22,15 +23,21 @@ export class GraphController {
   private readonly host = createHost<FromWebview>();
   private readonly rpc = new RpcClient((m) => this.host.post(m as FromWebview), 60_000);
 
+  /** Messages are handled in order; a graph that arrives encoded is decoded before the next one is. */
+  private queue: Promise<void> = Promise.resolve();
+
   constructor(private readonly view: HostRequests) {
-    window.addEventListener('message', (ev: MessageEvent<ToWebview>) => this.onMessage(ev.data));
+    window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
+      const m = ev.data;
+      if (!m || typeof m !== 'object') return;
+      if (this.rpc.handle(m)) return;
+      this.queue = this.queue.then(() => this.onMessage(m)).catch((e: unknown) => this.view.showError(`ConvLens could not show this message (${m.type}): ${e instanceof Error ? e.message : String(e)}`));
+    });
   }
 
-  private onMessage(m: ToWebview): void {
-    if (!m || typeof m !== 'object') return;
-    if (this.rpc.handle(m)) return;
+  private async onMessage(m: ToWebview): Promise<void> {
     switch (m.type) {
-      case 'showGraph': return this.view.showGraph(m.graph, m.preserveView);
+      case 'showGraph': return this.view.showGraph(isEncodedGraph(m.graph) ? await decodeGraph(m.graph) : m.graph, m.preserveView);
       case 'showError': return this.view.showError(m.message);
       case 'selectNode': return this.view.selectNode(m.nodeId, m.reveal);
       case 'setOptions': return this.view.setOptions(m.options);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { JsonModelDocument } from '../../formats/json/modelDocument';
-import { DocumentStates, isJsonDocument, toRange } from './documentState';
+import type { ModelService } from '../modelService';
+import { DocumentStates, isJsonDocument, toRange, type JsonModelState } from './documentState';
 import { hoverMarkdown, shapeHint } from './format';
 
 /**
@@ -23,22 +23,23 @@ export interface GraphSync {
 const SELECTOR: vscode.DocumentSelector = [{ language: 'json' }, { language: 'jsonc' }];
 
 export function registerJsonModelSupport(
+  service: ModelService,
   openGraph: (doc: vscode.TextDocument) => void,
-  onModelChanged?: (doc: vscode.TextDocument, state: JsonModelDocument) => void,
+  onModelChanged?: (doc: vscode.TextDocument, state: JsonModelState) => void,
   graph?: GraphSync,
 ): vscode.Disposable {
-  const states = new DocumentStates();
+  const states = new DocumentStates(service);
   const diagnostics = vscode.languages.createDiagnosticCollection('convlens');
   const hintsChanged = new vscode.EventEmitter<void>();
 
-  const publish = (doc: vscode.TextDocument, state: JsonModelDocument) => {
+  const publish = (doc: vscode.TextDocument, state: JsonModelState) => {
     diagnostics.set(doc.uri, state.problems.map((p) => {
       const d = new vscode.Diagnostic(toRange(doc, p.range), p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
       d.source = 'ConvLens';
       return d;
     }));
     hintsChanged.fire();
-    if (state.model) onModelChanged?.(doc, state);
+    if (state.graph) onModelChanged?.(doc, state);
   };
   const refresh = (doc: vscode.TextDocument) => {
     if (!isJsonDocument(doc)) return;
@@ -55,8 +56,8 @@ export function registerJsonModelSupport(
       diagnostics.delete(doc.uri);
     }),
     vscode.languages.registerHoverProvider(SELECTOR, {
-      provideHover(doc, pos) {
-        const state = states.get(doc);
+      async provideHover(doc, pos) {
+        const state = await states.get(doc);
         const layer = state?.layerAt(doc.offsetAt(pos));
         if (!layer) return undefined;
         const md = new vscode.MarkdownString(hoverMarkdown(layer));
@@ -65,9 +66,9 @@ export function registerJsonModelSupport(
     }),
     vscode.languages.registerInlayHintsProvider(SELECTOR, {
       onDidChangeInlayHints: hintsChanged.event,
-      provideInlayHints(doc, range) {
-        const state = states.get(doc);
-        if (!state?.analysis) return [];
+      async provideInlayHints(doc, range) {
+        const state = await states.get(doc);
+        if (!state?.totals) return [];
         const hints: vscode.InlayHint[] = [];
         for (const l of state.layers()) {
           const end = doc.positionAt(l.node.source!.offset + l.node.source!.length);
@@ -81,17 +82,17 @@ export function registerJsonModelSupport(
       },
     }),
     vscode.languages.registerDefinitionProvider(SELECTOR, {
-      provideDefinition(doc, pos) {
-        const target = states.get(doc)?.definitionAt(doc.offsetAt(pos));
+      async provideDefinition(doc, pos) {
+        const target = (await states.get(doc))?.definitionAt(doc.offsetAt(pos));
         return target ? new vscode.Location(doc.uri, toRange(doc, target)) : undefined;
       },
     }),
     vscode.languages.registerCodeLensProvider(SELECTOR, {
-      provideCodeLenses(doc) {
-        const state = states.get(doc);
+      async provideCodeLenses(doc) {
+        const state = await states.get(doc);
         if (!state?.kind && !state?.tooLarge) return [];
-        const title = state.analysis
-          ? `$(type-hierarchy) Show graph · ${state.model!.graph.nodes.length} layers · ${state.analysis.totals.params.toLocaleString('en-US')} params`
+        const title = state.totals
+          ? `$(type-hierarchy) Show graph · ${state.totals.layers} layers · ${state.totals.params.toLocaleString('en-US')} params`
           : '$(type-hierarchy) Show graph';
         return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title, command: 'convlens.json.showGraph', arguments: [doc.uri] })];
       },
@@ -111,7 +112,7 @@ export function registerJsonModelSupport(
       let editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
       if (!editor && !focus) return;
       const doc = editor?.document ?? await vscode.workspace.openTextDocument(uri);
-      const layer = states.get(doc)?.layerInfo(nodeId);
+      const layer = (await states.get(doc))?.layerInfo(nodeId);
       if (!layer?.node.source) {
         if (focus) void vscode.window.showWarningMessage(`ConvLens: ${uri.path.slice(uri.path.lastIndexOf('/') + 1)} no longer has the layer '${nodeId}'; the graph may be out of date.`);
         return;
@@ -129,10 +130,13 @@ export function registerJsonModelSupport(
     subs.push(
       graph.onDidSelectNode((e) => void reveal(e.uri, e.nodeId, false)),
       graph.onDidRequestRevealSource((e) => void reveal(e.uri, e.nodeId, true, e.panel?.viewColumn)),
-      vscode.window.onDidChangeTextEditorSelection((e) => {
+      vscode.window.onDidChangeTextEditorSelection(async (e) => {
         const doc = e.textEditor.document;
         if (!isJsonDocument(doc) || !graph.has(doc.uri)) return;
-        const layer = states.get(doc)?.layerAt(doc.offsetAt(e.selections[0].active));
+        const offset = doc.offsetAt(e.selections[0].active);
+        const state = await states.get(doc);
+        if (doc.version !== state?.version) return; // edited meanwhile: the offset belongs to an older text
+        const layer = state.layerAt(offset);
         graph.selectNode(doc.uri, layer?.node.id ?? null, true);
       }),
     );

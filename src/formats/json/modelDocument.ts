@@ -18,8 +18,11 @@ export type JsonModelKind = 'keras' | 'tfjs' | 'convlens';
 /** Texts longer than this are not analysed live (the graph view still reads them, in a worker). */
 export const LIVE_ANALYSIS_LIMIT = 8 * 1024 * 1024;
 
+/** What a hover or hint says of a layer's node (a Node, or a digest of one received from the model worker). */
+export type LayerNode = Pick<Node, 'id' | 'name' | 'opType' | 'source'>;
+
 export interface LayerInfo {
-  node: Node;
+  node: LayerNode;
   inputShapes: string[];
   outputShape: string;
   params: number;
@@ -39,6 +42,8 @@ export interface JsonModelDocument {
   /** The definition (layer source range) of a layer name under the cursor, e.g. in "inputs" or inbound_nodes. */
   definitionAt(offset: number): SourceRange | undefined;
   layers(): LayerInfo[];
+  /** Every string that names a layer or input defined elsewhere: [offset, length, targetOffset, targetLength] each. */
+  references(): number[];
 }
 
 export function jsonModelKind(root: JsonNode | undefined): JsonModelKind | null {
@@ -58,7 +63,7 @@ const SEVERITY: Record<WarningKind, 'error' | 'warning'> = {
 export function analyzeJsonText(text: string, path?: string): JsonModelDocument {
   const problems: JsonProblem[] = [];
   const empty = (kind: JsonModelKind | null, extra: Partial<JsonModelDocument> = {}): JsonModelDocument => ({
-    kind, problems, layerAt: () => undefined, layerInfo: () => undefined, definitionAt: () => undefined, layers: () => [], ...extra,
+    kind, problems, layerAt: () => undefined, layerInfo: () => undefined, definitionAt: () => undefined, layers: () => [], references: () => [], ...extra,
   });
   if (text.length > LIVE_ANALYSIS_LIMIT) {
     problems.push({
@@ -116,6 +121,19 @@ export function analyzeJsonText(text: string, path?: string): JsonModelDocument 
   const located = model.graph.nodes.filter((n) => n.source);
   const byName = new Map<string, Node>();
   for (const n of model.graph.nodes) if (!byName.has(n.name)) byName.set(n.name, n);
+  const tree = root;
+  const definitionOf = (at: JsonNode | undefined): SourceRange | undefined => {
+    if (!at || at.type !== 'string') return undefined;
+    const target = byName.get(at.value as string);
+    if (!target?.source) {
+      const input = model!.graph.inputs.find((i) => i.name === at.value);
+      return input?.source;
+    }
+    const s = target.source;
+    // The layer's own "name" is not a reference to itself.
+    if (at.offset >= s.offset && at.offset < s.offset + s.length && at.parent?.type === 'property' && at.parent.children?.[0]?.value === 'name') return undefined;
+    return s;
+  };
   return {
     kind, model, analysis, problems,
     layers: () => located.map(info),
@@ -131,20 +149,21 @@ export function analyzeJsonText(text: string, path?: string): JsonModelDocument 
       }
       return best ? info(best) : undefined;
     },
-    definitionAt: (offset) => {
-      const at = findNodeAtOffset(root, offset);
-      if (!at || at.type !== 'string') return undefined;
-      const target = byName.get(at.value as string);
-      if (!target?.source) {
-        const input = model!.graph.inputs.find((i) => i.name === at.value);
-        return input?.source;
-      }
-      const s = target.source;
-      // The layer's own "name" is not a reference to itself.
-      if (at.offset >= s.offset && at.offset < s.offset + s.length && at.parent?.type === 'property' && at.parent.children?.[0]?.value === 'name') return undefined;
-      return s;
+    definitionAt: (offset) => definitionOf(findNodeAtOffset(tree, offset)),
+    references: () => {
+      const out: number[] = [];
+      const walk = (n: JsonNode): void => {
+        if (n.type === 'string') {
+          const d = definitionOf(n);
+          if (d) out.push(n.offset, n.length, d.offset, d.length);
+        }
+        for (const c of n.children ?? []) walk(c);
+      };
+      walk(tree);
+      return out;
     },
   };
+
 }
 
 /** The range of a layer's "type"/"class_name" value: a tighter place for a layer-wide problem. */

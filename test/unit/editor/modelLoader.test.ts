@@ -1,20 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModelBytes, loadModelFile } from '../../../src/editor/modelLoader';
 import { corpus } from '../../helpers/corpus';
 
 const sample = join(__dirname, '..', '..', '..', 'media', 'samples', 'mnist_c_cxx.onnx');
-// The worker as shipped (npm test builds dist/ first).
-const workerJs = join(__dirname, '..', '..', '..', 'dist', 'modelWorker.js');
-const inWorker = { workerScript: workerJs, workerThresholdBytes: 1 };
 
 test('the bundled sample loads on this thread into a graph with shapes', async () => {
   const r = await loadModelFile(sample);
   assert.ok(r.ok, !r.ok ? r.error : '');
-  assert.equal(r.inWorker, false);
   assert.equal(r.graph.title, 'mnist_c_cxx.onnx');
   assert.equal(r.graph.format, 'onnx');
   const convs = r.graph.nodes.filter((n) => n.op === 'Conv');
@@ -25,31 +21,13 @@ test('the bundled sample loads on this thread into a graph with shapes', async (
   assert.ok(r.model, 'the model is kept when read on this thread');
 });
 
-test('a file over the threshold is read in a worker thread with the same result', async () => {
-  assert.ok(existsSync(workerJs), `${workerJs} is missing: run npm run build`);
-  const here = await loadModelFile(sample);
-  const there = await loadModelFile(sample, inWorker);
-  assert.ok(here.ok && there.ok, !there.ok ? there.error : '');
-  assert.equal(there.inWorker, true);
-  assert.deepEqual(there.graph, here.graph);
-});
-
-test('a worker that cannot finish in time is stopped and says so', async () => {
-  const r = await loadModelFile(corpus('real', 'version-RFB-640.onnx'), { ...inWorker, timeoutMs: 1 });
-  assert.equal(r.ok, false);
-  assert.match(!r.ok ? r.error : '', /version-RFB-640\.onnx took longer than 0 s and was stopped/);
-});
-
-test('errors name the file, in both paths', async () => {
+test('errors name the file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'convlens-loader-'));
   const bad = join(dir, 'broken.onnx');
   writeFileSync(bad, Buffer.from([0x08, 0x07, 0x12, 0xff, 0xff, 0xff]));
-  const a = await loadModelFile(bad);
-  const b = await loadModelFile(bad, inWorker);
-  for (const r of [a, b]) {
-    assert.equal(r.ok, false);
-    assert.match(!r.ok ? r.error : '', /broken\.onnx/);
-  }
+  const r = await loadModelFile(bad);
+  assert.equal(r.ok, false);
+  assert.match(!r.ok ? r.error : '', /broken\.onnx/);
   const missing = await loadModelFile(join(dir, 'nope.onnx'));
   assert.match(!missing.ok ? missing.error : '', /Cannot read .*nope\.onnx/);
 });

@@ -1,0 +1,160 @@
+import { readFile } from 'node:fs/promises';
+import { deflateSync } from 'node:zlib';
+import type { Analysis } from '../analysis/types';
+import type { JsonModelDocument } from '../formats/json/modelDocument';
+import type { Model } from '../ir/types';
+import type { DocumentVersion, EncodedGraph, GraphDigest, JsonDigest, LoweredReply, NodeReply, OpenReply, WorkCounts } from '../protocol/modelService';
+import type { ViewGraph } from '../protocol/viewModel';
+import { analyze } from '../analysis/analyze';
+import { readModelBytes, readModelFile } from '../formats/index';
+import { analyzeJsonText } from '../formats/json/modelDocument';
+import { encodeModel } from '../formats/onnx/writer';
+import { lowerKerasModel } from '../lowering/lower';
+import { buildViewGraph } from '../view/buildViewGraph';
+import { errorText } from './modelLoader';
+
+/**
+ * The model worker's memory: the last version of each document, read and analysed once, with what
+ * was derived from it (view graph, the JSON editor's digest, the lowered ONNX). Plain Node; runs in
+ * the worker (./modelWorker.ts), or in a test's own thread.
+ */
+interface Entry {
+  version: string;
+  path: string;
+  model?: Model;
+  analysis?: Analysis;
+  graph?: ViewGraph;
+  /** The graph at chosen input sizes, by their JSON (the model is not read again for them). */
+  atSizes?: Map<string, ViewGraph>;
+  json?: JsonModelDocument;
+  error?: string;
+  lowered?: Uint8Array;
+}
+
+/** Documents kept; an older one is read again when asked for. */
+const KEEP = 8;
+
+export class ModelStore {
+  private readonly entries = new Map<string, Entry>();
+  readonly counts: WorkCounts = { reads: 0, analyses: 0, lowerings: 0 };
+
+  /** Reads and analyses `doc` (unless this version is cached) and digests it. */
+  async open(doc: DocumentVersion, json: boolean): Promise<OpenReply> {
+    const e = await this.entry(doc, json);
+    let g = e.graph;
+    if (g && e.model && doc.dimValues) {
+      const k = JSON.stringify(doc.dimValues);
+      e.atSizes ??= new Map();
+      let at = e.atSizes.get(k);
+      if (!at) {
+        try {
+          this.counts.analyses++;
+          at = buildViewGraph(e.model, analyze(e.model, { dimValues: doc.dimValues }), doc.title);
+          e.atSizes.set(k, at);
+        } catch (err) {
+          return { error: errorText(err, doc.path), counts: { ...this.counts } };
+        }
+      }
+      g = at;
+    }
+    const graph = g ? encodeGraph(g) : undefined;
+    return { graph, json: json && e.json ? jsonDigest(e.json) : undefined, error: e.graph ? undefined : e.error ?? 'not a model', counts: { ...this.counts } };
+  }
+
+  /** ONNX bytes to run the version with: a Keras, TF.js or ConvLens JSON model lowered to ONNX. */
+  async lowered(doc: DocumentVersion): Promise<LoweredReply> {
+    const e = await this.entry(doc, doc.text !== undefined);
+    if (!e.model || !e.analysis) return { error: e.error ?? 'not a model', counts: { ...this.counts } };
+    if (!e.lowered) {
+      try {
+        if (e.model.format === 'onnx') e.lowered = await readFile(doc.path);
+        else {
+          this.counts.lowerings++;
+          e.lowered = encodeModel(lowerKerasModel(e.model, { analysis: e.analysis }));
+        }
+      } catch (err) {
+        return { error: errorText(err, doc.path), counts: { ...this.counts } };
+      }
+    }
+    return { bytes: new Uint8Array(e.lowered), counts: { ...this.counts } };
+  }
+
+  /** One node of the last graph of `key` (the text shown for an ONNX node's "Reveal source"). */
+  node(key: string, nodeId: string): NodeReply {
+    const g = this.entries.get(key)?.graph;
+    const node = g?.nodes.find((n) => n.id === nodeId);
+    if (!g || !node) return { tensors: {} };
+    const tensors: NodeReply['tensors'] = {};
+    for (const t of [...node.inputs, ...node.outputs]) if (g.tensors[t]) tensors[t] = g.tensors[t];
+    return { node, tensors, format: g.format };
+  }
+
+  private async entry(doc: DocumentVersion, json: boolean): Promise<Entry> {
+    const hit = this.entries.get(doc.key);
+    if (hit && hit.version === doc.version && (!json || hit.json)) {
+      // Most recently used last.
+      this.entries.delete(doc.key);
+      this.entries.set(doc.key, hit);
+      return hit;
+    }
+    const e: Entry = { version: doc.version, path: doc.path };
+    try {
+      if (json) await this.readJson(doc, e);
+      else await this.readFile(doc, e);
+      if (e.model && e.analysis) e.graph = buildViewGraph(e.model, e.analysis, doc.title);
+    } catch (err) {
+      e.error = errorText(err, doc.path);
+      e.graph = undefined;
+    }
+    this.entries.delete(doc.key);
+    this.entries.set(doc.key, e);
+    while (this.entries.size > KEEP) this.entries.delete(this.entries.keys().next().value!);
+    return e;
+  }
+
+  /** The editor's text (or the file's) through the JSON document reader, which keeps source ranges. */
+  private async readJson(doc: DocumentVersion, e: Entry): Promise<void> {
+    const text = doc.text ?? (await readFile(doc.path, 'utf8'));
+    this.counts.reads++;
+    const state = analyzeJsonText(text, doc.path);
+    e.json = state;
+    e.model = state.model;
+    if (state.analysis) {
+      this.counts.analyses++;
+      e.analysis = state.analysis;
+    } else {
+      e.error = state.problems.find((p) => p.severity === 'error')?.message ?? (state.kind ? 'the model could not be analysed' : 'not a model ConvLens reads (Keras JSON, TF.js model.json or ConvLens JSON)');
+      e.error = errorText(new Error(e.error), doc.path);
+    }
+  }
+
+  private async readFile(doc: DocumentVersion, e: Entry): Promise<void> {
+    this.counts.reads++;
+    e.model = doc.bytes ? await readModelBytes(doc.bytes, doc.path) : await readModelFile(doc.path);
+    this.counts.analyses++;
+    e.analysis = analyze(e.model);
+  }
+}
+
+/** Graphs whose JSON is larger are sent deflated. */
+const DEFLATE_ABOVE = 1 << 20;
+
+function encodeGraph(g: ViewGraph): GraphDigest {
+  const json = new TextEncoder().encode(JSON.stringify(g));
+  const encoded: EncodedGraph = json.byteLength > DEFLATE_ABOVE ? { encoding: 'json-deflate', bytes: new Uint8Array(deflateSync(json)) } : { encoding: 'json', bytes: json };
+  return { title: g.title, format: g.format, nodeCount: g.nodes.length, evaluatedAt: g.totals.evaluatedAt, encoded };
+}
+
+function jsonDigest(s: JsonModelDocument): JsonDigest {
+  return {
+    kind: s.kind,
+    tooLarge: s.tooLarge,
+    problems: s.problems,
+    layers: s.layers().map((l) => ({
+      id: l.node.id, name: l.node.name, opType: l.node.opType, source: l.node.source!,
+      inputShapes: l.inputShapes, outputShape: l.outputShape, params: l.params, macs: l.macs, receptiveField: l.receptiveField,
+    })),
+    refs: s.references(),
+    totals: s.model && s.analysis ? { layers: s.model.graph.nodes.length, params: s.analysis.totals.params } : undefined,
+  };
+}

@@ -1,0 +1,94 @@
+import type { SourceRange } from '../ir/types';
+import type { JsonProblem } from '../formats/json/problems';
+import type { InputDim } from '../analysis/inputDims';
+import type { ViewNode, ViewTensor } from './viewModel';
+
+/**
+ * The model worker's requests and replies (src/editor/modelWorker.ts <-> src/editor/modelService.ts).
+ * A document version is read and analysed once, in the worker; the host receives digests that are
+ * cheap to receive: the view graph as (deflated) UTF-8 JSON in a transferred buffer (passed on to the
+ * webview, which parses it; the host never does), and for JSON documents what the editor's providers need.
+ */
+
+/** Which text or file a document version is. `version` changes with every edit (or file change). */
+export interface DocumentVersion {
+  /** The document's URI (cache key). */
+  key: string;
+  version: string;
+  /** File path: names the model in messages, locates sibling files (external data, shards). */
+  path: string;
+  title: string;
+  /** The unsaved text of an open editor; without it the file at `path` is read. */
+  text?: string;
+  /** The file's bytes when it is not on the local disk (read through VS Code's file system API). */
+  bytes?: Uint8Array;
+  /** The graph at these sizes of the symbolic input dims (the input-size control); the model is still read once. */
+  dimValues?: Record<string, number>;
+}
+
+export interface GraphDigest {
+  title: string;
+  format: string;
+  nodeCount: number;
+  /** The symbolic input dims and the sizes the figures are at (ViewGraph totals.evaluatedAt), for Run. */
+  evaluatedAt?: InputDim[];
+  /** The ViewGraph as UTF-8 JSON, zlib-deflated when large (a 200k-node graph: 83 MB of JSON, 5 MB
+   * deflated): a big buffer arriving on the host thread made V8 collect its whole heap there. */
+  encoded: EncodedGraph;
+}
+
+export interface EncodedGraph {
+  encoding: 'json' | 'json-deflate';
+  bytes: Uint8Array;
+}
+
+export interface LayerDigest {
+  id: string;
+  name: string;
+  opType: string;
+  source: SourceRange;
+  inputShapes: string[];
+  outputShape: string;
+  params: number;
+  macs: number;
+  receptiveField: number[] | null;
+}
+
+/** What the JSON editor's providers (hover, inlay hints, definitions, CodeLens, diagnostics) read. */
+export interface JsonDigest {
+  kind: 'keras' | 'tfjs' | 'convlens' | null;
+  tooLarge?: boolean;
+  problems: JsonProblem[];
+  /** Layers with a source range, in graph order. */
+  layers: LayerDigest[];
+  /** Reference strings and what they name: [offset, length, targetOffset, targetLength] per reference. */
+  refs: number[];
+  /** Set when the text reads as a model and was analysed. */
+  totals?: { layers: number; params: number };
+}
+
+/** Read and analysed: counts since the worker started, for tests of "once per version". */
+export interface WorkCounts { reads: number; analyses: number; lowerings: number }
+
+export type ModelRequest =
+  | { type: 'open'; doc: DocumentVersion; json: boolean }
+  | { type: 'lowered'; doc: DocumentVersion }
+  | { type: 'node'; key: string; nodeId: string }
+  | { type: 'counts' };
+
+export interface OpenReply { graph?: GraphDigest; json?: JsonDigest; error?: string; counts: WorkCounts }
+/** ONNX bytes of the version (a JSON model lowered to ONNX; the file's bytes for ONNX). */
+export interface LoweredReply { bytes?: Uint8Array; error?: string; counts: WorkCounts }
+export interface NodeReply { node?: ViewNode; tensors: Record<string, ViewTensor>; format?: string }
+
+export interface ModelReplies {
+  open: OpenReply;
+  lowered: LoweredReply;
+  node: NodeReply;
+  counts: WorkCounts;
+}
+
+/** Host -> worker */
+export type ModelWorkerIn = { id: number; request: ModelRequest };
+/** Worker -> host */
+export type ModelWorkerOut = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
