@@ -1,6 +1,7 @@
 import type { AttrValue, Model, Node, Shape } from '../ir/types';
 import type { Analysis } from '../analysis/types';
 import { formatShape } from '../analysis/dims';
+import { own } from '../common/own';
 
 /**
  * The comparable form of one layer, the unit a model diff matches and compares. It is read from the
@@ -108,7 +109,7 @@ function weightShape(dims: number[], keras: boolean): string {
  * Activation('relu') or ReLU layer. Both formats fold it into the layer before it the same way. */
 function activationOf(n: Node | undefined): string {
   if (!n) return '';
-  if (n.domain === '') return ACTIVATION_OPS[n.opType] ?? '';
+  if (n.domain === '') return own(ACTIVATION_OPS, n.opType) ?? '';
   if (n.domain !== 'keras') return '';
   if (n.opType === 'Activation') return kerasActivation(n);
   if (n.opType === 'Softmax') return 'softmax';
@@ -142,7 +143,7 @@ export function diffLayers(model: Model, a: Analysis, dropLayoutOnly = false): D
       // An activation whose only input is the single-consumer output of a layer folds into that layer.
       const src = a.tensors.get(n.inputs[0] ?? '');
       const owner = src?.producer ? byId.get(src.producer) : undefined;
-      if (owner && !owner.activation && owner.family !== FAMILY[n.opType] && consumersOf(n.inputs[0]).length === 1 && !activationOf(a.nodeById.get(owner.id))) {
+      if (owner && !owner.activation && owner.family !== own(FAMILY, n.opType) && consumersOf(n.inputs[0]).length === 1 && !activationOf(a.nodeById.get(owner.id))) {
         owner.activation = act;
         owner.outputShape = printShape(outs[0]?.shape, keras(n));
         folded.add(id);
@@ -156,7 +157,7 @@ export function diffLayers(model: Model, a: Analysis, dropLayoutOnly = false): D
       id,
       name: n.name,
       op: n.opType,
-      family: FAMILY[n.opType] ?? (keras(n) && n.opType === 'Activation' ? String(n.attributes.activation ?? 'activation') : ACTIVATION_OPS[n.opType] ?? n.opType.toLowerCase()),
+      family: own(FAMILY, n.opType) ?? (keras(n) && n.opType === 'Activation' ? String(n.attributes.activation ?? 'activation') : own(ACTIVATION_OPS, n.opType) ?? n.opType.toLowerCase()),
       scope: n.scope.join('/'),
       attrs: attributesOf(n),
       activation: keras(n) ? kerasActivation(n) : '',

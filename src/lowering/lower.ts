@@ -8,6 +8,7 @@ import * as merges from './mergeLayers';
 import * as shapes from './shapeLayers';
 import { seededRandom } from '../common/prng';
 import { layerWeights } from './weights';
+import { own } from '../common/own';
 
 /**
  * Lowers a Keras-domain model (Keras JSON, TF.js, ConvLens JSON) to an ONNX-domain Model that
@@ -86,7 +87,7 @@ export function lowerKerasModel(model: Model, options: LowerOptions = {}): Model
   for (const id of a.order) {
     const node = a.nodeById.get(id)!;
     if (node.domain !== 'keras') throw new ModelError(`only Keras-domain layers can be lowered, found ${node.domain || 'ai.onnx'} node '${node.name}'`);
-    const emit = EMITTERS[node.opType];
+    const emit = own(EMITTERS, node.opType);
     if (!emit) throw new ModelError(`${node.opType} layers are not lowered to ONNX yet (lowered: ${LOWERED_LAYERS.length} Keras layer types)`, `layer '${node.name}'`);
     const inShapes = node.inputs.map((t) => concrete(a.tensors.get(t)?.shape, `the input '${t}' of '${node.name}'`));
     const out = node.outputs[0];

@@ -1,4 +1,5 @@
 import type { OpFamily } from '../protocol/viewModel';
+import { own } from '../common/own';
 
 /**
  * Which family an operator belongs to, for colour and folding. ONNX op types and Keras class
@@ -40,5 +41,5 @@ const ELEMENTWISE = new Set(['Add', 'Sub', 'Mul', 'Div', 'Max', 'Min']);
 
 export function opFamily(opType: string, domain: string, dataInputs: number): OpFamily {
   if (domain !== 'keras' && ELEMENTWISE.has(opType)) return dataInputs >= 2 ? 'merge' : 'other';
-  return TABLE[opType] ?? 'other';
+  return own(TABLE, opType) ?? 'other';
 }

@@ -1,4 +1,5 @@
 import type { AttrValue } from '../../ir/types';
+import { own } from '../../common/own';
 
 /**
  * Keras 1.x layer configs (keras_version 1.x: `Convolution2D`, `nb_filter`, `border_mode`, `Merge`...)
@@ -36,7 +37,7 @@ function rename(a: Record<string, AttrValue>, from: string, to: string): void {
 export function upgradeKeras1(className: string, attrs0: Record<string, AttrValue>): Upgraded {
   const a: Record<string, AttrValue> = { ...attrs0 };
   const notes: string[] = [];
-  let cls = classes[className] ?? className;
+  let cls = own(classes, className) ?? className;
 
   if ('dim_ordering' in a) {
     const d = a.dim_ordering;
