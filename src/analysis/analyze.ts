@@ -5,6 +5,7 @@ import { countFigures } from './figures';
 import { propagateField, type FieldState } from './receptive';
 import { findRule, InferError, type OpRule, type OutputState, type RuleContext, type TensorState } from './registry';
 import { topoOrder } from './topo';
+import { assertDims, guardFigures, guardOutputs, invalidDim, validField } from './guard';
 import { effectiveInputs, inputDimsOf, shapesAt, valuesOf } from './inputDims';
 import { exactWithSymbolsAsOne, takeFiguresOf } from './atSizes';
 import { foldOutputs } from './fold';
@@ -138,6 +139,7 @@ class GraphEngine implements ContextHost {
       if (this.states.has(v.name)) continue;
       const override = this.options.inputShapes?.[v.name];
       const shape = override ?? v.shape;
+      assertDims(shape, `graph input '${v.name}'`);
       if (!shape) this.warn('cannot-infer', '', `graph input '${v.name}' declares no shape; give one with --input-shape ${v.name}=1x3x224x224`);
       this.states.set(v.name, { dtype: v.dtype, shape, constant: false });
       this.fields.set(v.name, inputField(shape));
@@ -146,6 +148,7 @@ class GraphEngine implements ContextHost {
 
   seedInitializers(): void {
     for (const t of this.graph.initializers.values()) {
+      assertDims(t.dims, `initializer '${t.name}'`);
       this.states.set(t.name, initializerState(t));
       this.fields.set(t.name, null);
     }
@@ -207,6 +210,7 @@ class GraphEngine implements ContextHost {
         this.warn('cannot-infer', node.id, why);
       }
     }
+    outs = guardOutputs(node, outs, (m) => this.warn('cannot-infer', node.id, m));
     if (missing !== undefined) {
       this.warn('cannot-infer', node.id, `input '${missing}' is not produced by any node, initializer or graph input`);
     }
@@ -234,7 +238,8 @@ class GraphEngine implements ContextHost {
     if (!d) return state;
     if (state.shape === null) {
       if (this.options.useDeclaredShapes === false) return state;
-      return { ...state, dtype: state.dtype === 'undefined' ? d.dtype : state.dtype, shape: d.shape ? [...d.shape] : null };
+      // A declared shape no tensor can have is no help (the file's value_info is as untrusted as the rest).
+      return { ...state, dtype: state.dtype === 'undefined' ? d.dtype : state.dtype, shape: d.shape && invalidDim(d.shape) === undefined ? [...d.shape] : null };
     }
     if (d.shape && (d.shape.length !== state.shape.length || d.shape.some((x, i) => dimsConflict(x, (state.shape as Shape)[i])))) {
       this.warn('shape-mismatch', node.id, `'${name}': the file declares ${formatShape(d.shape)} but inference gives ${formatShape(state.shape)}`);
@@ -261,7 +266,8 @@ class GraphEngine implements ContextHost {
     for (const name of node.outputs) {
       if (name === '') continue;
       const state = this.states.get(name);
-      this.fields.set(name, state?.shape && !state.constant ? propagateField(effect, ins, state.shape) : null);
+      const field = state?.shape && !state.constant ? propagateField(effect, ins, state.shape) : null;
+      this.fields.set(name, validField(field) ? field : null);
     }
   }
 
@@ -284,6 +290,7 @@ class GraphEngine implements ContextHost {
 
   result(order: string[]): Analysis {
     const { nodes, totals, weights } = countFigures(this);
+    guardFigures(nodes, totals);
     const tensors = new Map<string, TensorInfo>();
     const consumers = new Map<string, string[]>();
     for (const n of this.graph.nodes) {

@@ -4,6 +4,7 @@ import { registerRule, type RuleContext } from '../../registry';
 import { prod, windowFormula, windowOutput, type WindowParams } from '../window';
 import { channelAxis, kerasWindow, spatialAxes, tuple, windowEffect, withSpatial } from './layout';
 import { kerasParams } from './params';
+import { MAX_SIZE } from '../../guard';
 import { convRank } from './weights';
 
 /** Keras convolutions, channels-last unless data_format says otherwise: Conv1D/2D/3D (groups),
@@ -32,7 +33,7 @@ function spatialIn(ctx: RuleContext, c: Conv): Dim[] {
 
 function filters(ctx: RuleContext): number {
   const f = ctx.int('filters', 0);
-  if (!Number.isInteger(f) || f < 1) ctx.fail(`${ctx.node.opType} needs 'filters' as a positive integer, got ${JSON.stringify(ctx.attr('filters'))}`);
+  if (!Number.isInteger(f) || f < 1 || f > MAX_SIZE) ctx.fail(`${ctx.node.opType} needs 'filters' as a positive integer, got ${JSON.stringify(ctx.attr('filters'))}`);
   return f;
 }
 

@@ -2,13 +2,14 @@ import { registerRule } from '../../registry';
 import { prod } from '../window';
 import { passEffect } from './layout';
 import { kerasParams } from './params';
+import { MAX_SIZE } from '../../guard';
 
 /** Keras Dense: applies to the last axis, so [N, ..., in] -> [N, ..., units]. */
 registerRule('keras', ['Dense'], {
   infer: (ctx) => {
     const x = ctx.shape(0);
     const units = ctx.int('units', 0);
-    if (!Number.isInteger(units) || units < 1) ctx.fail(`Dense needs 'units' as a positive integer, got ${JSON.stringify(ctx.attr('units'))}`);
+    if (!Number.isInteger(units) || units < 1 || units > MAX_SIZE) ctx.fail(`Dense needs 'units' as a positive integer, got ${JSON.stringify(ctx.attr('units'))}`);
     if (x.length < 2) ctx.fail(`Dense expects an input of rank ≥ 2, got shape [${x.join(', ')}]`);
     return [{ dtype: ctx.dtype(0), shape: [...x.slice(0, -1), units] }];
   },
