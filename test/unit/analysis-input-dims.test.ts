@@ -18,6 +18,8 @@ import type { Model } from '../../src/ir/types';
 import { tensorFromBytes, bytesOf } from '../../src/ir/tensor';
 import { corpus } from '../helpers/corpus';
 import { withInputDims } from '../helpers/dynamicInputs';
+import { buildViewGraph } from '../../src/view/buildViewGraph';
+import { toMarkdown } from '../../webview/graph/export/markdown';
 
 const squeezenet = corpus('onnx-backend', 'light', 'light_squeezenet.onnx');
 const classifier = corpus('real', 'image_classifier32.onnx');
@@ -138,4 +140,12 @@ test('check runs at the stated default sizes, prints them, and finds no differen
   const json = capture();
   assert.equal(await main(['summary', file, '--json'], json, err), 0, err.text);
   assert.deepEqual(JSON.parse(json.text).totals.evaluatedAt.map((d: { name: string; value: number }) => d.value), [1, 224, 224]);
+});
+
+test('the Markdown export says at which sizes its MACs are', async () => {
+  const { model } = await dynamicSqueezenet();
+  const g = buildViewGraph(model, analyze(model, { dimValues: { width: 640 } }), 'sq.onnx');
+  assert.match(toMarkdown(g, true), new RegExp(`MACs: ${g.totals.macs.toLocaleString('en-US')} at N=1, height=224, width=640 \\(N, height default\\);`));
+  const fixed = await readModelFile(corpus('real', 'mnist_c_cxx.onnx'));
+  assert.doesNotMatch(toMarkdown(buildViewGraph(fixed, analyze(fixed), 'mnist.onnx'), true), /MACs: [\d,]+ at/);
 });

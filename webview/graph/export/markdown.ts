@@ -1,5 +1,6 @@
 import type { ViewGraph } from '../../../src/protocol/viewModel';
 import { formatBytes, formatShape } from '../../common/format';
+import { describeDims } from '../../../src/analysis/inputDims';
 import { markdownText } from './markdownText';
 
 /** A Markdown summary: the model's header facts, then one table row per layer. */
@@ -13,7 +14,7 @@ export function toMarkdown(g: ViewGraph, hideBatch: boolean): string {
     `- Opsets: ${Object.entries(g.opsets).map(([d, v]) => `${cell(d || 'ai.onnx')} ${v}`).join(', ') || '—'}`,
     `- Inputs: ${g.inputs.map((t) => `${cell(t.name)} ${cell(formatShape(t.shape, false))}`).join(', ') || '—'}`,
     `- Outputs: ${g.outputs.map((t) => `${cell(t.name)} ${cell(formatShape(t.shape, false))}`).join(', ') || '—'}`,
-    `- Parameters: ${n(g.totals.params)}; MACs: ${n(g.totals.macs)}; weights: ${formatBytes(g.totals.weightBytes)}`,
+    `- Parameters: ${n(g.totals.params)}; MACs: ${n(g.totals.macs)}${g.totals.evaluatedAt?.length ? ` at ${cell(describeDims(g.totals.evaluatedAt))}` : ''}; weights: ${formatBytes(g.totals.weightBytes)}`,
     `- Warnings: ${g.warnings.length}`,
     '',
     '| # | Layer | Op | Attributes | Output shape | Params | MACs | Receptive field |',
