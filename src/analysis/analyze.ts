@@ -9,6 +9,7 @@ import { assertDims, guardFigures, guardOutputs, invalidDim, validField } from '
 import { effectiveInputs, inputDimsOf, shapesAt, valuesOf } from './inputDims';
 import { exactWithSymbolsAsOne, takeFiguresOf } from './atSizes';
 import { foldOutputs } from './fold';
+import { attributeProblems } from './schema';
 import { FOLD_LIMIT } from './ops/common';
 import type { Analysis, AnalysisWarning, AnalyzeOptions, NodeFigures, TensorInfo, WarningKind } from './types';
 import { noRuleMessage } from './ops/keras/unknown';
@@ -179,6 +180,7 @@ class GraphEngine implements ContextHost {
       } else if (!s.constant) allConstant = false;
     }
     const opset = this.model.opsets[node.domain === 'ai.onnx' ? '' : node.domain] ?? 0;
+    for (const problem of attributeProblems(node, opset)) this.warn('invalid-attribute', node.id, problem);
     const ctx = makeContext(node, opset, inputs, this);
     this.ruleContexts.set(node.id, ctx);
     const rule = findRule(node.domain, node.opType);

@@ -1,5 +1,6 @@
 import type { AttrValue, Dim, DType, Graph, Node, Shape, TensorData } from '../ir/types';
 import { InferError, type RuleContext, type TensorState } from './registry';
+import { schemaDefault } from './schema';
 import type { WarningKind } from './types';
 
 /** What a node's context reports to: the engine inferring its graph. */
@@ -57,32 +58,42 @@ class NodeContext implements RuleContext {
     return this.node.attributes[name];
   }
 
-  int(name: string, dflt: number): number {
+  /** The schema's default for an absent attribute (the node's operator version); a required or
+   * default-less attribute that is absent fails, naming it. */
+  private schemaValue(name: string, kind: string): AttrValue {
+    const d = schemaDefault(this.node, this.opset, name);
+    if (d === undefined) return this.fail(`${this.node.opType} needs attribute '${name}' (${kind}), which is missing and has no default`);
+    return d;
+  }
+
+  int(name: string, dflt?: number): number {
     const v = this.node.attributes[name];
-    if (v === undefined || v === null) return dflt;
+    if (v === undefined || v === null) return dflt ?? this.asInt(name, this.schemaValue(name, 'an integer'));
+    return this.asInt(name, v);
+  }
+
+  private asInt(name: string, v: AttrValue): number {
     if (typeof v === 'number') return v;
     if (typeof v === 'boolean') return v ? 1 : 0;
     return this.fail(`attribute '${name}' should be an integer`);
   }
 
   ints(name: string, dflt?: number[]): number[] | undefined {
-    const v = this.node.attributes[name];
-    if (v === undefined || v === null) return dflt;
+    const v = this.node.attributes[name] ?? dflt ?? schemaDefault(this.node, this.opset, name);
+    if (v === undefined || v === null) return undefined;
     if (Array.isArray(v) && allNumbers(v)) return v as number[];
     if (typeof v === 'number') return [v];
     return this.fail(`attribute '${name}' should be a list of integers`);
   }
 
-  float(name: string, dflt: number): number {
-    const v = this.node.attributes[name];
-    if (v === undefined || v === null) return dflt;
+  float(name: string, dflt?: number): number {
+    const v = this.node.attributes[name] ?? dflt ?? this.schemaValue(name, 'a number');
     if (typeof v === 'number') return v;
     return this.fail(`attribute '${name}' should be a number`);
   }
 
-  str(name: string, dflt: string): string {
-    const v = this.node.attributes[name];
-    if (v === undefined || v === null) return dflt;
+  str(name: string, dflt?: string): string {
+    const v = this.node.attributes[name] ?? dflt ?? this.schemaValue(name, 'a string');
     if (typeof v === 'string') return v;
     return this.fail(`attribute '${name}' should be a string`);
   }

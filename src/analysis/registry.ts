@@ -93,10 +93,12 @@ export interface RuleContext {
   /** Elements of a shape-valued input (dims if known, else value), possibly symbolic. */
   shapeValue(i: number): Dim[] | undefined;
   attr(name: string): AttrValue | undefined;
-  int(name: string, dflt: number): number;
+  /** Attribute readers. Without a default, an absent attribute takes the ONNX schema's default for
+   * the node's operator version (schema.ts); int/float/str fail when it has none (required). */
+  int(name: string, dflt?: number): number;
   ints(name: string, dflt?: number[]): number[] | undefined;
-  float(name: string, dflt: number): number;
-  str(name: string, dflt: string): string;
+  float(name: string, dflt?: number): number;
+  str(name: string, dflt?: string): string;
   tensorAttr(name: string): TensorData | undefined;
   /** Records a lint warning against this node. */
   warn(kind: WarningKind, message: string): void;

@@ -51,6 +51,7 @@ export type WarningKind =
   | 'channel-mismatch'
   | 'kernel-too-large'
   | 'unknown-op'
+  | 'invalid-attribute'     // against the ONNX schema: a required one missing, an unknown one, a value not allowed
   | 'read';                 // raised while reading the model
 
 export interface AnalysisWarning {

@@ -95,13 +95,13 @@ registerRule('', ['EyeLike'], {
     return [{ dtype: code >= 0 ? onnxDType(ctx, code) : ctx.dtype(0), shape: ctx.shape(0) }];
   },
   evaluate: (ctx, outs) => {
-    const k = ctx.int('k', 0);
+    const k = ctx.int('k');
     return [byIndex(outShape(outs), ([i, j]) => (j - i === k ? 1 : 0))];
   },
 });
 
 registerRule('', ['RandomNormal', 'RandomUniform'], {
-  infer: (ctx) => [{ dtype: onnxDType(ctx, ctx.int('dtype', 1)), shape: ctx.ints('shape') ?? ctx.fail('no shape attribute') }],
+  infer: (ctx) => [{ dtype: onnxDType(ctx, ctx.int('dtype')), shape: ctx.ints('shape') ?? ctx.fail('no shape attribute') }],
 });
 
 registerRule('', ['RandomNormalLike', 'RandomUniformLike', 'Bernoulli'], {

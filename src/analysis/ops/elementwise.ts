@@ -51,7 +51,7 @@ const divide: Fold = ([a, b], ctx) => {
 
 /** Mod: fmod=1 takes the dividend's sign (C fmod), fmod=0 the divisor's (integers only). */
 const modulo = numeric(([a, b], ctx) => {
-  if (ctx.int('fmod', 0) === 1) return a % b;
+  if (ctx.int('fmod') === 1) return a % b;
   const r = a % b;
   return r !== 0 && r < 0 !== b < 0 ? r + b : r;
 });
@@ -138,7 +138,7 @@ for (const [op, fold] of Object.entries(UNARY)) registerRule('', [op], unaryRule
 registerRule('', ['Identity'], { ...unaryRule(undefined), evaluate: (ctx) => [elems(ctx, 0)] });
 registerRule('', ['Not'], unaryRule((x) => (x ? 0 : 1), 'bool'));
 registerRule('', ['IsNaN'], unaryRule((x) => (Number.isNaN(x) ? 1 : 0), 'bool'));
-registerRule('', ['IsInf'], unaryRule((x, ctx) => (x === Infinity ? ctx.int('detect_positive', 1) : x === -Infinity ? ctx.int('detect_negative', 1) : 0), 'bool'));
+registerRule('', ['IsInf'], unaryRule((x, ctx) => (x === Infinity ? ctx.int('detect_positive') : x === -Infinity ? ctx.int('detect_negative') : 0), 'bool'));
 
 // Clip: min/max are inputs from opset 11 on (operator arguments, not weights).
 registerRule('', ['Clip'], {

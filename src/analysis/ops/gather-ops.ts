@@ -10,12 +10,12 @@ registerRule('', ['Gather'], {
   infer: (ctx) => {
     const x = ctx.shape(0);
     const ind = ctx.shape(1);
-    const axis = normAxis(ctx, ctx.int('axis', 0), x.length);
+    const axis = normAxis(ctx, ctx.int('axis'), x.length);
     return [{ dtype: ctx.dtype(0), shape: [...x.slice(0, axis), ...ind, ...x.slice(axis + 1)] }];
   },
   evaluate: (ctx) => {
     const x = dimsOf(ctx, 0);
-    const axis = axisOf(ctx.int('axis', 0), x.length);
+    const axis = axisOf(ctx.int('axis'), x.length);
     const idx = nums(ctx, 1);
     if (!idx) return [undefined];
     return [takeAlong(x, elems(ctx, 0) ?? [], axis, idx) ?? outOfRange(ctx, idx, x[axis], axis)];
@@ -46,7 +46,7 @@ registerRule('', ['GatherElements'], {
     const x = dimsOf(ctx, 0);
     const v = elems(ctx, 0) ?? [];
     const ind = nums(ctx, 1);
-    const axis = axisOf(ctx.int('axis', 0), x.length);
+    const axis = axisOf(ctx.int('axis'), x.length);
     if (!ind) return [undefined];
     let k = 0;
     return [
@@ -88,7 +88,7 @@ registerRule('', ['GatherND'], {
   infer: (ctx) => {
     const x = ctx.shape(0);
     const q = ctx.shape(1);
-    const b = ctx.int('batch_dims', 0);
+    const b = ctx.int('batch_dims');
     const m = q[q.length - 1];
     if (typeof m !== 'number') return ctx.fail('the last axis of the indices must be known');
     if (b + m > x.length) ctx.fail(`batch_dims ${b} + index length ${m} exceed the data rank ${x.length}`);
@@ -98,7 +98,7 @@ registerRule('', ['GatherND'], {
     const v = elems(ctx, 0) ?? [];
     const ind = nums(ctx, 1);
     if (!ind) return [undefined];
-    const { starts, inner } = ndOffsets(ctx, dimsOf(ctx, 0), dimsOf(ctx, 1), ind, ctx.int('batch_dims', 0));
+    const { starts, inner } = ndOffsets(ctx, dimsOf(ctx, 0), dimsOf(ctx, 1), ind, ctx.int('batch_dims'));
     return [starts.flatMap((s) => v.slice(s, s + inner))];
   },
 });
@@ -115,7 +115,7 @@ registerRule('', ['ScatterND'], {
     const ind = nums(ctx, 1);
     const upd = nums(ctx, 2);
     if (!v || !ind || !upd) return [undefined];
-    const red = REDUCTIONS[ctx.str('reduction', 'none')];
+    const red = REDUCTIONS[ctx.str('reduction')];
     const out = [...v];
     const { starts, inner } = ndOffsets(ctx, dimsOf(ctx, 0), dimsOf(ctx, 1), ind, 0);
     starts.forEach((s, t) => {
@@ -133,8 +133,8 @@ registerRule('', ['ScatterElements', 'Scatter'], {
     const ind = nums(ctx, 1);
     const upd = nums(ctx, 2);
     if (!v || !ind || !upd) return [undefined];
-    const axis = axisOf(ctx.int('axis', 0), x.length);
-    const red = REDUCTIONS[ctx.str('reduction', 'none')];
+    const axis = axisOf(ctx.int('axis'), x.length);
+    const red = REDUCTIONS[ctx.str('reduction')];
     const out = [...v];
     let k = 0;
     byIndex(dimsOf(ctx, 1), (idx) => {

@@ -60,9 +60,9 @@ registerRule('', ['LayerNormalization'], {
   // Outputs: Y, and optionally Mean and InvStdDev, whose normalised axes are kept as 1.
   infer: (ctx) => {
     const x = ctx.shape(0);
-    const axis = normAxis(ctx, ctx.int('axis', -1), x.length);
+    const axis = normAxis(ctx, ctx.int('axis'), x.length);
     const reduced: Shape = x.map((d, i) => (i < axis ? d : 1));
-    const stash = ctx.int('stash_type', 1) === 1 ? 'float32' : ctx.dtype(0);
+    const stash = ctx.int('stash_type') === 1 ? 'float32' : ctx.dtype(0);
     return ctx.node.outputs.map((_, i) => (i === 0 ? { dtype: ctx.dtype(0), shape: x } : { dtype: stash, shape: reduced }));
   },
   roles: () => ['data', 'weight', 'weight'],

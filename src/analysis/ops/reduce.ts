@@ -10,8 +10,8 @@ import { axisOf, byIndex, dimsOf, elems, nums, outShape, product, rowStrides } f
  * Axes come from the attribute (before opset 13 for ReduceSum, 18 for the rest) or input 1.
  */
 
-function reducedShape(ctx: RuleContext, x: Shape, axes: number[] | undefined, keep: boolean): Shape {
-  const noop = ctx.int('noop_with_empty_axes', 0) === 1;
+/** noop: noop_with_empty_axes (Reduce ops only): no axes then means no reduction. */
+function reducedShape(ctx: RuleContext, x: Shape, axes: number[] | undefined, keep: boolean, noop = false): Shape {
   if ((!axes || axes.length === 0) && noop) return x;
   const all = !axes || axes.length === 0;
   const set = new Set((axes ?? []).map((a) => normAxis(ctx, a, x.length)));
@@ -51,13 +51,14 @@ const REDUCERS: Record<string, Reducer> = {
 registerRule('', REDUCE, {
   infer: (ctx) => {
     const x = ctx.shape(0);
-    return [{ dtype: ctx.dtype(0), shape: reducedShape(ctx, x, axesFrom(ctx, 1), ctx.int('keepdims', 1) === 1) }];
+    const noop = ctx.int('noop_with_empty_axes') === 1;
+    return [{ dtype: ctx.dtype(0), shape: reducedShape(ctx, x, axesFrom(ctx, 1), ctx.int('keepdims') === 1, noop) }];
   },
   evaluate: (ctx, outs) => {
     const x = dimsOf(ctx, 0);
     const v = elems(ctx, 0) ?? [];
     const axes = axesFrom(ctx, 1);
-    if ((!axes || axes.length === 0) && ctx.int('noop_with_empty_axes', 0) === 1) return [v];
+    if ((!axes || axes.length === 0) && ctx.int('noop_with_empty_axes') === 1) return [v];
     const set = new Set((axes && axes.length ? axes : x.map((_, i) => i)).map((a) => axisOf(a, x.length)));
     const r = REDUCERS[ctx.node.opType];
     // Output offset of every input element: the kept axes' indices in the output's row-major order.
@@ -86,15 +87,15 @@ registerRule('', REDUCE, {
 registerRule('', ['ArgMax', 'ArgMin'], {
   infer: (ctx) => {
     const x = ctx.shape(0);
-    const axis = normAxis(ctx, ctx.int('axis', 0), x.length);
-    return [{ dtype: 'int64', shape: reducedShape(ctx, x, [axis], ctx.int('keepdims', 1) === 1) }];
+    const axis = normAxis(ctx, ctx.int('axis'), x.length);
+    return [{ dtype: 'int64', shape: reducedShape(ctx, x, [axis], ctx.int('keepdims') === 1) }];
   },
   evaluate: (ctx) => {
     const x = dimsOf(ctx, 0);
     const v = nums(ctx, 0);
     if (!v) return [undefined];
-    const axis = axisOf(ctx.int('axis', 0), x.length);
-    const last = ctx.int('select_last_index', 0) === 1;
+    const axis = axisOf(ctx.int('axis'), x.length);
+    const last = ctx.int('select_last_index') === 1;
     const max = ctx.node.opType === 'ArgMax';
     return [alongAxis(x, v, axis, (line) => {
       let best = 0;
@@ -113,7 +114,7 @@ registerRule('', ['TopK'], {
   // K: attribute before opset 10, else input 1.
   infer: (ctx) => {
     const x = ctx.shape(0);
-    const axis = normAxis(ctx, ctx.int('axis', -1), x.length);
+    const axis = normAxis(ctx, ctx.int('axis'), x.length);
     const k = ctx.opset < 10 ? ctx.int('k', -1) : ctx.value(1)?.[0] ?? ctx.fail('the K input is not a constant the analysis can fold');
     if (k < 0) ctx.fail('TopK has no k');
     if (typeof x[axis] === 'number' && k > (x[axis] as number)) ctx.fail(`K = ${k} exceeds axis ${axis} of size ${x[axis]}`);
@@ -124,10 +125,10 @@ registerRule('', ['TopK'], {
   evaluate: (ctx, outs) => {
     const x = dimsOf(ctx, 0);
     const v = nums(ctx, 0);
-    if (!v || ctx.int('sorted', 1) !== 1) return [undefined, undefined];
-    const axis = axisOf(ctx.int('axis', -1), x.length);
+    if (!v || ctx.int('sorted') !== 1) return [undefined, undefined];
+    const axis = axisOf(ctx.int('axis'), x.length);
     const k = outShape(outs)[axis];
-    const largest = ctx.int('largest', 1) === 1;
+    const largest = ctx.int('largest') === 1;
     const top = (line: number[]) =>
       line.map((_, i) => i).sort((a, b) => (largest ? line[b] - line[a] : line[a] - line[b]) || a - b).slice(0, k);
     return [alongAxis(x, v, axis, (line) => top(line).map((i) => line[i])), alongAxis(x, v, axis, top)];

@@ -36,7 +36,7 @@ registerRule('', ['Shape'], {
     const x = ctx.shape(0);
     const r = x.length;
     const clamp = (v: number) => Math.min(r, Math.max(0, v < 0 ? v + r : v));
-    const dims = x.slice(clamp(ctx.int('start', 0)), clamp(ctx.int('end', r)));
+    const dims = x.slice(clamp(ctx.int('start')), clamp(ctx.int('end', r)));
     const value = dims.every((d) => typeof d === 'number') ? (dims as number[]) : undefined;
     return [{ dtype: 'int64', shape: [dims.length], value, dims }];
   },
@@ -88,7 +88,7 @@ registerRule('', ['Reshape'], {
     const x = ctx.shape(0);
     const target = ctx.ints('shape') ?? ctx.shapeValue(1);
     if (!target) return ctx.fail(`the target shape '${ctx.node.inputs[1]}' is not a constant the analysis can fold`);
-    const shape = reshapeTarget(ctx, x, target, ctx.int('allowzero', 0) === 1);
+    const shape = reshapeTarget(ctx, x, target, ctx.int('allowzero') === 1);
     return [{ dtype: ctx.dtype(0), shape }];
   },
   evaluate: sameElements,
@@ -98,7 +98,7 @@ registerRule('', ['Reshape'], {
 registerRule('', ['Flatten'], {
   infer: (ctx) => {
     const x = ctx.shape(0);
-    const axis = ctx.int('axis', 1);
+    const axis = ctx.int('axis');
     const a = axis < 0 ? axis + x.length : axis;
     if (a < 0 || a > x.length) ctx.fail(`axis ${axis} is out of range for rank ${x.length}`);
     return [{ dtype: ctx.dtype(0), shape: [product(x.slice(0, a)), product(x.slice(a))] }];

@@ -187,7 +187,7 @@ registerRule('', ['Pad'], {
     const x = dimsOf(ctx, 0);
     const v = elems(ctx, 0) ?? [];
     const out = outShape(outs);
-    const mode = ctx.str('mode', 'constant');
+    const mode = ctx.str('mode');
     const fill: Elems = ctx.inputs[2] ? nums(ctx, 2) : [ctx.float('value', 0)];
     if (!fill) return [undefined];
     // Where each output index reads from: its offset from the input's first element.

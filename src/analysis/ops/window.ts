@@ -25,7 +25,7 @@ export function readWindow(ctx: RuleContext, nsp: number, kernel: number[]): Win
   if (kernel.length !== nsp) ctx.fail(`kernel_shape has ${kernel.length} dims but the input has ${nsp} spatial dims`);
   const strides = ctx.ints('strides') ?? new Array(nsp).fill(1);
   const dilations = ctx.ints('dilations') ?? new Array(nsp).fill(1);
-  const pads = ctx.ints('pads') ?? ctx.ints('paddings') ?? new Array(2 * nsp).fill(0);
+  const pads = ctx.ints('pads') ?? new Array(2 * nsp).fill(0);
   if (strides.length !== nsp) ctx.fail(`strides has ${strides.length} values for ${nsp} spatial dims`);
   if (dilations.length !== nsp) ctx.fail(`dilations has ${dilations.length} values for ${nsp} spatial dims`);
   if (pads.length !== 2 * nsp) ctx.fail(`pads has ${pads.length} values; ${2 * nsp} expected`);
@@ -36,7 +36,8 @@ export function readWindow(ctx: RuleContext, nsp: number, kernel: number[]): Win
     dilations,
     pads,
     autoPad: ctx.str('auto_pad', 'NOTSET'),
-    ceilMode: ctx.int('ceil_mode', 0) === 1,
+    // Convolutions have no ceil_mode (only pooling does, in ONNX's schemas).
+    ceilMode: !ctx.node.opType.includes('Conv') && ctx.int('ceil_mode', 0) === 1,
   };
 }
 
