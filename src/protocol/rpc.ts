@@ -3,8 +3,9 @@ import type { ReplyMessage } from './messages';
 /**
  * Request/reply over postMessage, used by both sides (no `vscode` import).
  * A request carries a numeric `id`; the other side answers with `{type:'reply', id, ok, value|error}`.
- * Every request settles: it resolves with the reply's value, rejects with the reply's error,
- * or rejects when no reply arrives within the timeout (the other side may have been disposed).
+ * Every request settles: it resolves with the reply's value, rejects with the reply's error, rejects
+ * when no reply arrives within the timeout (the other side may have been disposed), or when cancelled.
+ * A request that waits for a person (a save dialog) has no timeout: pass `null`.
  */
 
 export class RpcTimeoutError extends Error {
@@ -18,7 +19,7 @@ interface Pending {
   what: string;
   resolve(value: unknown): void;
   reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout>;
+  timer?: ReturnType<typeof setTimeout>;
 }
 
 export class RpcClient {
@@ -28,14 +29,23 @@ export class RpcClient {
   /** @param post sends one message to the other side. */
   constructor(private readonly post: (message: unknown) => void, private readonly defaultTimeoutMs = 10_000) {}
 
-  /** Sends `build(id)` and waits for the reply with that id. `what` names the request in errors. */
-  request<T = unknown>(what: string, build: (id: number) => { type: string; id: number }, timeoutMs = this.defaultTimeoutMs): Promise<T> {
+  /**
+   * Sends `build(id)` and waits for the reply with that id. `what` names the request in errors.
+   * `timeoutMs: null`: someone is answering a dialog; wait as long as it takes. `signal` cancels the wait.
+   */
+  request<T = unknown>(what: string, build: (id: number) => { type: string; id: number }, timeoutMs: number | null = this.defaultTimeoutMs, signal?: AbortSignal): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      if (signal?.aborted) return reject(new Error(`${what}: cancelled`));
+      const timer = timeoutMs === null ? undefined : setTimeout(() => {
         this.pending.delete(id);
         reject(new RpcTimeoutError(what, timeoutMs));
       }, timeoutMs);
+      signal?.addEventListener('abort', () => {
+        if (!this.pending.delete(id)) return;
+        clearTimeout(timer);
+        reject(new Error(`${what}: cancelled`));
+      }, { once: true });
       this.pending.set(id, { what, resolve: resolve as (v: unknown) => void, reject, timer });
       try {
         this.post(build(id));

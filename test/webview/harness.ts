@@ -38,7 +38,7 @@ export interface Harness {
   server: Server;
   origin: string;
   /** A fresh page with the view loaded and 'ready' posted. */
-  open(options?: { width?: number; height?: number; worker?: boolean; theme?: TestTheme }): Promise<Page>;
+  open(options?: { width?: number; height?: number; worker?: boolean; theme?: TestTheme; layoutTimeoutMs?: number }): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -54,6 +54,7 @@ export async function startHarness(): Promise<Harness> {
       const data: Record<string, string> = { mermaid: `${origin}/dist/mermaid.js` };
       const theme = (url.searchParams.get('theme') ?? 'dark') as TestTheme;
       if (url.searchParams.get('worker') !== '0') data.layoutWorker = `${origin}/dist/layoutWorker.js`;
+      if (url.searchParams.get('layoutTimeoutMs')) data.layoutTimeoutMs = url.searchParams.get('layoutTimeoutMs')!;
       const html = buildHtml(origin, nonce, {
         title: 'ConvLens test',
         scripts: [`${origin}/test/fake-vscode.js`, `${origin}/dist/webview.js`],
@@ -87,7 +88,7 @@ export async function startHarness(): Promise<Harness> {
         if (m.type() === 'error') errors.push(m.text());
       });
       (page as Page & { errors?: string[] }).errors = errors;
-      const query = new URLSearchParams({ ...(options.worker === false ? { worker: '0' } : {}), ...(options.theme ? { theme: options.theme } : {}) }).toString();
+      const query = new URLSearchParams({ ...(options.worker === false ? { worker: '0' } : {}), ...(options.theme ? { theme: options.theme } : {}), ...(options.layoutTimeoutMs ? { layoutTimeoutMs: String(options.layoutTimeoutMs) } : {}) }).toString();
       await page.goto(`${origin}/${query ? `?${query}` : ''}`);
       await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
       // tsx compiles with keepNames, which wraps named functions inside evaluate() callbacks in __name().

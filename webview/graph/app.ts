@@ -4,8 +4,7 @@ import { h } from '../common/dom';
 import { GraphCommands, type CommandTarget } from './commands';
 import { GraphController, type HostRequests } from './controller';
 import { MermaidPreview } from './export/mermaidPreview';
-import { LayoutClient } from './layout/client';
-import { EdgeKind } from './layout/types';
+import { EdgeKind, type LayoutEngine } from './layout/types';
 import { collapseToDepth, deriveDisplayGraph } from './model/displayGraph';
 import { layoutGroups } from './model/layoutGroups';
 import { EdgeNavigator } from './model/navigation';
@@ -50,7 +49,6 @@ export class App implements HostRequests, CommandTarget {
   readonly mermaid: MermaidPreview;
   private readonly commands: GraphCommands;
   private generation = 0;
-  private readonly layout: LayoutClient;
   private readonly toolbar: Toolbar;
   private readonly search: SearchBox;
   private readonly summary: SummaryBar;
@@ -65,12 +63,12 @@ export class App implements HostRequests, CommandTarget {
   private saveTimer = 0;
   lastReport: RenderReport | null = null;
 
-  constructor(readonly root: HTMLElement, nonce: string) {
+  /** `layout`: the layout engine (main.ts passes the worker one; tests may pass another). */
+  constructor(readonly root: HTMLElement, nonce: string, private readonly layout: LayoutEngine) {
     let theme = readTheme(root);
     this.host = new GraphController(this);
     this.state = new ViewState(this.host.savedState());
     this.commands = new GraphCommands(this);
-    this.layout = new LayoutClient(root.dataset.layoutWorker);
     const state = this.state;
     this.inference = new InferenceBar({
       run: (input) => this.host.runInference(input),
@@ -206,6 +204,10 @@ export class App implements HostRequests, CommandTarget {
       return;
     }
     if (!layout || gen !== this.generation) return;
+    if (layout.note) {
+      this.showMessage(layout.note, false);
+      this.host.log('warn', layout.note);
+    }
     s.display = display;
     s.scene = makeScene(display, layout, groups);
     this.nav.setGraph(display);

@@ -21,7 +21,7 @@ export interface HostRequests {
  */
 export class GraphController {
   private readonly host = createHost<FromWebview>();
-  private readonly rpc = new RpcClient((m) => this.host.post(m as FromWebview), 60_000);
+  private readonly rpc = new RpcClient((m) => this.host.post(m as FromWebview), 10_000);
 
   /** Messages are handled in order; a graph that arrives encoded is decoded before the next one is. */
   private queue: Promise<void> = Promise.resolve();
@@ -59,8 +59,9 @@ export class GraphController {
     return this.rpc.request('copy', (id) => ({ type: 'copyText', id, text, what }));
   }
 
+  /** No timeout: the host shows a save dialog, and the user may take their time. */
   save(suggestedName: string, data: string, encoding: 'base64' | 'utf8'): Promise<unknown> {
-    return this.rpc.request('save', (id) => ({ type: 'saveFile', id, suggestedName, data, encoding }));
+    return this.rpc.request('save', (id) => ({ type: 'saveFile', id, suggestedName, data, encoding }), null);
   }
 
   savedState(): SavedState | undefined { return this.host.getState<SavedState>(); }

@@ -1,4 +1,5 @@
 import { App } from './app';
+import { LayoutClient } from './layout/client';
 import './styles.css';
 
 /**
@@ -7,6 +8,6 @@ import './styles.css';
  */
 const nonce = (document.currentScript as HTMLScriptElement | null)?.nonce ?? '';
 const root = document.getElementById('root') ?? document.body.appendChild(document.createElement('div'));
-const app = new App(root, nonce);
+const app = new App(root, nonce, new LayoutClient(root.dataset.layoutWorker, Number(root.dataset.layoutTimeoutMs) || undefined));
 (window as unknown as { convlens: App }).convlens = app;
 void app.start();

@@ -61,3 +61,19 @@ test('answer replies ok with the value, or not ok with the thrown message', asyn
     { type: 'reply', id: 4, ok: false, error: 'no clipboard' },
   ]);
 });
+
+test('a request that waits for a person (timeout null) outlives any timeout; cancelling it rejects at once', async () => {
+  let id = -1;
+  const client = new RpcClient(() => undefined, 20);
+  const save = client.request('save', (i) => ((id = i), { type: 'saveFile', id: i }), null);
+  await new Promise((r) => setTimeout(r, 60));
+  assert.equal(client.waiting, 1, 'the save dialog request timed out');
+  client.handle({ type: 'reply', id, ok: true, value: '/tmp/x.svg' });
+  assert.equal(await save, '/tmp/x.svg');
+
+  const ac = new AbortController();
+  const p = client.request('layout', (i) => ({ type: 'x', id: i }), null, ac.signal);
+  ac.abort();
+  await assert.rejects(p, /^Error: layout: cancelled$/);
+  assert.equal(client.waiting, 0);
+});

@@ -40,3 +40,17 @@ export interface LayoutResult {
   bounds: { minX: number; minY: number; maxX: number; maxY: number };
   millis: number;
 }
+
+/**
+ * What the graph view needs of a layout engine; passed in (webview/graph/main.ts builds the worker
+ * one), so it can be swapped and tested on its own.
+ */
+export interface LayoutEngine {
+  readonly mode: 'worker' | 'main-thread';
+  /** Why the worker is not used, when it is not. */
+  readonly fallbackReason: string;
+  init(): Promise<void>;
+  /** The layout, or null when a newer request cancelled this one. `note` says when a fallback was used. */
+  layout(input: LayoutInput): Promise<(LayoutResult & { note?: string }) | null>;
+  cancel(): void;
+}
