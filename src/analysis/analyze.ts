@@ -321,7 +321,7 @@ class GraphEngine implements ContextHost {
         constant: s.constant,
       });
       // Initializers' values stay in the file (reading them here would copy every small weight).
-      if (s.value !== undefined && this.producers.has(name)) (tensors.get(name) as TensorInfo).value = s.value;
+      if (this.producers.has(name) && s.value !== undefined) (tensors.get(name) as TensorInfo).value = s.value;
     }
     for (const v of this.graph.inputs) {
       const t = tensors.get(v.name);

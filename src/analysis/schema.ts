@@ -76,12 +76,27 @@ export function newestOpset(): number {
  */
 export function opSchema(domain: string, opType: string, opset: number): OpVersion | undefined {
   if (domain !== '' && domain !== 'ai.onnx') return undefined;
+  // Looked up for every node and attribute read: cached per op and opset.
+  let byOpset = resolved.get(opType);
+  if (!byOpset) resolved.set(opType, (byOpset = new Map()));
+  if (byOpset.has(opset)) return byOpset.get(opset);
   const list = versions().get(opType);
-  if (!list) return undefined;
-  if (opset <= 0) return list[list.length - 1];
   let pick: OpVersion | undefined;
-  for (const v of list) if (v.since <= opset) pick = v;
+  if (list) {
+    if (opset <= 0) pick = list[list.length - 1];
+    else for (const v of list) if (v.since <= opset) pick = v;
+  }
+  byOpset.set(opset, pick);
   return pick;
+}
+
+const resolved = new Map<string, Map<number, OpVersion | undefined>>();
+const requiredNames = new WeakMap<OpVersion, string[]>();
+
+function required(schema: OpVersion): string[] {
+  let r = requiredNames.get(schema);
+  if (!r) requiredNames.set(schema, (r = Object.keys(schema.attrs).filter((n) => schema.attrs[n].r)));
+  return r;
 }
 
 /** What is wrong with a node's attributes against its schema: one line each, naming the node and
@@ -90,24 +105,24 @@ export function opSchema(domain: string, opType: string, opset: number): OpVersi
 export function attributeProblems(node: Node, opset: number): string[] {
   const schema = opSchema(node.domain, node.opType, opset);
   if (!schema) return [];
-  const out: string[] = [];
-  const at = `${node.opType} node '${node.name || node.id}'`;
+  let out: string[] | undefined;
+  const say = (line: string) => (out ??= []).push(`${node.opType} node '${node.name || node.id}': ${line}`);
   const version = `${node.opType}-${schema.since}`;
-  for (const [name, a] of Object.entries(schema.attrs)) {
-    if (a.r && node.attributes[name] === undefined) out.push(`${at}: required attribute '${name}' is missing (${version})`);
+  for (const name of required(schema)) {
+    if (node.attributes[name] === undefined) say(`required attribute '${name}' is missing (${version})`);
   }
-  for (const [name, value] of Object.entries(node.attributes)) {
+  for (const name in node.attributes) {
     const a = schema.attrs[name];
-    if (!a) {
-      out.push(`${at}: attribute '${name}' is not defined for ${version}${knownNames(schema)}`);
-      continue;
-    }
-    if (a.v && typeof value === 'string' && !a.v.includes(value)) {
-      out.push(`${at}: attribute '${name}' is '${value}'; ${version} allows ${a.v.map((x) => `'${x}'`).join(', ')}`);
+    const value = node.attributes[name];
+    if (!a) say(`attribute '${name}' is not defined for ${version}${knownNames(schema)}`);
+    else if (a.v && typeof value === 'string' && !a.v.includes(value)) {
+      say(`attribute '${name}' is '${value}'; ${version} allows ${a.v.map((x) => `'${x}'`).join(', ')}`);
     }
   }
-  return out;
+  return out ?? NONE;
 }
+
+const NONE: string[] = [];
 
 function knownNames(schema: OpVersion): string {
   const names = Object.keys(schema.attrs);
