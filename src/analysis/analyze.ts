@@ -286,12 +286,15 @@ class GraphEngine implements ContextHost {
     const t = this.subTotals.get(owner.id) ?? { params: 0, macs: 0, buffers: 0 };
     const f = countFigures(sub);
     this.subTotals.set(owner.id, { params: t.params + f.totals.params, macs: Math.max(t.macs, f.totals.macs), buffers: t.buffers + (f.totals.buffers ?? 0) });
-    for (const w of sub.warnings) this.warnings.push({ ...w, node: w.node ? `${owner.id}/${w.node}` : owner.id });
+    for (const w of [...sub.warnings, ...f.warnings]) this.warnings.push({ ...w, node: w.node ? `${owner.id}/${w.node}` : owner.id });
     return g.outputs.map((o) => sub.lookup(o.name) ?? null);
   }
 
   result(order: string[]): Analysis {
-    const { nodes, totals, weights } = countFigures(this);
+    const { nodes, totals, weights, warnings } = countFigures(this);
+    // A node whose own warning already says why it is unknown needs no second one.
+    const warned = new Set(this.warnings.map((w) => w.node));
+    for (const w of warnings) if (!warned.has(w.node)) this.warnings.push(w);
     guardFigures(nodes, totals);
     const tensors = new Map<string, TensorInfo>();
     const consumers = new Map<string, string[]>();

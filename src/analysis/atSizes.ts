@@ -41,7 +41,7 @@ export function takeFiguresOf(a: Analysis, concrete: Analysis, dims: readonly In
   const known = new Set(a.warnings.map((w) => `${w.kind}\u0000${w.node}`));
   const at = dims.map((d) => `${d.name}=${d.value}`).join(', ');
   for (const w of concrete.warnings) {
-    if (w.kind !== 'cannot-infer' && w.kind !== 'kernel-too-large') continue;
+    if (w.kind !== 'cannot-infer' && w.kind !== 'kernel-too-large' && w.kind !== 'unknown-figures') continue;
     if (known.has(`${w.kind}\u0000${w.node}`)) continue;
     a.warnings.push({ ...w, message: `at ${at}: ${w.message}` });
   }
@@ -55,6 +55,9 @@ function withFiguresOf(sym: NodeFigures, c: NodeFigures): NodeFigures {
     macs: c.macs,
     activationBytes: c.activationBytes,
     buffers: c.buffers,
+    get window() {
+      return sym.window;
+    },
     get formulas(): string[] | undefined {
       return sym.formulas;
     },

@@ -2,8 +2,9 @@ import type { Graph } from '../ir/types';
 import { dtypeBytes, isFloat } from './context';
 import { numel } from './dims';
 import { findRule, type InputRole, type OpRule, type OutputState, type RuleContext, type TensorState } from './registry';
-import type { NodeFigures, Totals } from './types';
+import type { AnalysisWarning, NodeFigures, Totals } from './types';
 import { isFrozenLayer, isStatisticWeight } from './ops/keras/weights';
+import type { NodeWindow } from './window/geometry';
 
 /**
  * Params, MACs and activation bytes per node, and totals (definitions in docs/figures.md).
@@ -15,6 +16,9 @@ import { isFrozenLayer, isStatisticWeight } from './ops/keras/weights';
  * config or shape rule says, so one layer without a rule does not zero the layers after it.
  * Keras's trainable split: BatchNorm statistics and the weights of `trainable: false` layers are
  * non-trainable.
+ * A figure that cannot be computed (no rule, a weight or output of unknown shape, a rule that
+ * fails) is null with a warning naming the node, never 0; totals add up the known ones and list
+ * the nodes left out (Totals.partial).
  */
 export interface FigureSource {
   graph: Graph;
@@ -33,8 +37,17 @@ function defaultRole(s: TensorState | null): InputRole {
   return n !== null && n > 1 ? 'weight' : 'data';
 }
 
-export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigures>; totals: Totals; weights: Set<string> } {
+export interface FigureResult {
+  nodes: Map<string, NodeFigures>;
+  totals: Totals;
+  weights: Set<string>;
+  /** One per node whose params or MACs are unknown, saying why. */
+  warnings: AnalysisWarning[];
+}
+
+export function countFigures(src: FigureSource): FigureResult {
   const nodes = new Map<string, NodeFigures>();
+  const warnings: AnalysisWarning[] = [];
   const weights = new Map<string, { n: number; bytes: number; buffer: boolean; frozen: boolean; readers: number }>();
   /** Keras layers called more than once (their first call's id), whose weights each call shows. */
   const sharedLayers = new Set<string>();
@@ -60,7 +73,11 @@ export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigure
       if (!s?.shape) allShapes = false;
     }
     const fig: NodeFigures = { id: node.id, params: 0, macs: 0, activationBytes: 0, buffers: 0 };
-    let formulasOf: { rule: OpRule; ctx: RuleContext; outs: OutputState[] } | undefined;
+    let windowOf: { rule: OpRule; ctx: RuleContext; outs: OutputState[] } | undefined;
+    /** Why a figure is unknown, for the warning. */
+    let why = '';
+    let paramsKnown = true;
+    let macsKnown = true;
     if (ctx && !folding) {
       const rule = findRule(node.domain, node.opType);
       // States are what the rules' OutputStates became (a state is a valid OutputState).
@@ -74,8 +91,12 @@ export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigure
       const frozen = node.domain === 'keras' && isFrozenLayer(node.attributes);
       const count = (name: string, role: InputRole, s: TensorState, shared: boolean): void => {
         const n = s.shape ? numel(s.shape) : null;
-        if (n === null) return;
-        if (role === 'weight') fig.params += n;
+        if (n === null) {
+          if (role === 'weight') paramsKnown = false;
+          why ||= `the shape of its weight '${name}' is unknown`;
+          return;
+        }
+        if (role === 'weight') fig.params = (fig.params ?? 0) + n;
         else fig.buffers = (fig.buffers ?? 0) + n;
         const seen = weights.get(name);
         if (seen) {
@@ -86,7 +107,7 @@ export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigure
         const name = node.inputs[i];
         const s = name ? src.lookup(name) ?? null : null;
         const role = roles[i] ?? defaultRole(s);
-        if ((role !== 'weight' && role !== 'buffer') || !s || !s.constant || !s.shape) continue;
+        if ((role !== 'weight' && role !== 'buffer') || !s || !s.constant) continue;
         if (!isFloat(s.dtype) && !SMALL_INT.test(s.dtype)) continue; // int64 index/shape tensors are not weights
         count(name, role, s, false);
       }
@@ -98,12 +119,15 @@ export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigure
           if (s?.shape) count(name, isStatisticWeight(name) ? 'buffer' : 'weight', s, node.sharesWeightsOf !== undefined);
         }
         if (node.sharesWeightsOf && saved.length > 0) sharedLayers.add(node.sharesWeightsOf);
-      } else if (!rule && node.domain === 'keras') missingParams.push(node.id);
-      else if (rule?.params) {
+      } else if (!rule && node.domain === 'keras') {
+        paramsKnown = false;
+        why ||= `there is no rule for ${node.opType}`;
+      } else if (rule?.params) {
         // Rules whose weights are not node inputs (Keras/ConvLens JSON configs) count them themselves.
         try {
           const p = rule.params(ctx, outs);
-          fig.params += p.params;
+          if (!(p.params >= 0 && p.buffers >= 0 && Number.isFinite(p.params + p.buffers))) throw new Error(`its weights came out as ${p.params} + ${p.buffers}`);
+          fig.params = (fig.params ?? 0) + p.params;
           fig.buffers = (fig.buffers ?? 0) + p.buffers;
           if (!node.sharesWeightsOf) {
             // A shared layer's later calls read the weights its first call owns: counted once.
@@ -111,20 +135,28 @@ export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigure
             subBuffers += p.buffers;
             if (frozen) subFrozen += p.params;
           } else if (p.params + p.buffers > 0) sharedLayers.add(node.sharesWeightsOf);
-        } catch {
-          // A layer whose weights cannot be sized is reported by its shape rule.
-          missingParams.push(node.id);
+        } catch (e) {
+          paramsKnown = false;
+          why ||= (e as Error).message;
         }
       }
-      if (!rule || (rule.macs && !allShapes)) missingMacs.push(node.id);
-      else if (rule.macs) {
+      if (!rule || (rule.macs && !allShapes)) {
+        macsKnown = false;
+        why ||= rule ? 'its output shape is unknown' : `there is no rule for ${node.domain ? `${node.domain}::` : ''}${node.opType}`;
+      } else if (rule.macs) {
         try {
-          fig.macs = rule.macs(ctx, outs);
-        } catch {
-          missingMacs.push(node.id);
+          const m = rule.macs(ctx, outs);
+          if (Number.isFinite(m) && m >= 0) fig.macs = m;
+          else {
+            macsKnown = false;
+            why ||= `its MAC count came out as ${m}`;
+          }
+        } catch (e) {
+          macsKnown = false;
+          why ||= (e as Error).message;
         }
       }
-      if (rule?.formulas && outs[0]?.shape) formulasOf = { rule, ctx, outs };
+      if (rule?.window && outs[0]?.shape) windowOf = { rule, ctx, outs };
       for (const s of outStates) {
         if (s?.shape && !s.constant) {
           const b = bytesOf(s);
@@ -135,14 +167,26 @@ export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigure
     }
     const sub = src.subTotals.get(node.id);
     if (sub) {
-      fig.params += sub.params;
-      fig.macs += sub.macs;
+      fig.params = (fig.params ?? 0) + sub.params;
+      fig.macs = (fig.macs ?? 0) + sub.macs;
       fig.buffers = (fig.buffers ?? 0) + sub.buffers;
       subParams += sub.params;
       subBuffers += sub.buffers;
     }
-    macs += fig.macs;
-    nodes.set(node.id, formulasOf ? withLazyFormulas(fig, formulasOf.rule, formulasOf.ctx, formulasOf.outs) : fig);
+    macs += fig.macs ?? 0;
+    if (!paramsKnown) {
+      fig.params = null;
+      missingParams.push(node.id);
+    }
+    if (!macsKnown) {
+      fig.macs = null;
+      missingMacs.push(node.id);
+    }
+    if (!paramsKnown || !macsKnown) {
+      const what = !paramsKnown && !macsKnown ? 'params and MACs' : !paramsKnown ? 'params' : 'MACs';
+      warnings.push({ kind: 'unknown-figures', node: node.id, message: `${what} of '${node.name || node.id}' are unknown: ${why || 'they cannot be computed'}` });
+    }
+    nodes.set(node.id, windowOf ? withLazyWindow(fig, windowOf.rule, windowOf.ctx, windowOf.outs) : fig);
   }
   let params = subParams;
   let buffers = subBuffers;
@@ -166,33 +210,36 @@ export function countFigures(src: FigureSource): { nodes: Map<string, NodeFigure
   if (missingParams.length + missingMacs.length > 0) totals.partial = { params: missingParams, macs: missingMacs };
   if (sharedWeights > 0) totals.sharedWeights = sharedWeights;
   if (sharedLayers.size > 0) totals.sharedLayers = sharedLayers.size;
-  return { nodes, totals, weights: new Set(weights.keys()) };
+  return { nodes, totals, weights: new Set(weights.keys()), warnings };
 }
 
 /**
- * The figures with `formulas` written out on first read: few consumers read them, and building the
- * text for every conv and pool of a large graph was a third of analysing it.
+ * The figures with `window` (and its `formulas`) worked out on first read: few consumers read
+ * them, and building the text for every conv and pool of a large graph was a third of analysing it.
  */
-function withLazyFormulas(fig: NodeFigures, rule: OpRule, ctx: RuleContext, outs: OutputState[]): NodeFigures {
-  let formulas: string[] | undefined | null = null;
+function withLazyWindow(fig: NodeFigures, rule: OpRule, ctx: RuleContext, outs: OutputState[]): NodeFigures {
+  let window: NodeWindow | undefined | null = null;
+  const read = (): NodeWindow | undefined => {
+    if (window === null) {
+      try {
+        window = rule.window?.(ctx, outs);
+      } catch {
+        window = undefined;
+      }
+    }
+    return window;
+  };
   return {
     id: fig.id,
     params: fig.params,
     macs: fig.macs,
     activationBytes: fig.activationBytes,
     buffers: fig.buffers,
-    get formulas(): string[] | undefined {
-      if (formulas === null) {
-        try {
-          formulas = rule.formulas?.(ctx, outs);
-        } catch {
-          formulas = undefined;
-        }
-      }
-      return formulas;
+    get window(): NodeWindow | undefined {
+      return read();
     },
-    set formulas(v: string[] | undefined) {
-      formulas = v;
+    get formulas(): string[] | undefined {
+      return read()?.axes.map((a) => a.formula);
     },
   };
 }

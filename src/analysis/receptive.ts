@@ -1,5 +1,6 @@
 import type { Shape } from '../ir/types';
 import type { SpatialEffect } from './registry';
+import { fieldThrough } from './window/geometry';
 
 /**
  * Receptive field and effective stride (jump) per spatial axis, in input pixels:
@@ -25,15 +26,8 @@ export function propagateField(effect: SpatialEffect, inputs: (FieldState | null
     case 'pass':
       return merged;
     case 'window':
-      return {
-        rf: rf.map((r, i) => r + ((effect.kernel[i] - 1) * effect.dilation[i]) * jump[i]),
-        jump: jump.map((j, i) => j * effect.stride[i]),
-      };
     case 'transposed':
-      return {
-        rf: rf.map((r, i) => r + (Math.ceil(((effect.kernel[i] - 1) * effect.dilation[i] + 1) / effect.stride[i]) - 1) * jump[i]),
-        jump: jump.map((j, i) => j / effect.stride[i]),
-      };
+      return fieldThrough(effect.kind, effect.kernel, effect.stride, effect.dilation, rf, jump);
     case 'scale':
       return { rf: [...rf], jump: jump.map((j, i) => j / effect.factor[i]) };
   }

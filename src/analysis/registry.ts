@@ -1,5 +1,6 @@
 import type { AttrValue, DType, Dim, Node, Shape, TensorData } from '../ir/types';
 import type { WarningKind } from './types';
+import type { NodeWindow } from './window/geometry';
 
 /**
  * The operator-rule registry. Each operator family (src/analysis/ops/*.ts for ONNX, the Keras
@@ -122,8 +123,9 @@ export interface OpRule {
   params?(ctx: RuleContext, outputs: readonly OutputState[]): { params: number; buffers: number };
   /** Receptive-field behaviour. Default 'none'. */
   spatial?(ctx: RuleContext, outputs: readonly OutputState[]): SpatialEffect;
-  /** Output-size formulas with this node's own numbers, one per spatial axis (for the view). */
-  formulas?(ctx: RuleContext, outputs: readonly OutputState[]): string[];
+  /** The node's sliding window (conv, pooling): per spatial axis the numbers its output size is
+   * built from and the formula, as every view shows them (src/analysis/window). */
+  window?(ctx: RuleContext, outputs: readonly OutputState[]): NodeWindow;
   /** Constant folding: the elements of each output (row-major), from the inputs' elements
    * (ctx.value, or ctx.shapeValue where symbolic shape elements may flow through). The engine
    * calls it only when every present input's elements are known, every input shape is concrete

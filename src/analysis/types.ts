@@ -1,5 +1,6 @@
 import type { DType, Node, Shape } from '../ir/types';
 import type { InputDim } from './inputDims';
+import type { NodeWindow } from './window/geometry';
 
 /** Everything static analysis knows about one tensor. */
 export interface TensorInfo {
@@ -31,17 +32,21 @@ export interface TensorInfo {
 /** Per-node figures. */
 export interface NodeFigures {
   id: string;
-  /** Learned parameters this node reads (weights shared between nodes are counted once in totals). */
-  params: number;
-  /** Multiply-accumulates for one forward pass, at the input sizes in `totals.evaluatedAt`. */
-  macs: number;
+  /** Learned parameters this node reads (weights shared between nodes are counted once in totals);
+   * null when they cannot be computed (a warning says why). */
+  params: number | null;
+  /** Multiply-accumulates for one forward pass at the input sizes in `totals.evaluatedAt`;
+   * null when they cannot be computed. */
+  macs: number | null;
   /** Bytes of the node's outputs. */
   activationBytes: number;
   /** Stored non-learned state the node reads (BatchNorm running mean and variance), in elements. */
   buffers?: number;
-  /** Output-size formulas with the node's own numbers, one per spatial axis (conv and pooling),
-   * e.g. 'H: (224 + 2·3 − 7)/2 + 1 = 112'. */
-  formulas?: string[];
+  /** Conv and pooling: the sliding window, per spatial axis the numbers and the output-size
+   * formula (src/analysis/window). */
+  readonly window?: NodeWindow;
+  /** The window's formulas, one per spatial axis, e.g. 'H: (224 + 2·3 − 7)/2 + 1 = 112'. */
+  readonly formulas?: string[];
 }
 
 export type WarningKind =
@@ -52,6 +57,7 @@ export type WarningKind =
   | 'kernel-too-large'
   | 'unknown-op'
   | 'invalid-attribute'     // against the ONNX schema: a required one missing, an unknown one, a value not allowed
+  | 'unknown-figures'       // a node's params or MACs cannot be computed (shown as ?)
   | 'read';                 // raised while reading the model
 
 export interface AnalysisWarning {

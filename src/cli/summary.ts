@@ -1,5 +1,6 @@
 import type { Dim, Model, Shape, ValueInfo } from '../ir/types';
-import type { Analysis } from '../analysis/types';
+import type { Analysis, Totals } from '../analysis/types';
+import type { WindowAxis } from '../analysis/window/geometry';
 import { formatShape } from '../analysis/dims';
 import { describeDims, type InputDim } from '../analysis/inputDims';
 import { visibleText } from '../common/visibleText';
@@ -16,7 +17,13 @@ export interface SummaryJson {
     trainableParams: number; nonTrainableParams: number; partial?: { params: string[]; macs: string[] };
     sharedWeights?: number; sharedLayers?: number; evaluatedAt?: InputDim[];
   };
-  nodes: { id: string; name: string; op: string; domain: string; inputs: string[]; outputs: string[]; params: number; macs: number; activationBytes: number }[];
+  /** params/macs null: unknown (a warning names the node). window: conv and pooling, per spatial
+   * axis the formula the views show and the numbers it is built from. */
+  nodes: {
+    id: string; name: string; op: string; domain: string; inputs: string[]; outputs: string[];
+    params: number | null; macs: number | null; activationBytes: number;
+    window?: { kind: 'window' | 'transposed'; mode: string; axes: WindowAxis[] };
+  }[];
   tensors: Record<string, { dtype: string; shape: Dim[] | null; receptiveField: number[] | null; stride: number[] | null }>;
   warnings: { kind: string; node: string; message: string }[];
 }
@@ -38,6 +45,7 @@ export function summaryJson(model: Model, a: Analysis): SummaryJson {
     nodes: a.order.map((id) => {
       const n = a.nodeById.get(id);
       const f = a.nodes.get(id);
+      const w = f?.window;
       return {
         id,
         name: n?.name || id,
@@ -45,9 +53,10 @@ export function summaryJson(model: Model, a: Analysis): SummaryJson {
         domain: n?.domain ?? '',
         inputs: n?.inputs ?? [],
         outputs: n?.outputs ?? [],
-        params: f?.params ?? 0,
-        macs: f?.macs ?? 0,
+        params: f ? f.params : null,
+        macs: f ? f.macs : null,
         activationBytes: f?.activationBytes ?? 0,
+        ...(w ? { window: { kind: w.kind, mode: w.mode, axes: w.axes } } : {}),
       };
     }),
     tensors,
@@ -83,13 +92,25 @@ function ioText(a: Analysis, v: ValueInfo): string {
   return `${name}: ${dtype} ${shapeText(shape)}`;
 }
 
+/** A node's figure: '?' when unknown, '–' when zero. */
+function figure(n: number | null | undefined): string {
+  if (n === null) return '?';
+  return n ? int(n) : '–';
+}
+
+/** ' + ? (3 nodes unknown)' when the total leaves nodes out (Totals.partial). */
+function partialText(t: Totals, which: 'params' | 'macs'): string {
+  const n = t.partial?.[which].length ?? 0;
+  return n ? ` + ? (${int(n)} node${n === 1 ? '' : 's'} unknown)` : '';
+}
+
 /** Why the Params column can add up to more than the total: weights read by several nodes. */
 function sharingNote(a: Analysis): string[] {
   const tensors = a.totals.sharedWeights ?? 0;
   const layers = a.totals.sharedLayers ?? 0;
   if (tensors === 0 && layers === 0) return [];
   let column = 0;
-  for (const f of a.nodes.values()) column += f.params;
+  for (const f of a.nodes.values()) column += f.params ?? 0;
   const what = [
     tensors ? `${int(tensors)} weight tensor${tensors === 1 ? '' : 's'}` : '',
     layers ? `the weights of ${int(layers)} layer${layers === 1 ? '' : 's'} called more than once` : '',
@@ -118,8 +139,8 @@ export function summaryTable(model: Model, a: Analysis): string {
       visibleText(n.name || id),
       visibleText(n.domain && n.domain !== 'ai.onnx' ? `${n.domain}::${n.opType}` : n.opType),
       shapeText(t?.shape ?? null),
-      f?.params ? int(f.params) : '–',
-      f?.macs ? int(f.macs) : '–',
+      figure(f?.params),
+      figure(f?.macs),
       t?.receptiveField ? `${t.receptiveField.join('×')} /${(t.stride ?? []).map(short).join('×')}` : '',
     ]);
   }
@@ -136,9 +157,9 @@ export function summaryTable(model: Model, a: Analysis): string {
     ...model.graph.inputs.map((v) => `input  ${ioText(a, v)}`),
     ...model.graph.outputs.map((v) => `output ${ioText(a, v)}`),
     rule, fmt(head), rule, ...rows.map(fmt), rule,
-    `Params: ${int(a.totals.params)} (${bytes(a.totals.weightBytes)} of weights${a.totals.buffers ? `, plus ${int(a.totals.buffers)} BatchNorm running statistics` : ''})`,
+    `Params: ${int(a.totals.params)}${partialText(a.totals, 'params')} (${bytes(a.totals.weightBytes)} of weights${a.totals.buffers ? `, plus ${int(a.totals.buffers)} BatchNorm running statistics` : ''})`,
     ...sharingNote(a),
-    `MACs: ${int(a.totals.macs)} (${human(a.totals.macs)})${atSizes(a)}`,
+    `MACs: ${int(a.totals.macs)}${partialText(a.totals, 'macs')} (${human(a.totals.macs)})${atSizes(a)}`,
     `Activations: ${bytes(a.totals.activationBytes)} (all node outputs)${atSizes(a)}`,
   ];
   if (a.warnings.length > 0) {

@@ -34,10 +34,11 @@ export interface ViewNode {
   attributes: Record<string, string>;
   inputs: string[];
   outputs: string[];
-  params: number;
-  macs: number;
+  /** null: cannot be computed (shown as '?'; a warning names the node). */
+  params: number | null;
+  macs: number | null;
   activationBytes: number;
-  /** For conv/pool: the output-size formula with this layer's own numbers, one line per spatial axis,
+  /** For conv/pool (from the analysis's window): the output-size formula with this layer's own numbers, one line per spatial axis,
    * e.g. 'H: (227 + 2·0 − 11)/4 + 1 = 55'. */
   formulas: string[];
   warnings: string[];
@@ -60,8 +61,9 @@ export interface ViewGraph {
   opsets: Record<string, number>;
   inputs: ViewTensor[];
   outputs: ViewTensor[];
-  /** evaluatedAt: the symbolic input dims and the sizes the figures are at (the input-size control shows them). */
-  totals: { params: number; macs: number; activationBytes: number; weightBytes: number; evaluatedAt?: InputDim[] };
+  /** evaluatedAt: the symbolic input dims and the sizes the figures are at (the input-size control shows them).
+   * partial: the nodes whose params / MACs are unknown (the totals sum the known ones). */
+  totals: { params: number; macs: number; activationBytes: number; weightBytes: number; evaluatedAt?: InputDim[]; partial?: { params: string[]; macs: string[] } };
   warnings: { node: string; message: string }[];
   nodes: ViewNode[];
   edges: ViewEdge[];

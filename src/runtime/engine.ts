@@ -160,7 +160,7 @@ export class Engine {
     const inputs = data.map((n) => this.detail(n, opts));
     const outputs = node.outputs.filter((n) => this.tensors.has(n)).map((n) => this.detail(n, opts));
     const weightDims = node.inputs.map((n) => (n ? l.model.graph.initializers.get(n)?.dims ?? this.tensors.get(n)?.dims ?? numericShape(l.analysis.tensors.get(n)?.shape) : undefined));
-    const explanation = explainNode(node, { inputs: inputs.map((d) => d.shape), outputs: outputs.map((d) => d.shape), outputZeros: outputs[0]?.zeros }, weightDims);
+    const explanation = explainNode(node, { inputs: inputs.map((d) => d.shape), outputs: outputs.map((d) => d.shape), outputZeros: outputs[0]?.zeros }, weightDims, l.analysis.nodes.get(node.id));
     return { index: i, count: steps.length, nodeId: node.id, opType: node.opType, name: node.name, inputs, outputs, explanation };
   }
 

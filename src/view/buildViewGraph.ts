@@ -3,8 +3,6 @@ import type { Model, Node } from '../ir/types';
 import type { ViewEdge, ViewGraph, ViewNode, ViewTensor } from '../protocol/viewModel';
 import { formatAttributes } from './attributes';
 import { opFamily } from './family';
-import { windowFormulas } from './formulas';
-import { windowGeometry } from './geometry';
 import { otherLabel, windowLabel } from './labels';
 
 /**
@@ -47,22 +45,23 @@ export function buildViewGraph(model: Model, analysis: Analysis, title: string):
     const dataInputs = node.inputs.filter(isData);
     const figures = analysis.nodes.get(node.id);
     const outShape = analysis.tensors.get(node.outputs[0] ?? '')?.shape ?? null;
-    const geometry = windowGeometry(node, analysis);
+    const window = figures?.window;
+    const family = opFamily(node.opType, node.domain, dataInputs.length);
     nodes.push({
       id: node.id,
       name: node.name || node.id,
       op: node.opType,
       domain: node.domain,
-      family: opFamily(node.opType, node.domain, dataInputs.length),
+      family,
       scope: node.scope,
-      label: geometry ? windowLabel(geometry) : otherLabel(node, outShape),
+      label: window ? windowLabel(window, family === 'pooling') : otherLabel(node, outShape),
       attributes: formatAttributes(node),
       inputs: node.inputs,
       outputs: node.outputs,
-      params: figures?.params ?? 0,
-      macs: figures?.macs ?? 0,
+      params: figures ? figures.params : null,
+      macs: figures ? figures.macs : null,
       activationBytes: figures?.activationBytes ?? 0,
-      formulas: geometry ? windowFormulas(geometry) : [],
+      formulas: window?.axes.map((a) => a.formula) ?? [],
       warnings: warningsByNode.get(node.id) ?? [],
       hasSource: node.source !== undefined || model.format === 'onnx',
     });
@@ -90,10 +89,8 @@ export function buildViewGraph(model: Model, analysis: Analysis, title: string):
     tensors[name] = viewTensor(name, info, declared?.dtype ?? 'undefined', declared?.shape ?? null);
   }
 
-  const warnings = [
-    ...model.readWarnings.map((message) => ({ node: '', message })),
-    ...analysis.warnings.map((w) => ({ node: w.node, message: w.message })),
-  ];
+  // The analysis's warnings begin with the reader's (kind 'read').
+  const warnings = analysis.warnings.map((w) => ({ node: w.node, message: w.message }));
   return {
     title,
     format: model.format,

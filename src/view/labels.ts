@@ -1,6 +1,6 @@
 import type { Dim, Node } from '../ir/types';
 import { intAttr, intsAttr, strAttr } from './attributes';
-import type { WindowGeometry } from './geometry';
+import type { NodeWindow } from '../analysis/window/geometry';
 
 /** The short attribute label drawn on a node, e.g. '3×3 /2 ×64' (kernel, stride, out channels). */
 
@@ -8,14 +8,17 @@ function compact(v: number[]): string {
   return v.every((x) => x === v[0]) ? String(v[0]) : v.join('×');
 }
 
-export function windowLabel(g: WindowGeometry): string {
+/** `pool`: pooling has no output channels of its own to show. */
+export function windowLabel(w: NodeWindow, pool: boolean): string {
   const parts: string[] = [];
-  parts.push(g.kernel.join('×'));
-  if (g.strides.some((s) => s !== 1)) parts.push(`/${compact(g.strides)}`);
-  if (g.dilations.some((d) => d !== 1)) parts.push(`d${compact(g.dilations)}`);
-  if (g.depthwise) parts.push('dw');
-  else if (g.groups > 1) parts.push(`g${g.groups}`);
-  if (g.kind !== 'pool' && g.outChannels !== undefined) parts.push(`×${g.outChannels}`);
+  parts.push(w.axes.map((a) => a.kernel).join('×'));
+  const strides = w.axes.map((a) => a.stride);
+  const dilations = w.axes.map((a) => a.dilation);
+  if (strides.some((s) => s !== 1)) parts.push(`/${compact(strides)}`);
+  if (dilations.some((d) => d !== 1)) parts.push(`d${compact(dilations)}`);
+  if (w.depthwise) parts.push('dw');
+  else if (w.groups > 1) parts.push(`g${w.groups}`);
+  if (!pool && w.outChannels !== null) parts.push(`×${w.outChannels}`);
   return parts.join(' ');
 }
 

@@ -66,9 +66,15 @@ test('light_resnet50: output-size formulas of convs and pools are written out wh
   const a = analyze(await readModelFile(join(dir, 'light_resnet50.onnx')));
   const first = (op: string) => a.order.map((id) => a.nodeById.get(id)).find((n) => n?.opType === op);
   const conv1 = a.nodes.get(first('Conv')?.id ?? '');
-  assert.deepEqual(conv1?.formulas, ['H: (224 + 2·3 − 7)/2 + 1 = 112', 'W: (224 + 2·3 − 7)/2 + 1 = 112']);
-  assert.deepEqual(a.nodes.get(first('MaxPool')?.id ?? '')?.formulas?.[0], 'H: (112 + 2·1 − 3)/2 + 1 = 56');
+  // 223/2 is not whole: the floor brackets say so (the division is the notes' integer division).
+  assert.deepEqual(conv1?.formulas, ['H: ⌊(224 + 2·3 − 7)/2⌋ + 1 = 112', 'W: ⌊(224 + 2·3 − 7)/2⌋ + 1 = 112']);
+  assert.deepEqual(a.nodes.get(first('MaxPool')?.id ?? '')?.formulas?.[0], 'H: ⌊(112 + 2·1 − 3)/2⌋ + 1 = 56');
+  assert.deepEqual(conv1?.window?.axes[0], {
+    axis: 'H', in: 224, kernel: 7, stride: 2, dilation: 1, padBegin: 3, padEnd: 3, ceil: false, out: 112,
+    formula: 'H: ⌊(224 + 2·3 − 7)/2⌋ + 1 = 112',
+  });
   // Serialised figures carry them too (JSON reads the getter).
   assert.deepEqual(JSON.parse(JSON.stringify(conv1)).formulas, conv1?.formulas);
   assert.equal(a.nodes.get(first('Relu')?.id ?? '')?.formulas, undefined);
+  assert.equal(a.nodes.get(first('Relu')?.id ?? '')?.window, undefined);
 });

@@ -197,7 +197,8 @@ test('ceil_mode pooling: the formula rounds the quotient up, and says when the l
     ));
     return a.nodes.get('p')?.formulas?.[0];
   };
-  assert.equal(formula(6, 3, 2, [0, 0]), 'L: ceil((6 − 3)/2) + 1 = 3');
+  assert.equal(formula(6, 3, 2, [0, 0]), 'L: ⌈(6 + 2·0 − 3)/2⌉ + 1 = 3');
+  assert.equal(formula(7, 3, 2, [0, 0]), 'L: (7 + 2·0 − 3)/2 + 1 = 3');
   // ceil((4 + 1 − 2)/2) + 1 = 3, but the third window would start in the end padding (onnx op_pool_common).
-  assert.equal(formula(4, 2, 2, [0, 1]), 'L: ceil((4 + 0 + 1 − 2)/2) + 1 − 1 = 2');
+  assert.equal(formula(4, 2, 2, [0, 1]), 'L: ⌈(4 + 0 + 1 − 2)/2⌉ + 1 − 1 = 2, the last window would start in the end padding');
 });

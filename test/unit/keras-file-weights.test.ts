@@ -56,7 +56,7 @@ test('TF.js with two custom layers: params equal the weights manifest, every lay
     const node = model.graph.nodes.find((n) => n.name === layer.name);
     if (!node) continue; // the input layer
     const f = a.nodes.get(node.id)!;
-    assert.equal(f.params + (f.buffers ?? 0), weightsOf(layer.weights), `${layer.name}: params vs its weights`);
+    assert.equal((f.params ?? NaN) + (f.buffers ?? 0), weightsOf(layer.weights), `${layer.name}: params vs its weights`);
     const shape = a.tensors.get(node.outputs[0])?.shape ?? null;
     if (!after.has(layer.name)) {
       assert.deepEqual(shape, tfjsShape(layer), `${layer.name}: shape`);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { Engine } from '../../src/runtime/engine';
 import { defaultAccess } from '../../src/runtime/access';
-import { inputWindow } from '../../src/runtime/window';
+import { inputWindow } from '../../src/analysis/window/geometry';
 import type { RunResult } from '../../src/runtime/types';
 import type { FromFeatureMaps, ToFeatureMaps } from '../../src/protocol/featureMaps';
 import { corpus } from '../helpers/corpus';
@@ -121,7 +121,7 @@ test('Step mode: ←/→ walk the layers; the first conv is explained with its n
   const ob = (await outImg.boundingBox())!;
   const oz = ob.width / out.width;
   await page.mouse.click(ob.x + (12.5 * out.tileWidth / out.mapWidth) * oz, ob.y + (10.5 * out.tileHeight / out.mapHeight) * oz);
-  const [ry, rx] = inputWindow(s0.explanation.window!, [10, 12], [inp.mapHeight, inp.mapWidth]);
+  const [ry, rx] = inputWindow(s0.explanation.window!.axes, [10, 12], [inp.mapHeight, inp.mapWidth])!;
   assert.deepEqual([ry, rx], [{ start: 8, end: 12 }, { start: 10, end: 14 }]);
   assert.match(await page.locator('.step > .hover-info').innerText(), new RegExp(`output \\(10, 12\\) of channel 0 reads input rows ${ry.start}–${ry.end}, columns ${rx.start}–${rx.end}`));
   const inImg = page.locator('.step-col').first().locator('.grid-img');

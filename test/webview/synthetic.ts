@@ -57,7 +57,7 @@ export function syntheticGraph(n: number, title = `synthetic-${n}`): ViewGraph {
   return {
     title, format: 'onnx', producer: 'synthetic', opsets: { '': 17 },
     inputs: [tensors['x']], outputs: [tensors[out]],
-    totals: { params: nodes.reduce((s, v) => s + v.params, 0), macs: nodes.reduce((s, v) => s + v.macs, 0), activationBytes: 0, weightBytes: 0 },
+    totals: { params: nodes.reduce((s, v) => s + (v.params ?? 0), 0), macs: nodes.reduce((s, v) => s + (v.macs ?? 0), 0), activationBytes: 0, weightBytes: 0 },
     warnings: [], nodes, edges, tensors,
   };
 }

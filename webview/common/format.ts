@@ -10,12 +10,24 @@ export function formatShape(shape: Dim[] | null | undefined, hideBatch: boolean)
   return dims.join('×');
 }
 
-export function formatCount(n: number): string {
+/** '1.2M'; '?' for a figure the analysis could not compute. */
+export function formatCount(n: number | null): string {
+  if (n === null) return '?';
   const a = Math.abs(n);
   if (a >= 1e9) return trim(n / 1e9) + 'G';
   if (a >= 1e6) return trim(n / 1e6) + 'M';
   if (a >= 1e3) return trim(n / 1e3) + 'K';
   return String(n);
+}
+
+/** A total, with ' + ?' when some nodes' figures are unknown (Totals.partial). */
+export function formatTotal(n: number, unknownNodes: number | undefined): string {
+  return unknownNodes ? `${formatCount(n)} + ? (${unknownNodes} node${unknownNodes === 1 ? '' : 's'} unknown)` : formatCount(n);
+}
+
+/** The sum of two figures: unknown when either is. */
+export function addFigures(a: number | null, b: number | null): number | null {
+  return a === null || b === null ? null : a + b;
 }
 
 export function formatBytes(n: number): string {

@@ -1,5 +1,5 @@
 import type { StepView, TensorDetail } from '../../src/runtime/types';
-import { inputWindow } from '../../src/runtime/window';
+import { inputWindow } from '../../src/analysis/window/geometry';
 import { h } from '../common/dom';
 import { GridView } from './grid';
 import { legend } from './layerView';
@@ -14,16 +14,18 @@ export function stepView(s: StepView, go: (index: number) => void): HTMLElement 
   const note = h('div', { class: 'hover-info' }, s.explanation.window ? 'Click an output pixel to outline the input window it reads.' : ' ');
   const w = s.explanation.window;
   const first = inputs[0];
-  if (w && first && w.kernel.length === 2) {
+  if (w && w.kind === 'window' && first && w.axes.length === 2) {
     for (const o of outputs) {
       o.g.root.classList.add('clickable');
       o.g.root.addEventListener('click', (ev) => {
         const hit = o.g.hit(ev);
         if (!hit) return;
-        const [ry, rx] = inputWindow(w, [hit.y, hit.x], [first.d.grid.mapHeight, first.d.grid.mapWidth]);
+        const range = inputWindow(w.axes, [hit.y, hit.x], [first.d.grid.mapHeight, first.d.grid.mapWidth]);
+        if (!range) return;
+        const [ry, rx] = range;
         first.g.highlight({ y0: ry.start, y1: ry.end, x0: rx.start, x1: rx.end });
         o.g.highlight({ y0: hit.y, y1: hit.y, x0: hit.x, x1: hit.x });
-        note.textContent = `output (${hit.y}, ${hit.x}) of channel ${hit.channel} reads input rows ${ry.start}–${ry.end}, columns ${rx.start}–${rx.end}${w.dilations.some((d) => d > 1) ? ` (every ${w.dilations.join('×')} pixel)` : ''} in ${s.opType === 'Conv' ? 'every input channel of its group' : 'its own channel'}.`;
+        note.textContent = `output (${hit.y}, ${hit.x}) of channel ${hit.channel} reads input rows ${ry.start}–${ry.end}, columns ${rx.start}–${rx.end}${w.axes.some((a) => a.dilation > 1) ? ` (every ${w.axes.map((a) => a.dilation).join('×')} pixel)` : ''} in ${s.opType === 'Conv' ? 'every input channel of its group' : 'its own channel'}.`;
       });
     }
   }

@@ -1,8 +1,8 @@
 import type { Dim, Shape } from '../../ir/types';
-import { add, dimsConflict, mul, sub } from '../dims';
+import { dimsConflict, mul } from '../dims';
 import { registerRule, type RuleContext } from '../registry';
 import { spatialRank } from './common';
-import { prod, readWindow, windowFormula, windowOutput, type WindowParams } from './window';
+import { nodeWindow, prod, readWindow, windowEffect, windowOutput, type WindowParams } from './window';
 
 /** Conv and ConvTranspose (ai.onnx), 1-D/2-D/3-D, grouped, dilated, auto_pad. */
 
@@ -18,11 +18,20 @@ function kernelOf(ctx: RuleContext, nsp: number): number[] {
   return ks as number[];
 }
 
-function convParams(ctx: RuleContext): { x: Shape; w: WindowParams; group: number } {
+function convParams(ctx: RuleContext, kind: 'window' | 'transposed' = 'window'): { x: Shape; w: WindowParams; group: number } {
   const x = ctx.shape(0);
-  if (x.length < 3) ctx.fail(`Conv input must have rank ≥ 3 (N, C, spatial…), got rank ${x.length}`);
+  if (x.length < 3) ctx.fail(`${ctx.node.opType} input must have rank ≥ 3 (N, C, spatial…), got rank ${x.length}`);
   const nsp = spatialRank(x);
-  return { x, w: readWindow(ctx, nsp, kernelOf(ctx, nsp)), group: ctx.int('group', 1) };
+  const group = ctx.int('group', 1);
+  if (!Number.isSafeInteger(group) || group < 1) ctx.fail(`group must be a positive integer, got ${group}`);
+  if (typeof x[1] === 'number' && x[1] % group !== 0) ctx.fail(`the input's ${x[1]} channels are not divisible by group ${group}`, 'channel-mismatch');
+  return { x, w: readWindow(ctx, nsp, kernelOf(ctx, nsp), kind), group };
+}
+
+function convWindow(ctx: RuleContext, y: Shape | null, kind: 'window' | 'transposed') {
+  const { x, w, group } = convParams(ctx, kind);
+  const cout = y?.[1] ?? null;
+  return nodeWindow(w, x.slice(2), y?.slice(2), { groups: group, depthwise: kind === 'window' && group > 1 && x[1] === group, outChannels: cout });
 }
 
 function convInfer(ctx: RuleContext): Shape {
@@ -39,7 +48,7 @@ function convInfer(ctx: RuleContext): Shape {
       );
     }
     if (typeof ws[0] === 'number' && ws[0] % group !== 0) {
-      ctx.warn('channel-mismatch', `${ws[0]} output channels are not divisible by group ${group}`);
+      ctx.fail(`${ws[0]} output channels are not divisible by group ${group}`, 'channel-mismatch');
     }
   }
   const b = ctx.inputs[2]?.shape;
@@ -58,45 +67,18 @@ registerRule('', ['Conv'], {
     if (!y.shape || !ws) return 0;
     return prod(y.shape) * prod(ws.slice(1));
   },
-  spatial: (ctx) => {
-    const { w } = convParams(ctx);
-    return { kind: 'window', kernel: w.kernel, stride: w.strides, dilation: w.dilations };
-  },
-  formulas: (ctx, [y]) => {
-    const { x, w } = convParams(ctx);
-    return x.slice(2).map((s, i) => windowFormula(x.length - 2, i, s, w, y.shape?.[i + 2] ?? '?'));
-  },
+  spatial: (ctx) => windowEffect(convParams(ctx).w),
+  window: (ctx, [y]) => convWindow(ctx, y.shape, 'window'),
 });
 
 function transposeInfer(ctx: RuleContext): Shape {
-  const { x, w, group } = convParams(ctx);
+  const { x, w, group } = convParams(ctx, 'transposed');
   const ws = ctx.shape(1);
-  const nsp = x.length - 2;
   if (dimsConflict(x[1], ws[0])) {
     ctx.warn('channel-mismatch', `input has ${x[1]} channels but the weight's first dim is ${ws[0]}`);
   }
-  const cout = mul(ws[1], group);
-  const outPad = ctx.ints('output_padding') ?? new Array(nsp).fill(0);
-  const outShape = ctx.ints('output_shape');
-  let spatial: Dim[];
-  if (outShape) {
-    spatial = outShape.slice(outShape.length - nsp);
-  } else if (w.autoPad === 'SAME_UPPER' || w.autoPad === 'SAME_LOWER') {
-    // Spec: output_shape[i] = input_shape[i] * strides[i] when auto_pad is SAME_*.
-    spatial = x.slice(2).map((d, i) => mul(d, w.strides[i]));
-  } else {
-    const pads = w.autoPad === 'VALID' ? new Array(2 * nsp).fill(0) : w.pads;
-    // out = s·(in − 1) + output_padding + (k − 1)·d + 1 − pad_begin − pad_end
-    spatial = x.slice(2).map((d, i) => {
-      const keff = (w.kernel[i] - 1) * w.dilations[i] + 1;
-      return add(mul(sub(d, 1), w.strides[i]), outPad[i] + keff - pads[i] - pads[i + nsp]);
-    });
-  }
-  for (let i = 0; i < nsp; i++) {
-    const d = spatial[i];
-    if (typeof d === 'number' && d < 1) ctx.fail(`output size ${d} along spatial axis ${i} is not positive`, 'kernel-too-large');
-  }
-  return [x[0], cout, ...spatial];
+  const cout: Dim = mul(ws[1], group);
+  return [x[0], cout, ...windowOutput(ctx, x.slice(2), w)];
 }
 
 registerRule('', ['ConvTranspose'], {
@@ -109,8 +91,6 @@ registerRule('', ['ConvTranspose'], {
     if (!x || !ws) return 0;
     return prod(x) * prod(ws.slice(1));
   },
-  spatial: (ctx) => {
-    const { w } = convParams(ctx);
-    return { kind: 'transposed', kernel: w.kernel, stride: w.strides, dilation: w.dilations };
-  },
+  spatial: (ctx) => windowEffect(convParams(ctx, 'transposed').w),
+  window: (ctx, [y]) => convWindow(ctx, y.shape, 'transposed'),
 });

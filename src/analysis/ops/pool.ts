@@ -1,7 +1,7 @@
 import type { Shape } from '../../ir/types';
 import { registerRule, type RuleContext } from '../registry';
 import { spatialRank } from './common';
-import { readWindow, windowFormula, windowOutput, type WindowParams } from './window';
+import { nodeWindow, readWindow, windowEffect, windowOutput, type WindowParams } from './window';
 
 /**
  * Pooling (ai.onnx). MACs are 0 for every pooling op: they compare or add but do not multiply
@@ -21,14 +21,11 @@ function poolShape(ctx: RuleContext): Shape {
   return [x[0], x[1], ...windowOutput(ctx, x.slice(2), w)];
 }
 
-const windowSpatial = (ctx: RuleContext) => {
-  const { w } = poolParams(ctx);
-  return { kind: 'window' as const, kernel: w.kernel, stride: w.strides, dilation: w.dilations };
-};
+const windowSpatial = (ctx: RuleContext) => windowEffect(poolParams(ctx).w);
 
-const windowFormulas = (ctx: RuleContext, [y]: readonly { shape: Shape | null }[]) => {
+const poolWindow = (ctx: RuleContext, [y]: readonly { shape: Shape | null }[]) => {
   const { x, w } = poolParams(ctx);
-  return x.slice(2).map((s, i) => windowFormula(x.length - 2, i, s, w, y.shape?.[i + 2] ?? '?'));
+  return nodeWindow(w, x.slice(2), y.shape?.slice(2));
 };
 
 registerRule('', ['MaxPool'], {
@@ -40,13 +37,13 @@ registerRule('', ['MaxPool'], {
     return outs;
   },
   spatial: windowSpatial,
-  formulas: windowFormulas,
+  window: poolWindow,
 });
 
 registerRule('', ['AveragePool', 'LpPool'], {
   infer: (ctx) => [{ dtype: ctx.dtype(0), shape: poolShape(ctx) }],
   spatial: windowSpatial,
-  formulas: windowFormulas,
+  window: poolWindow,
 });
 
 /** Global pooling: one value per channel; its window is the whole input. */

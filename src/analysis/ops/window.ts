@@ -1,44 +1,49 @@
 import type { Dim } from '../../ir/types';
-import { add, ceilDiv, floorDiv, minDim, sub } from '../dims';
-import type { RuleContext } from '../registry';
+import type { RuleContext, SpatialEffect } from '../registry';
+import { describeWindow, type WindowExtras } from '../window/formula';
+import { axisResult, effectiveKernel, type PadMode, type WindowSpec } from '../window/geometry';
+import type { NodeWindow } from '../window/geometry';
 
 /**
- * Output size of sliding windows (Conv, pooling) per the ONNX operator spec:
- *   NOTSET: floor((in + pad_begin + pad_end − k_eff) / s) + 1, k_eff = (k − 1)·d + 1
- *           (ceil instead of floor with ceil_mode, minus one when the last window would start
- *           past the input and its left padding — onnx/reference op_pool_common.py)
- *   VALID:  ceil((in − k_eff + 1) / s)
- *   SAME_UPPER / SAME_LOWER: ceil(in / s)
- * and the lint for rows/columns that the windows never read.
+ * The rule side of a sliding window (src/analysis/window holds its arithmetic): reading and
+ * validating ONNX window attributes (ONNX operator spec: kernel, strides and dilations positive,
+ * pads ≥ 0 with two per spatial axis), the output dims with the lints for oversized kernels and
+ * pixels never read, the receptive-field effect and the description every view reads.
  */
-export interface WindowParams {
-  kernel: number[];
-  strides: number[];
-  dilations: number[];
-  /** [b1, b2, ..., e1, e2, ...] as in ONNX. */
-  pads: number[];
-  autoPad: string;
-  ceilMode: boolean;
+export type WindowParams = WindowSpec;
+
+const MODES: Record<string, PadMode> = { NOTSET: 'explicit', '': 'explicit', SAME_UPPER: 'same_upper', SAME_LOWER: 'same_lower', VALID: 'valid' };
+
+/** Fails unless `v` holds `n` integers ≥ `min` (a one-line message naming the attribute). */
+export function checkInts(ctx: RuleContext, name: string, v: number[], n: number, min: number): number[] {
+  if (v.length !== n) ctx.fail(`${name} has ${v.length} values; ${n} expected (${n === 0 ? 'none' : `one per spatial axis${name === 'pads' ? ', begin then end' : ''}`})`);
+  const bad = v.find((x) => !Number.isSafeInteger(x) || x < min);
+  if (bad !== undefined) ctx.fail(`${name} must be ${min > 0 ? 'positive' : 'non-negative'} integers, got [${v.join(', ')}]`);
+  return v;
 }
 
-export function readWindow(ctx: RuleContext, nsp: number, kernel: number[]): WindowParams {
-  if (kernel.length !== nsp) ctx.fail(`kernel_shape has ${kernel.length} dims but the input has ${nsp} spatial dims`);
-  const strides = ctx.ints('strides') ?? new Array(nsp).fill(1);
-  const dilations = ctx.ints('dilations') ?? new Array(nsp).fill(1);
-  const pads = ctx.ints('pads') ?? new Array(2 * nsp).fill(0);
-  if (strides.length !== nsp) ctx.fail(`strides has ${strides.length} values for ${nsp} spatial dims`);
-  if (dilations.length !== nsp) ctx.fail(`dilations has ${dilations.length} values for ${nsp} spatial dims`);
-  if (pads.length !== 2 * nsp) ctx.fail(`pads has ${pads.length} values; ${2 * nsp} expected`);
-  if (strides.some((s) => s < 1)) ctx.fail(`strides must be positive, got [${strides.join(', ')}]`);
-  return {
-    kernel,
-    strides,
-    dilations,
-    pads,
-    autoPad: ctx.str('auto_pad', 'NOTSET'),
-    // Convolutions have no ceil_mode (only pooling does, in ONNX's schemas).
-    ceilMode: !ctx.node.opType.includes('Conv') && ctx.int('ceil_mode', 0) === 1,
-  };
+export function readWindow(ctx: RuleContext, nsp: number, kernel: number[], kind: 'window' | 'transposed' = 'window'): WindowSpec {
+  checkInts(ctx, 'kernel_shape', kernel, nsp, 1);
+  const strides = checkInts(ctx, 'strides', ctx.ints('strides') ?? new Array<number>(nsp).fill(1), nsp, 1);
+  const dilations = checkInts(ctx, 'dilations', ctx.ints('dilations') ?? new Array<number>(nsp).fill(1), nsp, 1);
+  const pads = checkInts(ctx, 'pads', ctx.ints('pads') ?? new Array<number>(2 * nsp).fill(0), 2 * nsp, 0);
+  const autoPad = ctx.str('auto_pad', 'NOTSET');
+  const mode = MODES[autoPad];
+  if (!mode) ctx.fail(`auto_pad '${autoPad}' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID`);
+  // Convolutions have no ceil_mode (only pooling does, in ONNX's schemas).
+  const ceil = ctx.node.opType.includes('Conv') ? 0 : ctx.int('ceil_mode', 0);
+  if (ceil !== 0 && ceil !== 1) ctx.fail(`ceil_mode must be 0 or 1, got ${ceil}`);
+  const spec: WindowSpec = { kind, kernel, strides, dilations, pads, mode, ceilMode: ceil === 1 };
+  if (kind === 'transposed') {
+    const op = ctx.ints('output_padding');
+    if (op) spec.outputPadding = checkInts(ctx, 'output_padding', op, nsp, 0);
+    const os = ctx.ints('output_shape');
+    if (os) {
+      const tail = os.slice(Math.max(0, os.length - nsp));
+      spec.outputShape = checkInts(ctx, 'output_shape', tail, nsp, 1);
+    }
+  }
+  return spec;
 }
 
 const AXIS_WORDS: Record<number, string[]> = { 1: ['element'], 2: ['row', 'column'], 3: ['slice', 'row', 'column'] };
@@ -48,48 +53,34 @@ export function axisWord(nsp: number, i: number): string {
 }
 
 /** Output spatial dims for the input spatial dims; lints unread pixels and oversized kernels. */
-export function windowOutput(ctx: RuleContext, inSpatial: Dim[], w: WindowParams, lint = true): Dim[] {
+export function windowOutput(ctx: RuleContext, inSpatial: Dim[], w: WindowSpec, lint = true): Dim[] {
   const nsp = inSpatial.length;
-  const out: Dim[] = [];
-  for (let i = 0; i < nsp; i++) {
-    const size = inSpatial[i];
-    const s = w.strides[i];
-    const keff = (w.kernel[i] - 1) * w.dilations[i] + 1;
-    const pb = w.pads[i];
-    const pe = w.pads[i + nsp];
-    let o: Dim;
-    if (w.autoPad === 'SAME_UPPER' || w.autoPad === 'SAME_LOWER') {
-      o = ceilDiv(size, s);
-    } else if (w.autoPad === 'VALID') {
-      o = ceilDiv(sub(add(size, 1), keff), s);
-      if (typeof size === 'number' && size < keff) tooLarge(ctx, i, nsp, size, 0, 0, keff);
-      if (lint && typeof size === 'number') lintUnread(ctx, i, nsp, size, 0, 0, w.kernel[i], w.dilations[i], s);
-    } else if (w.autoPad === 'NOTSET' || w.autoPad === '') {
-      const span = sub(add(size, pb + pe), keff);
-      if (typeof span === 'number' && span < 0) tooLarge(ctx, i, nsp, size as number, pb, pe, keff);
-      if (w.ceilMode) {
-        o = add(ceilDiv(span, s), 1);
-        // The last window must start inside the input or its left padding.
-        if (typeof o === 'number' && typeof size === 'number') {
-          if ((o - 1) * s >= size + pb) o -= 1;
-        } else o = minDim(o, add(floorDiv(add(size, pb - 1), s), 1)); // (o − 1)·s < size + pb
-      } else {
-        o = add(floorDiv(span, s), 1);
-        if (lint && typeof size === 'number') lintUnread(ctx, i, nsp, size, pb, pe, w.kernel[i], w.dilations[i], s);
-      }
-    } else {
-      return ctx.fail(`auto_pad '${w.autoPad}' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID`);
+  return inSpatial.map((size, i) => {
+    const keff = effectiveKernel(w.kernel[i], w.dilations[i]);
+    const r = axisResult(w, i, size);
+    if (w.kind === 'window' && typeof size === 'number' && (w.mode === 'explicit' || w.mode === 'valid')) {
+      const pb = w.mode === 'valid' ? 0 : w.pads[i];
+      const pe = w.mode === 'valid' ? 0 : w.pads[i + nsp];
+      if (size + pb + pe < keff) tooLarge(ctx, i, nsp, size, pb, pe, keff);
+      if (lint && !w.ceilMode) lintUnread(ctx, i, nsp, size, pb, pe, w.kernel[i], w.dilations[i], w.strides[i]);
     }
-    out.push(o);
-  }
-  return out;
+    if (typeof r.out === 'number' && r.out < 1) {
+      ctx.fail(`output size ${r.out} along ${axisWord(nsp, i)}s is not positive`, 'kernel-too-large');
+    }
+    return r.out;
+  });
 }
 
-/** The explicit pads that auto_pad SAME_* resolves to (total split, extra at the end for UPPER). */
-export function samePads(size: number, out: number, s: number, keff: number, upper: boolean): [number, number] {
-  const total = Math.max(0, (out - 1) * s + keff - size);
-  const small = Math.floor(total / 2);
-  return upper ? [small, total - small] : [total - small, small];
+/** The receptive-field effect of the window; `axes` where the spatial axes are not 2…rank−1. */
+export function windowEffect(w: WindowSpec, axes?: number[]): SpatialEffect {
+  const e = { kernel: w.kernel, stride: w.strides, dilation: w.dilations };
+  if (w.kind === 'transposed') return axes ? { kind: 'transposed', ...e, axes } : { kind: 'transposed', ...e };
+  return axes ? { kind: 'window', ...e, axes } : { kind: 'window', ...e };
+}
+
+/** The node's window for the views; `outSpatial` are the inferred output dims. */
+export function nodeWindow(w: WindowSpec, inSpatial: Dim[], outSpatial: (Dim | undefined)[] | undefined, extras?: WindowExtras): NodeWindow {
+  return describeWindow(w, inSpatial, outSpatial, extras);
 }
 
 function tooLarge(ctx: RuleContext, i: number, nsp: number, size: number, pb: number, pe: number, keff: number): never {
@@ -109,12 +100,11 @@ function padText(pb: number, pe: number): string {
 function lintUnread(
   ctx: RuleContext, i: number, nsp: number, size: number, pb: number, pe: number, k: number, d: number, s: number,
 ): void {
-  const keff = (k - 1) * d + 1;
+  const keff = effectiveKernel(k, d);
   const span = size + pb + pe - keff;
   const rem = span % s;
   if (span < 0 || rem === 0) return;
   const word = axisWord(nsp, i);
-  const kText = d === 1 ? `${k}` : `${keff}`;
   const unreadInput = Math.max(0, rem - pe);
   // Windows that skip only end padding lose nothing of the input (ResNet's 7×7 /2 pad 3 on 224):
   // warning there would bury the real cases under noise on every standard network.
@@ -122,25 +112,9 @@ function lintUnread(
   const tail = rem > unreadInput ? ` (${unreadInput} of them input ${word}${unreadInput === 1 ? '' : 's'}, the rest padding)` : '';
   ctx.warn(
     'unused-pixels',
-    `(${size}${padText(pb, pe)} − ${kText}) = ${span} is not divisible by stride ${s}: ` +
+    `(${size}${padText(pb, pe)} − ${keff}) = ${span} is not divisible by stride ${s}: ` +
       `the last ${rem} ${word}${rem === 1 ? ' is' : 's are'} never read${tail}`,
   );
-}
-
-/** Output-size formula with the node's numbers, e.g. 'H: (224 + 2·3 − 7)/2 + 1 = 112'. */
-export function windowFormula(nsp: number, i: number, size: Dim, w: WindowParams, out: Dim): string {
-  const label = nsp === 2 ? ['H', 'W'][i] : nsp === 3 ? ['D', 'H', 'W'][i] : nsp === 1 ? 'L' : `axis ${i}`;
-  const keff = (w.kernel[i] - 1) * w.dilations[i] + 1;
-  if (w.autoPad === 'SAME_UPPER' || w.autoPad === 'SAME_LOWER') return `${label}: ceil(${size}/${w.strides[i]}) = ${out}`;
-  if (w.autoPad === 'VALID') return `${label}: ceil((${size} − ${keff} + 1)/${w.strides[i]}) = ${out}`;
-  const pb = w.pads[i];
-  const pe = w.pads[i + nsp];
-  const s = w.strides[i];
-  const span = `${size}${padText(pb, pe)} − ${keff}`;
-  if (!w.ceilMode) return `${label}: (${span})/${s} + 1 = ${out}`;
-  // windowOutput drops the last window when it would start past the input and its left padding.
-  const dropped = typeof size === 'number' && typeof out === 'number' && Math.ceil((size + pb + pe - keff) / s) + 1 !== out;
-  return `${label}: ceil((${span})/${s}) + 1${dropped ? ' − 1' : ''} = ${out}`;
 }
 
 /** MAC helper: the product of numeric dims, symbolic ones as 1. */

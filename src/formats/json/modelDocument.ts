@@ -57,7 +57,7 @@ export function jsonModelKind(root: JsonNode | undefined): JsonModelKind | null 
 
 const SEVERITY: Record<WarningKind, 'error' | 'warning'> = {
   'shape-mismatch': 'error', 'cannot-infer': 'error', 'channel-mismatch': 'error', 'kernel-too-large': 'error',
-  'unused-pixels': 'warning', 'unknown-op': 'warning', 'invalid-attribute': 'warning', read: 'warning',
+  'unused-pixels': 'warning', 'unknown-op': 'warning', 'invalid-attribute': 'warning', 'unknown-figures': 'warning', read: 'warning',
 };
 
 export function analyzeJsonText(text: string, path?: string): JsonModelDocument {

@@ -65,7 +65,7 @@ test('folding puts BatchNorm and Relu into the conv before them; collapsing a de
   const groups = c1.nodes.filter((d) => d.kind === 'group');
   assert.ok(groups.length >= 1);
   assert.equal(groups[0].label, '64×56×56 → 64×56×56');
-  assert.equal(groups[0].params, groups[0].members.reduce((s, i) => s + g.nodes[i].params, 0));
+  assert.equal(groups[0].params, groups[0].members.reduce((s, i) => s + (g.nodes[i].params ?? 0), 0));
   const two = deriveDisplayGraph(g, { fold: false, collapsed: collapseToDepth(flat.groups, 2), hideBatchDim: false });
   assert.ok(two.nodes.length > c1.nodes.length && two.nodes.length < flat.nodes.length);
   assert.ok(two.edges.every((e) => e.label.startsWith('N×')), 'batch dim kept when asked');

@@ -6,7 +6,8 @@ import { markdownText } from './markdownText';
 /** A Markdown summary: the model's header facts, then one table row per layer. */
 export function toMarkdown(g: ViewGraph, hideBatch: boolean): string {
   const cell = markdownText;
-  const n = (v: number): string => v.toLocaleString('en-US');
+  const n = (v: number | null): string => (v === null ? '?' : v.toLocaleString('en-US'));
+  const total = (v: number, unknown: number | undefined): string => `${n(v)}${unknown ? ` + ? (${unknown} nodes unknown)` : ''}`;
   const lines = [
     `# ${cell(g.title)}`,
     '',
@@ -14,7 +15,7 @@ export function toMarkdown(g: ViewGraph, hideBatch: boolean): string {
     `- Opsets: ${Object.entries(g.opsets).map(([d, v]) => `${cell(d || 'ai.onnx')} ${v}`).join(', ') || '—'}`,
     `- Inputs: ${g.inputs.map((t) => `${cell(t.name)} ${cell(formatShape(t.shape, false))}`).join(', ') || '—'}`,
     `- Outputs: ${g.outputs.map((t) => `${cell(t.name)} ${cell(formatShape(t.shape, false))}`).join(', ') || '—'}`,
-    `- Parameters: ${n(g.totals.params)}; MACs: ${n(g.totals.macs)}${g.totals.evaluatedAt?.length ? ` at ${cell(describeDims(g.totals.evaluatedAt))}` : ''}; weights: ${formatBytes(g.totals.weightBytes)}`,
+    `- Parameters: ${total(g.totals.params, g.totals.partial?.params.length)}; MACs: ${total(g.totals.macs, g.totals.partial?.macs.length)}${g.totals.evaluatedAt?.length ? ` at ${cell(describeDims(g.totals.evaluatedAt))}` : ''}; weights: ${formatBytes(g.totals.weightBytes)}`,
     `- Warnings: ${g.warnings.length}`,
     '',
     '| # | Layer | Op | Attributes | Output shape | Params | MACs | Receptive field |',

@@ -53,7 +53,7 @@ export function sceneToSvg(scene: Scene, theme: Theme): string {
     if (!terminal) out.push(`<rect x="${r(x)}" y="${r(y + 1)}" width="5" height="${NODE_H - 2}" fill="${theme.family[d.family]}"/>`);
     const left = x + (terminal ? 16 : 12);
     out.push(`<text x="${r(left)}" y="${r(y + 19)}" font-size="12" fill="${theme.color.text}"><tspan font-weight="600">${xmlText(d.title)}</tspan>${d.label && d.kind !== 'group' ? ` ${xmlText(d.label)}` : ''}</text>`);
-    const line2 = d.kind === 'group' ? `${d.name} · ${formatCount(d.params)} params · ${d.label}` : d.params ? `${d.name} · ${formatCount(d.params)} params` : d.name;
+    const line2 = d.kind === 'group' ? `${d.name} · ${formatCount(d.params)} params · ${d.label}` : d.params !== 0 ? `${d.name} · ${formatCount(d.params)} params` : d.name;
     out.push(`<text x="${r(left)}" y="${r(y + 36)}" font-size="11" fill="${theme.color.muted}">${xmlText(line2)}</text>`);
     out.push('</g>');
   });

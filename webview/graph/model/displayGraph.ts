@@ -1,5 +1,5 @@
 import type { OpFamily, ViewGraph, ViewNode } from '../../../src/protocol/viewModel';
-import { formatShape } from '../../common/format';
+import { addFigures, formatShape } from '../../common/format';
 
 /**
  * What is actually drawn: the ViewGraph after folding activations/BatchNorm into the layer
@@ -18,8 +18,9 @@ export interface DisplayNode {
   label: string;
   /** Node name, or member count for groups. */
   name: string;
-  params: number;
-  macs: number;
+  /** null when unknown (for a group or folded box: when any member's is). */
+  params: number | null;
+  macs: number | null;
   /** Indexes into ViewGraph.nodes drawn by this box (itself and what was folded in). */
   members: number[];
   scope: string[];
@@ -108,16 +109,16 @@ export function deriveDisplayGraph(g: ViewGraph, opt: DisplayOptions): DisplayGr
       }
       const box = nodes[gi];
       box.members.push(i);
-      box.params += n.params;
-      box.macs += n.macs;
+      box.params = addFigures(box.params, n.params);
+      box.macs = addFigures(box.macs, n.macs);
       indexOf.set(n.id, gi);
       return;
     }
     if (rep[i] !== i) {
       const box = nodes[indexOf.get(g.nodes[rep[i]].id)!];
       box.members.push(i);
-      box.params += n.params;
-      box.macs += n.macs;
+      box.params = addFigures(box.params, n.params);
+      box.macs = addFigures(box.macs, n.macs);
       box.label = [box.label, `+${n.op}`].filter(Boolean).join(' ');
       box.outTensors = n.outputs.filter(Boolean);
       indexOf.set(n.id, indexOf.get(g.nodes[rep[i]].id)!);

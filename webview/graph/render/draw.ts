@@ -214,7 +214,7 @@ function drawNode(ctx: CanvasRenderingContext2D, scene: Scene, v: number, theme:
   if (d.label && d.kind !== 'group' && left + tw + 8 < textRight) ctx.fillText(fit(ctx, d.label, textRight - left - tw - 8), left + tw + 8, y + 19);
   ctx.font = `11px ${theme.fontFamily}`;
   ctx.fillStyle = markColor || theme.color.muted;
-  const line2 = mark ? mark.note : d.kind === 'group' ? `${d.name} · ${formatCount(d.params)} params · ${d.label}` : d.params ? `${d.name} · ${formatCount(d.params)} params` : d.name;
+  const line2 = mark ? mark.note : d.kind === 'group' ? `${d.name} · ${formatCount(d.params)} params · ${d.label}` : d.params !== 0 ? `${d.name} · ${formatCount(d.params)} params` : d.name;
   ctx.fillText(fit(ctx, line2, textRight - left), left, y + 36);
 }
 

@@ -40,8 +40,8 @@ function single(g: ViewGraph, n: ViewNode, hideBatch: boolean, full: boolean): H
   const rows: [string, string][] = [
     ['inputs', data(n.inputs).join(', ') || '—'],
     ['outputs', data(n.outputs).join(', ') || '—'],
-    ['params', n.params.toLocaleString('en-US')],
-    ['MACs', n.macs.toLocaleString('en-US')],
+    ['params', n.params === null ? '?' : n.params.toLocaleString('en-US')],
+    ['MACs', n.macs === null ? '?' : n.macs.toLocaleString('en-US')],
   ];
   if (out?.receptiveField) rows.push(['receptive field', out.receptiveField.join('×')]);
   if (out?.stride) rows.push(['jump', out.stride.join('×')]);

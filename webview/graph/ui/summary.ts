@@ -1,5 +1,5 @@
 import type { ViewDiff, ViewGraph } from '../../../src/protocol/viewModel';
-import { formatBytes, formatCount, formatShape } from '../../common/format';
+import { formatBytes, formatCount, formatShape, formatTotal } from '../../common/format';
 import { clear, h, icon } from '../../common/dom';
 import { describeDims } from '../../../src/analysis/inputDims';
 
@@ -23,9 +23,9 @@ export class SummaryBar {
       opsets ? item('opset', opsets) : null,
       item('inputs', g.inputs.map((t) => `${t.name} ${formatShape(t.shape, false)}`).join(', ') || '—'),
       item('outputs', g.outputs.map((t) => `${t.name} ${formatShape(t.shape, false)}`).join(', ') || '—'),
-      item('params', formatCount(g.totals.params)),
+      item('params', formatTotal(g.totals.params, g.totals.partial?.params.length)),
       // Where MACs depend on symbolic input dims, the sizes they are at (never an unsaid 1).
-      item('MACs', g.totals.evaluatedAt?.length ? `${formatCount(g.totals.macs)} at ${describeDims(g.totals.evaluatedAt)}` : formatCount(g.totals.macs)),
+      item('MACs', g.totals.evaluatedAt?.length ? `${formatTotal(g.totals.macs, g.totals.partial?.macs.length)} at ${describeDims(g.totals.evaluatedAt)}` : formatTotal(g.totals.macs, g.totals.partial?.macs.length)),
       item('weights', formatBytes(g.totals.weightBytes)),
     ];
     if (diff) items.unshift(h('span', { class: 'cl-sum-item cl-diff-head', attrs: { id: 'cl-diff-head' } }, h('span', { class: 'cl-sum-label' }, `compared with ${diff.against}`), ' ', diff.headline));

@@ -1,8 +1,9 @@
 import type { Dim, Shape } from '../../../ir/types';
-import { add, mul, sub } from '../../dims';
+import { mul } from '../../dims';
 import { registerRule, type RuleContext } from '../../registry';
-import { prod, windowFormula, windowOutput, type WindowParams } from '../window';
-import { channelAxis, kerasWindow, spatialAxes, tuple, windowEffect, withSpatial } from './layout';
+import type { NodeWindow } from '../../window/geometry';
+import { nodeWindow, prod, windowOutput, type WindowParams } from '../window';
+import { channelAxis, checkSizes, kerasWindow, spatialAxes, tuple, windowEffect, withSpatial } from './layout';
 import { kerasParams } from './params';
 import { MAX_SIZE } from '../../guard';
 import { convRank } from './weights';
@@ -24,7 +25,20 @@ function conv(ctx: RuleContext): Conv {
   const kernel = tuple(ctx, 'kernel_size', n, ctx.attr('kernel_size') === undefined ? ctx.fail(`${ctx.node.opType} needs kernel_size`) : 1);
   const strides = tuple(ctx, 'strides', n, 1);
   const dilation = tuple(ctx, 'dilation_rate', n, 1);
-  return { x, n, cin: x[channelAxis(ctx.node.attributes, x.length)], w: kerasWindow(ctx, n, kernel, strides, dilation) };
+  const transposed = /Transpose$/.test(ctx.node.opType);
+  const w = kerasWindow(ctx, n, kernel, strides, dilation, transposed ? 'transposed' : 'window');
+  if (transposed) {
+    w.keras = true;
+    const op = ctx.attr('output_padding');
+    if (op !== undefined && op !== null) w.outputPadding = checkSizes(ctx, 'output_padding', tuple(ctx, 'output_padding', n, 0), 0);
+  }
+  return { x, n, cin: x[channelAxis(ctx.node.attributes, x.length)], w };
+}
+
+function groupsOf(ctx: RuleContext): number {
+  const g = ctx.int('groups', 1);
+  if (!Number.isSafeInteger(g) || g < 1) ctx.fail(`'groups' must be a positive integer, got ${JSON.stringify(ctx.attr('groups'))}`);
+  return g;
 }
 
 function spatialIn(ctx: RuleContext, c: Conv): Dim[] {
@@ -37,9 +51,18 @@ function filters(ctx: RuleContext): number {
   return f;
 }
 
-function formulas(ctx: RuleContext, c: Conv, y: Shape | null): string[] {
+function depthMultiplier(ctx: RuleContext): number {
+  const m = ctx.int('depth_multiplier', 1);
+  if (!Number.isInteger(m) || m < 1 || m > 2 ** 31 - 1) ctx.fail(`'depth_multiplier' must be a positive integer, got ${JSON.stringify(ctx.attr('depth_multiplier'))}`);
+  return m;
+}
+
+function convWindow(ctx: RuleContext, y: Shape | null): NodeWindow {
+  const c = conv(ctx);
   const axes = spatialAxes(ctx.node.attributes, c.x.length);
-  return axes.map((a, i) => windowFormula(c.n, i, c.x[a], c.w, y?.[a] ?? '?'));
+  const depthwise = /^Depthwise/.test(ctx.node.opType);
+  const outChannels = y ? y[channelAxis(ctx.node.attributes, y.length)] : null;
+  return nodeWindow(c.w, axes.map((a) => c.x[a]), y ? axes.map((a) => y[a]) : undefined, { groups: depthwise ? 1 : groupsOf(ctx), depthwise, outChannels });
 }
 
 const outSpatialProd = (ctx: RuleContext, y: Shape | null): number =>
@@ -49,7 +72,7 @@ registerRule('keras', ['Conv1D', 'Conv2D', 'Conv3D'], {
   infer: (ctx) => {
     const c = conv(ctx);
     const f = filters(ctx);
-    const groups = ctx.int('groups', 1);
+    const groups = groupsOf(ctx);
     if (typeof c.cin === 'number' && c.cin % groups !== 0) ctx.fail(`${c.cin} input channels are not divisible by groups ${groups}`, 'channel-mismatch');
     if (f % groups !== 0) ctx.fail(`${f} filters are not divisible by groups ${groups}`, 'channel-mismatch');
     return [{ dtype: ctx.dtype(0), shape: withSpatial(ctx.node.attributes, c.x, windowOutput(ctx, spatialIn(ctx, c), c.w), f) }];
@@ -61,23 +84,23 @@ registerRule('keras', ['Conv1D', 'Conv2D', 'Conv3D'], {
     return outSpatialProd(ctx, y.shape) * filters(ctx) * prod(c.w.kernel) * prod([c.cin]) / ctx.int('groups', 1);
   },
   spatial: (ctx) => windowEffect(ctx.node.attributes, ctx.shape(0).length, conv(ctx).w),
-  formulas: (ctx, [y]) => formulas(ctx, conv(ctx), y.shape),
+  window: (ctx, [y]) => convWindow(ctx, y.shape),
 });
 
 registerRule('keras', ['DepthwiseConv1D', 'DepthwiseConv2D'], {
   infer: (ctx) => {
     const c = conv(ctx);
-    const dm = ctx.int('depth_multiplier', 1);
+    const dm = depthMultiplier(ctx);
     return [{ dtype: ctx.dtype(0), shape: withSpatial(ctx.node.attributes, c.x, windowOutput(ctx, spatialIn(ctx, c), c.w), mul(c.cin, dm)) }];
   },
   params: kerasParams,
   // MACs = N·∏out_spatial·Cin·depth_multiplier · ∏kernel
   macs: (ctx, [y]) => {
     const c = conv(ctx);
-    return outSpatialProd(ctx, y.shape) * prod([c.cin]) * ctx.int('depth_multiplier', 1) * prod(c.w.kernel);
+    return outSpatialProd(ctx, y.shape) * prod([c.cin]) * depthMultiplier(ctx) * prod(c.w.kernel);
   },
   spatial: (ctx) => windowEffect(ctx.node.attributes, ctx.shape(0).length, conv(ctx).w),
-  formulas: (ctx, [y]) => formulas(ctx, conv(ctx), y.shape),
+  window: (ctx, [y]) => convWindow(ctx, y.shape),
 });
 
 registerRule('keras', ['SeparableConv1D', 'SeparableConv2D'], {
@@ -89,35 +112,17 @@ registerRule('keras', ['SeparableConv1D', 'SeparableConv2D'], {
   // MACs = N·∏out_spatial·Cin·dm·(∏kernel + filters): a depthwise pass, then a 1×1 pointwise pass
   macs: (ctx, [y]) => {
     const c = conv(ctx);
-    const mid = prod([c.cin]) * ctx.int('depth_multiplier', 1);
+    const mid = prod([c.cin]) * depthMultiplier(ctx);
     return outSpatialProd(ctx, y.shape) * mid * (prod(c.w.kernel) + filters(ctx));
   },
   spatial: (ctx) => windowEffect(ctx.node.attributes, ctx.shape(0).length, conv(ctx).w),
-  formulas: (ctx, [y]) => formulas(ctx, conv(ctx), y.shape),
+  window: (ctx, [y]) => convWindow(ctx, y.shape),
 });
-
-/** Keras deconv_output_length: valid in·s + max(k_eff − s, 0); same in·s; with output_padding
- * (in − 1)·s + k_eff − 2·pad + output_padding, pad = 0 (valid) or k_eff // 2 (same). */
-function transposedSpatial(ctx: RuleContext, c: Conv): Dim[] {
-  const p = ctx.attr('padding') ?? 'valid';
-  if (p !== 'valid' && p !== 'same') ctx.fail(`${ctx.node.opType} padding must be 'valid' or 'same', got ${JSON.stringify(p)}`);
-  const op = ctx.attr('output_padding');
-  const outPad = op === undefined || op === null ? null : tuple(ctx, 'output_padding', c.n, 0);
-  return spatialIn(ctx, c).map((size, i) => {
-    const s = c.w.strides[i];
-    const keff = (c.w.kernel[i] - 1) * c.w.dilations[i] + 1;
-    if (outPad) {
-      const pad = p === 'same' ? Math.floor(keff / 2) : 0;
-      return add(mul(sub(size, 1), s), keff - 2 * pad + outPad[i]);
-    }
-    return p === 'same' ? mul(size, s) : add(mul(size, s), Math.max(keff - s, 0));
-  });
-}
 
 registerRule('keras', ['Conv1DTranspose', 'Conv2DTranspose', 'Conv3DTranspose'], {
   infer: (ctx) => {
     const c = conv(ctx);
-    return [{ dtype: ctx.dtype(0), shape: withSpatial(ctx.node.attributes, c.x, transposedSpatial(ctx, c), filters(ctx)) }];
+    return [{ dtype: ctx.dtype(0), shape: withSpatial(ctx.node.attributes, c.x, windowOutput(ctx, spatialIn(ctx, c), c.w), filters(ctx)) }];
   },
   params: kerasParams,
   // MACs = N·∏in_spatial·Cin · ∏kernel·filters (every input pixel is scattered through the kernel)
@@ -125,8 +130,6 @@ registerRule('keras', ['Conv1DTranspose', 'Conv2DTranspose', 'Conv3DTranspose'],
     const c = conv(ctx);
     return prod([c.x[0], ...spatialIn(ctx, c), c.cin]) * prod(c.w.kernel) * filters(ctx);
   },
-  spatial: (ctx) => {
-    const c = conv(ctx);
-    return { kind: 'transposed', kernel: c.w.kernel, stride: c.w.strides, dilation: c.w.dilations, axes: spatialAxes(ctx.node.attributes, c.x.length) };
-  },
+  spatial: (ctx) => windowEffect(ctx.node.attributes, ctx.shape(0).length, conv(ctx).w),
+  window: (ctx, [y]) => convWindow(ctx, y.shape),
 });

@@ -1,6 +1,7 @@
 import type { AttrValue, Dim, Shape } from '../../../ir/types';
 import type { RuleContext, SpatialEffect } from '../../registry';
-import type { WindowParams } from '../window';
+import { windowEffect as effectOf, type WindowParams } from '../window';
+import { MAX_SIZE } from '../../guard';
 
 /**
  * Keras layer attributes as the rules need them. Keras is channels-last unless a layer says
@@ -51,29 +52,43 @@ export function pairs(ctx: RuleContext, v: AttrValue | undefined, n: number, nam
   return ctx.fail(`'${name}' should be an integer, ${n} integers, or ${n} [begin, end] pairs; got ${JSON.stringify(v)}`);
 }
 
-/** Keras padding ('valid' | 'same' | 'causal', or ConvLens numbers) as ONNX-style window params. */
-export function kerasWindow(ctx: RuleContext, n: number, kernel: number[], strides: number[], dilation: number[]): WindowParams {
-  if (strides.some((s) => !Number.isInteger(s) || s < 1)) ctx.fail(`strides must be positive integers, got [${strides.join(', ')}]`);
-  if (kernel.some((k) => !Number.isInteger(k) || k < 1)) ctx.fail(`the kernel size must be positive integers, got [${kernel.join(', ')}]`);
+/** Sizes Keras takes as small positive integers (kernel_size 1e308 is not one). */
+
+
+export function checkSizes(ctx: RuleContext, name: string, v: number[], min = 1): number[] {
+  if (v.some((x) => !Number.isInteger(x) || x < min || x > MAX_SIZE)) {
+    ctx.fail(`'${name}' must be ${min > 0 ? 'positive' : 'non-negative'} integers below 2³¹, got [${v.join(', ')}]`);
+  }
+  return v;
+}
+
+/** Keras padding ('valid' | 'same' | 'causal', or ConvLens numbers) as a window spec. */
+export function kerasWindow(ctx: RuleContext, n: number, kernel: number[], strides: number[], dilation: number[], kind: 'window' | 'transposed' = 'window'): WindowParams {
+  checkSizes(ctx, /Pool/.test(ctx.node.opType) ? 'pool_size' : 'kernel_size', kernel);
+  checkSizes(ctx, 'strides', strides);
+  checkSizes(ctx, 'dilation_rate', dilation);
   const p = ctx.attr('padding') ?? 'valid';
-  const base = { kernel, strides, dilations: dilation, ceilMode: ctx.attr('ceil_mode') === true };
+  const ceilMode = kind === 'window' && ctx.attr('ceil_mode') === true;
+  const base = { kind, kernel, strides, dilations: dilation, ceilMode, pads: new Array<number>(2 * n).fill(0) };
   if (typeof p === 'string') {
     const s = p.toLowerCase();
-    if (s === 'valid') return { ...base, pads: new Array(2 * n).fill(0), autoPad: base.ceilMode ? 'NOTSET' : 'VALID' };
-    if (s === 'same') return { ...base, pads: new Array(2 * n).fill(0), autoPad: 'SAME_UPPER' };
-    if (s === 'causal') {
-      const pads = new Array(2 * n).fill(0);
+    if (s === 'valid') return { ...base, mode: ceilMode ? 'explicit' : 'valid' };
+    if (s === 'same') return { ...base, mode: 'same_upper' };
+    if (s === 'causal' && kind === 'window') {
+      const pads = new Array<number>(2 * n).fill(0);
       pads[0] = (kernel[0] - 1) * dilation[0];
-      return { ...base, pads, autoPad: 'NOTSET' };
+      return { ...base, pads, mode: 'explicit', causal: true };
     }
-    return ctx.fail(`padding '${p}' is not 'valid', 'same' or 'causal'`);
+    return ctx.fail(`padding '${p}' is not 'valid', 'same'${kind === 'window' ? " or 'causal'" : ''}`);
   }
+  if (kind === 'transposed') return ctx.fail(`${ctx.node.opType} padding must be 'valid' or 'same', got ${JSON.stringify(p)}`);
   const pr = pairs(ctx, p, n, 'padding');
-  return { ...base, pads: [...pr.map((x) => x[0]), ...pr.map((x) => x[1])], autoPad: 'NOTSET' };
+  checkSizes(ctx, 'padding', pr.flat(), 0);
+  return { ...base, pads: [...pr.map((x) => x[0]), ...pr.map((x) => x[1])], mode: 'explicit' };
 }
 
 export function windowEffect(attrs: Record<string, AttrValue>, rank: number, w: WindowParams): SpatialEffect {
-  return { kind: 'window', kernel: w.kernel, stride: w.strides, dilation: w.dilations, axes: spatialAxes(attrs, rank) };
+  return effectOf(w, spatialAxes(attrs, rank));
 }
 
 export function passEffect(attrs: Record<string, AttrValue>, rank: number): SpatialEffect {

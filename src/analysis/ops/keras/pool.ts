@@ -1,7 +1,7 @@
 import type { Dim, Shape } from '../../../ir/types';
 import { add, mul, sub } from '../../dims';
 import { registerRule, type RuleContext } from '../../registry';
-import { windowFormula, windowOutput, type WindowParams } from '../window';
+import { nodeWindow, windowOutput, type WindowParams } from '../window';
 import { channelAxis, kerasWindow, pairs, passEffect, spatialAxes, tuple, windowEffect, withSpatial } from './layout';
 
 /** Keras pooling, padding, cropping and upsampling (1-D/2-D/3-D, channels-last by default). */
@@ -34,10 +34,10 @@ registerRule('keras', POOLS, {
     return [{ dtype: ctx.dtype(0), shape: withSpatial(ctx.node.attributes, x, windowOutput(ctx, spatial, poolWindow(ctx, n))) }];
   },
   spatial: (ctx) => windowEffect(ctx.node.attributes, ctx.shape(0).length, poolWindow(ctx, input(ctx).n)),
-  formulas: (ctx, [y]) => {
-    const { x, n } = input(ctx);
-    const w = poolWindow(ctx, n);
-    return spatialAxes(ctx.node.attributes, x.length).map((a, i) => windowFormula(n, i, x[a], w, y.shape?.[a] ?? '?'));
+  window: (ctx, [y]) => {
+    const { x, n, spatial } = input(ctx);
+    const out = y.shape;
+    return nodeWindow(poolWindow(ctx, n), spatial, out ? spatialAxes(ctx.node.attributes, x.length).map((a) => out[a]) : undefined);
   },
 });
 
