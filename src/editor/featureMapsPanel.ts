@@ -82,10 +82,10 @@ export class FeatureMapsPanel implements vscode.Disposable {
           return;
         case 'fmSelect':
           this.post({ type: 'fmBusy', message: `drawing ${m.tensor}` });
-          this.post({ type: 'fmDetail', detail: await this.client.detail(m.tensor, { firstChannel: m.firstChannel ?? 0 }) });
+          this.post({ type: 'fmDetail', id: m.id, detail: await this.client.detail(m.tensor, { firstChannel: m.firstChannel ?? 0 }) });
           return;
         case 'fmStep':
-          this.post({ type: 'fmStep', step: await this.client.step({ index: m.index, nodeId: m.nodeId }) });
+          this.post({ type: 'fmStep', id: m.id, step: await this.client.step({ index: m.index, nodeId: m.nodeId }) });
           return;
         case 'fmRerun':
           if (this.uri) this.rerun(this.uri);
@@ -94,7 +94,7 @@ export class FeatureMapsPanel implements vscode.Disposable {
     } catch (e) {
       const message = (e as Error).message;
       this.log.warn(`feature maps: ${message}`);
-      this.post({ type: 'fmError', message: `${message}. Run the model again to see its feature maps.` });
+      this.post({ type: 'fmError', id: 'id' in m ? m.id : undefined, message: `${message}. Run the model again to see its feature maps.` });
     }
   }
 }

@@ -153,3 +153,29 @@ test('a layer selected in the graph (fmFocus) opens its maps, or its step in Ste
   assert.deepEqual(errors(page), []);
   await page.close();
 });
+
+test('answers carry the request id: an answer to a superseded selection is dropped, the latest one shows', async () => {
+  const [first, second] = run.thumbnails.filter((t) => t.opType === 'Conv').map((t) => t.tensor);
+  let slow: (() => Promise<void>) | undefined;
+  const page = await h.open(async (m: FromFeatureMaps, post: (m: ToFeatureMaps) => Promise<void>) => {
+    if (m.type === 'ready') {
+      await post({ type: 'fmRun', model: MODEL, where: run.where, millis: run.millis, notes: [], tensors: run.thumbnails.map((t) => ({ tensor: t.tensor, producer: t.producer, opType: t.opType, shape: t.shape })) });
+    } else if (m.type === 'fmSelect') {
+      assert.equal(typeof m.id, 'number');
+      const answer = () => post({ type: 'fmDetail', id: m.id, detail: engine.detail(m.tensor) });
+      // The first selection's answer is held back until after the second one's.
+      if (m.tensor === first && !slow) slow = answer;
+      else await answer();
+    }
+  });
+  await page.locator(`.tensor-item[data-tensor="${first}"]`).click();
+  await page.locator(`.tensor-item[data-tensor="${second}"]`).click();
+  await page.waitForFunction((t) => document.querySelector('.layer h2')?.textContent?.startsWith(`${t}  `), second);
+  assert.ok(slow, 'the first selection was never asked for');
+  await slow();
+  await page.waitForTimeout(200);
+  const shown = (await page.locator('.layer h2').textContent()) ?? '';
+  assert.ok(shown.startsWith(`${second}  `), `the late answer to the first selection replaced the latest: ${shown} (first ${first}, second ${second})`);
+  assert.deepEqual(errors(page), []);
+  await page.close();
+});

@@ -1,5 +1,5 @@
 import './style.css';
-import type { FeatureMapTensor, ToFeatureMaps } from '../../src/protocol/featureMaps';
+import type { FeatureMapTensor, FromFeatureMaps, ToFeatureMaps } from '../../src/protocol/featureMaps';
 import { h } from '../common/dom';
 import { host } from './host';
 import { layerView } from './layerView';
@@ -21,6 +21,29 @@ const main = h('main', { class: 'content' }, 'Run a model (ConvLens: Run Sample 
 const status = h('div', { class: 'status' });
 root.append(h('div', { class: 'page' }, header, h('div', { class: 'body' }, list, h('div', { class: 'right' }, status, main))));
 
+/** The latest request: answers to older ones are dropped (a newer selection supersedes them). */
+let latest = 0;
+let answerTimer = 0;
+const ANSWER_MS = 60_000;
+
+/** Sends a request with a fresh id; says so on screen when no answer comes in time. */
+function request(m: Extract<FromFeatureMaps, { type: 'fmSelect' | 'fmStep' }>): void {
+  const id = ++latest;
+  clearTimeout(answerTimer);
+  answerTimer = window.setTimeout(() => {
+    if (latest === id) status.textContent = `No answer from ConvLens within ${ANSWER_MS / 1000} s; press Run again.`;
+  }, ANSWER_MS);
+  host.post({ ...m, id });
+}
+
+/** False for an answer to a request that a newer one superseded. */
+function current(m: { id?: number }): boolean {
+  if (m.id === undefined) return true;
+  if (m.id !== latest) return false;
+  clearTimeout(answerTimer);
+  return true;
+}
+
 function save(): void {
   host.setState<SavedState>({ mode: state.mode, tensor: state.tensor, step: state.step });
 }
@@ -28,8 +51,8 @@ function save(): void {
 function setMode(mode: SavedState['mode']): void {
   state.mode = mode;
   save();
-  if (mode === 'step') host.post({ type: 'fmStep', index: state.step });
-  else if (state.tensor) host.post({ type: 'fmSelect', tensor: state.tensor });
+  if (mode === 'step') request({ type: 'fmStep', index: state.step });
+  else if (state.tensor) request({ type: 'fmSelect', tensor: state.tensor });
 }
 
 function select(tensor: string, firstChannel = 0): void {
@@ -37,14 +60,14 @@ function select(tensor: string, firstChannel = 0): void {
   state.mode = 'layer';
   save();
   for (const item of list.children) item.classList.toggle('selected', (item as HTMLElement).dataset.tensor === tensor);
-  host.post({ type: 'fmSelect', tensor, firstChannel });
+  request({ type: 'fmSelect', tensor, firstChannel });
 }
 
 function goStep(index: number): void {
   state.step = Math.max(0, index);
   state.mode = 'step';
   save();
-  host.post({ type: 'fmStep', index: state.step });
+  request({ type: 'fmStep', index: state.step });
 }
 
 window.addEventListener('keydown', (ev) => {
@@ -82,14 +105,16 @@ window.addEventListener('message', (ev: MessageEvent<ToFeatureMaps>) => {
       break;
     }
     case 'fmFocus':
-      if (state.mode === 'step') host.post({ type: 'fmStep', nodeId: m.nodeId });
+      if (state.mode === 'step') request({ type: 'fmStep', nodeId: m.nodeId });
       else select(m.tensor);
       break;
     case 'fmDetail':
+      if (!current(m)) break;
       status.textContent = '';
       main.replaceChildren(layerView(m.detail, (first) => select(m.detail.tensor, first)));
       break;
     case 'fmStep':
+      if (!current(m)) break;
       status.textContent = '';
       state.step = m.step.index;
       state.stepCount = m.step.count;
@@ -100,6 +125,7 @@ window.addEventListener('message', (ev: MessageEvent<ToFeatureMaps>) => {
       status.textContent = m.message;
       break;
     case 'fmError':
+      if (!current(m)) break;
       status.textContent = '';
       main.replaceChildren(h('div', { class: 'error' }, m.message), h('button', { on: { click: () => host.post({ type: 'fmRerun' }) } }, 'Run again'));
       break;
