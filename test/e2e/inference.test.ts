@@ -116,7 +116,7 @@ test('Run on the digit pattern from the graph view: thumbnails on the boxes, whe
   const explain = await maps.locator('.explain').innerText();
   const [cout, cin, kh, kw] = first.weight;
   assert.ok(explain.includes(`${cout} filters of ${kh}×${kw} over ${cin} input channels`), explain);
-  assert.match(explain, /H_out = .*= 28 ✓/, explain);
+  assert.match(explain, /H: ⌈28\/1⌉ = 28 ✓/, explain);
   // CNTK's MNIST adds the bias in a separate Plus node, so the convolution has none.
   assert.ok(explain.includes(`params = C_out·C_in/group·kH·kW = ${cout}·${cin}/1·${kh}·${kw} = ${cout * cin * kh * kw} (no bias)`), explain);
   await screenshot(page, 'feature-maps-step-mnist');

@@ -106,7 +106,9 @@ test('Step mode: ←/→ walk the layers; the first conv is explained with its n
   assert.equal(await nav.innerText(), `Layer 1 of ${s0.count}: Conv (${s0.name})`);
   const explain = await page.locator('.explain').innerText();
   for (const line of s0.explanation.lines) assert.ok(explain.includes(line), `missing "${line}" in ${explain}`);
-  assert.match(explain, /H_out = .* = ⌊\(28 \+ 2 \+ 2 − 1·4 − 1\) \/ 1⌋ \+ 1 = 28 ✓/);
+  // The analysis's formula for this SAME_UPPER conv, and the pads SAME resolves to at the run's size.
+  assert.match(explain, /H: ⌈28\/1⌉ = 28 ✓/);
+  assert.match(explain, /padding 2,2 \/ 2,2/);
 
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => /^Layer 2 of/.test(document.querySelector('.step-nav span')?.textContent ?? ''));

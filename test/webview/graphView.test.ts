@@ -138,7 +138,7 @@ describe('interaction', () => {
     await tip.waitFor({ state: 'visible' });
     const text = await tip.innerText();
     assert.match(text, /Conv/);
-    assert.match(text, /H: ⌈28\/1⌉ = 28 \(same padding\)/);
+    assert.match(text, /H: ⌈28\/1⌉ = 28/);
     assert.match(text, /params\s+200/);
     await page.mouse.click(p.x, p.y);
     await page.locator('#cl-details').waitFor({ state: 'visible' });
