@@ -9,8 +9,12 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `Usage:
-  convlens summary MODEL [--input-shape NAME=1x3x224x224]... [--json]
-      Layer table: output shape, params, MACs, receptive field; totals and warnings.
+  convlens summary MODEL [--input-shape NAME=1x3x224x224]... [--depth N] [--json]
+      Layer table in graph order (each branch finished before the next, the main chain first):
+      output shape, params, MACs, receptive field; Total / Trainable / Non-trainable params,
+      MACs, activations and warnings.
+      --depth N: one row per scope N levels deep (nested Keras models, PyTorch module paths),
+      its nodes' params and MACs summed.
       --json prints the same as one JSON object.
   convlens check MODEL [--input-shape NAME=1x3x224x224]...
       Runs the ONNX model in ONNX Runtime (CPU) with every intermediate tensor as an output and
@@ -34,6 +38,8 @@ export interface CliArgs {
   markdown: boolean;
   inputShapes: Record<string, Shape>;
   json: boolean;
+  /** --depth N: group the table's rows by scope N levels deep. */
+  depth?: number;
 }
 
 /** Parses 'NAME=1x3x224x224' (dims may be names, e.g. 'input=Nx3x224x224'). */
@@ -61,6 +67,11 @@ export function parseArgs(argv: string[]): CliArgs {
     if (a === '--version' || a === '-v') return { ...out, command: 'version' };
     if (a === '--json') out.json = true;
     else if (a === '--markdown') out.markdown = true;
+    else if (a === '--depth' || a.startsWith('--depth=')) {
+      const v = a === '--depth' ? argv[++i] : a.slice('--depth='.length);
+      if (v === undefined || !/^\d+$/.test(v)) throw new UsageError(`--depth needs a whole number of scope levels such as 1, got '${v ?? ''}'`);
+      out.depth = Number(v);
+    }
     else if (a === '--input-shape' || a.startsWith('--input-shape=')) {
       const spec = a === '--input-shape' ? argv[++i] : a.slice('--input-shape='.length);
       if (spec === undefined) throw new UsageError('--input-shape needs a value such as input=1x3x224x224');
@@ -77,6 +88,7 @@ export function parseArgs(argv: string[]): CliArgs {
   if (command === 'check' && out.json) throw new UsageError('--json applies to summary only');
   if (command === 'check' && out.markdown) throw new UsageError('--markdown applies to summary and diff only');
   if (out.json && out.markdown) throw new UsageError('--json and --markdown cannot be combined');
+  if (out.depth !== undefined && (command === 'check' || out.json || out.markdown)) throw new UsageError('--depth applies to the summary table only (not to check, --json or --markdown)');
   return { ...out, command, model };
 }
 
@@ -85,5 +97,6 @@ function diffArgs(out: CliArgs, model: string | undefined, extra: string[]): Cli
   if (extra.length > 1) throw new UsageError(`unexpected argument '${extra[1]}'`);
   if (out.json && out.markdown) throw new UsageError('--json and --markdown cannot be combined');
   if (Object.keys(out.inputShapes).length > 0) throw new UsageError('--input-shape applies to summary and check only');
+  if (out.depth !== undefined) throw new UsageError('--depth applies to the summary table only');
   return { ...out, command: 'diff', model, other: extra[0] };
 }

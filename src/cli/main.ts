@@ -41,7 +41,7 @@ async function run(args: CliArgs, out: Output, err: Output): Promise<number> {
   checkInputNames(model, args.inputShapes);
   if (args.command === 'summary') {
     const a = analyze(model, { inputShapes: args.inputShapes });
-    out.write(args.json ? `${JSON.stringify(summaryJson(model, a), null, 2)}\n` : `${summaryTable(model, a)}\n`);
+    out.write(args.json ? `${JSON.stringify(summaryJson(model, a), null, 2)}\n` : `${summaryTable(model, a, { depth: args.depth })}\n`);
     return 0;
   }
   const r = await runtimeCheck(model, path, args.inputShapes);
@@ -57,7 +57,19 @@ async function run(args: CliArgs, out: Output, err: Output): Promise<number> {
   return 1;
 }
 
+/** `convlens summary MODEL | head -1`: once the reader has gone, the rest of the output has
+ * nowhere to go, so the command ends quietly (exit 0) instead of dying of an unhandled EPIPE. */
+function endQuietlyWhenPipeCloses(stream: NodeJS.WriteStream): void {
+  if (stream.listenerCount('error') > 0) return;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    process.stderr.write(`convlens: cannot write the output: ${e.message}\n`);
+    process.exit(1);
+  });
+}
+
 export async function main(argv: string[], out: Output = process.stdout, err: Output = process.stderr): Promise<number> {
+  if (out === process.stdout) endQuietlyWhenPipeCloses(process.stdout);
   try {
     return await run(parseArgs(argv), out, err);
   } catch (e) {

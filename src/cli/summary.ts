@@ -4,6 +4,7 @@ import type { WindowAxis } from '../analysis/window/geometry';
 import { formatShape } from '../analysis/dims';
 import { describeDims, type InputDim } from '../analysis/inputDims';
 import { visibleText } from '../common/visibleText';
+import { cells, tableRows } from './rows';
 
 /** `convlens summary`: the JSON report and the torchinfo-like table, both from IR + Analysis. */
 
@@ -124,26 +125,38 @@ function atSizes(a: Analysis): string {
   return dims && dims.length > 0 ? ` at ${describeDims(dims)}` : '';
 }
 
-/** Rows for nodes that compute something (constant-building nodes such as ConstantOfShape are folded away). */
-export function summaryTable(model: Model, a: Analysis): string {
-  const rows: string[][] = [];
-  for (const id of a.order) {
-    const n = a.nodeById.get(id);
-    if (!n) continue;
-    const outs = n.outputs.filter((o) => o).map((o) => a.tensors.get(o));
-    // Nodes that only build constants (weights via ConstantOfShape, shape arithmetic) are folded away.
-    if (outs.length > 0 && outs.every((t) => t?.constant)) continue;
-    const f = a.nodes.get(id);
-    const t = outs[0];
-    rows.push([
-      visibleText(n.name || id),
-      visibleText(n.domain && n.domain !== 'ai.onnx' ? `${n.domain}::${n.opType}` : n.opType),
-      shapeText(t?.shape ?? null),
-      figure(f?.params),
-      figure(f?.macs),
-      t?.receptiveField ? `${t.receptiveField.join('×')} /${(t.stride ?? []).map(short).join('×')}` : '',
-    ]);
-  }
+/** Keras summary()'s three lines: total = trainable + non-trainable (statistics and frozen layers). */
+function paramLines(a: Analysis): string[] {
+  const t = a.totals;
+  const buffers = t.buffers ?? 0;
+  const frozen = t.nonTrainableParams - buffers;
+  const why = [buffers ? 'BatchNorm running statistics' : '', frozen ? 'layers with trainable: false' : ''].filter(Boolean);
+  const detail = why.length === 2 ? ` (${int(buffers)} ${why[0]}, ${int(frozen)} in ${why[1]})` : why.length === 1 ? ` (${why[0]})` : '';
+  return [
+    `Total params: ${int(t.trainableParams + t.nonTrainableParams)}${partialText(t, 'params')} (${t.weightBytes > 0 || t.params === 0 ? `${bytes(t.weightBytes)} of weights` : 'the file holds no weights'})`,
+    `Trainable params: ${int(t.trainableParams)}`,
+    `Non-trainable params: ${int(t.nonTrainableParams)}${detail}`,
+  ];
+}
+
+/** What partial totals leave out, with the first few node ids. */
+function partialNote(a: Analysis): string[] {
+  const p = a.totals.partial;
+  if (!p) return [];
+  const ids = [...new Set([...p.params, ...p.macs])];
+  const of = (n: number) => `${int(n)} node${n === 1 ? '' : 's'}`;
+  const what = [p.params.length ? `the params of ${of(p.params.length)}` : '', p.macs.length ? `the MACs of ${of(p.macs.length)}` : ''].filter(Boolean).join(' and ');
+  return [`Partial totals: ${what} cannot be counted and are left out (${ids.slice(0, 4).join(', ')}${ids.length > 4 ? ', …' : ''}; see the warnings)`];
+}
+
+export interface TableOptions {
+  /** Group rows by scope at this depth (torchinfo's depth). */
+  depth?: number;
+}
+
+/** The table in reading order (or grouped by scope), then the totals and the warnings. */
+export function summaryTable(model: Model, a: Analysis, options: TableOptions = {}): string {
+  const rows = tableRows(a, options.depth).map(cells);
   const head = ['Layer', 'Op', 'Output shape', 'Params', 'MACs', 'Receptive field /stride'];
   const widths = head.map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((r) => r[i].length))));
   const fmt = (r: string[]) =>
@@ -157,10 +170,11 @@ export function summaryTable(model: Model, a: Analysis): string {
     ...model.graph.inputs.map((v) => `input  ${ioText(a, v)}`),
     ...model.graph.outputs.map((v) => `output ${ioText(a, v)}`),
     rule, fmt(head), rule, ...rows.map(fmt), rule,
-    `Params: ${int(a.totals.params)}${partialText(a.totals, 'params')} (${bytes(a.totals.weightBytes)} of weights${a.totals.buffers ? `, plus ${int(a.totals.buffers)} BatchNorm running statistics` : ''})`,
+    ...paramLines(a),
     ...sharingNote(a),
     `MACs: ${int(a.totals.macs)}${partialText(a.totals, 'macs')} (${human(a.totals.macs)})${atSizes(a)}`,
     `Activations: ${bytes(a.totals.activationBytes)} (all node outputs)${atSizes(a)}`,
+    ...partialNote(a),
   ];
   if (a.warnings.length > 0) {
     lines.push('', `Warnings (${a.warnings.length}):`);

@@ -62,8 +62,9 @@ export interface ViewGraph {
   inputs: ViewTensor[];
   outputs: ViewTensor[];
   /** evaluatedAt: the symbolic input dims and the sizes the figures are at (the input-size control shows them).
-   * partial: the nodes whose params / MACs are unknown (the totals sum the known ones). */
-  totals: { params: number; macs: number; activationBytes: number; weightBytes: number; evaluatedAt?: InputDim[]; partial?: { params: string[]; macs: string[] } };
+   * partial: the nodes whose params / MACs are unknown (the totals sum the known ones).
+   * trainable + non-trainable is Keras's "Total params". */
+  totals: { params: number; macs: number; activationBytes: number; weightBytes: number; evaluatedAt?: InputDim[]; partial?: { params: string[]; macs: string[] }; trainableParams?: number; nonTrainableParams?: number };
   warnings: { node: string; message: string }[];
   nodes: ViewNode[];
   edges: ViewEdge[];

@@ -47,7 +47,7 @@ test('convlens summary on every corpus model exits 0 with no cannot-infer warnin
   for (const f of files) {
     const r = await summary(f);
     if (r.code !== 0) failures.push(`${f}: exit ${r.code}: ${r.stderr.trim()}`);
-    else if (!/^Params: /m.test(r.stdout)) failures.push(`${f}: no totals printed`);
+    else if (!/^Total params: /m.test(r.stdout)) failures.push(`${f}: no totals printed`);
     for (const line of r.stdout.split('\n')) if (line.includes('[cannot-infer]')) failures.push(`${f}: ${line.trim()}`);
   }
   assert.deepEqual(failures, []);
@@ -76,13 +76,13 @@ test('summary totals say when a weight is shared, and the Params column then sum
 
   const shared = await summary(sharedPath);
   assert.equal(shared.code, 0, shared.stderr);
-  assert.match(shared.stdout, /^Params: 64 /m);
+  assert.match(shared.stdout, /^Total params: 64 /m);
   assert.match(shared.stdout, /1 weight tensor is shared by several nodes: counted once in the total, in each node's row \(the Params column sums to 128\)/);
   const json = await summary(sharedPath, '--json');
   assert.equal(JSON.parse(json.stdout).totals.sharedWeights, 1);
 
   const separate = await summary(separatePath);
-  assert.match(separate.stdout, /^Params: 128 /m);
+  assert.match(separate.stdout, /^Total params: 128 /m);
   assert.doesNotMatch(separate.stdout, /shared by several nodes/);
 });
 
@@ -97,7 +97,7 @@ test('summary totals say when a Keras layer called twice shares its weights (sav
   assert.equal(r.code, 0, r.stderr);
   // 3·3·3·6 + 6 = 168 weights, shown at both calls, owned once.
   assert.equal(m.countParams(), 168);
-  assert.match(r.stdout, /^Params: 168 /m);
+  assert.match(r.stdout, /^Total params: 168 /m);
   assert.match(r.stdout, /the weights of 1 layer called more than once are shared by several nodes: counted once in the total, in each node's row \(the Params column sums to 336\)/);
 });
 

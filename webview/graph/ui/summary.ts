@@ -24,6 +24,9 @@ export class SummaryBar {
       item('inputs', g.inputs.map((t) => `${t.name} ${formatShape(t.shape, false)}`).join(', ') || '—'),
       item('outputs', g.outputs.map((t) => `${t.name} ${formatShape(t.shape, false)}`).join(', ') || '—'),
       item('params', formatTotal(g.totals.params, g.totals.partial?.params.length)),
+      // Keras summary()'s split, where something does not train (BatchNorm statistics, frozen layers).
+      g.totals.nonTrainableParams ? item('trainable', formatCount(g.totals.trainableParams ?? 0)) : null,
+      g.totals.nonTrainableParams ? item('non-trainable', formatCount(g.totals.nonTrainableParams)) : null,
       // Where MACs depend on symbolic input dims, the sizes they are at (never an unsaid 1).
       item('MACs', g.totals.evaluatedAt?.length ? `${formatTotal(g.totals.macs, g.totals.partial?.macs.length)} at ${describeDims(g.totals.evaluatedAt)}` : formatTotal(g.totals.macs, g.totals.partial?.macs.length)),
       item('weights', formatBytes(g.totals.weightBytes)),
