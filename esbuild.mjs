@@ -26,7 +26,28 @@ const webBuilds = [
   { entryPoints: { featureMaps: 'webview/featureMaps/main.ts' }, format: 'iife' },
 ].map((b) => ({ ...common, ...b, platform: 'browser', target: 'chrome114', outdir: 'dist' }));
 
-const builds = [...nodeBuilds, ...webBuilds];
+/**
+ * The web extension (package.json `browser`, for github.dev and vscode.dev) and its model worker. The
+ * core they bundle must not need Node: `node:*` imports reached only on paths that read the local disk
+ * (an ONNX file's external data, large-file reading) resolve to a module whose every export throws, so a
+ * call says plainly what is missing instead of the bundle failing to load.
+ */
+const nodeInBrowser = {
+  name: 'node-in-browser',
+  setup(build) {
+    build.onResolve({ filter: /^node:/ }, (a) => ({ path: a.path, namespace: 'node-in-browser' }));
+    build.onLoad({ filter: /.*/, namespace: 'node-in-browser' }, (a) => ({
+      loader: 'js',
+      contents: `module.exports = new Proxy({}, { get: (_, k) => k === '__esModule' ? false : () => { throw new Error(${JSON.stringify(`${a.path} is not available in the browser: only the opened file is read`)}); } });`,
+    }));
+  },
+};
+const browserExtensionBuilds = [
+  { entryPoints: { webExtension: 'src/web/extension.ts' }, format: 'cjs', external: ['vscode'] },
+  { entryPoints: { webModelWorker: 'src/web/modelWorker.ts' }, format: 'iife' },
+].map((b) => ({ ...common, ...b, platform: 'browser', target: 'chrome114', outdir: 'dist', plugins: [nodeInBrowser] }));
+
+const builds = [...nodeBuilds, ...webBuilds, ...browserExtensionBuilds];
 const missing = builds.flatMap((b) => Object.values(b.entryPoints)).filter((p) => !existsSync(p));
 if (missing.length) throw new Error(`esbuild.mjs: entry point(s) missing: ${missing.join(', ')}`);
 

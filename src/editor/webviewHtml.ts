@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type * as vscode from 'vscode';
 
 /**
@@ -11,9 +10,11 @@ import type * as vscode from 'vscode';
  * The page build is a pure function so it can be tested without VS Code.
  */
 
-/** 128 bits from the OS's CSPRNG, base64: unguessable per page load. */
+/** 128 bits from the platform's CSPRNG (Web Crypto, in Node as in the web extension host), base64:
+ * unguessable per page load. */
 export function makeNonce(): string {
-  return randomBytes(16).toString('base64');
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes));
 }
 
 export function buildCsp(cspSource: string, nonce: string): string {

@@ -1,34 +1,21 @@
 /**
- * Entry point of the readers: readModelFile / readModelBytes pick a reader by sniffing and return
- * the IR Model. Every failure caused by the file is a one-line ModelError.
- *
- * Adding a format: write a ModelReader (see registry.ts) in its own folder and register it below.
- * Order matters only when two readers could both claim a file; JSON readers look at top-level keys.
+ * Entry point of the readers on Node: readModelFile / readModelBytes read a model from a file (or bytes
+ * read from one) and return the IR Model. Every failure caused by the file is a one-line ModelError.
+ * The choice of reader and the readers themselves are in ./bytes.ts, which uses no Node module and is
+ * what the web extension runs; this file adds the local disk: the file, its size, the files beside it.
  */
 import { open, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Model } from '../ir/types';
 import { ModelError } from '../ir/types';
-import { onnxReader } from './onnx/index';
-import { kerasReader } from './keras/reader';
-import { tfjsReader } from './tfjs/reader';
-import { convLensReader } from './convlens-json/reader';
-import { LARGE_FILE_BYTES, registerReader, registeredReaders, type ModelReader, type ReadContext } from './registry';
+import { pickReader, readWith, runReader, type ReadOptions } from './bytes';
+import { LARGE_FILE_BYTES, type ReadContext } from './registry';
 import { resolveInside } from './siblings';
-import { sniffHint, type SniffHint } from './sniff';
+import { sniffHint } from './sniff';
 
 export { registerReader, registeredReaders, type ModelReader, type ReadContext } from './registry';
 export type { SniffHint } from './sniff';
-
-registerReader(onnxReader);
-registerReader(tfjsReader);
-registerReader(kerasReader);
-registerReader(convLensReader);
-
-export interface ReadOptions {
-  /** Use the reader with this name instead of sniffing. */
-  format?: string;
-}
+export type { ReadOptions } from './bytes';
 
 /** Protobuf (and so ONNX) cannot encode a message over 2 GB; Node cannot read more into one buffer. */
 export const MAX_MODEL_FILE_BYTES = 2 ** 31 - 1;
@@ -88,36 +75,10 @@ export async function readModelFile(path: string, options: ReadOptions = {}): Pr
   return readModelBytes(bytes, abs, options);
 }
 
-function pickReader(bytes: Uint8Array, path: string | undefined, hint: SniffHint, options: ReadOptions): ModelReader {
-  const readers = registeredReaders();
-  if (options.format) {
-    const r = readers.find((x) => x.name === options.format);
-    if (!r) throw new ModelError(`no reader named '${options.format}' (known: ${readers.map((x) => x.name).join(', ')})`);
-    return r;
-  }
-  for (const r of readers) {
-    let yes = false;
-    try { yes = r.sniff(bytes, path, hint); } catch { yes = false; }
-    if (yes) return r;
-  }
-  const name = path ? basename(path) : 'input';
-  if (hint.kind === 'empty') throw new ModelError('empty file (0 bytes): not a model', name);
-  if (hint.kind === 'json') {
-    const keys = hint.jsonKeys.length ? `top-level keys: ${hint.jsonKeys.slice(0, 8).join(', ')}` : 'no top-level object keys';
-    if (hint.extension === '.onnx') {
-      throw new ModelError(`this .onnx file holds JSON text (${keys}), not an ONNX protobuf model; ONNX files are binary`, name);
-    }
-    throw new ModelError(`JSON file is not a model format ConvLens reads (${keys}); expected a Keras model (class_name, config), a TF.js model.json (modelTopology) or a ConvLens JSON model`, name);
-  }
-  throw new ModelError(`not a model format ConvLens recognizes (${hint.kind} content${hint.extension ? `, extension ${hint.extension}` : ''}); supported: ONNX (.onnx), Keras JSON, TF.js model.json, ConvLens JSON`, name);
-}
-
 /** Reads a model from bytes already in memory. `path` names it and locates external data. */
 export async function readModelBytes(bytes: Uint8Array, path?: string, options: ReadOptions = {}): Promise<Model> {
   const abs = path ? resolve(path) : undefined;
-  const hint = sniffHint(bytes, abs);
-  const reader = pickReader(bytes, abs, hint, options);
-  return runReader(reader, abs, () => reader.read(bytes, contextFor(abs)), hint);
+  return readWith(bytes, abs, contextFor(abs), options);
 }
 
 function contextFor(abs: string | undefined): ReadContext {
@@ -132,19 +93,3 @@ function contextFor(abs: string | undefined): ReadContext {
   };
 }
 
-/** Runs a reader; anything it throws that is not a ModelError still becomes one line naming the file. */
-async function runReader(reader: ModelReader, abs: string | undefined, read: () => Model | Promise<Model>, hint: SniffHint): Promise<Model> {
-  let model: Model;
-  try {
-    model = await read();
-  } catch (e) {
-    if (e instanceof ModelError) throw e;
-    // A reader bug or an engine error on hostile input: still one line, naming the file and reader.
-    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new ModelError(`the ${reader.name} reader failed: ${msg}`, abs ? basename(abs) : undefined);
-  }
-  if (hint.kind === 'json' && hint.extension === '.onnx') {
-    model.readWarnings.push(`the file has the .onnx extension but holds JSON, read as ${reader.name}`);
-  }
-  return model;
-}

@@ -1,0 +1,192 @@
+import * as vscode from 'vscode';
+import { answer, RpcClient } from '../protocol/rpc';
+import type { FromWebview, ToWebview } from '../protocol/messages';
+import type { ViewGraph } from '../protocol/viewModel';
+import { buildHtml, makeNonce, webviewOptions } from '../editor/webviewHtml';
+import { readViewOptions } from '../editor/settings';
+import type { WebModelRequest } from './protocol';
+
+/**
+ * The web extension (package.json `browser`): the graph of ONNX and JSON models on github.dev and
+ * vscode.dev, where there is no Node and no file system but VS Code's. Files are read with
+ * vscode.workspace.fs; reading and analysis run in a Web Worker (./modelWorker.ts) with the very readers
+ * and analysis the desktop uses (src/formats/bytes.ts, no Node module); the graph webview is the same
+ * bundle. What needs Node (ONNX Runtime, the files beside a model) says so plainly.
+ */
+
+const NEEDS_DESKTOP = 'Feature maps run the model in ONNX Runtime, which needs VS Code desktop or a remote extension host; this window runs extensions in the browser (vscode.dev, github.dev).';
+const GRAPH_TIMEOUT_MS = 120_000;
+
+interface Shown {
+  uri: vscode.Uri;
+  panel: vscode.WebviewPanel;
+  ready: boolean;
+  graph?: ViewGraph;
+  error?: string;
+  dimValues?: Record<string, number>;
+}
+
+class WebGraphs implements vscode.Disposable {
+  private readonly shown = new Set<Shown>();
+  private worker: Worker | undefined;
+  private readonly rpc = new RpcClient((m) => this.worker?.postMessage(m), GRAPH_TIMEOUT_MS);
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel) {}
+
+  private workerFor(): Worker {
+    if (!this.worker) {
+      this.worker = new Worker(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webModelWorker.js').toString(true));
+      this.worker.onmessage = (ev: MessageEvent) => this.rpc.handle(ev.data);
+      this.worker.onerror = (ev: ErrorEvent) => {
+        this.log.error(`model worker failed: ${ev.message}`);
+        this.rpc.dispose(`the model worker failed: ${ev.message}`);
+        this.worker = undefined;
+      };
+    }
+    return this.worker;
+  }
+
+  attach(uri: vscode.Uri, panel: vscode.WebviewPanel): void {
+    const s: Shown = { uri, panel, ready: false };
+    this.shown.add(s);
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
+    panel.webview.options = webviewOptions(this.extensionUri, vscode.Uri.joinPath);
+    const dist = (f: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', f)).toString();
+    panel.webview.html = buildHtml(panel.webview.cspSource, makeNonce(), {
+      title: nameOf(uri),
+      scripts: [dist('webview.js')],
+      styles: [dist('codicon.css'), dist('webview.css')],
+      data: { layoutWorker: dist('layoutWorker.js'), mermaid: dist('mermaid.js'), document: uri.toString() },
+    });
+    const sub = panel.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(s, m));
+    panel.onDidDispose(() => {
+      sub.dispose();
+      this.shown.delete(s);
+    });
+    void this.load(s);
+  }
+
+  async load(s: Shown): Promise<void> {
+    const started = Date.now();
+    try {
+      const bytes = await vscode.workspace.fs.readFile(s.uri);
+      const request = (id: number): WebModelRequest => ({ type: 'open', id, bytes, path: s.uri.path, title: nameOf(s.uri), dimValues: s.dimValues });
+      this.workerFor();
+      s.graph = await this.rpc.request<ViewGraph>(`reading ${nameOf(s.uri)}`, request);
+      s.error = undefined;
+      this.log.info(`loaded ${s.uri.toString()} in ${Date.now() - started} ms (web worker): ${s.graph.nodes.length} nodes`);
+    } catch (e) {
+      s.error = e instanceof Error ? e.message : String(e);
+      this.log.warn(`could not load ${s.uri.toString()}: ${s.error}`);
+    }
+    this.send(s, true);
+  }
+
+  reloadActive(): boolean {
+    const s = [...this.shown].find((x) => x.panel.active);
+    if (s) void this.load(s);
+    return !!s;
+  }
+
+  private send(s: Shown, newGraph: boolean): void {
+    if (!s.ready) return;
+    const post = (m: ToWebview) => void s.panel.webview.postMessage(m);
+    if (s.graph) post({ type: 'showGraph', graph: s.graph, preserveView: !newGraph });
+    else if (s.error) post({ type: 'showError', message: s.error });
+  }
+
+  private onMessage(s: Shown, m: FromWebview): void {
+    const reply = (r: ToWebview) => void s.panel.webview.postMessage(r);
+    switch (m.type) {
+      case 'ready':
+        s.ready = true;
+        reply({ type: 'setOptions', options: readViewOptions() });
+        this.send(s, true);
+        break;
+      case 'copyText':
+        void answer(reply, m.id, async () => {
+          await vscode.env.clipboard.writeText(m.text);
+          return true;
+        });
+        break;
+      case 'saveFile':
+        void answer(reply, m.id, async () => {
+          const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(s.uri, '..', m.suggestedName) });
+          if (!target) return null;
+          const bytes = m.encoding === 'base64' ? Uint8Array.from(atob(m.data), (c) => c.charCodeAt(0)) : new TextEncoder().encode(m.data);
+          await vscode.workspace.fs.writeFile(target, bytes);
+          return target.toString();
+        });
+        break;
+      case 'setInputSizes':
+        s.dimValues = m.values ?? undefined;
+        void this.load(s);
+        break;
+      case 'runInference':
+      case 'showFeatureMaps':
+        reply({ type: 'inferenceState', state: { status: 'error', message: NEEDS_DESKTOP } });
+        break;
+      case 'log':
+        this.log[m.level](`[webview ${nameOf(s.uri)}] ${m.message}`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  dispose(): void {
+    this.worker?.terminate();
+    this.rpc.dispose('the extension stopped');
+    for (const s of this.shown) s.panel.dispose();
+  }
+}
+
+function nameOf(uri: vscode.Uri): string {
+  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
+}
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('ConvLens', { log: true });
+  const graphs = new WebGraphs(context.extensionUri, log);
+  const toSide = (uri: vscode.Uri) => {
+    const panel = vscode.window.createWebviewPanel('convlens.graphSide', `Graph: ${nameOf(uri)}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+    graphs.attach(uri, panel);
+  };
+  const desktopOnly = (message: string) => () => void vscode.window.showInformationMessage(`ConvLens: ${message}`);
+  const compareOnly = 'comparing models needs VS Code desktop or a remote extension host for now; `convlens diff OLD NEW` prints the same report in a terminal.';
+  context.subscriptions.push(
+    log,
+    graphs,
+    vscode.window.registerCustomEditorProvider('convlens.graph', {
+      openCustomDocument: (uri: vscode.Uri) => ({ uri, dispose: () => undefined }),
+      resolveCustomEditor: (doc: vscode.CustomDocument, panel: vscode.WebviewPanel) => graphs.attach(doc.uri, panel),
+    }, { webviewOptions: { retainContextWhenHidden: false }, supportsMultipleEditorsPerDocument: true }),
+    vscode.window.registerWebviewPanelSerializer('convlens.graphSide', {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: { document?: string } | undefined) => {
+        if (state?.document) graphs.attach(vscode.Uri.parse(state.document), panel);
+        else panel.dispose();
+      },
+    }),
+    vscode.commands.registerCommand('convlens.openGraphToSide', (uri?: vscode.Uri) => {
+      const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+      if (!target) return void vscode.window.showErrorMessage('ConvLens: open a model file first, then run "Open Graph to the Side".');
+      if (target.path.toLowerCase().endsWith('.onnx')) return void vscode.commands.executeCommand('vscode.openWith', target, 'convlens.graph', vscode.ViewColumn.Beside);
+      toSide(target);
+    }),
+    vscode.commands.registerCommand('convlens.openSample', () =>
+      vscode.commands.executeCommand('vscode.openWith', vscode.Uri.joinPath(context.extensionUri, 'media', 'samples', 'mnist_c_cxx.onnx'), 'convlens.graph')),
+    vscode.commands.registerCommand('convlens.reloadGraph', () => {
+      if (!graphs.reloadActive()) void vscode.window.showInformationMessage('ConvLens: no graph is active to reload.');
+    }),
+    vscode.commands.registerCommand('convlens.runInference', desktopOnly(NEEDS_DESKTOP)),
+    vscode.commands.registerCommand('convlens.showFeatureMaps', desktopOnly(NEEDS_DESKTOP)),
+    vscode.commands.registerCommand('convlens.compareWith', desktopOnly(compareOnly)),
+    vscode.commands.registerCommand('convlens.compareWithHead', desktopOnly(compareOnly)),
+    vscode.commands.registerCommand('convlens.showLog', () => log.show()),
+  );
+  log.info('ConvLens (web) activated');
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}
