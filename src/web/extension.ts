@@ -5,6 +5,7 @@ import type { ViewGraph } from '../protocol/viewModel';
 import { buildHtml, makeNonce, webviewOptions } from '../editor/webviewHtml';
 import { readViewOptions } from '../editor/settings';
 import type { WebModelRequest } from './protocol';
+import { readGraph } from './readGraph';
 
 /**
  * The web extension (package.json `browser`): the graph of ONNX and JSON models on github.dev and
@@ -29,6 +30,9 @@ interface Shown {
 class WebGraphs implements vscode.Disposable {
   private readonly shown = new Set<Shown>();
   private worker: Worker | undefined;
+  /** Set when this host may not start workers (code-server refuses them for remote-installed extensions):
+   * the graph is then read here, in the web extension host, which is itself a worker off the page's thread. */
+  private noWorker: string | undefined;
   private readonly rpc = new RpcClient((m) => this.worker?.postMessage(m), GRAPH_TIMEOUT_MS);
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel) {}
@@ -71,8 +75,15 @@ class WebGraphs implements vscode.Disposable {
     try {
       const bytes = await vscode.workspace.fs.readFile(s.uri);
       const request = (id: number): WebModelRequest => ({ type: 'open', id, bytes, path: s.uri.path, title: nameOf(s.uri), dimValues: s.dimValues });
-      this.workerFor();
-      s.graph = await this.rpc.request<ViewGraph>(`reading ${nameOf(s.uri)}`, request);
+      if (!this.noWorker) {
+        try {
+          this.workerFor();
+        } catch (e) {
+          this.noWorker = e instanceof Error ? e.message : String(e);
+          this.log.info(`no model worker (${this.noWorker}); reading models in the web extension host`);
+        }
+      }
+      s.graph = this.noWorker ? await readGraph(request(0)) : await this.rpc.request<ViewGraph>(`reading ${nameOf(s.uri)}`, request);
       s.error = undefined;
       this.log.info(`loaded ${s.uri.toString()} in ${Date.now() - started} ms (web worker): ${s.graph.nodes.length} nodes`);
     } catch (e) {
