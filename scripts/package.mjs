@@ -62,6 +62,9 @@ try {
     console.log(`[package] ${out}: ${mb} MB, ${listing.filter(Boolean).length} files`);
     made.push(out);
   }
+  // The web extension (github.dev, vscode.dev) is the `browser` entry of every VSIX: no native code.
+  const webJs = ['webExtension.js', 'webModelWorker.js'].map((f) => statSync(join('dist', f)).size);
+  console.log(`[package] web extension (package.json browser): host bundle ${(webJs[0] / 1024).toFixed(0)} KB, model worker ${(webJs[1] / 1024).toFixed(0)} KB`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

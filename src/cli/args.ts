@@ -9,7 +9,7 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `Usage:
-  convlens summary MODEL [--input-shape NAME=1x3x224x224]... [--depth N] [--json]
+  convlens summary MODEL [--input-shape NAME=1x3x224x224]... [--depth N] [--json | --markdown]
       Layer table in graph order (each branch finished before the next, the main chain first):
       output shape, params, MACs, receptive field; Total / Trainable / Non-trainable params,
       MACs, activations and warnings.

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Model, Shape } from '../ir/types';
 import { ModelError } from '../ir/types';
 import { readModelFile } from '../formats/index';
@@ -6,6 +6,7 @@ import { analyze } from '../analysis/analyze';
 import { visibleText } from '../common/visibleText';
 import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
 import { summaryJson, summaryTable } from './summary';
+import { summaryMarkdown } from './summaryMarkdown';
 import { describeDifference, runtimeCheck } from './runtimeCheck';
 import { DiffTrouble, runDiff } from './diff';
 import { describeDims } from '../analysis/inputDims';
@@ -41,7 +42,8 @@ async function run(args: CliArgs, out: Output, err: Output): Promise<number> {
   checkInputNames(model, args.inputShapes);
   if (args.command === 'summary') {
     const a = analyze(model, { inputShapes: args.inputShapes });
-    out.write(args.json ? `${JSON.stringify(summaryJson(model, a), null, 2)}\n` : `${summaryTable(model, a, { depth: args.depth })}\n`);
+    if (args.markdown) out.write(summaryMarkdown(model, a, basename(path), args.depth));
+    else out.write(args.json ? `${JSON.stringify(summaryJson(model, a), null, 2)}\n` : `${summaryTable(model, a, { depth: args.depth })}\n`);
     return 0;
   }
   const r = await runtimeCheck(model, path, args.inputShapes);

@@ -155,6 +155,17 @@ export interface TableOptions {
 }
 
 /** The table in reading order (or grouped by scope), then the totals and the warnings. */
+/** The totals under the table: params (total, trainable, non-trainable), MACs, activations, what is partial. */
+export function totalsLines(a: Analysis): string[] {
+  return [
+    ...paramLines(a),
+    ...sharingNote(a),
+    `MACs: ${int(a.totals.macs)}${partialText(a.totals, 'macs')} (${human(a.totals.macs)})${atSizes(a)}`,
+    `Activations: ${bytes(a.totals.activationBytes)} (all node outputs)${atSizes(a)}`,
+    ...partialNote(a),
+  ];
+}
+
 export function summaryTable(model: Model, a: Analysis, options: TableOptions = {}): string {
   const rows = tableRows(a, options.depth).map(cells);
   const head = ['Layer', 'Op', 'Output shape', 'Params', 'MACs', 'Receptive field /stride'];
@@ -170,11 +181,7 @@ export function summaryTable(model: Model, a: Analysis, options: TableOptions = 
     ...model.graph.inputs.map((v) => `input  ${ioText(a, v)}`),
     ...model.graph.outputs.map((v) => `output ${ioText(a, v)}`),
     rule, fmt(head), rule, ...rows.map(fmt), rule,
-    ...paramLines(a),
-    ...sharingNote(a),
-    `MACs: ${int(a.totals.macs)}${partialText(a.totals, 'macs')} (${human(a.totals.macs)})${atSizes(a)}`,
-    `Activations: ${bytes(a.totals.activationBytes)} (all node outputs)${atSizes(a)}`,
-    ...partialNote(a),
+    ...totalsLines(a),
   ];
   if (a.warnings.length > 0) {
     lines.push('', `Warnings (${a.warnings.length}):`);

@@ -1,3 +1,4 @@
+import { markdownText as mdCell } from '../common/markdownText';
 import type { ChangedLayer, Delta, FieldChange, LayerRef, ModelDiff } from './diff';
 
 /**
@@ -72,11 +73,6 @@ export function diffText(d: ModelDiff, oldName: string, newName: string): string
   for (const w of d.warnings.added) lines.push(`new warning: ${w}`);
   for (const w of d.warnings.resolved) lines.push(`resolved warning: ${w}`);
   return lines.join('\n');
-}
-
-/** Markdown table cells: pipes, HTML and line breaks from names in a file must not break the table. */
-export function mdCell(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/([\\`*_[\]])/g, '\\$1');
 }
 
 export function diffMarkdown(d: ModelDiff, oldName: string, newName: string): string {

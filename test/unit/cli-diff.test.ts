@@ -73,5 +73,22 @@ test('diff --markdown renders as a table with the changes, and names from the fi
   const row = (tables[1].match(/<tr>[\s\S]*?<\/tr>/g) ?? []).find((t) => t.includes('onerror'));
   assert.ok(row, 'the renamed layer has a row');
   assert.equal((row.match(/<td/g) ?? []).length, 4);
-  assert.match(row, /&lt;img src=x onerror=alert\(1\)&gt;\|`x` # heading/);
+  // The CR shows as a visible escape instead of starting a new line.
+  assert.ok(row.includes('&lt;img src=x onerror=alert(1)&gt;|`x`\\x0d# heading'), row);
+});
+
+test('summary --markdown renders: io table, the totals, and every layer row inside <details>', () => {
+  const r = cli('summary', join(root, 'media/samples/mnist_c_cxx.onnx'), '--markdown');
+  assert.equal(r.code, 0, r.stderr);
+  const html = new MarkdownIt({ html: true }).render(r.stdout);
+  const tables = html.match(/<table>[\s\S]*?<\/table>/g) ?? [];
+  assert.equal(tables.length, 2);
+  assert.match(tables[0], /<td>input<\/td>\s*<td>Input3<\/td>\s*<td>float32<\/td>\s*<td>\[1, 1, 28, 28\]<\/td>/);
+  assert.match(html, /<li>Total params: 5,994 \(23\.41 KiB of weights\)<\/li>/);
+  assert.match(html, /<details><summary>11 layers<\/summary>/);
+  // 11 layer rows and the header row, each with six cells.
+  const rows = tables[1].match(/<tr>[\s\S]*?<\/tr>/g) ?? [];
+  assert.equal(rows.length, 12);
+  assert.ok(rows.slice(1).every((row) => (row.match(/<td/g) ?? []).length === 6));
+  assert.match(rows[1], /<td>Convolution28<\/td>\s*<td>Conv<\/td>\s*<td>\[1, 8, 28, 28\]<\/td>\s*<td[^>]*>200<\/td>\s*<td[^>]*>156,800<\/td>/);
 });

@@ -1,7 +1,7 @@
 import type { ViewGraph } from '../../../src/protocol/viewModel';
 import { formatBytes, formatShape } from '../../common/format';
 import { describeDims } from '../../../src/analysis/inputDims';
-import { markdownText } from './markdownText';
+import { markdownText } from '../../../src/common/markdownText';
 
 /** A Markdown summary: the model's header facts, then one table row per layer. */
 export function toMarkdown(g: ViewGraph, hideBatch: boolean): string {

@@ -1,4 +1,4 @@
-import { visibleText } from '../../../src/common/visibleText';
+import { visibleText } from './visibleText';
 
 /**
  * Model text in a Markdown table cell. A name is the file author's: raw HTML (`<img onerror>`) would be
