@@ -6,6 +6,7 @@ import { propagateField, type FieldState } from './receptive';
 import { findRule, InferError, type OpRule, type OutputState, type RuleContext, type TensorState } from './registry';
 import { topoOrder } from './topo';
 import { assertDims, guardFigures, guardOutputs, invalidDim, validField } from './guard';
+import { chooseAliases } from './aliases';
 import { effectiveInputs, inputDimsOf, shapesAt, valuesOf } from './inputDims';
 import { exactWithSymbolsAsOne, takeFiguresOf } from './atSizes';
 import { foldOutputs } from './fold';
@@ -108,6 +109,8 @@ class GraphEngine implements ContextHost {
   /** Tensors produced by nodes here (so a subgraph never re-declares an outer name as its own). */
   readonly producers = new Map<string, string>();
   readonly ruleContexts = new Map<string, RuleContext>();
+  /** Tensors whose shape only the file's declaration gives (inference stopped before them). */
+  readonly declaredOnly = new Set<string>();
   /** Params and MACs of subgraphs, per control-flow node. */
   readonly subTotals = new Map<string, { params: number; macs: number; buffers: number }>();
 
@@ -241,6 +244,8 @@ class GraphEngine implements ContextHost {
     if (state.shape === null) {
       if (this.options.useDeclaredShapes === false) return state;
       // A declared shape no tensor can have is no help (the file's value_info is as untrusted as the rest).
+      const usable = d.shape && invalidDim(d.shape) === undefined;
+      if (usable) this.declaredOnly.add(name);
       return { ...state, dtype: state.dtype === 'undefined' ? d.dtype : state.dtype, shape: d.shape && invalidDim(d.shape) === undefined ? [...d.shape] : null };
     }
     if (d.shape && (d.shape.length !== state.shape.length || d.shape.some((x, i) => dimsConflict(x, (state.shape as Shape)[i])))) {
@@ -314,6 +319,7 @@ class GraphEngine implements ContextHost {
         dtype: s.dtype,
         shape: s.shape,
         declaredShape: this.declared.get(name)?.shape,
+        shapeSource: s.shape === null ? undefined : this.declaredOnly.has(name) ? 'declared' : 'inferred',
         producer: this.producers.get(name),
         consumers: consumers.get(name) ?? [],
         // After resampling the field can fall between pixels: report the whole input pixels it touches.
@@ -328,11 +334,15 @@ class GraphEngine implements ContextHost {
     }
     for (const v of this.graph.inputs) {
       const t = tensors.get(v.name);
-      if (t) t.declaredShape = v.shape;
+      if (t) {
+        t.declaredShape = v.shape;
+        if (t.shape && !this.graph.initializers.has(v.name)) t.shapeSource = 'input';
+      }
     }
     const nodeById = new Map(this.graph.nodes.map((n) => [n.id, n]));
     for (const w of this.model.readWarnings) this.warnings.unshift({ kind: 'read', node: '', message: w });
-    return { tensors, nodes, totals, warnings: this.warnings, order, nodeById };
+    const dimAliases = chooseAliases(this.graph, this.model.format, [...tensors.values()].map((t) => t.shape));
+    return { tensors, nodes, totals, warnings: this.warnings, order, nodeById, dimAliases };
   }
 }
 

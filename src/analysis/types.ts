@@ -10,6 +10,9 @@ export interface TensorInfo {
   shape: Shape | null;
   /** The shape the file declares (ONNX value_info / graph outputs), when it declares one. */
   declaredShape?: Shape | null;
+  /** Where `shape` comes from: 'input' (a graph input's shape), 'inferred' (shape inference), or
+   * 'declared' (inference stopped before it; only the file's value_info or graph output says so). */
+  shapeSource?: 'input' | 'inferred' | 'declared';
   /** Id of the node that produces it; undefined for graph inputs and initializers. */
   producer?: string;
   /** Ids of the nodes that read it. */
@@ -98,6 +101,9 @@ export interface Analysis {
   warnings: AnalysisWarning[];
   /** Nodes in topological order (ids). */
   order: string[];
+  /** Short names for long or generated symbolic dims: original name → alias ('p2o.DynamicDimension.0'
+   * → 'H'); chosen once here (aliases.ts) for every printed shape. */
+  dimAliases?: ReadonlyMap<string, string>;
   nodeById: Map<string, Node>;
 }
 
