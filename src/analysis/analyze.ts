@@ -2,6 +2,7 @@ import type { Dim, DType, Graph, Model, Node, Shape, TensorData, ValueInfo } fro
 import { dimsConflict, formatShape, numelConcrete } from './dims';
 import { makeContext, dtypeBytes, isFloat, type ContextHost } from './context';
 import { countFigures } from './figures';
+import { findQuantLayers } from './quantLayers';
 import { propagateField, type FieldState } from './receptive';
 import { findRule, InferError, type OpRule, type OutputState, type RuleContext, type TensorState } from './registry';
 import { topoOrder } from './topo';
@@ -113,6 +114,8 @@ class GraphEngine implements ContextHost {
   readonly declaredOnly = new Set<string>();
   /** Params and MACs of subgraphs, per control-flow node. */
   readonly subTotals = new Map<string, { params: number; macs: number; buffers: number }>();
+  /** Constant tensors that only rescale quantised values (set before counting; see quantLayers.ts). */
+  quantMetadata?: Set<string>;
 
   constructor(
     readonly model: Model,
@@ -296,6 +299,8 @@ class GraphEngine implements ContextHost {
   }
 
   result(order: string[]): Analysis {
+    const quant = findQuantLayers(this.graph, (n) => this.lookup(n));
+    this.quantMetadata = quant.metadata;
     const { nodes, totals, weights, warnings } = countFigures(this);
     // A node whose own warning already says why it is unknown needs no second one.
     const warned = new Set(this.warnings.map((w) => w.node));
@@ -342,7 +347,7 @@ class GraphEngine implements ContextHost {
     const nodeById = new Map(this.graph.nodes.map((n) => [n.id, n]));
     for (const w of this.model.readWarnings) this.warnings.unshift({ kind: 'read', node: '', message: w });
     const dimAliases = chooseAliases(this.graph, this.model.format, [...tensors.values()].map((t) => t.shape));
-    return { tensors, nodes, totals, warnings: this.warnings, order, nodeById, dimAliases };
+    return { tensors, nodes, totals, warnings: this.warnings, order, nodeById, dimAliases, quantLayers: quant.layers };
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Graph } from '../ir/types';
+import type { Graph, Node } from '../ir/types';
 import { dtypeBytes, isFloat } from './context';
 import { numel } from './dims';
 import { findRule, type InputRole, type OpRule, type OutputState, type RuleContext, type TensorState } from './registry';
@@ -25,9 +25,30 @@ export interface FigureSource {
   lookup(name: string): TensorState | undefined;
   ruleContexts: Map<string, RuleContext>;
   subTotals: Map<string, { params: number; macs: number; buffers: number }>;
+  /** Tensor name → id of the node that produces it (to find the stored tensor behind a weight). */
+  producers: Map<string, string>;
+  /** Constant tensors that only rescale quantised values (src/analysis/quantLayers.ts): never weights. */
+  quantMetadata?: Set<string>;
 }
 
-const SMALL_INT = /^u?int(8|4|2)$/;
+/** Integer types a weight can be stored in: quantised weights, and int32 quantised biases. */
+const WEIGHT_INT = /^u?int(32|8|4|2)$/;
+
+/** The stored tensor a constant weight is built from by re-encoding or re-laying out (DequantizeLinear,
+ * Cast, Reshape, Transpose: rules with storedInput), or the weight itself. */
+function storedTensor(src: FigureSource, byId: () => Map<string, Node>, name: string, s: TensorState): { name: string; s: TensorState } {
+  for (let step = 0; step < 32; step++) {
+    const p = src.producers.get(name);
+    const node = p === undefined ? undefined : byId().get(p);
+    const at = node ? findRule(node.domain, node.opType)?.storedInput : undefined;
+    const next = at === undefined ? undefined : node?.inputs[at];
+    const ns = next ? src.lookup(next) : undefined;
+    if (!next || !ns?.constant || !ns.shape) break;
+    name = next;
+    s = ns;
+  }
+  return { name, s };
+}
 
 /** Roles when a rule gives none: a constant float tensor with more than one element is a weight
  * (a bias added by Add, a matrix in MatMul); scalars are arithmetic constants (x·0.5). */
@@ -60,6 +81,8 @@ export function countFigures(src: FigureSource): FigureResult {
   const missingMacs: string[] = [];
   /** Learned parameters of frozen layers whose weights are not tensors (config-sized Keras layers). */
   let subFrozen = 0;
+  let nodesById: Map<string, Node> | undefined;
+  const byId = () => (nodesById ??= new Map(src.graph.nodes.map((n) => [n.id, n])));
   for (const node of src.graph.nodes) {
     const ctx = src.ruleContexts.get(node.id);
     const outStates = new Array<TensorState | undefined>(node.outputs.length);
@@ -104,11 +127,13 @@ export function countFigures(src: FigureSource): FigureResult {
         } else weights.set(name, { n, bytes: n * dtypeBytes(s.dtype), buffer: role === 'buffer', frozen, readers: 1 });
       };
       for (let i = 0; i < node.inputs.length; i++) {
-        const name = node.inputs[i];
-        const s = name ? src.lookup(name) ?? null : null;
-        const role = roles[i] ?? defaultRole(s);
-        if ((role !== 'weight' && role !== 'buffer') || !s || !s.constant) continue;
-        if (!isFloat(s.dtype) && !SMALL_INT.test(s.dtype)) continue; // int64 index/shape tensors are not weights
+        const input = node.inputs[i];
+        const built = input ? src.lookup(input) ?? null : null;
+        if (roles[i] === undefined && src.quantMetadata?.has(input)) continue;
+        const role = roles[i] ?? defaultRole(built);
+        if ((role !== 'weight' && role !== 'buffer') || !built || !built.constant) continue;
+        const { name, s } = storedTensor(src, byId, input, built);
+        if (!isFloat(s.dtype) && !WEIGHT_INT.test(s.dtype)) continue; // int64 index/shape tensors are not weights
         count(name, role, s, false);
       }
       const saved = node.domain === 'keras' ? node.weights : undefined;

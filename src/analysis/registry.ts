@@ -132,6 +132,10 @@ export interface OpRule {
    * and every output is small (see fold.ts); it rounds the results to the output dtype. An entry
    * is undefined where the op cannot compute that output. May throw InferError (bad indices). */
   evaluate?(ctx: RuleContext, outputs: readonly OutputState[]): (Dim[] | undefined)[];
+  /** For ops whose output holds one input's values re-encoded or re-laid out (DequantizeLinear, Cast,
+   * Reshape, Transpose…): that input's position. A weight built this way from a stored tensor counts
+   * as the stored tensor, with its stored type (an int8 initializer behind DequantizeLinear is int8). */
+  storedInput?: number;
 }
 
 /** Rules by domain ('' is ai.onnx), then op type: two plain lookups, no key string built per call. */

@@ -94,6 +94,18 @@ export interface Totals {
   evaluatedAt?: InputDim[];
 }
 
+/** Nodes that together compute one quantised layer (src/analysis/quantLayers.ts). */
+export interface QuantLayer {
+  /** The node that computes the layer: Conv in QDQ form, ConvInteger, QLinearConv, … */
+  anchor: string;
+  /** Nodes that only (de)quantise its inputs and outputs or rescale its integer result. */
+  members: string[];
+  /** Stored type of its weights (int8, uint8 …), when it has constant weights. */
+  weightDtype?: DType;
+  /** Type of its quantised activations (uint8, int8 …). */
+  activationDtype?: DType;
+}
+
 export interface Analysis {
   tensors: Map<string, TensorInfo>;
   nodes: Map<string, NodeFigures>;
@@ -104,6 +116,8 @@ export interface Analysis {
   /** Short names for long or generated symbolic dims: original name → alias ('p2o.DynamicDimension.0'
    * → 'H'); chosen once here (aliases.ts) for every printed shape. */
   dimAliases?: ReadonlyMap<string, string>;
+  /** Quantised layers; absent or empty for a float model. */
+  quantLayers?: QuantLayer[];
   nodeById: Map<string, Node>;
 }
 

@@ -21,6 +21,12 @@ test('the README lists exactly the ONNX operators that have a shape rule', () =>
   assert.ok(readme.includes(`(ONNX, ${ops.length})`) && readme.includes(`${ops.length} ONNX operators`));
 });
 
+test('the README lists exactly the com.microsoft operators that have a shape rule', () => {
+  const ops = registeredOps('com.microsoft').sort();
+  assert.deepEqual(listAfter(/Operators with a shape rule \(com\.microsoft, /), ops);
+  assert.ok(readme.includes(`(com.microsoft, ${ops.length})`) && readme.includes(`${ops.length} com.microsoft quantised operators`));
+});
+
 test('the README lists exactly the Keras layer types that have a shape rule', () => {
   const ops = registeredOps('keras').sort();
   assert.deepEqual(listAfter(/Layer types with a shape rule \(Keras, TF\.js and ConvLens JSON, /), ops);

@@ -48,6 +48,7 @@ registerRule('', ['ConstantOfShape'], {
 });
 
 registerRule('', ['Cast'], {
+  storedInput: 0,
   infer: (ctx) => {
     return [{ dtype: onnxDType(ctx, ctx.int('to', 0)), shape: ctx.shape(0) }];
   },

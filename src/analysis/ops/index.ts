@@ -11,4 +11,6 @@ import './dense';
 import './reduce';
 import './resize';
 import './control';
+import './quant';
+import './quant-ms';
 import './keras/index';

@@ -83,6 +83,7 @@ export function reshapeTarget(ctx: RuleContext, x: Shape, target: Dim[], allowZe
 }
 
 registerRule('', ['Reshape'], {
+  storedInput: 0,
   // opset 1–4: shape attribute; 5+: shape input; 14+: allowzero.
   infer: (ctx) => {
     const x = ctx.shape(0);
@@ -96,6 +97,7 @@ registerRule('', ['Reshape'], {
 });
 
 registerRule('', ['Flatten'], {
+  storedInput: 0,
   infer: (ctx) => {
     const x = ctx.shape(0);
     const axis = ctx.int('axis');
@@ -108,6 +110,7 @@ registerRule('', ['Flatten'], {
 });
 
 registerRule('', ['Squeeze'], {
+  storedInput: 0,
   // axes: attribute before opset 13, input after; none given means every dim of size 1.
   infer: (ctx) => {
     const x = ctx.shape(0);
@@ -131,6 +134,7 @@ registerRule('', ['Squeeze'], {
 });
 
 registerRule('', ['Unsqueeze'], {
+  storedInput: 0,
   infer: (ctx) => {
     const x = ctx.shape(0);
     const axesIn = ctx.ints('axes') ?? ctx.value(1) ?? ctx.fail('the axes input is not a constant');
@@ -147,6 +151,7 @@ registerRule('', ['Unsqueeze'], {
 });
 
 registerRule('', ['Transpose'], {
+  storedInput: 0,
   infer: (ctx) => {
     const x = ctx.shape(0);
     const perm = ctx.ints('perm') ?? x.map((_, i) => x.length - 1 - i);
