@@ -30,6 +30,7 @@ export class SummaryBar {
       // Where MACs depend on symbolic input dims, the sizes they are at (never an unsaid 1).
       item('MACs', g.totals.evaluatedAt?.length ? `${formatTotal(g.totals.macs, g.totals.partial?.macs.length)} at ${describeDims(g.totals.evaluatedAt)}` : formatTotal(g.totals.macs, g.totals.partial?.macs.length)),
       item('weights', formatBytes(g.totals.weightBytes)),
+      partialItem(g),
     ];
     if (diff) items.unshift(h('span', { class: 'cl-sum-item cl-diff-head', attrs: { id: 'cl-diff-head' } }, h('span', { class: 'cl-sum-label' }, `compared with ${diff.against}`), ' ', diff.headline));
     for (const i of items) if (i) this.el.append(i);
@@ -64,4 +65,17 @@ export class SummaryBar {
     }
     this.list.classList.remove('cl-hidden');
   }
+}
+
+/** Totals that leave out nodes with unknown figures say so, and how many, where they are shown. */
+function partialItem(g: ViewGraph): HTMLElement | null {
+  const p = g.totals.partial;
+  const n = p ? new Set([...p.params, ...p.macs]).size : 0;
+  if (!n) return null;
+  const text = `partial: ${n} node${n === 1 ? '' : 's'} unknown`;
+  return h('span', {
+    class: 'cl-sum-item cl-sum-partial',
+    attrs: { id: 'cl-sum-partial' },
+    title: `The figures of ${n} node${n === 1 ? '' : 's'} are unknown (no shape rule, or a shape that could not be inferred); params, MACs and weights above leave them out. See the warnings.`,
+  }, icon('warning'), ' ', text);
 }
