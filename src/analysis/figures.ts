@@ -81,6 +81,8 @@ export function countFigures(src: FigureSource): FigureResult {
   const missingMacs: string[] = [];
   /** Learned parameters of frozen layers whose weights are not tensors (config-sized Keras layers). */
   let subFrozen = 0;
+  /** Weights built from a stored tensor (the dequantised or reshaped view a layer reads): weights too. */
+  const builtWeights = new Set<string>();
   let nodesById: Map<string, Node> | undefined;
   const byId = () => (nodesById ??= new Map(src.graph.nodes.map((n) => [n.id, n])));
   for (const node of src.graph.nodes) {
@@ -134,6 +136,7 @@ export function countFigures(src: FigureSource): FigureResult {
         if ((role !== 'weight' && role !== 'buffer') || !built || !built.constant) continue;
         const { name, s } = storedTensor(src, byId, input, built);
         if (!isFloat(s.dtype) && !WEIGHT_INT.test(s.dtype)) continue; // int64 index/shape tensors are not weights
+        if (name !== input) builtWeights.add(input);
         count(name, role, s, false);
       }
       const saved = node.domain === 'keras' ? node.weights : undefined;
@@ -235,7 +238,7 @@ export function countFigures(src: FigureSource): FigureResult {
   if (missingParams.length + missingMacs.length > 0) totals.partial = { params: missingParams, macs: missingMacs };
   if (sharedWeights > 0) totals.sharedWeights = sharedWeights;
   if (sharedLayers.size > 0) totals.sharedLayers = sharedLayers.size;
-  return { nodes, totals, weights: new Set(weights.keys()), warnings };
+  return { nodes, totals, weights: new Set([...weights.keys(), ...builtWeights]), warnings };
 }
 
 /**
