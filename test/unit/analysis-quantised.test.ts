@@ -4,7 +4,7 @@
  * their weights to int8 (test/helpers/quantise.ts). Oracles: ONNX Runtime's runtime shape of every
  * intermediate tensor, and the float model's own parameter count.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,10 +12,12 @@ import { join } from 'node:path';
 import { readModelFile } from '../../src/formats/index';
 import { encodeModel } from '../../src/formats/onnx/writer';
 import { analyze } from '../../src/analysis/analyze';
-import { describeDifference, runtimeCheck } from '../../src/cli/runtimeCheck';
+import { describeDifference, inferenceClient, runtimeCheck } from '../../src/cli/runtimeCheck';
 import { corpus } from '../helpers/corpus';
 import { quantiseModel, type QuantForm } from '../helpers/quantise';
 
+const client = inferenceClient();
+after(() => client.dispose());
 const dir = mkdtempSync(join(tmpdir(), 'convlens-quant-'));
 const SOURCES = ['real/mnist_c_cxx.onnx', 'real/image_classifier32.onnx'];
 const FORMS: QuantForm[] = ['qdq', 'integer', 'qoperator'];
@@ -50,7 +52,7 @@ for (const src of SOURCES) {
         if (form === 'integer') assert.deepEqual(members.slice(0, 3), ['DynamicQuantizeLinear', 'Cast', 'Mul'], `${n.id} members`);
       }
       assert.ok(Math.abs(a.totals.macs - fa.totals.macs) <= fa.totals.macs * 0.01, `MACs ${a.totals.macs} vs float ${fa.totals.macs}`);
-      const result = await runtimeCheck(model, bytes);
+      const result = await runtimeCheck(model, path, {}, client);
       const produced = new Set(model.graph.nodes.flatMap((n) => n.outputs.filter((o) => o !== '')));
       assert.equal(result.compared, produced.size, 'every node output came back from the runtime');
       assert.deepEqual(result.differences.map(describeDifference), []);

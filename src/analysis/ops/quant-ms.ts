@@ -31,14 +31,17 @@ function twinOutputs(ctx: RuleContext, float: string, picks: number[], outType: 
 
 function twinRule(float: string, picks: number[], outType: (ctx: RuleContext) => DType, roles: (ctx: RuleContext) => InputRole[]): OpRule {
   const layered = (ctx: RuleContext) => ctx.int('channels_last', 0) === 1;
-  return {
+  const rule: OpRule = {
     infer: (ctx) => twinOutputs(ctx, float, picks, outType(ctx)),
     roles,
     macs: (ctx, outs) => (layered(ctx) ? 0 : floatRule(float).macs?.(pickInputs(ctx, picks), outs) ?? 0),
     // The receptive-field pass reads NCHW axes; an NHWC layer keeps none rather than a wrong one.
     spatial: (ctx, outs) => (layered(ctx) ? { kind: 'none' } : floatRule(float).spatial?.(pickInputs(ctx, picks), outs) ?? PASS),
-    formulas: (ctx, outs) => (layered(ctx) ? [] : floatRule(float).formulas?.(pickInputs(ctx, picks), outs) ?? []),
   };
+  const window = floatRule(float).window;
+  // An NHWC layer has no window in NCHW terms: it is drawn without one rather than with a wrong one.
+  if (window) rule.window = (ctx, outs) => (layered(ctx) ? ctx.fail('channels_last layer') : window(pickInputs(ctx, picks), outs));
+  return rule;
 }
 
 const binaryRoles = (ctx: RuleContext): InputRole[] => [constantOperand(ctx, 0), C, C, constantOperand(ctx, 3), C, C, C, C];

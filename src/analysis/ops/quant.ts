@@ -112,7 +112,7 @@ function checkPerChannel(ctx: RuleContext, wAt: number, scaleAt: number): void {
 /** A quantised layer that computes its float twin on the inputs at `picks`, with its own output type. */
 export function integerLayer(float: string, picks: number[], outType: (ctx: RuleContext) => DType, roles: (ctx: RuleContext) => InputRole[], check?: (ctx: RuleContext) => void): OpRule {
   const twin = (ctx: RuleContext) => pickInputs(ctx, picks);
-  return {
+  const rule: OpRule = {
     infer: (ctx) => {
       check?.(ctx);
       return withDtype(floatRule(float).infer(twin(ctx)), outType(ctx));
@@ -120,8 +120,10 @@ export function integerLayer(float: string, picks: number[], outType: (ctx: Rule
     roles,
     macs: (ctx, outs) => floatRule(float).macs?.(twin(ctx), outs) ?? 0,
     spatial: (ctx, outs) => floatRule(float).spatial?.(twin(ctx), outs) ?? { kind: 'none' },
-    formulas: (ctx, outs) => floatRule(float).formulas?.(twin(ctx), outs) ?? [],
   };
+  const window = floatRule(float).window;
+  if (window) rule.window = (ctx, outs) => window(twin(ctx), outs);
+  return rule;
 }
 
 /** The type of a zero point input, or uint8 when it is omitted (the ONNX default). */
