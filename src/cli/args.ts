@@ -81,13 +81,13 @@ export function parseArgs(argv: string[]): CliArgs {
     else rest.push(a);
   }
   const [command, model, ...extra] = rest;
+  if (out.json && out.markdown) throw new UsageError('--json and --markdown cannot be combined');
   if (command === 'diff') return diffArgs(out, model, extra);
   if (command !== 'summary' && command !== 'check') throw new UsageError(`unknown command '${command ?? ''}'`);
   if (!model) throw new UsageError(`${command} needs a MODEL file`);
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
   if (command === 'check' && out.json) throw new UsageError('--json applies to summary only');
   if (command === 'check' && out.markdown) throw new UsageError('--markdown applies to summary and diff only');
-  if (out.json && out.markdown) throw new UsageError('--json and --markdown cannot be combined');
   if (out.depth !== undefined && (command === 'check' || out.json || out.markdown)) throw new UsageError('--depth applies to the summary table only (not to check, --json or --markdown)');
   return { ...out, command, model };
 }
@@ -95,7 +95,6 @@ export function parseArgs(argv: string[]): CliArgs {
 function diffArgs(out: CliArgs, model: string | undefined, extra: string[]): CliArgs {
   if (!model || extra.length === 0) throw new UsageError('diff needs two model files: OLD NEW');
   if (extra.length > 1) throw new UsageError(`unexpected argument '${extra[1]}'`);
-  if (out.json && out.markdown) throw new UsageError('--json and --markdown cannot be combined');
   if (Object.keys(out.inputShapes).length > 0) throw new UsageError('--input-shape applies to summary and check only');
   if (out.depth !== undefined) throw new UsageError('--depth applies to the summary table only');
   return { ...out, command: 'diff', model, other: extra[0] };

@@ -1,7 +1,7 @@
 import type { Model, ValueInfo } from '../ir/types';
 import type { Analysis } from '../analysis/types';
 import { formatShape } from '../analysis/dims';
-import { diffLayers, type DiffLayer } from './layers';
+import { diffLayers, layoutOnlyCount, type DiffLayer } from './layers';
 import { matchLayers, type LayerPair } from './match';
 
 /**
@@ -171,7 +171,7 @@ export function diffModels(before: DiffSide, after: DiffSide): ModelDiff {
   const crossFormat = (before.model.format === 'onnx') !== (after.model.format === 'onnx');
   const la = diffLayers(before.model, before.analysis, crossFormat);
   const lb = diffLayers(after.model, after.analysis, crossFormat);
-  const ignoredLayoutNodes = crossFormat ? countLayoutOnly(before, la) + countLayoutOnly(after, lb) : 0;
+  const ignoredLayoutNodes = crossFormat ? layoutOnlyCount(before.analysis) + layoutOnlyCount(after.analysis) : 0;
   const pairs: LayerPair[] = matchLayers(la, lb, crossFormat);
   const result: ModelDiff = {
     crossFormat,
@@ -233,10 +233,4 @@ export function diffModels(before: DiffSide, after: DiffSide): ModelDiff {
     && result.inputs.length === 0 && result.outputs.length === 0 && totalsSame
     && (crossFormat || (result.warnings.added.length === 0 && result.warnings.resolved.length === 0));
   return result;
-}
-
-function countLayoutOnly(side: DiffSide, kept: DiffLayer[]): number {
-  const all = diffLayers(side.model, side.analysis, false);
-  const keptIds = new Set(kept.map((l) => l.id));
-  return all.filter((l) => !keptIds.has(l.id)).length;
 }

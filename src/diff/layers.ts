@@ -135,8 +135,8 @@ export function diffLayers(model: Model, a: Analysis, dropLayoutOnly = false): D
   for (const id of a.order) {
     const n = a.nodeById.get(id);
     if (!n) continue;
+    if (computesNothing(n, a)) continue;
     const outs = n.outputs.filter(Boolean).map((o) => a.tensors.get(o));
-    if (outs.length > 0 && outs.every((t) => t?.constant)) continue;
     if (dropLayoutOnly && LAYOUT_ONLY.has(n.opType)) continue;
     const act = activationOf(n);
     if (act) {
@@ -175,6 +175,22 @@ export function diffLayers(model: Model, a: Analysis, dropLayoutOnly = false): D
     byId.set(id, layer);
   }
   return layers;
+}
+
+/** How many layout-only nodes diffLayers(…, true) leaves out (those that compute something). */
+export function layoutOnlyCount(a: Analysis): number {
+  let n = 0;
+  for (const id of a.order) {
+    const node = a.nodeById.get(id);
+    if (node && LAYOUT_ONLY.has(node.opType) && !computesNothing(node, a)) n++;
+  }
+  return n;
+}
+
+/** A node whose outputs are all constants (weights via ConstantOfShape, shape arithmetic) is no layer. */
+function computesNothing(n: Node, a: Analysis): boolean {
+  const outs = n.outputs.filter(Boolean).map((o) => a.tensors.get(o));
+  return outs.length > 0 && outs.every((t) => t?.constant);
 }
 
 /** What a layer computes, apart from its name: equal signatures mean an unchanged layer. */
