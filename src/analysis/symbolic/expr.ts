@@ -224,6 +224,35 @@ function exactQuotient(a: Sum, b: Sum): Sum | null {
   return makeSum(out.sort(byOrd), c);
 }
 
+/**
+ * s as factor · rest, the factor being the largest monomial (coefficient and symbols) dividing
+ * every term: '2*N*a+4*N*b' is 2*N times 'a+2*b'. Null when the only common factor is 1.
+ */
+export function commonFactor(s: Sum): { factor: Sum; rest: Sum } | null {
+  if (s.terms.length === 0) return null;
+  let g = Math.abs(s.c);
+  for (const t of s.terms) g = gcd(g, t.coef);
+  let common: Atom[] = s.c === 0 ? [...s.terms[0].atoms] : [];
+  for (const t of s.terms.slice(1)) {
+    const left = [...t.atoms];
+    common = common.filter((a) => {
+      const i = left.findIndex((b) => b.key === a.key);
+      if (i < 0) return false;
+      left.splice(i, 1);
+      return true;
+    });
+  }
+  if (g === 1 && common.length === 0) return null;
+  const factor = makeSum([term(g, common)], 0);
+  if (common.length === 0) return { factor: constant(g), rest: scaleSumExact(s, g) };
+  const rest = exactQuotient(s, factor);
+  return rest ? { factor, rest } : null;
+}
+
+function scaleSumExact(s: Sum, g: number): Sum {
+  return makeSum(s.terms.map((t) => withCoef(t, t.coef / g)), s.c / g);
+}
+
 /** floor(a / b) for integer-valued a and positive b. */
 export function floorDivSum(a: Sum, b: Sum): Sum {
   if (isConstant(b)) {
