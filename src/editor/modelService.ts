@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { DocumentVersion, LoweredReply, ModelReplies, ModelRequest, ModelWorkerIn, ModelWorkerOut, NodeReply, OpenReply, WorkCounts } from '../protocol/modelService';
+import type { DiffReply, DocumentVersion, LoweredReply, ModelReplies, ModelRequest, ModelWorkerIn, ModelWorkerOut, NodeReply, OpenReply, WorkCounts } from '../protocol/modelService';
 
 /**
  * The extension host's handle on the model worker (./modelWorker.ts). Plain Node, no `vscode`.
@@ -67,6 +67,12 @@ export class ModelService {
   /** The latest version of `key` that was opened, if any (for lookups that need no fresh read). */
   latest(key: string): Promise<OpenReply> | undefined {
     return this.opened.get(key)?.reply;
+  }
+
+  /** Compares two versions in the worker; the host receives each side's marks, never either model. */
+  diff(old: DocumentVersion, next: DocumentVersion, oldName: string, newName: string): Promise<DiffReply> {
+    return this.send<DiffReply>({ type: 'diff', old, new: next, oldName, newName }, `comparing ${basename(old.path)} with ${basename(next.path)}`)
+      .catch((e: Error): DiffReply => ({ error: e.message, counts: { reads: 0, analyses: 0, lowerings: 0 } }));
   }
 
   node(key: string, nodeId: string): Promise<NodeReply> {

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { DocumentVersion, GraphDigest, LoweredReply, NodeReply, OpenReply } from '../protocol/modelService';
+import type { DiffReply, DocumentVersion, GraphDigest, LoweredReply, NodeReply, OpenReply } from '../protocol/modelService';
 import { isJsonDocument, textVersion } from './documentVersion';
 import { ModelService } from './modelService';
 
@@ -65,6 +65,15 @@ export class ModelSource implements vscode.Disposable {
   async lowered(uri: vscode.Uri): Promise<LoweredReply & { version: string }> {
     const doc = await this.version(uri);
     return { ...(await this.service.lowered(doc)), version: doc.version };
+  }
+
+  /** The two versions the user sees, compared in the model worker. */
+  async diff(original: vscode.Uri, modified: vscode.Uri, oldName: string, newName: string): Promise<DiffReply> {
+    try {
+      return await this.service.diff(await this.version(original), await this.version(modified), oldName, newName);
+    } catch (e) {
+      return { error: `Cannot read ${original.toString()} or ${modified.toString()}: ${e instanceof Error ? e.message : String(e)}`, counts: { reads: 0, analyses: 0, lowerings: 0 } };
+    }
   }
 
   node(uri: vscode.Uri, nodeId: string): Promise<NodeReply> {

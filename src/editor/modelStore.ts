@@ -3,7 +3,7 @@ import { deflateSync } from 'node:zlib';
 import type { Analysis } from '../analysis/types';
 import type { JsonModelDocument } from '../formats/json/modelDocument';
 import type { Model } from '../ir/types';
-import type { DocumentVersion, EncodedGraph, GraphDigest, JsonDigest, LoweredReply, NodeReply, OpenReply, WorkCounts } from '../protocol/modelService';
+import type { DiffReply, DocumentVersion, EncodedGraph, GraphDigest, JsonDigest, LoweredReply, NodeReply, OpenReply, WorkCounts } from '../protocol/modelService';
 import type { ViewGraph } from '../protocol/viewModel';
 import { analyze } from '../analysis/analyze';
 import { readModelBytes, readModelFile } from '../formats/index';
@@ -11,6 +11,9 @@ import { analyzeJsonText } from '../formats/json/modelDocument';
 import { encodeModel } from '../formats/onnx/writer';
 import { lowerKerasModel } from '../lowering/lower';
 import { buildViewGraph } from '../view/buildViewGraph';
+import { diffModels } from '../diff/diff';
+import { diffMarks } from '../diff/marks';
+import { headline } from '../diff/report';
 import { errorText } from './modelLoader';
 
 /**
@@ -77,6 +80,22 @@ export class ModelStore {
       }
     }
     return { bytes: new Uint8Array(e.lowered), counts: { ...this.counts } };
+  }
+
+  /** Compares two versions (each read and analysed once, like `open`); each side's marks name the other side. */
+  async diff(a: DocumentVersion, b: DocumentVersion, oldName: string, newName: string): Promise<DiffReply> {
+    const sides = [];
+    for (const doc of [a, b]) {
+      const e = await this.entry(doc, doc.text !== undefined);
+      if (!e.model || !e.analysis) return { error: e.error ?? errorText(new Error('not a model'), doc.path), counts: { ...this.counts } };
+      sides.push({ model: e.model, analysis: e.analysis });
+    }
+    try {
+      const d = diffModels(sides[0], sides[1]);
+      return { old: diffMarks(d, 'old', newName), new: diffMarks(d, 'new', oldName), headline: headline(d), counts: { ...this.counts } };
+    } catch (err) {
+      return { error: errorText(err, `${a.path} ↔ ${b.path}`), counts: { ...this.counts } };
+    }
   }
 
   /** One node of the last graph of `key` (the text shown for an ONNX node's "Reveal source"). */

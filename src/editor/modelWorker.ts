@@ -21,6 +21,7 @@ async function handle(r: ModelRequest): Promise<{ value: ModelReplies[ModelReque
       return { value, transfer: value.bytes ? [value.bytes.buffer as ArrayBuffer] : [] };
     }
     case 'node': return { value: store.node(r.key, r.nodeId), transfer: [] };
+    case 'diff': return { value: await store.diff(r.old, r.new, r.oldName, r.newName), transfer: [] };
     case 'counts': return { value: { ...store.counts }, transfer: [] };
   }
 }

@@ -1,7 +1,7 @@
 import type { SourceRange } from '../ir/types';
 import type { JsonProblem } from '../formats/json/problems';
 import type { InputDim } from '../analysis/inputDims';
-import type { ViewNode, ViewTensor } from './viewModel';
+import type { ViewDiff, ViewNode, ViewTensor } from './viewModel';
 
 /**
  * The model worker's requests and replies (src/editor/modelWorker.ts <-> src/editor/modelService.ts).
@@ -74,6 +74,8 @@ export type ModelRequest =
   | { type: 'open'; doc: DocumentVersion; json: boolean }
   | { type: 'lowered'; doc: DocumentVersion }
   | { type: 'node'; key: string; nodeId: string }
+  /** Two versions compared (src/diff): what each side marks. `oldName`/`newName`: how the user knows each. */
+  | { type: 'diff'; old: DocumentVersion; new: DocumentVersion; oldName: string; newName: string }
   | { type: 'counts' };
 
 export interface OpenReply { graph?: GraphDigest; json?: JsonDigest; error?: string; counts: WorkCounts }
@@ -81,10 +83,14 @@ export interface OpenReply { graph?: GraphDigest; json?: JsonDigest; error?: str
 export interface LoweredReply { bytes?: Uint8Array; error?: string; counts: WorkCounts }
 export interface NodeReply { node?: ViewNode; tensors: Record<string, ViewTensor>; format?: string }
 
+/** Each side's marks; `headline` as the CLI prints it ('2 changed, 1 added; 40 unchanged'). */
+export interface DiffReply { old?: ViewDiff; new?: ViewDiff; headline?: string; error?: string; counts: WorkCounts }
+
 export interface ModelReplies {
   open: OpenReply;
   lowered: LoweredReply;
   node: NodeReply;
+  diff: DiffReply;
   counts: WorkCounts;
 }
 

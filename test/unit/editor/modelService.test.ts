@@ -1,9 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModelFile } from '../../../src/editor/modelLoader';
+import { readModelBytes } from '../../../src/formats/index';
+import { analyze } from '../../../src/analysis/analyze';
+import { diffModels } from '../../../src/diff/diff';
+import { diffMarks } from '../../../src/diff/marks';
 import { ModelService } from '../../../src/editor/modelService';
 import type { DocumentVersion, OpenReply } from '../../../src/protocol/modelService';
 import type { ViewGraph } from '../../../src/protocol/viewModel';
@@ -119,6 +123,40 @@ test('files that once killed or froze the extension host end in a graph or one l
     // Dense 8 -> 4 from the shard's first 144 bytes (reading all 64 listings meant 1 GB).
     const g = await decode(await svc.open(file(tfjsRepeatedShardFile(), '1'), false));
     assert.equal(g.totals.params, 36);
+  } finally {
+    svc.dispose();
+  }
+});
+
+test('two versions are compared in the worker: each side gets the marks diffModels gives, and the host reads neither', async () => {
+  const zoo = join(__dirname, '..', '..', '..', 'media', 'samples', 'zoo', 'lenet5.json');
+  const m = JSON.parse(readFileSync(zoo, 'utf8'));
+  m.layers[0].filters = 8;
+  const text = JSON.stringify(m);
+  // The old version from the file, the new one as an editor's unsaved text (the JSON document reader).
+  const oldDoc = file(zoo);
+  const newDoc: DocumentVersion = { key: 'untitled:lenet5.json', version: '1', path: '/tmp/lenet5.json', title: 'lenet5.json', text };
+  const svc = new ModelService({ workerScript });
+  try {
+    const r = await svc.diff(oldDoc, newDoc, 'HEAD', 'lenet5.json');
+    assert.ok(r.old && r.new, r.error);
+    const before = await readModelBytes(readFileSync(zoo), zoo);
+    const after = await readModelBytes(new TextEncoder().encode(text), '/tmp/lenet5.json');
+    const d = diffModels({ model: before, analysis: analyze(before) }, { model: after, analysis: analyze(after) });
+    assert.deepEqual(r.old, diffMarks(d, 'old', 'lenet5.json'));
+    assert.deepEqual(r.new, diffMarks(d, 'new', 'HEAD'));
+    // C1 has 8 filters: C1 (and its tanh), S2, and C3, which reads 8 maps, change.
+    assert.ok(Object.keys(r.new.marks).length >= 3, JSON.stringify(r.new.marks));
+    assert.equal(r.headline, r.new.headline);
+    assert.deepEqual(await svc.counts(), { reads: 2, analyses: 2, lowerings: 0 });
+    // A version that is not a model: one line naming it, no marks.
+    const dir = mkdtempSync(join(tmpdir(), 'convlens-service-'));
+    const bad = join(dir, 'broken.onnx');
+    writeFileSync(bad, Buffer.from([0x08, 0x07, 0x12, 0xff, 0xff, 0xff]));
+    const e = await svc.diff(oldDoc, file(bad), 'HEAD', 'broken.onnx');
+    assert.equal(e.old, undefined);
+    assert.match(e.error ?? '', /^broken\.onnx: /);
+    assert.equal(e.error!.split('\n').length, 1);
   } finally {
     svc.dispose();
   }
