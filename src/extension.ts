@@ -19,7 +19,7 @@ export function activate(context: vscode.ExtensionContext): { graphPanels: Graph
   // Every model is read and analysed in the model worker, once per document version (src/editor/modelService.ts).
   const source = new ModelSource(context.extensionUri);
   const graphPanels = new GraphPanels(context.extensionUri, source, log, new InputSizeStore(context.workspaceState));
-  const comparisons = new ModelComparisons(graphPanels, log);
+  const comparisons = new ModelComparisons(graphPanels, source, log);
   context.subscriptions.push(
     log,
     source,

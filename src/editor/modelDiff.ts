@@ -1,16 +1,19 @@
 import * as vscode from 'vscode';
-import type { DiffSide } from '../diff/diff';
-import type { ToWebview } from '../protocol/messages';
-import { activeModelUri, type GraphPanels } from './graphPanel';
+import type { FromWebview, ToWebview, ViewAnchor } from '../protocol/messages';
+import { activeModelUri, SIDE_VIEW_TYPE, type GraphPanels } from './graphPanel';
+import type { ModelSource } from './modelSource';
 
 /**
  * Model comparisons in the editor. VS Code shows a change of an .onnx file (Source Control, Git
  * history, "Compare with…") as a diff editor with our graph editor on both sides; this finds the two
  * panels of such a tab, diffs the two versions with the core's diffModels, and marks each graph:
  * removed and changed layers on the old side, added and changed on the new, with their deltas, and
- * a selection on one side selects the matched layer on the other.
+ * a selection on one side selects the matched layer on the other, and panning or zooming one side
+ * moves the other to the matched place (webview/graph/viewSync.ts).
+ * A JSON model is a text document, so VS Code diffs it as text; "Compare Graphs" in that diff's title
+ * bar opens the two graphs beside it, paired the same way.
  * Both versions are read through VS Code's file system API, so `git:` URIs work, in remote
- * workspaces too.
+ * workspaces too, and compared in the model worker: the host parses neither.
  */
 
 interface Side {
@@ -52,24 +55,19 @@ export function gitUri(uri: vscode.Uri, ref: string): vscode.Uri {
   return uri.with({ scheme: 'git', path: uri.path, query: JSON.stringify({ path: uri.fsPath, ref }) });
 }
 
-async function readSide(uri: vscode.Uri): Promise<DiffSide> {
-  // Required on first use, as modelLoader does: activation loads no reader or analysis.
-  const { readModelBytes } = require('../formats/index') as typeof import('../formats/index');
-  const { analyze } = require('../analysis/analyze') as typeof import('../analysis/analyze');
-  const bytes = await vscode.workspace.fs.readFile(uri);
-  const model = await readModelBytes(bytes, uri.scheme === 'file' ? uri.fsPath : uri.path);
-  return { model, analysis: analyze(model) };
-}
-
 export class ModelComparisons implements vscode.Disposable {
   private readonly pairsByKey = new Map<string, Pair>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly panels: GraphPanels, private readonly log: vscode.LogOutputChannel) {
+  constructor(private readonly panels: GraphPanels, private readonly source: ModelSource, private readonly log: vscode.LogOutputChannel) {
     this.disposables.push(
       vscode.commands.registerCommand('convlens.compareWith', (arg?: vscode.Uri) => this.compareWith(arg)),
       vscode.commands.registerCommand('convlens.compareWithHead', (arg?: vscode.Uri) => this.compareWithHead(arg)),
+      vscode.commands.registerCommand('convlens.compareGraphs', () => this.compareGraphsOfTextDiff()),
       panels.onDidSelectNode((e) => this.followSelection(e.panel, e.nodeId)),
+      panels.onDidReceiveMessage((e) => {
+        if (e.message.type === 'viewMoved') this.followView(e.panel, e.message.anchor);
+      }),
       panels.onDidLoad((e) => this.refreshFor(e.uri)),
     );
   }
@@ -93,6 +91,12 @@ export class ModelComparisons implements vscode.Disposable {
     const found = this.findDiffTab(uri);
     if (!found) return false;
     this.log.info(`graph of ${uri.toString()} is one side of a diff tab`);
+    this.addSide(found, uri, panel);
+    return true;
+  }
+
+  /** Adds `panel` (showing `uri`) to the comparison of `found`, and marks it once both sides are known. */
+  private addSide(found: { key: string; original: vscode.Uri; modified: vscode.Uri }, uri: vscode.Uri, panel: vscode.WebviewPanel): void {
     const pair = this.pairsByKey.get(found.key) ?? { key: found.key, original: found.original, modified: found.modified };
     this.pairsByKey.set(found.key, pair);
     const side: Side = { uri, panel };
@@ -103,11 +107,10 @@ export class ModelComparisons implements vscode.Disposable {
       if (pair.new?.panel === panel) pair.new = undefined;
       if (!pair.old && !pair.new) this.pairsByKey.delete(pair.key);
     });
-    panel.webview.onDidReceiveMessage((m: { type?: string }) => {
+    panel.webview.onDidReceiveMessage((m: FromWebview) => {
       if (m?.type === 'ready') void this.mark(pair);
     });
     void this.mark(pair);
-    return true;
   }
 
   dispose(): void {
@@ -151,17 +154,15 @@ export class ModelComparisons implements vscode.Disposable {
     if (!pair.old && !pair.new) return Promise.resolve();
     pair.computing ??= (async () => {
       try {
-        const { diffModels } = require('../diff/diff') as typeof import('../diff/diff');
-        const { diffMarks } = require('../diff/marks') as typeof import('../diff/marks');
-        const d = diffModels(await readSide(pair.original), await readSide(pair.modified));
-        const oldView = diffMarks(d, 'old', versionName(pair.modified));
-        const newView = diffMarks(d, 'new', versionName(pair.original));
-        pair.pairs = { old: oldView.pairs, new: newView.pairs };
-        this.log.info(`compared ${pair.original.toString()} with ${pair.modified.toString()}: ${newView.headline}`);
-        void pair.old?.panel.webview.postMessage({ type: 'setDiff', diff: oldView } satisfies ToWebview);
-        void pair.new?.panel.webview.postMessage({ type: 'setDiff', diff: newView } satisfies ToWebview);
-      } catch (e) {
-        this.log.warn(`could not compare ${pair.original.toString()} with ${pair.modified.toString()}: ${e instanceof Error ? e.message : String(e)}`);
+        const r = await this.source.diff(pair.original, pair.modified, versionName(pair.original), versionName(pair.modified));
+        if (!r.old || !r.new) {
+          this.log.warn(`could not compare ${pair.original.toString()} with ${pair.modified.toString()}: ${r.error ?? 'no answer'}`);
+          return;
+        }
+        pair.pairs = { old: r.old.pairs, new: r.new.pairs };
+        this.log.info(`compared ${pair.original.toString()} with ${pair.modified.toString()} (model worker): ${r.headline}`);
+        void pair.old?.panel.webview.postMessage({ type: 'setDiff', diff: r.old } satisfies ToWebview);
+        void pair.new?.panel.webview.postMessage({ type: 'setDiff', diff: r.new } satisfies ToWebview);
       } finally {
         pair.computing = undefined;
       }
@@ -177,6 +178,46 @@ export class ModelComparisons implements vscode.Disposable {
       const target = nodeId === null ? null : p.pairs[from][nodeId];
       if (other && target !== undefined) void other.panel.webview.postMessage({ type: 'selectNode', nodeId: target, reveal: true } satisfies ToWebview);
     }
+  }
+
+  /** The user panned or zoomed one side: the other shows the matched layer at the same place. */
+  private followView(panel: vscode.WebviewPanel, anchor: ViewAnchor): void {
+    for (const p of this.pairsByKey.values()) {
+      const from = p.old?.panel === panel ? 'old' : p.new?.panel === panel ? 'new' : undefined;
+      if (!from || !p.pairs) continue;
+      const other = from === 'old' ? p.new : p.old;
+      const nodeId = p.pairs[from][anchor.nodeId];
+      if (other && nodeId !== undefined) void other.panel.webview.postMessage({ type: 'followView', anchor: { ...anchor, nodeId } } satisfies ToWebview);
+    }
+  }
+
+  /** "Compare Graphs" in the title bar of a text diff of a JSON model: its two versions' graphs beside it. */
+  private async compareGraphsOfTextDiff(): Promise<void> {
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    if (!(input instanceof vscode.TabInputTextDiff)) {
+      void vscode.window.showInformationMessage('ConvLens: Compare Graphs works in a diff of a JSON model (open the change from Source Control first).');
+      return;
+    }
+    this.openGraphPair(input.original, input.modified);
+  }
+
+  /** Two graph panels beside the active editor, old then new, marked and kept in step as a diff tab's are. */
+  openGraphPair(original: vscode.Uri, modified: vscode.Uri): void {
+    const key = `${original.toString()}\u0000${modified.toString()}`;
+    const open = this.pairsByKey.get(key);
+    if (open?.old && open.new) {
+      open.old.panel.reveal(undefined, true);
+      open.new.panel.reveal(undefined, true);
+      return;
+    }
+    const column = (vscode.window.tabGroups.activeTabGroup.viewColumn ?? vscode.ViewColumn.One) + 1;
+    const sides: [vscode.Uri, number][] = [[original, column], [modified, column + 1]];
+    for (const [uri, viewColumn] of sides) {
+      const panel = vscode.window.createWebviewPanel(SIDE_VIEW_TYPE, `Graph: ${nameOf(uri)} (${versionName(uri) === nameOf(uri) ? (uri === original ? 'old' : 'new') : versionName(uri)})`, { viewColumn, preserveFocus: true });
+      this.panels.attach(uri, panel, uri === modified);
+      this.addSide({ key, original, modified }, uri, panel);
+    }
+    this.log.info(`comparing the graphs of ${original.toString()} and ${modified.toString()}`);
   }
 
   private async compareWith(arg?: vscode.Uri): Promise<void> {
@@ -206,7 +247,9 @@ export class ModelComparisons implements vscode.Disposable {
     await this.openDiff(head, current, `${nameOf(current)} (HEAD) ↔ ${nameOf(current)}`);
   }
 
+  /** An ONNX pair opens as a diff tab of two graph editors; a JSON pair as VS Code's text diff with the two graphs beside it. */
   private async openDiff(original: vscode.Uri, modified: vscode.Uri, title: string): Promise<void> {
     await vscode.commands.executeCommand('vscode.diff', original, modified, title);
+    if (!modified.path.toLowerCase().endsWith('.onnx')) this.openGraphPair(original, modified);
   }
 }

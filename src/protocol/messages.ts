@@ -16,11 +16,13 @@ export interface SetOptionsMessage { type: 'setOptions'; options: ViewOptions }
 export interface InferenceStateMessage { type: 'inferenceState'; state: InferenceState }
 /** Marks a comparison with another version of the model on this view's graph (null: none). */
 export interface SetDiffMessage { type: 'setDiff'; diff: ViewDiff | null }
+/** Pan and zoom to match the other side of a comparison: `anchor.nodeId` is a node of this side (see webview/graph/viewSync.ts). */
+export interface FollowViewMessage { type: 'followView'; anchor: ViewAnchor }
 export interface ReplyMessage { type: 'reply'; id: number; ok: boolean; value?: unknown; error?: string }
 
 export type ToWebview =
   | ShowGraphMessage | ShowErrorMessage | SelectNodeMessage | SetOptionsMessage
-  | InferenceStateMessage | SetDiffMessage | ReplyMessage;
+  | InferenceStateMessage | SetDiffMessage | FollowViewMessage | ReplyMessage;
 
 /** Webview -> host */
 export interface ReadyMessage { type: 'ready' }
@@ -37,9 +39,23 @@ export interface LogMessage { type: 'log'; level: 'info' | 'warn' | 'error'; mes
  * The host remembers them per model and Run uses them. */
 export interface SetInputSizesMessage { type: 'setInputSizes'; values: Record<string, number> | null }
 
+/** The user panned or zoomed one side of a comparison: where its matched layer nearest the middle is. */
+export interface ViewMovedMessage { type: 'viewMoved'; anchor: ViewAnchor }
+
 export type FromWebview =
   | ReadyMessage | NodeSelectedMessage | RevealSourceMessage | CopyTextMessage | SaveFileMessage
-  | RunInferenceMessage | CancelInferenceMessage | ShowFeatureMapsMessage | LogMessage | SetInputSizesMessage;
+  | RunInferenceMessage | CancelInferenceMessage | ShowFeatureMapsMessage | LogMessage | SetInputSizesMessage
+  | ViewMovedMessage;
+
+/** A layer of one side and where its box is on screen: the other side shows its match at the same place. */
+export interface ViewAnchor {
+  /** A ViewNode id. */
+  nodeId: string;
+  /** The box's centre on screen relative to the middle of the view, in CSS px. */
+  dx: number;
+  dy: number;
+  scale: number;
+}
 
 export interface ViewOptions {
   /** Leave the batch dim out of edge labels when it is symbolic or 1. */

@@ -193,6 +193,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('convlens.showFeatureMaps', desktopOnly(NEEDS_DESKTOP)),
     vscode.commands.registerCommand('convlens.compareWith', desktopOnly(compareOnly)),
     vscode.commands.registerCommand('convlens.compareWithHead', desktopOnly(compareOnly)),
+    vscode.commands.registerCommand('convlens.compareGraphs', desktopOnly(compareOnly)),
     vscode.commands.registerCommand('convlens.showLog', () => log.show()),
   );
   log.info('ConvLens (web) activated');

@@ -1,4 +1,4 @@
-import type { InferenceState, ViewOptions } from '../../src/protocol/messages';
+import type { InferenceState, ViewAnchor, ViewOptions } from '../../src/protocol/messages';
 import type { ViewDiff, ViewGraph } from '../../src/protocol/viewModel';
 import { h } from '../common/dom';
 import { GraphCommands, type CommandTarget } from './commands';
@@ -24,6 +24,7 @@ import { SummaryBar } from './ui/summary';
 import { Toolbar } from './ui/toolbar';
 import { Tooltip } from './ui/tooltip';
 import { ViewState } from './viewState';
+import { ViewSync } from './viewSync';
 
 /** Timings of the last graph shown, read by tests and the benchmark. */
 export interface RenderReport {
@@ -61,6 +62,8 @@ export class App implements HostRequests, CommandTarget {
   private readonly stage: HTMLElement;
   private readonly message = h('div', { class: 'cl-message cl-hidden', attrs: { id: 'cl-message', role: 'status' } });
   private saveTimer = 0;
+  /** Pan and zoom shared with the other side of a comparison. */
+  readonly sync: ViewSync;
   lastReport: RenderReport | null = null;
 
   /** `layout`: the layout engine (main.ts passes the worker one; tests may pass another). */
@@ -104,6 +107,11 @@ export class App implements HostRequests, CommandTarget {
       toggleFrame: (f) => this.toggleGroup(f.key),
       cameraChanged: () => this.cameraChanged(),
     });
+    this.sync = new ViewSync({
+      scene: () => this.state.scene, graph: () => this.state.graph, diff: () => this.state.diff,
+      cam: () => this.view.cam, viewport: () => this.view.viewport, setCamera: (c) => this.view.setCamera(c),
+      post: (a) => this.host.viewMoved(a),
+    });
     this.legend = new Legend(column);
     this.minimap = new Minimap(stage, theme, () => ({ cam: this.view.cam, ...this.view.viewport }), (x, y) => this.view.setCamera({ ...this.view.cam, tx: this.view.viewport.width / 2 - x * this.view.cam.scale, ty: this.view.viewport.height / 2 - y * this.view.cam.scale }));
     this.tooltip = new Tooltip(root);
@@ -144,6 +152,7 @@ export class App implements HostRequests, CommandTarget {
     this.state.diff = diff;
     if (this.state.graph) this.summary.show(this.state.graph, diff);
     this.mapThumbnails();
+    this.sync.diffSet();
   }
 
   showError(message: string): void {
@@ -151,8 +160,14 @@ export class App implements HostRequests, CommandTarget {
   }
 
   selectNode(nodeId: string | null, reveal: boolean): void {
-    if (nodeId === null) this.select(-1, false, false);
-    else this.selectById(nodeId, reveal, false);
+    this.sync.quietly(() => {
+      if (nodeId === null) this.select(-1, false, false);
+      else this.selectById(nodeId, reveal, false);
+    });
+  }
+
+  followView(anchor: ViewAnchor): void {
+    this.sync.follow(anchor);
   }
 
   setOptions(o: ViewOptions): void {
@@ -220,8 +235,11 @@ export class App implements HostRequests, CommandTarget {
     const sel = s.selectedId ? display.indexOf.get(s.selectedId) ?? -1 : -1;
     this.view.overlay.selected = sel;
     this.view.overlay.hovered = -1;
-    if (camera === 'fit') this.initialCamera();
-    else if (camera !== 'keep') this.view.setCamera(camera);
+    this.sync.quietly(() => {
+      if (camera === 'fit') this.initialCamera();
+      else if (camera !== 'keep') this.view.setCamera(camera);
+    });
+    if (camera !== 'keep') this.sync.shown();
     this.search.update();
     this.details.show(graph, sel >= 0 ? display.nodes[sel] : null, s.hideBatch);
     this.saveState();
@@ -317,6 +335,7 @@ export class App implements HostRequests, CommandTarget {
   }
 
   private cameraChanged(): void {
+    this.sync.cameraChanged();
     this.minimap.invalidate();
     clearTimeout(this.saveTimer);
     this.saveTimer = window.setTimeout(() => this.saveState(), 250);

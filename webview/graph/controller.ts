@@ -1,4 +1,4 @@
-import type { FromWebview, InferenceInputChoice, InferenceState, ToWebview, ViewOptions } from '../../src/protocol/messages';
+import type { FromWebview, InferenceInputChoice, InferenceState, ToWebview, ViewAnchor, ViewOptions } from '../../src/protocol/messages';
 import { decodeGraph, isEncodedGraph } from '../../src/protocol/graphEncoding';
 import { RpcClient } from '../../src/protocol/rpc';
 import type { ViewDiff, ViewGraph } from '../../src/protocol/viewModel';
@@ -13,6 +13,7 @@ export interface HostRequests {
   setOptions(options: ViewOptions): void;
   inferenceState(state: InferenceState): void;
   setDiff(diff: ViewDiff | null): void;
+  followView(anchor: ViewAnchor): void;
 }
 
 /**
@@ -43,6 +44,7 @@ export class GraphController {
       case 'setOptions': return this.view.setOptions(m.options);
       case 'inferenceState': return this.view.inferenceState(m.state);
       case 'setDiff': return this.view.setDiff(m.diff);
+      case 'followView': return this.view.followView(m.anchor);
     }
   }
 
@@ -54,6 +56,7 @@ export class GraphController {
   cancelInference(): void { this.host.post({ type: 'cancelInference' }); }
   showFeatureMaps(nodeId: string | undefined): void { this.host.post({ type: 'showFeatureMaps', nodeId }); }
   setInputSizes(values: Record<string, number> | null): void { this.host.post({ type: 'setInputSizes', values }); }
+  viewMoved(anchor: ViewAnchor): void { this.host.post({ type: 'viewMoved', anchor }); }
 
   copy(text: string, what: string): Promise<unknown> {
     return this.rpc.request('copy', (id) => ({ type: 'copyText', id, text, what }));
