@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { FromFeatureMaps, ToFeatureMaps } from '../protocol/featureMaps';
 import type { InferenceClient } from '../runtime/client';
 import type { RunResult } from '../runtime/types';
-import { thumbnailOf } from '../runtime/lowered';
+import { featureMapTensors, thumbnailOf } from '../runtime/lowered';
 import { buildHtml, makeNonce, webviewOptions } from './webviewHtml';
 
 /**
@@ -16,6 +16,7 @@ export class FeatureMapsPanel implements vscode.Disposable {
   private ready = false;
   private pending?: ToFeatureMaps;
   private uri?: vscode.Uri;
+  private run?: RunResult;
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(
@@ -24,6 +25,8 @@ export class FeatureMapsPanel implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     onDispose: () => void,
     private readonly rerun: (uri: vscode.Uri) => void,
+    /** Computes the run's fused-away tensors (an unfused run) and shows them everywhere; the updated run. */
+    private readonly unfuse: (uri: vscode.Uri) => Promise<RunResult | undefined>,
   ) {
     this.panel = vscode.window.createWebviewPanel(FeatureMapsPanel.viewType, 'Feature Maps', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, webviewOptions(extensionUri, vscode.Uri.joinPath));
     const w = this.panel.webview;
@@ -41,11 +44,12 @@ export class FeatureMapsPanel implements vscode.Disposable {
   /** Shows a run's tensors, opening at the output of `nodeId` when given. */
   showRun(uri: vscode.Uri, r: RunResult, nodeId?: string): void {
     this.uri = uri;
+    this.run = r;
     this.panel.title = `Feature Maps: ${uri.path.split('/').pop()}`;
     const selected = thumbnailOf(r, nodeId)?.tensor ?? r.thumbnails[0]?.tensor;
     this.post({
       type: 'fmRun', model: uri.fsPath, where: r.where, millis: r.millis, selected, notes: r.notes, top5: r.top5,
-      tensors: r.thumbnails.map((t) => ({ tensor: t.tensor, producer: t.producer, opType: t.opType, shape: t.shape })),
+      tensors: featureMapTensors(r),
     });
     this.panel.reveal(undefined, true);
   }
@@ -62,6 +66,15 @@ export class FeatureMapsPanel implements vscode.Disposable {
 
   dispose(): void {
     this.panel.dispose();
+  }
+
+  private async computeFused(tensor?: string): Promise<void> {
+    if (!this.uri) return;
+    this.post({ type: 'fmBusy', message: `computing ${tensor ?? 'the fused layers'}: ONNX Runtime fused ${tensor ? 'it' : 'them'} into the next layer, so a second run without the fusions is made` });
+    const r = await this.unfuse(this.uri);
+    if (!r) return;
+    this.run = r;
+    this.post({ type: 'fmUnfused' });
   }
 
   private post(m: ToFeatureMaps): void {
@@ -81,10 +94,13 @@ export class FeatureMapsPanel implements vscode.Disposable {
           this.pending = undefined;
           return;
         case 'fmSelect':
+          if (this.run?.fused.some((f) => f.tensor === m.tensor)) await this.computeFused(m.tensor);
           this.post({ type: 'fmBusy', message: `drawing ${m.tensor}` });
           this.post({ type: 'fmDetail', id: m.id, detail: await this.client.detail(m.tensor, { firstChannel: m.firstChannel ?? 0 }) });
           return;
         case 'fmStep':
+          // Step mode shows every layer's input and output: the fused ones are computed on the way in.
+          if (this.run?.fused.length) await this.computeFused();
           this.post({ type: 'fmStep', id: m.id, step: await this.client.step({ index: m.index, nodeId: m.nodeId }) });
           return;
         case 'fmRerun':

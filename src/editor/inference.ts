@@ -8,7 +8,7 @@ import { PATTERNS, type PatternName } from '../runtime/patterns';
 import type { LoadSpec, PictureChoice, RunResult, RunSpec } from '../runtime/types';
 import { readExecutionProviders, readLabelsFile, readMemoryBudgetMB } from './settings';
 import { FeatureMapsPanel } from './featureMapsPanel';
-import { viewThumbnails } from '../runtime/lowered';
+import { viewThumbnails, withUnfused } from '../runtime/lowered';
 import type { ModelSource } from './modelSource';
 
 /**
@@ -100,12 +100,7 @@ export class InferenceController implements vscode.Disposable {
       this.last.set(key, result);
       this.log.info(`inference ${uri.fsPath}: ${result.where}, run ${result.millis.toFixed(1)} ms, load ${result.loadMillis.toFixed(0)} ms, thumbnails ${result.thumbMillis.toFixed(0)} ms, ${result.thumbnails.length} tensors`);
       for (const n of result.notes) this.log.info(`inference note: ${n}`);
-      post({
-        status: 'done', provider: result.where, millis: result.millis, weightsNote: result.weightsNote,
-        thumbnails: viewThumbnails(result.thumbnails),
-        top5: result.top5, inputs: result.inputs, notes: result.notes,
-        filters: result.filters ? { tensor: result.filters.tensor, png: result.filters.png, shape: result.filters.shape } : undefined,
-      });
+      post(doneState(result));
       this.featureMaps?.showRun(uri, result, this.selected.get(key) ?? undefined);
       return result;
     } catch (e) {
@@ -132,9 +127,24 @@ export class InferenceController implements vscode.Disposable {
     if (!this.featureMaps) {
       this.featureMaps = new FeatureMapsPanel(this.extensionUri, this.client, this.log, () => {
         this.featureMaps = undefined;
-      }, (u) => void this.run(u, { kind: 'pattern', pattern: 'gradient' }));
+      }, (u) => void this.run(u, { kind: 'pattern', pattern: 'gradient' }), (u) => this.unfuse(u));
     }
     this.featureMaps.showRun(uri, result, nodeId ?? this.selected.get(key) ?? undefined);
+  }
+
+  /**
+   * The last run of `uri` with the tensors ONNX Runtime fused computed (a second, unfused run in the
+   * inference process), their thumbnails added to every graph view of the model.
+   */
+  async unfuse(uri: vscode.Uri): Promise<RunResult | undefined> {
+    const key = uri.toString();
+    const last = this.last.get(key);
+    if (!last || last.fused.length === 0) return last;
+    const result = withUnfused(last, await this.client.unfused());
+    if (this.last.get(key) !== last) return this.last.get(key);
+    this.last.set(key, result);
+    this.panels.post(uri, { type: 'inferenceState', state: doneState(result) });
+    return result;
   }
 
   /** Remembers the selection per model; an open feature-map panel on that model follows it. */
@@ -176,6 +186,15 @@ export class InferenceController implements vscode.Disposable {
     const shown = valuesOf(this.panels.graphOf(uri)?.evaluatedAt ?? []);
     return valuesOf(listInputDims(inputs, {}, { ...shown, ...this.sizes.get(uri) }));
   }
+}
+
+function doneState(result: RunResult): InferenceState {
+  return {
+    status: 'done', provider: result.where, millis: result.millis, weightsNote: result.weightsNote,
+    thumbnails: viewThumbnails(result.thumbnails),
+    top5: result.top5, inputs: result.inputs, notes: result.notes,
+    filters: result.filters ? { tensor: result.filters.tensor, png: result.filters.png, shape: result.filters.shape } : undefined,
+  };
 }
 
 async function pickInput(): Promise<InferenceInputChoice | undefined> {

@@ -16,6 +16,8 @@ export interface FeatureMapTensor {
   producer: string;
   opType: string;
   shape: number[];
+  /** Fused by ONNX Runtime in the fast run: selecting it computes it (an unfused run, once per run). */
+  fused?: true;
 }
 
 /** Host -> feature-map panel */
@@ -26,6 +28,8 @@ export type ToFeatureMaps =
   | { type: 'fmDetail'; id?: number; detail: TensorDetail }
   | { type: 'fmStep'; id?: number; step: StepView }
   | { type: 'fmBusy'; message: string }
+  /** The fused tensors were computed: none is marked fused any more. */
+  | { type: 'fmUnfused' }
   | { type: 'fmError'; id?: number; message: string };
 
 /** Feature-map panel -> host */

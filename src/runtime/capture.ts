@@ -13,6 +13,8 @@ export interface CaptureCandidate {
   bytes: number;
   /** Already a graph output (needs no extra output). */
   isGraphOutput: boolean;
+  /** Index in network order among all candidates. */
+  order: number;
 }
 
 export interface CapturePlan {
@@ -46,7 +48,7 @@ export function captureCandidates(model: Model, analysis: Analysis, dims: Record
       if (!info || info.isWeight || !DRAWABLE.has(info.dtype)) continue;
       const shape = info.shape;
       const bytes = shape ? byteSizeOf(info.dtype, shape.reduce<number>((a, d) => a * (typeof d === 'number' ? d : dims[d] ?? 1), 1)) : info.bytes;
-      out.push({ tensor: name, producer: node.id, opType: node.opType, shape, bytes, isGraphOutput: outputs.has(name) });
+      out.push({ tensor: name, producer: node.id, opType: node.opType, shape, bytes, isGraphOutput: outputs.has(name), order: out.length });
     }
   }
   return out;

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { GridOptions } from './grid';
 import type { WorkerMessage, WorkerRequest } from './protocol';
-import type { LoadSpec, ModelInputInfo, RunResult, RunSpec, StepView, TensorDetail } from './types';
+import type { LoadSpec, ModelInputInfo, RunResult, RunSpec, StepView, TensorDetail, ThumbnailRecord } from './types';
 import type { ShapeRunSpec } from './shapeRun';
 
 export interface ClientOptions {
@@ -91,6 +91,11 @@ export class InferenceClient {
 
   detail(tensor: string, grid?: Partial<GridOptions>): Promise<TensorDetail> {
     return this.request({ type: 'detail', tensor, grid }) as Promise<TensorDetail>;
+  }
+
+  /** Thumbnails of the tensors the last run left to ONNX Runtime's fusions (an unfused run on first use). */
+  unfused(): Promise<ThumbnailRecord[]> {
+    return this.request({ type: 'unfused' }) as Promise<ThumbnailRecord[]>;
   }
 
   step(at: { index?: number; nodeId?: string }, grid?: Partial<GridOptions>): Promise<StepView> {

@@ -14,9 +14,10 @@ import { loweredOrigins, type LoweredOrigin } from './lowered';
 import { describeProvider, gpuName, type ProviderName } from './providers';
 import { openSession } from './session';
 import { confinedOptions } from './confine';
+import { probeFusion } from './fusion';
 import { channelStats, histogram, tensorStats } from './stats';
 import type { HostTensor } from './tensorView';
-import type { LoadSpec, ModelInputInfo, RunResult, RunSpec, StepView, TensorDetail, ThumbnailRecord } from './types';
+import type { FusedRecord, LoadSpec, ModelInputInfo, RunResult, RunSpec, StepView, TensorDetail, ThumbnailRecord } from './types';
 
 /** How the engine reads models; the real readers are wired in ./access.ts, tests may pass others. */
 export interface ModelAccess {
@@ -37,7 +38,15 @@ interface Loaded {
   provider: ProviderName;
   where: string;
   notes: string[];
+  /** Exposed in the session: the tensors that survive ONNX Runtime's optimisation (./fusion.ts). */
   capture: CaptureCandidate[];
+  /** Fused away by ONNX Runtime: computed on request by a second, unfused session (see unfusedRun). */
+  fused: CaptureCandidate[];
+  /** What survived the optimisation; undefined when it could not be read (then everything is exposed). */
+  survivors?: Set<string>;
+  /** Where the ONNX bytes come from, to make the unfused session when it is asked for. */
+  source: { path: string; bytes?: Uint8Array };
+  unfused?: ort.InferenceSession;
   loadMillis: number;
   /** Name of the first convolution's weight tensor, when it is drawn. */
   firstConvWeight?: string;
@@ -52,14 +61,22 @@ interface Loaded {
 export type Progress = (message: string) => void;
 
 /**
- * Runs a model with every intermediate tensor (or as many as the memory budget allows) exposed as an
- * output, keeps the last run's tensors for the feature-map panel, and makes thumbnails. One session is
- * kept and reused while the model file, providers and budget stay the same.
+ * Runs a model with its layer outputs (as many as the memory budget allows) exposed as outputs, keeps the
+ * last run's tensors for the feature-map panel, and makes thumbnails. Only the tensors that survive ONNX
+ * Runtime's fusions are exposed, so the run stays close to a bare one; a fused-away tensor (a convolution's
+ * output before its BatchNormalization and activation) is computed on request by a second session with
+ * everything exposed, once per run. Sessions are kept and reused while the model file, providers and budget
+ * stay the same.
  */
 export class Engine {
   private loaded?: Loaded;
   private tensors = new Map<string, HostTensor>();
   private producers = new Map<string, string>();
+  /** The last run's inputs, for the unfused session; whether it ran on them yet. */
+  private feeds?: Record<string, ort.Tensor>;
+  private unfusedRan = false;
+  /** Unfused runs made so far (tests check that one serves every request of a run). */
+  unfusedRuns = 0;
 
   constructor(private readonly access: ModelAccess, private readonly onTryProvider?: (p: ProviderName | null) => void) {}
 
@@ -83,6 +100,8 @@ export class Engine {
     const results = reuse ? await l.session.run(feeds, reuse) : await l.session.run(feeds);
     const millis = performance.now() - t0;
     l.fetches = preallocatable(results) ? { inputKey, tensors: results as Record<string, ort.Tensor> } : undefined;
+    this.feeds = feeds;
+    this.unfusedRan = false;
 
     this.tensors = new Map();
     for (const p of prepared) this.tensors.set(p.name, { name: p.name, dims: p.dims, dtype: p.dtype, data: toFloat32(p.data as ort.Tensor.DataType, p.dtype) });
@@ -92,15 +111,23 @@ export class Engine {
       this.tensors.set(name, { name, dims: [...t.dims], dtype: t.type, data: toFloat32(t.data, t.type) });
     }
 
+    // ONNX Runtime removes Identity and inference-mode Dropout: their output is their input, by definition.
+    for (const c of l.fused) {
+      const src = identityInput(l, c);
+      const t = src ? this.tensors.get(src) : undefined;
+      if (!t) continue;
+      this.tensors.set(c.tensor, { ...t, name: c.tensor });
+      this.producers.set(c.tensor, c.producer);
+    }
+    // Tensors asked for by name are asked for: the fused ones among them are computed now.
+    if (spec.returnTensors?.length) await this.unfusedRun(spec.returnTensors);
+
     const t1 = performance.now();
     const thumbnails: ThumbnailRecord[] = [];
     if (!spec.noThumbnails) {
-      for (const c of l.capture) {
-        const t = this.tensors.get(c.tensor);
-        if (!t || t.data.length === 0) continue;
-        const o = l.origins.get(c.tensor);
-        const channelsLast = o?.layout === 'cl' && t.dims.length >= 3;
-        thumbnails.push({ tensor: c.tensor, png: renderGrid(t, { ...THUMBNAIL_GRID, channelsLast }).png, shape: t.dims, producer: c.producer, opType: c.opType, ...(o ? { viewTensor: o.tensor, viewNode: o.node } : {}) });
+      for (const c of [...l.capture, ...l.fused].sort((a, b) => a.order - b.order)) {
+        const th = this.thumbnail(l, c);
+        if (th) thumbnails.push(th);
       }
     }
     const firstConv = l.firstConvWeight ? this.weight(l, l.firstConvWeight) : undefined;
@@ -123,6 +150,7 @@ export class Engine {
       inputs: prepared.map((p) => p.description),
       tensors: [...this.tensors.values()].map((t) => ({ name: t.name, dims: t.dims, dtype: t.dtype, producer: this.producers.get(t.name) ?? '' })),
       thumbnails,
+      fused: l.fused.filter((c) => !this.tensors.has(c.tensor)).map((c) => fusedRecord(l, c, spec.dims)),
       top5: top5 ?? undefined,
       filters,
       notes: [...l.notes],
@@ -131,8 +159,21 @@ export class Engine {
     };
   }
 
+  /** Thumbnails of the tensors ONNX Runtime fused away in the last run, computing them first if needed. */
+  async unfused(): Promise<ThumbnailRecord[]> {
+    const l = this.loaded;
+    if (!l) throw new Error('run the model first');
+    await this.unfusedRun([]);
+    return l.fused.map((c) => this.thumbnail(l, c)).filter((t): t is ThumbnailRecord => !!t);
+  }
+
   /** The captured tensor `name` drawn large, with per-channel statistics and a histogram. */
-  detail(name: string, grid: Partial<GridOptions> = {}): TensorDetail {
+  async detail(name: string, grid: Partial<GridOptions> = {}): Promise<TensorDetail> {
+    await this.unfusedRun([name]);
+    return this.drawn(name, grid);
+  }
+
+  private drawn(name: string, grid: Partial<GridOptions> = {}): TensorDetail {
     const t = this.tensors.get(name);
     if (!t) throw new Error(`tensor '${name}' was not captured in the last run${this.loaded ? '' : ' (run the model first)'}`);
     const all = tensorStats(t.data);
@@ -148,17 +189,18 @@ export class Engine {
   }
 
   /** Step mode: the index-th captured layer, its input maps, the operation explained, its output maps. */
-  step(index: number, grid: Partial<GridOptions> = {}): StepView {
+  async step(index: number, grid: Partial<GridOptions> = {}): Promise<StepView> {
     const l = this.loaded;
     if (!l) throw new Error('run the model first');
     const steps = this.steps(l);
     if (steps.length === 0) throw new Error('no layer of this model was captured');
     const i = Math.max(0, Math.min(steps.length - 1, index));
     const node = steps[i];
+    await this.unfusedRun([...node.inputs, ...node.outputs]);
     const opts = { maxChannels: 16, targetWidth: 360, gap: 2, ...grid };
     const data = node.inputs.filter((n) => n && this.tensors.has(n) && !l.analysis.tensors.get(n)?.isWeight);
-    const inputs = data.map((n) => this.detail(n, opts));
-    const outputs = node.outputs.filter((n) => this.tensors.has(n)).map((n) => this.detail(n, opts));
+    const inputs = data.map((n) => this.drawn(n, opts));
+    const outputs = node.outputs.filter((n) => this.tensors.has(n)).map((n) => this.drawn(n, opts));
     const weightDims = node.inputs.map((n) => (n ? l.model.graph.initializers.get(n)?.dims ?? this.tensors.get(n)?.dims ?? numericShape(l.analysis.tensors.get(n)?.shape) : undefined));
     const explanation = explainNode(node, { inputs: inputs.map((d) => d.shape), outputs: outputs.map((d) => d.shape), outputZeros: outputs[0]?.zeros }, weightDims, l.analysis.nodes.get(node.id));
     return { index: i, count: steps.length, nodeId: node.id, opType: node.opType, name: node.name, inputs, outputs, explanation };
@@ -169,15 +211,50 @@ export class Engine {
     return this.loaded ? this.steps(this.loaded).findIndex((n) => n.id === nodeId) : -1;
   }
 
-  dispose(): Promise<void> {
-    const s = this.loaded?.session;
+  async dispose(): Promise<void> {
+    const l = this.loaded;
     this.loaded = undefined;
+    this.feeds = undefined;
     this.tensors.clear();
-    return s ? s.release() : Promise.resolve();
+    await l?.session.release();
+    await l?.unfused?.release();
   }
 
+  /**
+   * Computes the fused-away tensors of the last run when any of `wanted` is one of them (all of them when
+   * `wanted` is empty): a second session with them exposed, made once per model and run once per run.
+   */
+  private async unfusedRun(wanted: string[]): Promise<void> {
+    const l = this.loaded;
+    if (!l || !this.feeds || this.unfusedRan || l.fused.length === 0) return;
+    const fused = new Set(l.fused.map((c) => c.tensor));
+    if (wanted.length > 0 && !wanted.some((n) => fused.has(n) && !this.tensors.has(n))) return;
+    if (!l.unfused) {
+      const bytes = this.access.withExtraOutputs(await this.access.onnxBytes(l.model, l.source.path, l.source.bytes), [...fused]);
+      l.unfused = (await openSession(bytes, [l.provider], undefined, confinedOptions(l.model, l.source.path))).session;
+    }
+    const results = await l.unfused.run(this.feeds, [...fused]);
+    this.unfusedRuns++;
+    for (const c of l.fused) {
+      const t = results[c.tensor] as ort.Tensor | undefined;
+      if (!t?.dims || typeof t.data === 'string' || Array.isArray(t.data)) continue;
+      this.tensors.set(c.tensor, { name: c.tensor, dims: [...t.dims], dtype: t.type, data: toFloat32(t.data, t.type) });
+      this.producers.set(c.tensor, c.producer);
+    }
+    this.unfusedRan = true;
+  }
+
+  private thumbnail(l: Loaded, c: CaptureCandidate): ThumbnailRecord | undefined {
+    const t = this.tensors.get(c.tensor);
+    if (!t || t.data.length === 0) return undefined;
+    const o = l.origins.get(c.tensor);
+    const channelsLast = o?.layout === 'cl' && t.dims.length >= 3;
+    return { tensor: c.tensor, png: renderGrid(t, { ...THUMBNAIL_GRID, channelsLast }).png, shape: t.dims, producer: c.producer, opType: c.opType, order: c.order, ...(o ? { viewTensor: o.tensor, viewNode: o.node } : {}) };
+  }
+
+  /** Step mode walks every layer with a map, fused or not (a fused one is computed when reached). */
   private steps(l: Loaded): Node[] {
-    const captured = new Set(l.capture.map((c) => c.producer));
+    const captured = new Set([...l.capture, ...l.fused].map((c) => c.producer));
     return l.analysis.order.map((id) => l.analysis.nodeById.get(id)).filter((n): n is Node => !!n && captured.has(n.id));
   }
 
@@ -211,25 +288,32 @@ export class Engine {
     const key = await keyOf(spec);
     const l = this.loaded;
     // The extra outputs are fixed when the session is made: other dim values keep it only while they leave the plan as it is.
-    if (l?.key === key && (!dims || sameTensors(l.capture, planOf(l.model, l.analysis, dims, spec.memoryBudgetMB).capture))) return l;
+    if (l?.key === key && (!dims || sameTensors(l.capture, planOf(l.model, l.analysis, dims, spec.memoryBudgetMB, l.survivors).capture))) return l;
     await this.dispose();
     const t0 = performance.now();
     progress?.('reading the model');
     const model = await this.access.read(spec.modelPath, spec.model?.bytes);
     const analysis = this.access.analyze(model);
-    const plan = planOf(model, analysis, dims ?? {}, spec.memoryBudgetMB);
+    const bare = await this.access.onnxBytes(model, spec.modelPath, spec.model?.bytes);
+    const confined = confinedOptions(model, spec.modelPath);
+    progress?.('reading which layers ONNX Runtime fuses');
+    const probe = await probeFusion(model, bare, spec.providers, confined, this.onTryProvider);
+    const plan = planOf(model, analysis, dims ?? {}, spec.memoryBudgetMB, probe.survivors);
     const firstConv = analysis.order.map((id) => analysis.nodeById.get(id)).find((n) => n?.opType === 'Conv');
     const firstConvWeight = firstConv?.inputs[1] || undefined;
     const extra = plan.capture.filter((c) => !c.isGraphOutput).map((c) => c.tensor);
     if (firstConvWeight && !model.graph.initializers.has(firstConvWeight) && analysis.tensors.get(firstConvWeight)?.producer) extra.push(firstConvWeight);
-    const notes: string[] = [];
-    if (plan.left.length) notes.push(`${plan.left.length} of ${plan.left.length + plan.capture.length} tensors were not captured: they would pass the memory budget of ${spec.memoryBudgetMB} MB (convlens.inference.memoryBudgetMB)`);
-    const bytes = this.access.withExtraOutputs(await this.access.onnxBytes(model, spec.modelPath, spec.model?.bytes), extra);
-    const confined = confinedOptions(model, spec.modelPath);
+    const notes: string[] = [...probe.notes];
+    const total = plan.left.length + plan.capture.length + plan.fused.length;
+    if (plan.left.length) notes.push(`${plan.left.length} of ${total} tensors were not captured: they would pass the memory budget of ${spec.memoryBudgetMB} MB (convlens.inference.memoryBudgetMB)`);
+    if (plan.fused.length) notes.push(`${plan.fused.length} of ${total} tensors are fused by ONNX Runtime into the layer after them (a convolution's output before its BatchNormalization and activation, for example): they are computed when you select them or step through them`);
+    const bytes = this.access.withExtraOutputs(bare, extra);
+    // The capture session goes where the probe's went, so the fusions read are the ones that run.
+    const providers = probe.provider ? [probe.provider, ...spec.providers.filter((p) => p !== probe.provider)] : spec.providers;
     progress?.('creating the ONNX Runtime session');
     let opened;
     try {
-      opened = await openSession(bytes, spec.providers, this.onTryProvider, confined);
+      opened = await openSession(bytes, providers, this.onTryProvider, confined);
     } catch (e) {
       throw new Error(`${spec.modelPath}: ${(e as Error).message}`);
     }
@@ -237,15 +321,34 @@ export class Engine {
     this.producers = new Map(plan.capture.map((c) => [c.tensor, c.producer]));
     this.loaded = {
       key, model, analysis, session: opened.session, provider: opened.provider, where: describeProvider(opened.provider, device),
-      notes: [...opened.notes, ...notes], capture: plan.capture, loadMillis: performance.now() - t0, firstConvWeight,
+      notes: [...opened.notes, ...notes], capture: plan.capture, fused: plan.fused, survivors: probe.survivors,
+      source: { path: spec.modelPath, bytes: spec.model?.bytes }, loadMillis: performance.now() - t0, firstConvWeight,
       origins: loweredOrigins(model),
     };
     return this.loaded;
   }
 }
 
-function planOf(model: Model, analysis: Analysis, dims: Record<string, number>, memoryBudgetMB: number): CapturePlan {
-  return planCapture(captureCandidates(model, analysis, dims), memoryBudgetMB * 1024 * 1024);
+/** The tensors that survive fusion are planned first; the fused ones share what is left of the budget. */
+function planOf(model: Model, analysis: Analysis, dims: Record<string, number>, memoryBudgetMB: number, survivors: Set<string> | undefined): CapturePlan & { fused: CaptureCandidate[] } {
+  const all = captureCandidates(model, analysis, dims);
+  const exposed = survivors ? all.filter((c) => c.isGraphOutput || survivors.has(c.tensor)) : all;
+  const plan = planCapture(exposed, memoryBudgetMB * 1024 * 1024);
+  const kept = new Set(exposed);
+  const rest = planCapture(all.filter((c) => !kept.has(c)), plan.budgetBytes - plan.bytes);
+  return { ...plan, fused: rest.capture, left: [...plan.left, ...rest.left] };
+}
+
+function identityInput(l: Loaded, c: CaptureCandidate): string | undefined {
+  const n = l.analysis.nodeById.get(c.producer);
+  const same = n && (n.opType === 'Identity' || (n.opType === 'Dropout' && !n.inputs[2])) && n.outputs[0] === c.tensor;
+  return same ? n.inputs[0] || undefined : undefined;
+}
+
+function fusedRecord(l: Loaded, c: CaptureCandidate, dims: Record<string, number>): FusedRecord {
+  const o = l.origins.get(c.tensor);
+  const shape = (c.shape ?? []).map((d) => (typeof d === 'number' ? d : dims[d] ?? 1));
+  return { tensor: c.tensor, shape, producer: c.producer, opType: c.opType, order: c.order, ...(o ? { viewTensor: o.tensor, viewNode: o.node } : {}) };
 }
 
 function sameTensors(a: CaptureCandidate[], b: CaptureCandidate[]): boolean {

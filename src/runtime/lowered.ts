@@ -1,5 +1,5 @@
 import type { Model } from '../ir/types';
-import type { ThumbnailRecord } from './types';
+import type { FusedRecord, ThumbnailRecord } from './types';
 
 /** Where an ONNX tensor of a lowered Keras/TF.js/ConvLens JSON model came from. */
 export interface LoweredOrigin {
@@ -34,8 +34,26 @@ export function viewThumbnails(thumbs: ThumbnailRecord[]): { tensor: string; png
   return out;
 }
 
-/** The captured output of graph node `nodeId` (a Keras layer id for lowered models: its first ONNX output). */
-export function thumbnailOf(r: { thumbnails: ThumbnailRecord[] }, nodeId: string | undefined): ThumbnailRecord | undefined {
+/** The output of graph node `nodeId` (a Keras layer id for lowered models: its first ONNX output): captured,
+ * or fused by ONNX Runtime and computed when asked for. */
+export function thumbnailOf(r: { thumbnails: ThumbnailRecord[]; fused?: FusedRecord[] }, nodeId: string | undefined): FusedRecord | undefined {
   if (!nodeId) return undefined;
-  return r.thumbnails.find((t) => (t.viewNode ?? t.producer) === nodeId);
+  const of = (t: FusedRecord) => (t.viewNode ?? t.producer) === nodeId;
+  return r.thumbnails.find(of) ?? r.fused?.find(of);
+}
+
+/** The feature-map panel's list: every layer output in network order, the fused ones marked. */
+export function featureMapTensors(r: { thumbnails: ThumbnailRecord[]; fused: FusedRecord[] }): { tensor: string; producer: string; opType: string; shape: number[]; fused?: true }[] {
+  const drawn = new Set(r.thumbnails.map((t) => t.tensor));
+  const rows = [...r.thumbnails.map((t) => ({ t, fused: false })), ...r.fused.filter((f) => !drawn.has(f.tensor)).map((t) => ({ t, fused: true }))];
+  return rows.sort((a, b) => a.t.order - b.t.order)
+    .map(({ t, fused }) => ({ tensor: t.tensor, producer: t.producer, opType: t.opType, shape: t.shape, ...(fused ? { fused: true as const } : {}) }));
+}
+
+/** A run once its fused tensors were computed: their thumbnails join the others, none is left fused. */
+export function withUnfused<R extends { thumbnails: ThumbnailRecord[]; fused: FusedRecord[] }>(r: R, unfused: ThumbnailRecord[]): R {
+  const have = new Set(r.thumbnails.map((t) => t.tensor));
+  const thumbnails = [...r.thumbnails, ...unfused.filter((t) => !have.has(t.tensor))].sort((a, b) => a.order - b.order);
+  const drawn = new Set(thumbnails.map((t) => t.tensor));
+  return { ...r, thumbnails, fused: r.fused.filter((f) => !drawn.has(f.tensor)) };
 }

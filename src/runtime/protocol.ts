@@ -7,6 +7,8 @@ export type WorkerRequest = { id: number } & (
   | { type: 'inspect'; spec: LoadSpec }
   | { type: 'run'; spec: RunSpec }
   | { type: 'detail'; tensor: string; grid?: Partial<GridOptions> }
+  /** Thumbnails of the last run's fused-away tensors, computed by an unfused session. */
+  | { type: 'unfused' }
   | { type: 'step'; index?: number; nodeId?: string; grid?: Partial<GridOptions> }
   | { type: 'dispose' }
   /** `convlens check`: runtime shapes of the given tensors (progress 'running' once the session loaded). */

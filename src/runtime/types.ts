@@ -56,10 +56,15 @@ export interface ThumbnailRecord {
   shape: number[];
   producer: string;
   opType: string;
+  /** Position in network order among every layer output (captured and fused), for lists mixing both. */
+  order: number;
   /** For a model lowered from Keras/TF.js/ConvLens JSON: the tensor and layer id as its graph names them. */
   viewTensor?: string;
   viewNode?: string;
 }
+
+/** A layer output ONNX Runtime fused into the layer after it: not in the fast run, computed on request. */
+export type FusedRecord = Omit<ThumbnailRecord, 'png'>;
 
 export interface RunResult {
   /** Execution provider that ran the model. */
@@ -75,6 +80,8 @@ export interface RunResult {
   inputs: string[];
   tensors: TensorRecord[];
   thumbnails: ThumbnailRecord[];
+  /** Tensors the run did not expose because ONNX Runtime fused them (the `unfused` request draws them). */
+  fused: FusedRecord[];
   top5?: Prediction[];
   filters?: FilterImage;
   /** Why providers were skipped or failed, what was left out of capture, and similar. */

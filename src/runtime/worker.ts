@@ -19,6 +19,7 @@ async function handle(req: WorkerRequest): Promise<unknown> {
     case 'inspect': return engine.inspect(req.spec, progress);
     case 'run': return engine.run(req.spec, progress);
     case 'detail': return engine.detail(req.tensor, req.grid);
+    case 'unfused': return engine.unfused();
     case 'step': {
       const index = req.nodeId !== undefined ? engine.stepIndexOf(req.nodeId) : req.index ?? 0;
       if (index < 0) throw new Error(`node '${req.nodeId}' has no captured output in the last run`);

@@ -70,21 +70,26 @@ test('Run on the digit pattern from the graph view: thumbnails on the boxes, whe
   const top5 = await graph.locator('#cl-top5 li').allInnerTexts();
   assert.equal(top5.length, 5, top5.join(' | '));
   assert.match(top5[0], /^3 \d+(\.\d)?%$/, top5.join(' | '));
-  // Thumbnails drawn on the boxes: every captured layer's box has a loaded image, the convolutions' among them.
-  await waitFor(graph, () => Number(document.getElementById('cl-stage')?.dataset.thumbnails ?? 0) >= 10, 'no thumbnails on the boxes');
-  const onConvs = await graph.evaluate((ids) => {
+  // Thumbnails drawn on the boxes of every layer output ONNX Runtime kept. It fuses each convolution with
+  // the bias Add after it, so the convolutions' own outputs are not in this run: their boxes wait.
+  await waitFor(graph, () => Number(document.getElementById('cl-stage')?.dataset.thumbnails ?? 0) >= 5, 'no thumbnails on the boxes');
+  const convThumbs = () => graph.evaluate((ids) => {
     const d = (window as unknown as { convlens: { debug: { display: { indexOf: Map<string, number> }; view: { overlay: { thumbnails: Map<number, HTMLImageElement> } } } } }).convlens.debug;
     return ids.map((id) => {
       const img = d.view.overlay.thumbnails.get(d.display.indexOf.get(id) ?? -1);
       return img ? img.naturalWidth : 0;
     });
   }, [first.id, second.id]);
-  assert.ok(onConvs.every((w) => w > 0), `conv boxes without a drawn thumbnail: ${onConvs.join(', ')}`);
+  assert.deepEqual(await convThumbs(), [0, 0], 'the fast run exposed the fused convolutions');
+  const fastCount = Number(await graph.locator('#cl-stage').getAttribute('data-thumbnails'));
   await screenshot(page, 'inference-graph-mnist');
 
   // The Feature Maps panel, opened from the graph view: where it ran, the time and the same top-5.
   await graph.locator('#cl-feature-maps').click();
   const maps = await webviewFrame(page, '.tensor-list .tensor-item');
+  // Every layer output is listed, the fused convolutions marked.
+  const fusedItems = await maps.locator('.tensor-item.fused').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.tensor));
+  assert.ok(fusedItems.includes(first.output) && fusedItems.includes(second.output), fusedItems.join(', '));
   const header = await maps.locator('.header').innerText();
   assert.match(header, /ran on cpu in \d+(\.\d+)? ms/, header);
   const panelTop = await maps.locator('.top5 li').allInnerTexts();
@@ -109,6 +114,12 @@ test('Run on the digit pattern from the graph view: thumbnails on the boxes, whe
   });
   assert.ok(bars > 50, `histogram has ${bars} painted pixels`);
   await screenshot(page, 'feature-maps-mnist', 'docs/images');
+  // Asking for a fused convolution computed every fused tensor once: now every box of the graph has its thumbnail.
+  await waitFor(graph, (n: string) => Number(document.getElementById('cl-stage')?.dataset.thumbnails ?? 0) > Number(n), 'the fused layers\' thumbnails did not reach the graph', String(fastCount));
+  const onConvs = await convThumbs();
+  assert.ok(onConvs.every((w) => w > 0), `conv boxes without a drawn thumbnail: ${onConvs.join(', ')}`);
+  assert.equal(await maps.locator('.tensor-item.fused').count(), 0, 'items still marked fused');
+  await screenshot(page, 'inference-graph-mnist-unfused');
 
   // Step mode: the first layer is the first convolution, explained with its real numbers; → advances.
   await maps.getByRole('button', { name: 'Step ←/→' }).click();

@@ -1,13 +1,15 @@
 /**
  * A Keras model is lowered to ONNX before it runs, so the run's tensors have ONNX names; the graph view
- * draws the Keras layers. Every layer's box must still get its thumbnail, and selecting a layer must find
+ * draws the Keras layers. Every box (a Conv2D with its Activation folded in) must get its thumbnail from
+ * the run, every layer once the tensors ONNX Runtime fused are computed, and selecting a layer must find
  * its feature maps.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Engine } from '../../src/runtime/engine';
 import { defaultAccess } from '../../src/runtime/access';
-import { thumbnailOf, viewThumbnails } from '../../src/runtime/lowered';
+import { thumbnailOf, viewThumbnails, withUnfused } from '../../src/runtime/lowered';
+import { deriveDisplayGraph } from '../../webview/graph/model/displayGraph';
 import { decodePngDataUrl } from '../../src/runtime/png';
 import { loadModelFile } from '../../src/editor/modelLoader';
 import { corpus } from '../helpers/corpus';
@@ -19,7 +21,14 @@ test('Keras MNIST CNN: every layer of the graph gets a thumbnail under its own t
   const path = corpus('keras-json', 'mnist_cnn.json');
   const loaded = await loadModelFile(path);
   assert.ok(loaded.ok, !loaded.ok ? loaded.error : '');
-  const r = await engine.run({ modelPath: path, providers: ['cpu'], memoryBudgetMB: 256, picture: { kind: 'pattern', pattern: 'digit' }, normalization: 'auto', bgr: false, dims: { N: 1 } });
+  const fast = await engine.run({ modelPath: path, providers: ['cpu'], memoryBudgetMB: 256, picture: { kind: 'pattern', pattern: 'digit' }, normalization: 'auto', bgr: false, dims: { N: 1 } });
+  const drawn = new Set(viewThumbnails(fast.thumbnails).map((t) => t.tensor));
+  const boxes = deriveDisplayGraph(loaded.graph, { fold: true, collapsed: new Set(), hideBatchDim: true }).nodes.filter((n) => n.kind === 'node');
+  for (const b of boxes) assert.ok(b.outTensors.some((t) => drawn.has(t)), `box ${b.id} (${b.label}) has no thumbnail from the run; drawn: ${[...drawn].join(', ')}`);
+  const fusedLayers = new Set(fast.fused.map((f) => f.viewNode ?? f.producer));
+  assert.ok(fusedLayers.size > 0, 'ONNX Runtime fuses the Conv2D layers into their activations');
+  for (const node of loaded.graph.nodes) assert.ok(drawn.has(node.outputs[0]) || fusedLayers.has(node.id), `layer ${node.id} is neither drawn nor listed as fused`);
+  const r = withUnfused(fast, await engine.unfused());
   const shown = viewThumbnails(r.thumbnails);
   const byTensor = new Map(shown.map((t) => [t.tensor, t]));
   assert.equal(byTensor.size, shown.length, 'one thumbnail per tensor name');
@@ -30,7 +39,7 @@ test('Keras MNIST CNN: every layer of the graph gets a thumbnail under its own t
     // Selecting the layer in the graph finds an ONNX tensor the engine can draw large.
     const picked = thumbnailOf(r, node.id);
     assert.ok(picked, `no feature maps for ${node.id}`);
-    assert.equal(engine.detail(picked.tensor).tensor, picked.tensor);
+    assert.equal((await engine.detail(picked.tensor)).tensor, picked.tensor);
   }
   // A Keras conv layer's output (32 maps of 26×26) is drawn as its first 16 channels: a 4×4 grid of square tiles.
   const conv = byTensor.get(loaded.graph.nodes.find((n) => n.op === 'Convolution2D' || n.op === 'Conv2D')!.outputs[0])!;

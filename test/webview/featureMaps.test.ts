@@ -6,6 +6,7 @@ import { Engine } from '../../src/runtime/engine';
 import { defaultAccess } from '../../src/runtime/access';
 import { inputWindow } from '../../src/analysis/window/geometry';
 import type { RunResult } from '../../src/runtime/types';
+import { featureMapTensors } from '../../src/runtime/lowered';
 import type { FromFeatureMaps, ToFeatureMaps } from '../../src/protocol/featureMaps';
 import { corpus } from '../helpers/corpus';
 import { startFeatureMapsHarness, type FeatureMapsHarness } from './featureMapsHarness';
@@ -37,10 +38,10 @@ async function openPanel(selected?: string): Promise<Page> {
     if (m.type === 'ready') {
       await post({
         type: 'fmRun', model: MODEL, where: run.where, millis: run.millis, notes: run.notes, top5: run.top5, selected,
-        tensors: run.thumbnails.map((t) => ({ tensor: t.tensor, producer: t.producer, opType: t.opType, shape: t.shape })),
+        tensors: featureMapTensors(run),
       });
-    } else if (m.type === 'fmSelect') await post({ type: 'fmDetail', detail: engine.detail(m.tensor, { firstChannel: m.firstChannel ?? 0 }) });
-    else if (m.type === 'fmStep') await post({ type: 'fmStep', step: engine.step(m.nodeId !== undefined ? engine.stepIndexOf(m.nodeId) : m.index ?? 0) });
+    } else if (m.type === 'fmSelect') await post({ type: 'fmDetail', detail: await engine.detail(m.tensor, { firstChannel: m.firstChannel ?? 0 }) });
+    else if (m.type === 'fmStep') await post({ type: 'fmStep', step: await engine.step(m.nodeId !== undefined ? engine.stepIndexOf(m.nodeId) : m.index ?? 0) });
   });
 }
 
@@ -55,14 +56,18 @@ test('header: where it ran, the time and the top-5, the digit read as 3', async 
   assert.equal(items.length, 5);
   assert.deepEqual(items.map((t) => t.split(/\s/)[0]), run.top5!.map((p) => p.label));
   assert.equal(items[0].split(/\s/)[0], '3');
-  assert.deepEqual(await page.locator('.tensor-item').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.tensor)), run.thumbnails.map((t) => t.tensor));
+  assert.deepEqual(await page.locator('.tensor-item').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.tensor)), featureMapTensors(run).map((t) => t.tensor));
+  // The layers ONNX Runtime fused are listed too, marked: selecting one computes it.
+  assert.ok(run.fused.length > 0);
+  assert.deepEqual(await page.locator('.tensor-item.fused').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.tensor)), run.fused.map((f) => f.tensor));
+  assert.equal(await page.locator('.tensor-item.fused .fused-mark').count(), run.fused.length);
   assert.deepEqual(errors(page), []);
   await page.close();
 });
 
 test('a conv layer: its channel grid, statistics, histogram, and the channel under the pointer', async () => {
-  const conv = run.thumbnails.find((t) => t.opType === 'Conv')!;
-  const d = engine.detail(conv.tensor);
+  const conv = featureMapTensors(run).find((t) => t.opType === 'Conv')!;
+  const d = await engine.detail(conv.tensor);
   const page = await openPanel(conv.tensor);
   await page.locator('.layer .grid-img').waitFor();
   assert.equal(await page.locator('.tensor-item.selected').getAttribute('data-tensor'), conv.tensor);
@@ -102,7 +107,7 @@ test('Step mode: ←/→ walk the layers; the first conv is explained with its n
   await page.getByRole('button', { name: 'Step ←/→' }).click();
   const nav = page.locator('.step-nav span');
   await page.waitForFunction(() => /^Layer 1 of/.test(document.querySelector('.step-nav span')?.textContent ?? ''));
-  const s0 = engine.step(0);
+  const s0 = (await engine.step(0));
   assert.equal(await nav.innerText(), `Layer 1 of ${s0.count}: Conv (${s0.name})`);
   const explain = await page.locator('.explain').innerText();
   for (const line of s0.explanation.lines) assert.ok(explain.includes(line), `missing "${line}" in ${explain}`);
@@ -112,7 +117,7 @@ test('Step mode: ←/→ walk the layers; the first conv is explained with its n
 
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => /^Layer 2 of/.test(document.querySelector('.step-nav span')?.textContent ?? ''));
-  assert.equal(await nav.innerText(), `Layer 2 of ${s0.count}: ${engine.step(1).opType} (${engine.step(1).name})`);
+  assert.equal(await nav.innerText(), `Layer 2 of ${s0.count}: ${(await engine.step(1)).opType} (${(await engine.step(1)).name})`);
   await page.keyboard.press('ArrowLeft');
   await page.waitForFunction(() => /^Layer 1 of/.test(document.querySelector('.step-nav span')?.textContent ?? ''));
 
@@ -157,14 +162,14 @@ test('a layer selected in the graph (fmFocus) opens its maps, or its step in Ste
 });
 
 test('answers carry the request id: an answer to a superseded selection is dropped, the latest one shows', async () => {
-  const [first, second] = run.thumbnails.filter((t) => t.opType === 'Conv').map((t) => t.tensor);
+  const [first, second] = featureMapTensors(run).filter((t) => t.opType === 'Conv').map((t) => t.tensor);
   let slow: (() => Promise<void>) | undefined;
   const page = await h.open(async (m: FromFeatureMaps, post: (m: ToFeatureMaps) => Promise<void>) => {
     if (m.type === 'ready') {
-      await post({ type: 'fmRun', model: MODEL, where: run.where, millis: run.millis, notes: [], tensors: run.thumbnails.map((t) => ({ tensor: t.tensor, producer: t.producer, opType: t.opType, shape: t.shape })) });
+      await post({ type: 'fmRun', model: MODEL, where: run.where, millis: run.millis, notes: [], tensors: featureMapTensors(run) });
     } else if (m.type === 'fmSelect') {
       assert.equal(typeof m.id, 'number');
-      const answer = () => post({ type: 'fmDetail', id: m.id, detail: engine.detail(m.tensor) });
+      const answer = async () => post({ type: 'fmDetail', id: m.id, detail: await engine.detail(m.tensor) });
       // The first selection's answer is held back until after the second one's.
       if (m.tensor === first && !slow) slow = answer;
       else await answer();

@@ -21,6 +21,8 @@ const main = h('main', { class: 'content' }, 'Run a model (ConvLens: Run Sample 
 const status = h('div', { class: 'status' });
 root.append(h('div', { class: 'page' }, header, h('div', { class: 'body' }, list, h('div', { class: 'right' }, status, main))));
 
+const FUSED_TIP = 'Fused by ONNX Runtime into the next layer in the fast run: selecting it computes it with a second run.';
+
 /** The latest request: answers to older ones are dropped (a newer selection supersedes them). */
 let latest = 0;
 let answerTimer = 0;
@@ -94,8 +96,8 @@ window.addEventListener('message', (ev: MessageEvent<ToFeatureMaps>) => {
         ...(m.notes.length ? [h('details', { class: 'notes' }, h('summary', {}, `${m.notes.length} note${m.notes.length === 1 ? '' : 's'} on this run`), ...m.notes.map((n) => h('div', { class: 'note' }, n)))] : []),
       );
       list.replaceChildren(...m.tensors.map((t) => {
-        const item = h('button', { class: 'tensor-item', title: t.tensor, on: { click: () => select(t.tensor) } },
-          h('span', { class: 'op' }, t.opType), h('span', { class: 'shape' }, t.shape.join('×')));
+        const item = h('button', { class: t.fused ? 'tensor-item fused' : 'tensor-item', title: t.fused ? `${t.tensor}\n${FUSED_TIP}` : t.tensor, on: { click: () => select(t.tensor) } },
+          h('span', { class: 'op' }, t.opType), ...(t.fused ? [h('span', { class: 'fused-mark' }, 'fused')] : []), h('span', { class: 'shape' }, t.shape.join('×')));
         item.dataset.tensor = t.tensor;
         return item;
       }));
@@ -123,6 +125,13 @@ window.addEventListener('message', (ev: MessageEvent<ToFeatureMaps>) => {
       break;
     case 'fmBusy':
       status.textContent = m.message;
+      break;
+    case 'fmUnfused':
+      for (const item of list.querySelectorAll<HTMLElement>('.tensor-item.fused')) {
+        item.classList.remove('fused');
+        item.querySelector('.fused-mark')?.remove();
+        item.title = item.dataset.tensor ?? '';
+      }
       break;
     case 'fmError':
       if (!current(m)) break;
