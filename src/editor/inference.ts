@@ -191,7 +191,7 @@ export class InferenceController implements vscode.Disposable {
 function doneState(result: RunResult): InferenceState {
   return {
     status: 'done', provider: result.where, millis: result.millis, weightsNote: result.weightsNote,
-    thumbnails: viewThumbnails(result.thumbnails),
+    thumbnails: viewThumbnails(result.thumbnails), fused: result.fused.length,
     top5: result.top5, inputs: result.inputs, notes: result.notes,
     filters: result.filters ? { tensor: result.filters.tensor, png: result.filters.png, shape: result.filters.shape } : undefined,
   };

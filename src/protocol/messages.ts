@@ -89,6 +89,8 @@ export type InferenceState =
       /** Said plainly when weights were generated (He initialisation) rather than read. */
       weightsNote?: string;
       thumbnails: TensorThumbnail[];
+      /** Layer outputs ONNX Runtime fused into the next layer: no thumbnail until one is asked for. */
+      fused?: number;
       top5?: { label: string; index: number; probability: number }[];
       /** The first convolution's filters as patches (RGB when it reads three channels). */
       filters?: TensorThumbnail;

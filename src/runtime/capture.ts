@@ -77,3 +77,21 @@ export function planCapture(candidates: CaptureCandidate[], budgetBytes: number)
     bytes,
   };
 }
+
+export interface FusedCapturePlan extends CapturePlan {
+  /** Fused away by ONNX Runtime: left out of the run, computed on request within what is left of the budget. */
+  fused: CaptureCandidate[];
+}
+
+/**
+ * The capture when only `survivors` (the tensors ONNX Runtime's optimised graph still computes, ./fusion.ts)
+ * are exposed: they are planned first; the fused ones share what is left of the budget. Without survivors
+ * everything is exposed.
+ */
+export function planFusedCapture(candidates: CaptureCandidate[], survivors: Set<string> | undefined, budgetBytes: number): FusedCapturePlan {
+  const exposed = survivors ? candidates.filter((c) => c.isGraphOutput || survivors.has(c.tensor)) : candidates;
+  const plan = planCapture(exposed, budgetBytes);
+  const kept = new Set(exposed);
+  const rest = planCapture(candidates.filter((c) => !kept.has(c)), budgetBytes - plan.bytes);
+  return { ...plan, fused: rest.capture, left: [...plan.left, ...rest.left] };
+}

@@ -2,11 +2,10 @@ import { stat, readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import type { Analysis } from '../analysis/types';
 import type { Model, Node } from '../ir/types';
-import { captureCandidates, planCapture, type CaptureCandidate, type CapturePlan } from './capture';
+import { captureCandidates, planFusedCapture, type CaptureCandidate, type FusedCapturePlan } from './capture';
 import { parseLabels, topK } from './classify';
 import { explainNode } from './explain';
 import { renderFilters } from './filters';
-import { fromFloat16Bits } from './float16';
 import { renderGrid, THUMBNAIL_GRID, type GridOptions } from './grid';
 import { readImageFile } from './image';
 import { prepareInputs, type InputSpec, type PictureSource } from './input';
@@ -14,9 +13,9 @@ import { loweredOrigins, type LoweredOrigin } from './lowered';
 import { describeProvider, gpuName, type ProviderName } from './providers';
 import { openSession } from './session';
 import { confinedOptions } from './confine';
-import { probeFusion } from './fusion';
+import { probeFusion, type FusionProbe } from './fusion';
 import { channelStats, histogram, tensorStats } from './stats';
-import type { HostTensor } from './tensorView';
+import { toFloat32, type HostTensor } from './tensorView';
 import type { FusedRecord, LoadSpec, ModelInputInfo, RunResult, RunSpec, StepView, TensorDetail, ThumbnailRecord } from './types';
 
 /** How the engine reads models; the real readers are wired in ./access.ts, tests may pass others. */
@@ -75,6 +74,8 @@ export class Engine {
   /** The last run's inputs, for the unfused session; whether it ran on them yet. */
   private feeds?: Record<string, ort.Tensor>;
   private unfusedRan = false;
+  /** What survives fusion, per model file and settings: other dim values keep it (the graph is the same). */
+  private probed?: { key: string; probe: FusionProbe };
   /** Unfused runs made so far (tests check that one serves every request of a run). */
   unfusedRuns = 0;
 
@@ -297,7 +298,8 @@ export class Engine {
     const bare = await this.access.onnxBytes(model, spec.modelPath, spec.model?.bytes);
     const confined = confinedOptions(model, spec.modelPath);
     progress?.('reading which layers ONNX Runtime fuses');
-    const probe = await probeFusion(model, bare, spec.providers, confined, this.onTryProvider);
+    const probe = this.probed?.key === key ? this.probed.probe : await probeFusion(model, bare, spec.providers, confined, this.onTryProvider);
+    this.probed = { key, probe };
     const plan = planOf(model, analysis, dims ?? {}, spec.memoryBudgetMB, probe.survivors);
     const firstConv = analysis.order.map((id) => analysis.nodeById.get(id)).find((n) => n?.opType === 'Conv');
     const firstConvWeight = firstConv?.inputs[1] || undefined;
@@ -329,14 +331,8 @@ export class Engine {
   }
 }
 
-/** The tensors that survive fusion are planned first; the fused ones share what is left of the budget. */
-function planOf(model: Model, analysis: Analysis, dims: Record<string, number>, memoryBudgetMB: number, survivors: Set<string> | undefined): CapturePlan & { fused: CaptureCandidate[] } {
-  const all = captureCandidates(model, analysis, dims);
-  const exposed = survivors ? all.filter((c) => c.isGraphOutput || survivors.has(c.tensor)) : all;
-  const plan = planCapture(exposed, memoryBudgetMB * 1024 * 1024);
-  const kept = new Set(exposed);
-  const rest = planCapture(all.filter((c) => !kept.has(c)), plan.budgetBytes - plan.bytes);
-  return { ...plan, fused: rest.capture, left: [...plan.left, ...rest.left] };
+function planOf(model: Model, analysis: Analysis, dims: Record<string, number>, memoryBudgetMB: number, survivors: Set<string> | undefined): FusedCapturePlan {
+  return planFusedCapture(captureCandidates(model, analysis, dims), survivors, memoryBudgetMB * 1024 * 1024);
 }
 
 function identityInput(l: Loaded, c: CaptureCandidate): string | undefined {
@@ -400,12 +396,4 @@ function preallocatable(results: ort.InferenceSession.OnnxValueMapType): boolean
 
 function numericShape(s: (number | string)[] | null | undefined): number[] | undefined {
   return s && s.every((d) => typeof d === 'number') ? (s as number[]) : undefined;
-}
-
-function toFloat32(data: ort.Tensor.DataType, dtype: string): Float32Array {
-  if (data instanceof Float32Array) return data;
-  if (dtype === 'float16' && data instanceof Uint16Array) return fromFloat16Bits(data);
-  if (data instanceof BigInt64Array || data instanceof BigUint64Array) return Float32Array.from(data, (v) => Number(v));
-  if (ArrayBuffer.isView(data)) return Float32Array.from(data as unknown as ArrayLike<number>);
-  return new Float32Array(0);
 }

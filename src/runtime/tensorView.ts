@@ -1,3 +1,6 @@
+import type * as ort from 'onnxruntime-node';
+import { fromFloat16Bits } from './float16';
+
 /** A captured tensor as plain numbers, batch included. */
 export interface HostTensor {
   name: string;
@@ -42,4 +45,13 @@ export function mapView(dims: number[], channelsLast = false): MapView {
 
 export function elementCount(dims: number[]): number {
   return dims.reduce((a, b) => a * b, 1);
+}
+
+/** ONNX Runtime's values of a tensor as the float32 a HostTensor holds (float16 decoded, integers converted). */
+export function toFloat32(data: ort.Tensor.DataType, dtype: string): Float32Array {
+  if (data instanceof Float32Array) return data;
+  if (dtype === 'float16' && data instanceof Uint16Array) return fromFloat16Bits(data);
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) return Float32Array.from(data, (v) => Number(v));
+  if (ArrayBuffer.isView(data)) return Float32Array.from(data as unknown as ArrayLike<number>);
+  return new Float32Array(0);
 }

@@ -66,6 +66,7 @@ test('Run on the digit pattern from the graph view: thumbnails on the boxes, whe
   // Where it ran and how long it took.
   const said = await graph.locator('#cl-inf-status').innerText();
   assert.match(said, /^ran on cpu in \d+(\.\d+)? m?s · \d+ tensors drawn/, said);
+  assert.match(said, / · \d+ fused by ONNX Runtime, drawn when you select one in Feature maps/, said);
   // Top-5: five classes, the digit '3' first.
   const top5 = await graph.locator('#cl-top5 li').allInnerTexts();
   assert.equal(top5.length, 5, top5.join(' | '));

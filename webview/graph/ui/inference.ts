@@ -56,7 +56,8 @@ export class InferenceBar {
     else if (s.status === 'error') this.status.textContent = s.message;
     else {
       const count = s.thumbnails.length;
-      this.status.textContent = `ran on ${s.provider} in ${formatMs(s.millis)} · ${count} tensor${count === 1 ? '' : 's'} drawn${s.weightsNote ? ` · ${s.weightsNote}` : ''}`;
+      const fused = s.fused ? ` · ${s.fused} fused by ONNX Runtime, drawn when you select one in Feature maps` : '';
+      this.status.textContent = `ran on ${s.provider} in ${formatMs(s.millis)} · ${count} tensor${count === 1 ? '' : 's'} drawn${fused}${s.weightsNote ? ` · ${s.weightsNote}` : ''}`;
       this.status.title = [...(s.inputs ?? []), ...(s.notes ?? [])].join('\n');
       for (const p of s.top5 ?? []) {
         this.top5.append(h('li', { attrs: { 'data-index': String(p.index) } }, h('span', { class: 'cl-top5-label' }, p.label), ` ${formatPercent(p.probability)}`));
