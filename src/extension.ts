@@ -9,12 +9,14 @@ import { InferenceController } from './editor/inference';
 import { registerJsonModelSupport } from './editor/json/register';
 import { registerSideGraphSerializer } from './editor/sideGraphSerializer';
 import { ModelComparisons } from './editor/modelDiff';
+import { configureL10n } from './editor/l10n';
 
 /**
  * Registers the providers and commands; reads no model and loads no runtime. Everything heavy
  * (readers, analysis, onnxruntime) is required on first use.
  */
 export function activate(context: vscode.ExtensionContext): { graphPanels: GraphPanels } {
+  configureL10n();
   const log = vscode.window.createOutputChannel('ConvLens', { log: true });
   // Every model is read and analysed in the model worker, once per document version (src/editor/modelService.ts).
   const source = new ModelSource(context.extensionUri);
@@ -32,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): { graphPanels: Graph
     vscode.commands.registerCommand('convlens.openGraphToSide', (uri?: vscode.Uri) => {
       const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
       if (!target) {
-        void vscode.window.showErrorMessage('ConvLens: open a model file (ONNX, Keras JSON, TF.js model.json or ConvLens JSON) first, then run "Open Graph to the Side".');
+        void vscode.window.showErrorMessage(vscode.l10n.t('ConvLens: open a model file (ONNX, Keras JSON, TF.js model.json or ConvLens JSON) first, then run "Open Graph to the Side".'));
         return;
       }
       if (target.path.toLowerCase().endsWith('.onnx')) {
@@ -48,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): { graphPanels: Graph
     vscode.commands.registerCommand('convlens.reloadGraph', async () => {
       const uri = activeModelUri(graphPanels);
       if (!uri || !graphPanels.has(uri)) {
-        void vscode.window.showInformationMessage('ConvLens: no graph is active to reload.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('ConvLens: no graph is active to reload.'));
         return;
       }
       await graphPanels.reload(uri);

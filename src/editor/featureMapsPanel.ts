@@ -4,6 +4,7 @@ import type { InferenceClient } from '../runtime/client';
 import type { RunResult } from '../runtime/types';
 import { featureMapTensors, thumbnailOf } from '../runtime/lowered';
 import { buildHtml, makeNonce, webviewOptions } from './webviewHtml';
+import { webviewL10n } from './l10n';
 
 /**
  * The feature-map panel: one layer's channels large, with statistics and a histogram, and Step mode
@@ -28,10 +29,11 @@ export class FeatureMapsPanel implements vscode.Disposable {
     /** Computes the run's fused-away tensors (an unfused run) and shows them everywhere; the updated run. */
     private readonly unfuse: (uri: vscode.Uri) => Promise<RunResult | undefined>,
   ) {
-    this.panel = vscode.window.createWebviewPanel(FeatureMapsPanel.viewType, 'Feature Maps', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, webviewOptions(extensionUri, vscode.Uri.joinPath));
+    this.panel = vscode.window.createWebviewPanel(FeatureMapsPanel.viewType, vscode.l10n.t('Feature Maps'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, webviewOptions(extensionUri, vscode.Uri.joinPath));
     const w = this.panel.webview;
     const dist = (f: string) => w.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', f)).toString();
-    w.html = buildHtml(w.cspSource, makeNonce(), { title: 'Feature Maps', scripts: [dist('featureMaps.js')], styles: [dist('codicon.css'), dist('featureMaps.css')] });
+    const { lang, l10n } = webviewL10n();
+    w.html = buildHtml(w.cspSource, makeNonce(), { title: vscode.l10n.t('Feature Maps'), lang, scripts: [dist('featureMaps.js')], styles: [dist('codicon.css'), dist('featureMaps.css')], data: { l10n } });
     this.subs.push(
       w.onDidReceiveMessage((m: FromFeatureMaps) => void this.onMessage(m)),
       this.panel.onDidDispose(() => {
@@ -45,7 +47,7 @@ export class FeatureMapsPanel implements vscode.Disposable {
   showRun(uri: vscode.Uri, r: RunResult, nodeId?: string): void {
     this.uri = uri;
     this.run = r;
-    this.panel.title = `Feature Maps: ${uri.path.split('/').pop()}`;
+    this.panel.title = vscode.l10n.t('Feature Maps: {0}', uri.path.split('/').pop() ?? '');
     const selected = thumbnailOf(r, nodeId)?.tensor ?? r.thumbnails[0]?.tensor;
     this.post({
       type: 'fmRun', model: uri.fsPath, where: r.where, millis: r.millis, selected, notes: r.notes, top5: r.top5,
@@ -110,7 +112,7 @@ export class FeatureMapsPanel implements vscode.Disposable {
     } catch (e) {
       const message = (e as Error).message;
       this.log.warn(`feature maps: ${message}`);
-      this.post({ type: 'fmError', id: 'id' in m ? m.id : undefined, message: `${message}. Run the model again to see its feature maps.` });
+      this.post({ type: 'fmError', id: 'id' in m ? m.id : undefined, message: vscode.l10n.t('{0}. Run the model again to see its feature maps.', message) });
     }
   }
 }

@@ -3,6 +3,7 @@ import { answer } from '../protocol/rpc';
 import type { FromWebview, ToWebview, ViewOptions } from '../protocol/messages';
 import type { GraphDigest, NodeReply } from '../protocol/modelService';
 import { buildHtml, makeNonce, webviewOptions } from './webviewHtml';
+import { webviewL10n } from './l10n';
 import { readViewOptions } from './settings';
 import type { ModelSource } from './modelSource';
 import type { InputSizeStore } from './inputSizes';
@@ -99,7 +100,7 @@ export class GraphPanels implements vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(
       SIDE_VIEW_TYPE,
-      `Graph: ${basename(uri)}`,
+      vscode.l10n.t('Graph: {0}', basename(uri)),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       webviewOptions(this.extensionUri, vscode.Uri.joinPath),
     );
@@ -248,7 +249,7 @@ export class GraphPanels implements vscode.Disposable {
       case 'copyText':
         void answer(reply, message.id, async () => {
           await vscode.env.clipboard.writeText(message.text);
-          vscode.window.setStatusBarMessage(`ConvLens: copied ${message.what}`, 3000);
+          vscode.window.setStatusBarMessage(vscode.l10n.t('ConvLens: copied {0}', message.what), 3000);
           return true;
         });
         break;
@@ -278,12 +279,12 @@ export class GraphPanels implements vscode.Disposable {
   private async save(uri: vscode.Uri, suggestedName: string, data: string, encoding: 'base64' | 'utf8'): Promise<string | null> {
     const target = await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.joinPath(uri, '..', suggestedName),
-      saveLabel: 'Save',
+      saveLabel: vscode.l10n.t('Save'),
     });
     if (!target) return null;
     const bytes = encoding === 'base64' ? Buffer.from(data, 'base64') : Buffer.from(data, 'utf8');
     await vscode.workspace.fs.writeFile(target, bytes);
-    vscode.window.setStatusBarMessage(`ConvLens: saved ${target.fsPath}`, 4000);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('ConvLens: saved {0}', target.fsPath), 4000);
     return target.fsPath;
   }
 
@@ -297,13 +298,15 @@ export class GraphPanels implements vscode.Disposable {
 
   private html(webview: vscode.Webview, uri: vscode.Uri): string {
     const dist = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', f)).toString();
+    const { lang, l10n } = webviewL10n();
     return buildHtml(webview.cspSource, makeNonce(), {
       title: basename(uri),
+      lang,
       scripts: [dist('webview.js')],
       styles: [dist('codicon.css'), dist('webview.css')],
       // What webview/main.ts reads from #root: its layout worker and the lazily loaded Mermaid bundle.
       // document: kept in the webview's state, so the side graph reopens on it after a window reload.
-      data: { layoutWorker: dist('layoutWorker.js'), mermaid: dist('mermaid.js'), document: uri.toString() },
+      data: { layoutWorker: dist('layoutWorker.js'), mermaid: dist('mermaid.js'), document: uri.toString(), l10n },
     });
   }
 }

@@ -10,6 +10,7 @@ import { readExecutionProviders, readLabelsFile, readMemoryBudgetMB } from './se
 import { FeatureMapsPanel } from './featureMapsPanel';
 import { viewThumbnails, withUnfused } from '../runtime/lowered';
 import type { ModelSource } from './modelSource';
+import { bundlePath } from './l10n';
 
 /**
  * Host side of sample inference: turns a graph webview's `runInference` (or the command) into a run in
@@ -33,7 +34,7 @@ export class InferenceController implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.sizes = new InputSizeStore(memento);
-    this.client = new InferenceClient({ workerPath: vscode.Uri.joinPath(extensionUri, 'dist', 'inferenceWorker.js').fsPath });
+    this.client = new InferenceClient({ workerPath: vscode.Uri.joinPath(extensionUri, 'dist', 'inferenceWorker.js').fsPath, l10nBundle: bundlePath() });
     this.disposables.push(
       panels.onDidReceiveMessage(({ uri, message }) => {
         if (message.type === 'runInference') void this.run(uri, message.input);
@@ -51,13 +52,13 @@ export class InferenceController implements vscode.Disposable {
       c,
       vscode.commands.registerCommand('convlens.runInference', async (uri?: vscode.Uri) => {
         const target = c.targetUri(uri);
-        if (!target) return void vscode.window.showErrorMessage('ConvLens: open a model graph first, then run "Run Sample Inference".');
+        if (!target) return void vscode.window.showErrorMessage(vscode.l10n.t('ConvLens: open a model graph first, then run "Run Sample Inference".'));
         const input = await pickInput();
         if (input) await c.run(target, input);
       }),
       vscode.commands.registerCommand('convlens.showFeatureMaps', async (uri?: vscode.Uri, nodeId?: string) => {
         const target = c.targetUri(uri);
-        if (!target) return void vscode.window.showErrorMessage('ConvLens: open a model graph first, then run "Show Feature Maps".');
+        if (!target) return void vscode.window.showErrorMessage(vscode.l10n.t('ConvLens: open a model graph first, then run "Show Feature Maps".'));
         await c.showFeatureMaps(target, typeof nodeId === 'string' ? nodeId : undefined);
       }),
     );
@@ -68,7 +69,7 @@ export class InferenceController implements vscode.Disposable {
   async run(uri: vscode.Uri, input: InferenceInputChoice): Promise<RunResult | undefined> {
     const key = uri.toString();
     if (this.running) {
-      void vscode.window.showInformationMessage(`ConvLens: a run of ${basename(this.running)} is in progress; cancel it first.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('ConvLens: a run of {0} is in progress; cancel it first.', basename(this.running)));
       return undefined;
     }
     // Taken before the first await (the file picker), so a second run cannot start while this one waits for it.
@@ -79,14 +80,14 @@ export class InferenceController implements vscode.Disposable {
       if (!picture) return undefined;
       const base: LoadSpec = { modelPath: uri.fsPath, providers: readExecutionProviders(), memoryBudgetMB: readMemoryBudgetMB() };
       const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `ConvLens: ${basename(key)}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('ConvLens: {0}', basename(key)), cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => this.client.cancel());
           const report = (message: string) => {
             progress.report({ message });
             post({ status: 'running', message });
           };
-          report('loading the model');
+          report(vscode.l10n.t('loading the model'));
           base.model = await this.modelToRun(uri);
           const inputs = await this.client.inspect(base, report);
           const dims = this.dimsFor(uri, inputs);
@@ -111,7 +112,7 @@ export class InferenceController implements vscode.Disposable {
       const message = (e as Error).message;
       this.log.error(`inference ${uri.fsPath}: ${message}`);
       post({ status: 'error', message });
-      void vscode.window.showErrorMessage(`ConvLens: ${message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('ConvLens: {0}', message));
       return undefined;
     } finally {
       this.running = undefined;
@@ -169,7 +170,7 @@ export class InferenceController implements vscode.Disposable {
     const format = this.panels.graphOf(uri)?.format;
     if (format === 'onnx' || (!format && uri.path.toLowerCase().endsWith('.onnx'))) return undefined;
     const low = await this.source.lowered(uri);
-    if (!low.bytes) throw new Error(low.error ?? `${uri.path}: could not be prepared to run`);
+    if (!low.bytes) throw new Error(low.error ?? vscode.l10n.t('{0}: could not be prepared to run', uri.path));
     return { bytes: low.bytes, version: low.version };
   }
 
@@ -199,14 +200,14 @@ function doneState(result: RunResult): InferenceState {
 
 async function pickInput(): Promise<InferenceInputChoice | undefined> {
   const items: (vscode.QuickPickItem & { choice: InferenceInputChoice })[] = [
-    { label: '$(file-media) Image file…', description: 'PNG or JPEG', choice: { kind: 'image' } },
-    ...PATTERNS.map((p) => ({ label: `$(symbol-color) ${patternLabel(p)}`, description: 'built-in pattern', choice: { kind: 'pattern', pattern: p } as InferenceInputChoice })),
+    { label: `$(file-media) ${vscode.l10n.t('Image file…')}`, description: vscode.l10n.t('PNG or JPEG'), choice: { kind: 'image' } },
+    ...PATTERNS.map((p) => ({ label: `$(symbol-color) ${patternLabel(p)}`, description: vscode.l10n.t('built-in pattern'), choice: { kind: 'pattern', pattern: p } as InferenceInputChoice })),
   ];
-  return (await vscode.window.showQuickPick(items, { title: 'ConvLens: sample input' }))?.choice;
+  return (await vscode.window.showQuickPick(items, { title: vscode.l10n.t('ConvLens: sample input') }))?.choice;
 }
 
 function patternLabel(p: PatternName): string {
-  return { gradient: 'Colour gradient', checkerboard: 'Checkerboard', digit: "Handwritten-style digit '3'", noise: 'Seeded noise' }[p];
+  return { gradient: vscode.l10n.t('Colour gradient'), checkerboard: vscode.l10n.t('Checkerboard'), digit: vscode.l10n.t("Handwritten-style digit '3'"), noise: vscode.l10n.t('Seeded noise') }[p];
 }
 
 async function resolvePicture(input: InferenceInputChoice, model: vscode.Uri): Promise<PictureChoice | undefined> {
@@ -216,7 +217,7 @@ async function resolvePicture(input: InferenceInputChoice, model: vscode.Uri): P
     const abs = /^([a-zA-Z]:)?[\\/]/.test(input.path) || !folder ? input.path : vscode.Uri.joinPath(folder.uri, input.path).fsPath;
     return { kind: 'image', path: abs };
   }
-  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Images: ['png', 'jpg', 'jpeg'] }, defaultUri: vscode.Uri.joinPath(model, '..'), title: 'ConvLens: sample image' });
+  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { [vscode.l10n.t('Images')]: ['png', 'jpg', 'jpeg'] }, defaultUri: vscode.Uri.joinPath(model, '..'), title: vscode.l10n.t('ConvLens: sample image') });
   return picked?.[0] ? { kind: 'image', path: picked[0].fsPath } : undefined;
 }
 

@@ -43,7 +43,7 @@ function versionName(uri: vscode.Uri): string {
   if (uri.scheme === 'git') {
     try {
       const q = JSON.parse(uri.query) as { ref?: string };
-      if (q.ref === '~' || q.ref === '') return 'the index';
+      if (q.ref === '~' || q.ref === '') return vscode.l10n.t('the index');
       if (q.ref) return q.ref;
     } catch { /* not the git extension's query */ }
   }
@@ -223,10 +223,10 @@ export class ModelComparisons implements vscode.Disposable {
   private async compareWith(arg?: vscode.Uri): Promise<void> {
     const current = arg ?? activeModelUri(this.panels);
     if (!current) {
-      void vscode.window.showInformationMessage('ConvLens: open a model first, then compare it with another one.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('ConvLens: open a model first, then compare it with another one.'));
       return;
     }
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: MODEL_FILTERS, openLabel: 'Compare', title: `Compare ${nameOf(current)} with…` });
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: MODEL_FILTERS, openLabel: vscode.l10n.t('Compare'), title: vscode.l10n.t('Compare {0} with…', nameOf(current)) });
     if (!picked?.[0]) return;
     await this.openDiff(picked[0], current, `${nameOf(picked[0])} ↔ ${nameOf(current)}`);
   }
@@ -234,14 +234,14 @@ export class ModelComparisons implements vscode.Disposable {
   private async compareWithHead(arg?: vscode.Uri): Promise<void> {
     const current = arg ?? activeModelUri(this.panels);
     if (!current || current.scheme !== 'file') {
-      void vscode.window.showInformationMessage('ConvLens: Compare with HEAD needs a model file in a Git repository.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('ConvLens: Compare with HEAD needs a model file in a Git repository.'));
       return;
     }
     const head = gitUri(current, 'HEAD');
     try {
       await vscode.workspace.fs.stat(head);
     } catch {
-      void vscode.window.showWarningMessage(`ConvLens: ${nameOf(current)} has no committed version (is it in a Git repository, and is the Git extension enabled?).`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('ConvLens: {0} has no committed version (is it in a Git repository, and is the Git extension enabled?).', nameOf(current)));
       return;
     }
     await this.openDiff(head, current, `${nameOf(current)} (HEAD) ↔ ${nameOf(current)}`);

@@ -13,14 +13,14 @@ export function registerOnnxNodeSource(panels: GraphPanels): vscode.Disposable {
   const provider: vscode.TextDocumentContentProvider = {
     provideTextDocumentContent(uri) {
       const link = parseNodeLink(uri.query);
-      if (typeof link === 'string') return `// This is ${link}; reveal the node again from the graph.`;
+      if (typeof link === 'string') return `// ${vscode.l10n.t('This is {0}; reveal the node again from the graph.', link)}`;
       return textOf(link);
     },
   };
   const textOf = async ({ model, node }: { model: string; node: string }): Promise<string> => {
     const found = panels.graphOf(vscode.Uri.parse(model)) ? await panels.nodeOf(vscode.Uri.parse(model), node) : undefined;
     const n = found?.node;
-    if (!found || !n) return `// ${node}: the graph of ${model} is no longer open; reveal the node again from the graph.`;
+    if (!found || !n) return `// ${vscode.l10n.t('{0}: the graph of {1} is no longer open; reveal the node again from the graph.', node, model)}`;
     return nodeText(n, (t) => {
       const info = found.tensors[t];
       return info ? `${info.dtype}[${info.shape ? info.shape.join(', ') : '?'}]` : '';
@@ -44,10 +44,10 @@ export function parseNodeLink(query: string): { model: string; node: string } | 
   try {
     value = JSON.parse(query);
   } catch {
-    return 'not a ConvLens node link (its query is not JSON)';
+    return vscode.l10n.t('not a ConvLens node link (its query is not JSON)');
   }
   const { model, node } = (value ?? {}) as { model?: unknown; node?: unknown };
-  if (typeof model !== 'string' || typeof node !== 'string') return 'not a ConvLens node link (it names no model and node)';
+  if (typeof model !== 'string' || typeof node !== 'string') return vscode.l10n.t('not a ConvLens node link (it names no model and node)');
   return { model, node };
 }
 

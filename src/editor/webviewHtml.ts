@@ -36,6 +36,8 @@ export interface PageSpec {
   styles: string[];
   /** data-* attributes put on <div id="root">, e.g. { layoutWorker: '<uri>' } -> data-layout-worker. */
   data?: Record<string, string>;
+  /** The display language (`vscode.env.language`), for <html lang>: it picks CJK fonts and line breaking. */
+  lang?: string;
 }
 
 export function buildHtml(cspSource: string, nonce: string, page: PageSpec): string {
@@ -45,7 +47,7 @@ export function buildHtml(cspSource: string, nonce: string, page: PageSpec): str
   const styles = page.styles.map((s) => `<link rel="stylesheet" href="${escapeAttr(s)}">`).join('\n    ');
   const scripts = page.scripts.map((s) => `<script nonce="${nonce}" src="${escapeAttr(s)}"></script>`).join('\n    ');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeAttr(page.lang ?? 'en')}">
   <head>
     <meta charset="UTF-8">
     <meta http-equiv="Content-Security-Policy" content="${buildCsp(cspSource, nonce)}">

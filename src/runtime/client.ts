@@ -7,6 +7,8 @@ import type { ShapeRunSpec } from './shapeRun';
 export interface ClientOptions {
   /** The worker script: dist/inferenceWorker.js, or src/runtime/worker.ts with execArgv ['--import', 'tsx']. */
   workerPath: string;
+  /** The l10n bundle the process words its messages with (vscode.l10n.uri's path; none in English). */
+  l10nBundle?: string;
   execArgv?: string[];
   /** A request with no reply after this long fails (and the process is restarted). */
   timeoutMs?: number;
@@ -119,6 +121,7 @@ export class InferenceClient {
     const child = fork(this.opts.workerPath, [], {
       execArgv: [...(this.opts.execArgv ?? []), ...heap],
       serialization: 'advanced',
+      env: this.opts.l10nBundle ? { ...process.env, CONVLENS_L10N_BUNDLE: this.opts.l10nBundle } : process.env,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     this.starts++;

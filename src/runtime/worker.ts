@@ -3,10 +3,14 @@
  * ONNX Runtime blocks the thread it runs on and can take its process down (a native crash, or memory
  * exhausted by a large model); running here keeps the extension host alive and responsive.
  */
+import * as l10n from '@vscode/l10n';
 import { Engine } from './engine';
 import { defaultAccess } from './access';
 import { runShapes } from './shapeRun';
 import type { WorkerMessage, WorkerRequest } from './protocol';
+
+// Before any message is worded: Step explanations and progress speak the editor's display language.
+if (process.env.CONVLENS_L10N_BUNDLE) l10n.config({ fsPath: process.env.CONVLENS_L10N_BUNDLE });
 
 let current = 0;
 const send = (m: WorkerMessage) => process.send?.(m);

@@ -3,6 +3,7 @@ import { answer, RpcClient } from '../protocol/rpc';
 import type { FromWebview, ToWebview } from '../protocol/messages';
 import type { ViewGraph } from '../protocol/viewModel';
 import { buildHtml, makeNonce, webviewOptions } from '../editor/webviewHtml';
+import { configureL10n, webviewL10n } from '../editor/l10n';
 import { readViewOptions } from '../editor/settings';
 import type { WebModelRequest } from './protocol';
 import { readGraph } from './readGraph';
@@ -15,7 +16,7 @@ import { readGraph } from './readGraph';
  * bundle. What needs Node (ONNX Runtime, the files beside a model) says so plainly.
  */
 
-const NEEDS_DESKTOP = 'Feature maps run the model in ONNX Runtime, which needs VS Code desktop or a remote extension host; this window runs extensions in the browser (vscode.dev, github.dev).';
+const needsDesktop = () => vscode.l10n.t('Feature maps run the model in ONNX Runtime, which needs VS Code desktop or a remote extension host; this window runs extensions in the browser (vscode.dev, github.dev).');
 const GRAPH_TIMEOUT_MS = 120_000;
 
 interface Shown {
@@ -60,7 +61,8 @@ class WebGraphs implements vscode.Disposable {
       title: nameOf(uri),
       scripts: [dist('webview.js')],
       styles: [dist('codicon.css'), dist('webview.css')],
-      data: { layoutWorker: dist('layoutWorker.js'), mermaid: dist('mermaid.js'), document: uri.toString() },
+      data: { layoutWorker: dist('layoutWorker.js'), mermaid: dist('mermaid.js'), document: uri.toString(), l10n: webviewL10n().l10n },
+      lang: webviewL10n().lang,
     });
     const sub = panel.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(s, m));
     panel.onDidDispose(() => {
@@ -135,7 +137,7 @@ class WebGraphs implements vscode.Disposable {
         break;
       case 'runInference':
       case 'showFeatureMaps':
-        reply({ type: 'inferenceState', state: { status: 'error', message: NEEDS_DESKTOP } });
+        reply({ type: 'inferenceState', state: { status: 'error', message: needsDesktop() } });
         break;
       case 'log':
         this.log[m.level](`[webview ${nameOf(s.uri)}] ${m.message}`);
@@ -157,14 +159,15 @@ function nameOf(uri: vscode.Uri): string {
 }
 
 export function activate(context: vscode.ExtensionContext): void {
+  configureL10n();
   const log = vscode.window.createOutputChannel('ConvLens', { log: true });
   const graphs = new WebGraphs(context.extensionUri, log);
   const toSide = (uri: vscode.Uri) => {
-    const panel = vscode.window.createWebviewPanel('convlens.graphSide', `Graph: ${nameOf(uri)}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+    const panel = vscode.window.createWebviewPanel('convlens.graphSide', vscode.l10n.t('Graph: {0}', nameOf(uri)), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
     graphs.attach(uri, panel);
   };
-  const desktopOnly = (message: string) => () => void vscode.window.showInformationMessage(`ConvLens: ${message}`);
-  const compareOnly = 'comparing models needs VS Code desktop or a remote extension host for now; `convlens diff OLD NEW` prints the same report in a terminal.';
+  const desktopOnly = (message: () => string) => () => void vscode.window.showInformationMessage(vscode.l10n.t('ConvLens: {0}', message()));
+  const compareOnly = () => vscode.l10n.t('comparing models needs VS Code desktop or a remote extension host for now; `convlens diff OLD NEW` prints the same report in a terminal.');
   context.subscriptions.push(
     log,
     graphs,
@@ -180,17 +183,17 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand('convlens.openGraphToSide', (uri?: vscode.Uri) => {
       const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
-      if (!target) return void vscode.window.showErrorMessage('ConvLens: open a model file first, then run "Open Graph to the Side".');
+      if (!target) return void vscode.window.showErrorMessage(vscode.l10n.t('ConvLens: open a model file first, then run "Open Graph to the Side".'));
       if (target.path.toLowerCase().endsWith('.onnx')) return void vscode.commands.executeCommand('vscode.openWith', target, 'convlens.graph', vscode.ViewColumn.Beside);
       toSide(target);
     }),
     vscode.commands.registerCommand('convlens.openSample', () =>
       vscode.commands.executeCommand('vscode.openWith', vscode.Uri.joinPath(context.extensionUri, 'media', 'samples', 'mnist_c_cxx.onnx'), 'convlens.graph')),
     vscode.commands.registerCommand('convlens.reloadGraph', () => {
-      if (!graphs.reloadActive()) void vscode.window.showInformationMessage('ConvLens: no graph is active to reload.');
+      if (!graphs.reloadActive()) void vscode.window.showInformationMessage(vscode.l10n.t('ConvLens: no graph is active to reload.'));
     }),
-    vscode.commands.registerCommand('convlens.runInference', desktopOnly(NEEDS_DESKTOP)),
-    vscode.commands.registerCommand('convlens.showFeatureMaps', desktopOnly(NEEDS_DESKTOP)),
+    vscode.commands.registerCommand('convlens.runInference', desktopOnly(needsDesktop)),
+    vscode.commands.registerCommand('convlens.showFeatureMaps', desktopOnly(needsDesktop)),
     vscode.commands.registerCommand('convlens.compareWith', desktopOnly(compareOnly)),
     vscode.commands.registerCommand('convlens.compareWithHead', desktopOnly(compareOnly)),
     vscode.commands.registerCommand('convlens.compareGraphs', desktopOnly(compareOnly)),

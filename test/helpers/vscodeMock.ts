@@ -1,4 +1,5 @@
 import Module from 'node:module';
+import * as l10n from '@vscode/l10n';
 
 /**
  * A small stand-in for the `vscode` module: enough of the API for activate() to run in plain
@@ -106,7 +107,9 @@ export function createVscodeMock(registrations: Registrations): Record<string, u
       registerDefinitionProvider: () => disposable,
       createDiagnosticCollection: () => ({ set() {}, delete() {}, clear() {}, dispose() {} }),
     }),
-    env: {},
+    env: { language: 'en' },
+    // English, as VS Code gives it with no bundle: the message itself, placeholders filled.
+    l10n: { t: (message: string, ...args: (string | number | boolean)[]) => l10n.t(message, ...args), bundle: undefined, uri: undefined },
   };
 }
 

@@ -1,6 +1,7 @@
+import * as l10n from '@vscode/l10n';
 import type { LayerInfo } from '../../formats/json/modelDocument';
 
-/** Text for hovers and hints (plain functions, no vscode). */
+/** Text for hovers and hints (plain functions, no vscode: words through @vscode/l10n, which the host configures with its bundle). */
 
 export function compact(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
@@ -15,12 +16,12 @@ export function hoverMarkdown(l: LayerInfo): string {
     '',
     `| | |`,
     `|---|---|`,
-    `| input | ${l.inputShapes.map((s) => `\`${s}\``).join(', ') || '—'} |`,
-    `| output | \`${l.outputShape}\` |`,
-    `| parameters | ${l.params.toLocaleString('en-US')} |`,
-    `| MACs | ${l.macs.toLocaleString('en-US')} (${compact(l.macs)}) |`,
+    `| ${l10n.t('input')} | ${l.inputShapes.map((s) => `\`${s}\``).join(', ') || '—'} |`,
+    `| ${l10n.t('output')} | \`${l.outputShape}\` |`,
+    `| ${l10n.t('parameters')} | ${l.params.toLocaleString('en-US')} |`,
+    `| ${l10n.t('MACs')} | ${l.macs.toLocaleString('en-US')} (${compact(l.macs)}) |`,
   ];
-  if (l.receptiveField) lines.push(`| receptive field | ${l.receptiveField.join(' × ')} px |`);
+  if (l.receptiveField) lines.push(`| ${l10n.t('receptive field')} | ${l.receptiveField.join(' × ')} px |`);
   return lines.join('\n');
 }
 

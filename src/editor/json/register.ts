@@ -75,7 +75,7 @@ export function registerJsonModelSupport(
           if (!range.contains(end)) continue;
           const h = new vscode.InlayHint(end, shapeHint(l), vscode.InlayHintKind.Type);
           h.paddingLeft = true;
-          h.tooltip = `${l.node.name}: output ${l.outputShape}`;
+          h.tooltip = vscode.l10n.t('{0}: output {1}', l.node.name, l.outputShape);
           hints.push(h);
         }
         return hints;
@@ -92,8 +92,8 @@ export function registerJsonModelSupport(
         const state = await states.get(doc);
         if (!state?.kind && !state?.tooLarge) return [];
         const title = state.totals
-          ? `$(type-hierarchy) Show graph · ${state.totals.layers} layers · ${state.totals.params.toLocaleString('en-US')} params`
-          : '$(type-hierarchy) Show graph';
+          ? `$(type-hierarchy) ${vscode.l10n.t('Show graph · {0} layers · {1} params', state.totals.layers, state.totals.params.toLocaleString('en-US'))}`
+          : `$(type-hierarchy) ${vscode.l10n.t('Show graph')}`;
         return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title, command: 'convlens.json.showGraph', arguments: [doc.uri] })];
       },
     }),
@@ -114,7 +114,7 @@ export function registerJsonModelSupport(
       const doc = editor?.document ?? await vscode.workspace.openTextDocument(uri);
       const layer = (await states.get(doc))?.layerInfo(nodeId);
       if (!layer?.node.source) {
-        if (focus) void vscode.window.showWarningMessage(`ConvLens: ${uri.path.slice(uri.path.lastIndexOf('/') + 1)} no longer has the layer '${nodeId}'; the graph may be out of date.`);
+        if (focus) void vscode.window.showWarningMessage(vscode.l10n.t("ConvLens: {0} no longer has the layer '{1}'; the graph may be out of date.", uri.path.slice(uri.path.lastIndexOf('/') + 1), nodeId));
         return;
       }
       const r = toRange(doc, layer.node.source);

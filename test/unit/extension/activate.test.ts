@@ -52,6 +52,12 @@ test('every activation event names something the manifest contributes', () => {
 test('walkthrough and icon files named in the manifest exist', () => {
   assert.ok(existsSync(join(root, manifest.icon)));
   for (const w of manifest.contributes.walkthroughs as { steps: { media: { markdown?: string } }[] }[]) {
-    for (const s of w.steps) if (s.media.markdown) assert.ok(existsSync(join(root, s.media.markdown)), s.media.markdown);
+    for (const s of w.steps) {
+      if (!s.media.markdown) continue;
+      // A %key% is the page for the display language (package.nls[.ko].json): both must exist.
+      const key = /^%(.+)%$/.exec(s.media.markdown)?.[1];
+      const pages = key ? ['package.nls.json', 'package.nls.ko.json'].map((f) => (JSON.parse(readFileSync(join(root, f), 'utf8')) as Record<string, string>)[key]) : [s.media.markdown];
+      for (const p of pages) assert.ok(p && existsSync(join(root, p)), `${s.media.markdown}: ${p}`);
+    }
   }
 });
