@@ -195,7 +195,7 @@ export class ModelComparisons implements vscode.Disposable {
   private async compareGraphsOfTextDiff(): Promise<void> {
     const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
     if (!(input instanceof vscode.TabInputTextDiff)) {
-      void vscode.window.showInformationMessage('ConvLens: Compare Graphs works in a diff of a JSON model (open the change from Source Control first).');
+      void vscode.window.showInformationMessage(vscode.l10n.t('ConvLens: Compare Graphs works in a diff of a JSON model (open the change from Source Control first).'));
       return;
     }
     this.openGraphPair(input.original, input.modified);

@@ -38,6 +38,9 @@ test('every %key% of package.json is in package.nls.json, and every key there is
   const en = messages('package.nls.json');
   assert.deepEqual([...used].sort(), Object.keys(en).sort());
   assert.equal(readJson('package.json').l10n, './l10n');
+  // Nothing a user reads in the manifest is written there directly.
+  const raw = [...manifest.matchAll(/"(displayName|description|title|markdownDescription|category)": "(?!%)([^"]*)"/g)].map((m) => `${m[1]}: ${m[2]}`);
+  assert.deepEqual(raw, [], 'manifest strings not in package.nls.json');
 });
 
 test('package.nls.ko.json translates every manifest string, keeping placeholders, code and links', () => {
