@@ -1,15 +1,14 @@
 import * as l10n from '@vscode/l10n';
 
 /**
- * The webviews' one translation function. The host puts the bundle VS Code chose for its display
- * language (vscode.l10n.bundle) on #root as data-l10n (src/editor/l10n.ts); English pages get none,
- * and every message is its own English text. Call it as `l10n.t('…{0}…', arg)` (import * as l10n),
- * the form @vscode/l10n-dev extracts into l10n/bundle.l10n.json.
+ * The webviews speak the editor's display language through @vscode/l10n, configured here once from
+ * the bundle the host put on #root as data-l10n (vscode.l10n.bundle, src/editor/l10n.ts); a page
+ * without one (English) gets each message as written. Each page's entry imports this module first,
+ * so the bundle is in place before any view words a message. Views call `l10n.t('…{0}…', arg)` with
+ * `import * as l10n from '@vscode/l10n'`: the form @vscode/l10n-dev extracts into l10n/bundle.l10n.json
+ * (`npm run l10n`), which test/unit/l10n.test.ts holds to the code.
  */
-let configured = false;
-
-function configure(): void {
-  configured = true;
+function configureFromPage(): void {
   const raw = typeof document === 'undefined' ? undefined : document.getElementById('root')?.dataset.l10n;
   if (!raw) return;
   try {
@@ -20,8 +19,7 @@ function configure(): void {
   }
 }
 
+configureFromPage();
+
 /** `message` in the display language, with {0}, {1}… replaced by `args` (numbers stay as given). */
-export function t(message: string, ...args: (string | number | boolean)[]): string {
-  if (!configured) configure();
-  return l10n.t(message, ...args);
-}
+export const t = l10n.t;

@@ -1,5 +1,6 @@
 import type { GridImage } from '../../src/runtime/grid';
 import { h } from '../common/dom';
+import * as l10n from '@vscode/l10n';
 
 export interface GridHit {
   channel: number;
@@ -19,7 +20,7 @@ export class GridView {
 
   constructor(readonly grid: GridImage, maxWidth: number) {
     this.zoom = Math.max(1, Math.floor(maxWidth / grid.width));
-    this.img = h('img', { class: 'grid-img', attrs: { src: grid.png, alt: 'channel maps' }, props: { draggable: false } });
+    this.img = h('img', { class: 'grid-img', attrs: { src: grid.png, alt: l10n.t('channel maps') }, props: { draggable: false } });
     this.img.style.width = `${grid.width * this.zoom}px`;
     this.img.style.height = `${grid.height * this.zoom}px`;
     this.overlay = h('div', { class: 'grid-overlay' });

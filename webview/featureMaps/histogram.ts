@@ -1,6 +1,7 @@
 import type { Histogram } from '../../src/runtime/stats';
 import { formatValue } from '../common/format';
 import { h } from '../common/dom';
+import * as l10n from '@vscode/l10n';
 
 /** The value histogram as bars on a canvas, with its range written under it. */
 export function histogramView(hist: Histogram, width = 320, height = 80): HTMLElement {
@@ -16,5 +17,5 @@ export function histogramView(hist: Histogram, width = 320, height = 80): HTMLEl
       ctx.fillRect(i * bw + 0.5, height - bh, Math.max(1, bw - 1), bh);
     });
   }
-  return h('div', { class: 'hist-wrap' }, canvas, h('div', { class: 'hist-range' }, h('span', {}, formatValue(hist.min)), h('span', {}, 'count (√ scale)'), h('span', {}, formatValue(hist.max))));
+  return h('div', { class: 'hist-wrap' }, canvas, h('div', { class: 'hist-range' }, h('span', {}, formatValue(hist.min)), h('span', {}, l10n.t('count (√ scale)')), h('span', {}, formatValue(hist.max))));
 }

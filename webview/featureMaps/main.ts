@@ -1,3 +1,5 @@
+// First: the display language's bundle is configured before any view words a message.
+import '../common/l10n';
 import './style.css';
 import type { FeatureMapTensor, FromFeatureMaps, ToFeatureMaps } from '../../src/protocol/featureMaps';
 import { h } from '../common/dom';
@@ -5,6 +7,7 @@ import { host } from './host';
 import { layerView } from './layerView';
 import { stepView } from './stepView';
 import { top5View } from './top5';
+import * as l10n from '@vscode/l10n';
 
 interface SavedState {
   mode: 'layer' | 'step';
@@ -17,11 +20,11 @@ const state: SavedState & { tensors: FeatureMapTensor[]; stepCount: number } = {
 const root = document.getElementById('root')!;
 const header = h('header', { class: 'header' });
 const list = h('nav', { class: 'tensor-list' });
-const main = h('main', { class: 'content' }, 'Run a model (ConvLens: Run Sample Inference) to see its feature maps.');
+const main = h('main', { class: 'content' }, l10n.t('Run a model (ConvLens: Run Sample Inference) to see its feature maps.'));
 const status = h('div', { class: 'status' });
 root.append(h('div', { class: 'page' }, header, h('div', { class: 'body' }, list, h('div', { class: 'right' }, status, main))));
 
-const FUSED_TIP = 'Fused by ONNX Runtime into the next layer in the fast run: selecting it computes it with a second run.';
+const fusedTip = () => l10n.t('Fused by ONNX Runtime into the next layer in the fast run: selecting it computes it with a second run.');
 
 /** The latest request: answers to older ones are dropped (a newer selection supersedes them). */
 let latest = 0;
@@ -33,7 +36,7 @@ function request(m: Extract<FromFeatureMaps, { type: 'fmSelect' | 'fmStep' }>): 
   const id = ++latest;
   clearTimeout(answerTimer);
   answerTimer = window.setTimeout(() => {
-    if (latest === id) status.textContent = `No answer from ConvLens within ${ANSWER_MS / 1000} s; press Run again.`;
+    if (latest === id) status.textContent = l10n.t('No answer from ConvLens within {0} s; press Run again.', ANSWER_MS / 1000);
   }, ANSWER_MS);
   host.post({ ...m, id });
 }
@@ -87,17 +90,17 @@ window.addEventListener('message', (ev: MessageEvent<ToFeatureMaps>) => {
       state.tensors = m.tensors;
       header.replaceChildren(
         h('span', { class: 'model' }, m.model),
-        h('span', {}, `ran on ${m.where} in ${m.millis.toFixed(1)} ms`),
-        h('button', { on: { click: () => setMode('layer') } }, 'Layer'),
-        h('button', { on: { click: () => setMode('step') } }, 'Step ←/→'),
-        h('button', { on: { click: () => host.post({ type: 'fmRerun' }) } }, 'Run again'),
+        h('span', {}, l10n.t('ran on {0} in {1} ms', m.where, m.millis.toFixed(1))),
+        h('button', { on: { click: () => setMode('layer') } }, l10n.t('Layer')),
+        h('button', { on: { click: () => setMode('step') } }, l10n.t('Step ←/→')),
+        h('button', { on: { click: () => host.post({ type: 'fmRerun' }) } }, l10n.t('Run again')),
         ...[top5View(m.top5)].filter((e): e is HTMLElement => e !== null),
         // Providers skipped and tensors left out: said, but folded so they do not push the maps down.
-        ...(m.notes.length ? [h('details', { class: 'notes' }, h('summary', {}, `${m.notes.length} note${m.notes.length === 1 ? '' : 's'} on this run`), ...m.notes.map((n) => h('div', { class: 'note' }, n)))] : []),
+        ...(m.notes.length ? [h('details', { class: 'notes' }, h('summary', {}, m.notes.length === 1 ? l10n.t('{0} note on this run', 1) : l10n.t('{0} notes on this run', m.notes.length)), ...m.notes.map((n) => h('div', { class: 'note' }, n)))] : []),
       );
       list.replaceChildren(...m.tensors.map((t) => {
-        const item = h('button', { class: t.fused ? 'tensor-item fused' : 'tensor-item', title: t.fused ? `${t.tensor}\n${FUSED_TIP}` : t.tensor, on: { click: () => select(t.tensor) } },
-          h('span', { class: 'op' }, t.opType), ...(t.fused ? [h('span', { class: 'fused-mark' }, 'fused')] : []), h('span', { class: 'shape' }, t.shape.join('×')));
+        const item = h('button', { class: t.fused ? 'tensor-item fused' : 'tensor-item', title: t.fused ? `${t.tensor}\n${fusedTip()}` : t.tensor, on: { click: () => select(t.tensor) } },
+          h('span', { class: 'op' }, t.opType), ...(t.fused ? [h('span', { class: 'fused-mark' }, l10n.t('fused'))] : []), h('span', { class: 'shape' }, t.shape.join('×')));
         item.dataset.tensor = t.tensor;
         return item;
       }));
@@ -136,7 +139,7 @@ window.addEventListener('message', (ev: MessageEvent<ToFeatureMaps>) => {
     case 'fmError':
       if (!current(m)) break;
       status.textContent = '';
-      main.replaceChildren(h('div', { class: 'error' }, m.message), h('button', { on: { click: () => host.post({ type: 'fmRerun' }) } }, 'Run again'));
+      main.replaceChildren(h('div', { class: 'error' }, m.message), h('button', { on: { click: () => host.post({ type: 'fmRerun' }) } }, l10n.t('Run again')));
       break;
   }
 });

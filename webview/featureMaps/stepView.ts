@@ -3,6 +3,7 @@ import { inputWindow } from '../../src/analysis/window/geometry';
 import { h } from '../common/dom';
 import { GridView } from './grid';
 import { legend } from './layerView';
+import * as l10n from '@vscode/l10n';
 
 /**
  * Step mode: the layer's input maps, the operation explained with its numbers, its output maps.
@@ -11,7 +12,7 @@ import { legend } from './layerView';
 export function stepView(s: StepView, go: (index: number) => void): HTMLElement {
   const inputs = s.inputs.map((d) => ({ d, g: new GridView(d.grid, 420) }));
   const outputs = s.outputs.map((d) => ({ d, g: new GridView(d.grid, 420) }));
-  const note = h('div', { class: 'hover-info' }, s.explanation.window ? 'Click an output pixel to outline the input window it reads.' : ' ');
+  const note = h('div', { class: 'hover-info' }, s.explanation.window ? l10n.t('Click an output pixel to outline the input window it reads.') : ' ');
   const w = s.explanation.window;
   const first = inputs[0];
   if (w && w.kind === 'window' && first && w.axes.length === 2) {
@@ -25,25 +26,29 @@ export function stepView(s: StepView, go: (index: number) => void): HTMLElement 
         const [ry, rx] = range;
         first.g.highlight({ y0: ry.start, y1: ry.end, x0: rx.start, x1: rx.end });
         o.g.highlight({ y0: hit.y, y1: hit.y, x0: hit.x, x1: hit.x });
-        note.textContent = `output (${hit.y}, ${hit.x}) of channel ${hit.channel} reads input rows ${ry.start}–${ry.end}, columns ${rx.start}–${rx.end}${w.axes.some((a) => a.dilation > 1) ? ` (every ${w.axes.map((a) => a.dilation).join('×')} pixel)` : ''} in ${s.opType === 'Conv' ? 'every input channel of its group' : 'its own channel'}.`;
+        const every = w.axes.some((a) => a.dilation > 1) ? l10n.t(' (every {0} pixel)', w.axes.map((a) => a.dilation).join('×')) : '';
+        const reads = [hit.y, hit.x, hit.channel, ry.start, ry.end, rx.start, rx.end, every];
+        note.textContent = s.opType === 'Conv'
+          ? l10n.t('output ({0}, {1}) of channel {2} reads input rows {3}–{4}, columns {5}–{6}{7} in every input channel of its group.', ...reads)
+          : l10n.t('output ({0}, {1}) of channel {2} reads input rows {3}–{4}, columns {5}–{6}{7} in its own channel.', ...reads);
       });
     }
   }
   const nav = h('div', { class: 'step-nav' },
-    h('button', { props: { disabled: s.index === 0 }, on: { click: () => go(s.index - 1) } }, '‹ Previous layer'),
-    h('span', {}, `Layer ${s.index + 1} of ${s.count}: ${s.opType}${s.name ? ` (${s.name})` : ''}`),
-    h('button', { props: { disabled: s.index >= s.count - 1 }, on: { click: () => go(s.index + 1) } }, 'Next layer ›'),
+    h('button', { props: { disabled: s.index === 0 }, on: { click: () => go(s.index - 1) } }, l10n.t('‹ Previous layer')),
+    h('span', {}, l10n.t('Layer {0} of {1}: {2}', s.index + 1, s.count, `${s.opType}${s.name ? ` (${s.name})` : ''}`)),
+    h('button', { props: { disabled: s.index >= s.count - 1 }, on: { click: () => go(s.index + 1) } }, l10n.t('Next layer ›')),
   );
   return h('section', { class: 'step' },
     nav,
     legend(),
     h('div', { class: 'step-body' },
-      column('Input', inputs),
+      column(l10n.t('Input'), inputs),
       h('div', { class: 'explain' },
         h('h2', {}, s.explanation.title),
         ...s.explanation.lines.map((l) => h('p', {}, l)),
       ),
-      column('Output', outputs),
+      column(l10n.t('Output'), outputs),
     ),
     note,
   );
@@ -53,9 +58,9 @@ function column(title: string, items: { d: TensorDetail; g: GridView }[]): HTMLE
   return h('div', { class: 'step-col' },
     h('h3', {}, title),
     ...items.map(({ d, g }) => h('div', { class: 'step-tensor' },
-      h('div', { class: 'tensor-name' }, `${d.tensor} [${d.shape.join(', ')}]${d.grid.channelsShown < d.grid.channels ? ` · first ${d.grid.channelsShown} of ${d.grid.channels} channels` : ''}`),
+      h('div', { class: 'tensor-name' }, `${d.tensor} [${d.shape.join(', ')}]${d.grid.channelsShown < d.grid.channels ? ` · ${l10n.t('first {0} of {1} channels', d.grid.channelsShown, d.grid.channels)}` : ''}`),
       g.root,
     )),
-    items.length === 0 ? h('p', {}, 'not captured') : null,
+    items.length === 0 ? h('p', {}, l10n.t('not captured')) : null,
   );
 }

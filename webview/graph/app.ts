@@ -25,6 +25,7 @@ import { Toolbar } from './ui/toolbar';
 import { Tooltip } from './ui/tooltip';
 import { ViewState } from './viewState';
 import { ViewSync } from './viewSync';
+import * as l10n from '@vscode/l10n';
 
 /** Timings of the last graph shown, read by tests and the benchmark. */
 export interface RenderReport {
@@ -121,7 +122,7 @@ export class App implements HostRequests, CommandTarget {
       collapse: (key) => this.toggleGroup(key),
       close: () => this.select(-1, true, false),
     });
-    this.mermaid = new MermaidPreview(root, root.dataset.mermaid, nonce, (text) => void this.commands.copy(text, 'Mermaid flowchart'));
+    this.mermaid = new MermaidPreview(root, root.dataset.mermaid, nonce, (text) => void this.commands.copy(text, l10n.t('Mermaid flowchart')));
     watchTheme(() => {
       theme = readTheme(root);
       this.view.setTheme(theme);
@@ -215,7 +216,7 @@ export class App implements HostRequests, CommandTarget {
     try {
       layout = await this.layout.layout({ nodeCount: display.nodes.length, edges, nodeWidth: NODE_W, nodeHeight: NODE_H, layerGap: LAYER_GAP, columnGap: columnGapFor(groups.maxDepth), groupOf: groups.groupOf, groupParent: groups.groupParent });
     } catch (e) {
-      this.showMessage(`Layout failed: ${e instanceof Error ? e.message : String(e)}`, true);
+      this.showMessage(l10n.t('Layout failed: {0}', e instanceof Error ? e.message : String(e)), true);
       return;
     }
     if (!layout || gen !== this.generation) return;

@@ -8,6 +8,7 @@ import type { EdgeNavigator } from './model/navigation';
 import type { GraphView } from './render/graphView';
 import { readTheme } from './render/theme';
 import type { ViewState } from './viewState';
+import * as l10n from '@vscode/l10n';
 
 /** What the commands act on: the app's state, canvas and panels. */
 export interface CommandTarget {
@@ -64,7 +65,7 @@ export class GraphCommands {
 
   copyMarkdown(): void {
     const graph = this.t.state.graph;
-    if (graph) void this.copy(toMarkdown(graph, this.t.state.hideBatch), 'Markdown summary');
+    if (graph) void this.copy(toMarkdown(graph, this.t.state.hideBatch), l10n.t('Markdown summary'));
   }
 
   onKey(ev: KeyboardEvent): void {

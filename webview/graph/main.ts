@@ -1,3 +1,5 @@
+// First: the display language's bundle is configured before any view words a message.
+import '../common/l10n';
 import { App } from './app';
 import { LayoutClient } from './layout/client';
 import './styles.css';

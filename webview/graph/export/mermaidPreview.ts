@@ -1,4 +1,5 @@
 import { h } from '../../common/dom';
+import * as l10n from '@vscode/l10n';
 
 /**
  * Renders Mermaid text with the mermaid library, which is loaded only when first needed from its
@@ -38,7 +39,7 @@ export function loadMermaid(src: string | undefined, nonce: string): Promise<Mer
 export const PREVIEW_LIMIT = 400;
 
 export class MermaidPreview {
-  readonly el = h('div', { class: 'cl-modal cl-hidden', attrs: { id: 'cl-mermaid', role: 'dialog', 'aria-label': 'Mermaid preview' } });
+  readonly el = h('div', { class: 'cl-modal cl-hidden', attrs: { id: 'cl-mermaid', role: 'dialog', 'aria-label': l10n.t('Mermaid preview') } });
   private readonly body = h('div', { class: 'cl-modal-body' });
   private readonly status = h('div', { class: 'cl-modal-status', attrs: { id: 'cl-mermaid-status' } });
   private readonly text = h('textarea', { class: 'cl-modal-text', attrs: { readonly: '', id: 'cl-mermaid-text' } });
@@ -46,14 +47,14 @@ export class MermaidPreview {
   private counter = 0;
 
   constructor(parent: HTMLElement, private readonly src: string | undefined, private readonly nonce: string, private readonly copy: (text: string) => void) {
-    const copyBtn = h('button', { class: 'cl-btn cl-primary', attrs: { id: 'cl-mermaid-copy', type: 'button' } }, 'Copy');
+    const copyBtn = h('button', { class: 'cl-btn cl-primary', attrs: { id: 'cl-mermaid-copy', type: 'button' } }, l10n.t('Copy'));
     copyBtn.addEventListener('click', () => {
       this.copy(this.text.value);
       this.hide();
     });
-    const close = h('button', { class: 'cl-btn', attrs: { type: 'button' } }, 'Close');
+    const close = h('button', { class: 'cl-btn', attrs: { type: 'button' } }, l10n.t('Close'));
     close.addEventListener('click', () => this.hide());
-    this.el.append(h('div', { class: 'cl-modal-panel' }, h('div', { class: 'cl-info-head' }, 'Copy as Mermaid'), this.status, this.body, this.text, h('div', { class: 'cl-modal-buttons' }, copyBtn, close)));
+    this.el.append(h('div', { class: 'cl-modal-panel' }, h('div', { class: 'cl-info-head' }, l10n.t('Copy as Mermaid')), this.status, this.body, this.text, h('div', { class: 'cl-modal-buttons' }, copyBtn, close)));
     parent.append(this.el);
   }
 
@@ -62,21 +63,21 @@ export class MermaidPreview {
     this.body.replaceChildren();
     this.el.classList.remove('cl-hidden');
     if (nodeCount > PREVIEW_LIMIT) {
-      this.status.textContent = `${nodeCount} boxes: too many to preview; collapse groups to preview, or copy the text as it is.`;
+      this.status.textContent = l10n.t('{0} boxes: too many to preview; collapse groups to preview, or copy the text as it is.', nodeCount);
       return;
     }
-    this.status.textContent = 'Rendering preview…';
+    this.status.textContent = l10n.t('Rendering preview…');
     try {
       const api = await loadMermaid(this.src, this.nonce);
       const { svg } = await api.render(`cl-mermaid-${++this.counter}`, mermaidText);
       if (this.url) URL.revokeObjectURL(this.url);
       this.url = URL.createObjectURL(new Blob([asXml(svg)], { type: 'image/svg+xml' }));
-      const img = h('img', { class: 'cl-mermaid-img', attrs: { id: 'cl-mermaid-img', alt: 'Mermaid preview' } });
+      const img = h('img', { class: 'cl-mermaid-img', attrs: { id: 'cl-mermaid-img', alt: l10n.t('Mermaid preview') } });
       img.src = this.url;
       this.body.append(img);
-      this.status.textContent = 'Preview';
+      this.status.textContent = l10n.t('Preview');
     } catch (e) {
-      this.status.textContent = `Preview failed: ${e instanceof Error ? e.message : String(e)}`;
+      this.status.textContent = l10n.t('Preview failed: {0}', e instanceof Error ? e.message : String(e));
     }
   }
 

@@ -4,6 +4,7 @@ import { tracePath, type PathSink } from '../render/draw';
 import { NODE_H, NODE_W, type Scene } from '../render/scene';
 import type { Theme } from '../render/theme';
 import { xmlText } from './xmlText';
+import * as l10n from '@vscode/l10n';
 
 /** The whole graph as a standalone SVG file, in the colours of the current theme. */
 class SvgPath implements PathSink {
@@ -53,7 +54,7 @@ export function sceneToSvg(scene: Scene, theme: Theme): string {
     if (!terminal) out.push(`<rect x="${r(x)}" y="${r(y + 1)}" width="5" height="${NODE_H - 2}" fill="${theme.family[d.family]}"/>`);
     const left = x + (terminal ? 16 : 12);
     out.push(`<text x="${r(left)}" y="${r(y + 19)}" font-size="12" fill="${theme.color.text}"><tspan font-weight="600">${xmlText(d.title)}</tspan>${d.label && d.kind !== 'group' ? ` ${xmlText(d.label)}` : ''}</text>`);
-    const line2 = d.kind === 'group' ? `${d.name} · ${formatCount(d.params)} params · ${d.label}` : d.params !== 0 ? `${d.name} · ${formatCount(d.params)} params` : d.name;
+    const line2 = d.kind === 'group' ? `${d.name} · ${l10n.t('{0} params', formatCount(d.params))} · ${d.label}` : d.params !== 0 ? `${d.name} · ${l10n.t('{0} params', formatCount(d.params))}` : d.name;
     out.push(`<text x="${r(left)}" y="${r(y + 36)}" font-size="11" fill="${theme.color.muted}">${xmlText(line2)}</text>`);
     out.push('</g>');
   });

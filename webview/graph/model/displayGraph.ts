@@ -1,5 +1,6 @@
 import type { OpFamily, ViewGraph, ViewNode } from '../../../src/protocol/viewModel';
 import { addFigures, formatShape } from '../../common/format';
+import * as l10n from '@vscode/l10n';
 
 /**
  * What is actually drawn: the ViewGraph after folding activations/BatchNorm into the layer
@@ -150,7 +151,7 @@ export function deriveDisplayGraph(g: ViewGraph, opt: DisplayOptions): DisplayGr
 }
 
 function terminal(kind: 'input' | 'output', tensor: string): DisplayNode {
-  return { id: `${kind}:${tensor}`, kind, family: kind, title: kind === 'input' ? 'Input' : 'Output', label: '', name: tensor, params: 0, macs: 0, members: [], scope: [], inTensors: kind === 'output' ? [tensor] : [], outTensors: kind === 'input' ? [tensor] : [] };
+  return { id: `${kind}:${tensor}`, kind, family: kind, title: kind === 'input' ? l10n.t('Input') : l10n.t('Output'), label: '', name: tensor, params: 0, macs: 0, members: [], scope: [], inTensors: kind === 'output' ? [tensor] : [], outTensors: kind === 'input' ? [tensor] : [] };
 }
 
 function pushUnique(list: string[], v: string): void {

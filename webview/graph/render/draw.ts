@@ -5,6 +5,7 @@ import { NODE_H, NODE_W, type Scene } from './scene';
 import type { Theme } from './theme';
 import type { ViewDiffMark } from '../../../src/protocol/viewModel';
 import { visibleText } from '../../../src/common/visibleText';
+import * as l10n from '@vscode/l10n';
 
 /** What the frame shows besides the graph itself. */
 export interface Overlay {
@@ -214,7 +215,7 @@ function drawNode(ctx: CanvasRenderingContext2D, scene: Scene, v: number, theme:
   if (d.label && d.kind !== 'group' && left + tw + 8 < textRight) ctx.fillText(fit(ctx, d.label, textRight - left - tw - 8), left + tw + 8, y + 19);
   ctx.font = `11px ${theme.fontFamily}`;
   ctx.fillStyle = markColor || theme.color.muted;
-  const line2 = mark ? mark.note : d.kind === 'group' ? `${d.name} · ${formatCount(d.params)} params · ${d.label}` : d.params !== 0 ? `${d.name} · ${formatCount(d.params)} params` : d.name;
+  const line2 = mark ? mark.note : d.kind === 'group' ? `${d.name} · ${l10n.t('{0} params', formatCount(d.params))} · ${d.label}` : d.params !== 0 ? `${d.name} · ${l10n.t('{0} params', formatCount(d.params))}` : d.name;
   ctx.fillText(fit(ctx, line2, textRight - left), left, y + 36);
 }
 

@@ -3,6 +3,7 @@ import { drawScene, type FrameStats, type Overlay } from './draw';
 import { frameHeaderAt, type GroupFrame, type Scene } from './scene';
 import type { Theme } from './theme';
 import { oncePerFrame } from './frame';
+import * as l10n from '@vscode/l10n';
 
 export interface GraphViewEvents {
   select(node: number): void;
@@ -36,7 +37,7 @@ export class GraphView {
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'cl-canvas';
     this.canvas.tabIndex = 0;
-    this.canvas.setAttribute('aria-label', 'Model graph');
+    this.canvas.setAttribute('aria-label', l10n.t('Model graph'));
     container.appendChild(this.canvas);
     this.ctx = this.canvas.getContext('2d', { alpha: false })!;
     new ResizeObserver(() => this.resize()).observe(container);

@@ -2,6 +2,7 @@ import type { ViewGraph } from '../../../src/protocol/viewModel';
 import type { DisplayNode } from '../model/displayGraph';
 import { h, icon } from '../../common/dom';
 import { nodeInfo } from './nodeInfo';
+import * as l10n from '@vscode/l10n';
 
 export interface DetailsActions {
   reveal(nodeId: string): void;
@@ -12,7 +13,7 @@ export interface DetailsActions {
 
 /** The side panel for the selected box: every figure, attribute and tensor, and what can be done with it. */
 export class DetailsPanel {
-  readonly el = h('aside', { class: 'cl-details cl-hidden', attrs: { id: 'cl-details', 'aria-label': 'Layer details' } });
+  readonly el = h('aside', { class: 'cl-details cl-hidden', attrs: { id: 'cl-details', 'aria-label': l10n.t('Layer details') } });
 
   constructor(parent: HTMLElement, private readonly a: DetailsActions) {
     parent.append(this.el);
@@ -23,16 +24,16 @@ export class DetailsPanel {
       this.el.classList.add('cl-hidden');
       return;
     }
-    const close = h('button', { class: 'cl-btn cl-close', title: 'Close', attrs: { type: 'button', 'aria-label': 'Close details' } }, icon('close'));
+    const close = h('button', { class: 'cl-btn cl-close', title: l10n.t('Close'), attrs: { type: 'button', 'aria-label': l10n.t('Close details') } }, icon('close'));
     close.addEventListener('click', () => this.a.close());
     const buttons = h('div', { class: 'cl-detail-buttons' });
     const first = d.members.length ? g.nodes[d.members[0]] : undefined;
-    if (d.kind === 'node' && first?.hasSource) buttons.append(this.button('go-to-file', 'Reveal source', () => this.a.reveal(first.id), 'cl-reveal'));
-    if (d.kind === 'group') buttons.append(this.button('unfold', 'Expand group', () => this.a.expand(d.scope.join('/')), 'cl-expand'));
+    if (d.kind === 'node' && first?.hasSource) buttons.append(this.button('go-to-file', l10n.t('Reveal source'), () => this.a.reveal(first.id), 'cl-reveal'));
+    if (d.kind === 'group') buttons.append(this.button('unfold', l10n.t('Expand group'), () => this.a.expand(d.scope.join('/')), 'cl-expand'));
     else if (first && first.scope.length > 0) {
       for (let depth = first.scope.length; depth >= 1; depth--) {
         const key = first.scope.slice(0, depth).join('/');
-        buttons.append(this.button('fold', `Collapse ${key}`, () => this.a.collapse(key)));
+        buttons.append(this.button('fold', l10n.t('Collapse {0}', key), () => this.a.collapse(key)));
       }
     }
     this.el.replaceChildren(close, nodeInfo(g, d, hideBatch, true), buttons);

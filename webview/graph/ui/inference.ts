@@ -1,6 +1,7 @@
 import type { InferenceInputChoice, InferenceState } from '../../../src/protocol/messages';
 import { formatPercent } from '../../common/format';
 import { h, icon, iconButton } from '../../common/dom';
+import * as l10n from '@vscode/l10n';
 
 type Pattern = Extract<InferenceInputChoice, { kind: 'pattern' }>['pattern'];
 
@@ -10,11 +11,11 @@ export interface InferenceActions {
   showFeatureMaps(): void;
 }
 
-const PATTERNS: [Pattern, string][] = [
-  ['digit', "Digit '3'"],
-  ['gradient', 'Colour gradient'],
-  ['checkerboard', 'Checkerboard'],
-  ['noise', 'Seeded noise'],
+const PATTERNS: [Pattern, () => string][] = [
+  ['digit', () => l10n.t("Digit '3'")],
+  ['gradient', () => l10n.t('Colour gradient')],
+  ['checkerboard', () => l10n.t('Checkerboard')],
+  ['noise', () => l10n.t('Seeded noise')],
 ];
 
 /**
@@ -23,16 +24,16 @@ const PATTERNS: [Pattern, string][] = [
  * #cl-inference says the state (idle, running, done, error) for tests and styles.
  */
 export class InferenceBar {
-  readonly el = h('div', { class: 'cl-inference', attrs: { id: 'cl-inference', 'data-status': 'idle', role: 'region', 'aria-label': 'Sample inference' } });
-  private readonly input = h('select', { class: 'cl-select', title: 'Sample input', attrs: { id: 'cl-pattern', 'aria-label': 'Sample input' } },
-    ...PATTERNS.map(([value, label]) => h('option', { attrs: { value } }, label)),
-    h('option', { attrs: { value: 'image' } }, 'Image file…'),
+  readonly el = h('div', { class: 'cl-inference', attrs: { id: 'cl-inference', 'data-status': 'idle', role: 'region', 'aria-label': l10n.t('Sample inference') } });
+  private readonly input = h('select', { class: 'cl-select', title: l10n.t('Sample input'), attrs: { id: 'cl-pattern', 'aria-label': l10n.t('Sample input') } },
+    ...PATTERNS.map(([value, label]) => h('option', { attrs: { value } }, label())),
+    h('option', { attrs: { value: 'image' } }, l10n.t('Image file…')),
   );
-  private readonly runButton = h('button', { class: 'cl-btn cl-primary', title: 'Run the model on the sample input and draw every layer\'s output', attrs: { id: 'cl-run', type: 'button' } }, icon('play'), ' Run');
-  private readonly cancelButton = iconButton('debug-stop', 'Cancel the run', () => this.a.cancel(), 'cl-cancel');
-  private readonly mapsButton = h('button', { class: 'cl-btn cl-text-btn', title: 'Open the feature maps of the last run', attrs: { id: 'cl-feature-maps', type: 'button' } }, icon('symbol-color'), ' Feature maps');
+  private readonly runButton = h('button', { class: 'cl-btn cl-primary', title: l10n.t("Run the model on the sample input and draw every layer's output"), attrs: { id: 'cl-run', type: 'button' } }, icon('play'), ` ${l10n.t('Run')}`);
+  private readonly cancelButton = iconButton('debug-stop', l10n.t('Cancel the run'), () => this.a.cancel(), 'cl-cancel');
+  private readonly mapsButton = h('button', { class: 'cl-btn cl-text-btn', title: l10n.t('Open the feature maps of the last run'), attrs: { id: 'cl-feature-maps', type: 'button' } }, icon('symbol-color'), ` ${l10n.t('Feature maps')}`);
   private readonly status = h('span', { class: 'cl-inf-status', attrs: { id: 'cl-inf-status', role: 'status' } });
-  private readonly top5 = h('ol', { class: 'cl-top5', attrs: { id: 'cl-top5', 'aria-label': 'Top-5 predictions' } });
+  private readonly top5 = h('ol', { class: 'cl-top5', attrs: { id: 'cl-top5', 'aria-label': l10n.t('Top-5 predictions') } });
 
   constructor(private readonly a: InferenceActions) {
     this.runButton.addEventListener('click', () => {
@@ -56,8 +57,9 @@ export class InferenceBar {
     else if (s.status === 'error') this.status.textContent = s.message;
     else {
       const count = s.thumbnails.length;
-      const fused = s.fused ? ` · ${s.fused} fused by ONNX Runtime, drawn when you select one in Feature maps` : '';
-      this.status.textContent = `ran on ${s.provider} in ${formatMs(s.millis)} · ${count} tensor${count === 1 ? '' : 's'} drawn${fused}${s.weightsNote ? ` · ${s.weightsNote}` : ''}`;
+      const fused = s.fused ? ` · ${l10n.t('{0} fused by ONNX Runtime, drawn when you select one in Feature maps', s.fused)}` : '';
+      const ran = count === 1 ? l10n.t('ran on {0} in {1} · {2} tensor drawn', s.provider, formatMs(s.millis), count) : l10n.t('ran on {0} in {1} · {2} tensors drawn', s.provider, formatMs(s.millis), count);
+      this.status.textContent = `${ran}${fused}${s.weightsNote ? ` · ${s.weightsNote}` : ''}`;
       this.status.title = [...(s.inputs ?? []), ...(s.notes ?? [])].join('\n');
       for (const p of s.top5 ?? []) {
         this.top5.append(h('li', { attrs: { 'data-index': String(p.index) } }, h('span', { class: 'cl-top5-label' }, p.label), ` ${formatPercent(p.probability)}`));

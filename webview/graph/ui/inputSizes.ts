@@ -1,6 +1,7 @@
 import type { InputDim } from '../../../src/analysis/inputDims';
 import type { ViewGraph } from '../../../src/protocol/viewModel';
 import { h, icon } from '../../common/dom';
+import * as l10n from '@vscode/l10n';
 
 /**
  * The input-size row: one number field per symbolic input dim, filled with the size the figures are
@@ -22,20 +23,20 @@ export class InputSizeBar {
     if (this.dims.length === 0) return;
     const chosen = this.dims.some((d) => d.source === 'chosen');
     this.el.dataset.state = chosen ? 'chosen' : 'symbolic';
-    this.el.append(h('span', { class: 'cl-sum-label', title: 'Sizes of the symbolic input dims: every shape, MAC and memory figure is computed at them' }, 'input size'));
+    this.el.append(h('span', { class: 'cl-sum-label', title: l10n.t('Sizes of the symbolic input dims: every shape, MAC and memory figure is computed at them') }, l10n.t('input size')));
     this.dims.forEach((d, i) => {
       const field = h('input', {
         class: `cl-dim-input cl-dim-${d.source}`,
         title: tip(d),
-        attrs: { id: `cl-dim-${i}`, type: 'number', min: '1', max: '1000000', step: '1', 'data-dim': d.name, 'aria-label': `${d.name} (${d.role}${d.source === 'chosen' ? '' : `, ${SOURCE[d.source]}`})` },
+        attrs: { id: `cl-dim-${i}`, type: 'number', min: '1', max: '1000000', step: '1', 'data-dim': d.name, 'aria-label': `${d.name} (${d.role}${d.source === 'chosen' ? '' : `, ${SOURCE[d.source]()}`})` },
         props: { value: String(d.value) },
         on: { change: () => this.changed(d, field) },
       });
-      const badge = d.source === 'chosen' ? null : h('span', { class: 'cl-dim-source' }, SOURCE[d.source]);
+      const badge = d.source === 'chosen' ? null : h('span', { class: 'cl-dim-source' }, SOURCE[d.source]());
       this.el.append(h('label', { class: 'cl-dim', attrs: { for: `cl-dim-${i}` } }, h('span', { class: 'cl-dim-name' }, d.name), field, badge));
     });
     if (chosen) {
-      const reset = h('button', { class: 'cl-btn cl-text-btn', title: 'Forget the chosen sizes: symbolic shapes, figures at the default sizes', attrs: { id: 'cl-dim-reset', type: 'button' }, on: { click: () => this.apply(null) } }, icon('discard'), ' Defaults');
+      const reset = h('button', { class: 'cl-btn cl-text-btn', title: l10n.t('Forget the chosen sizes: symbolic shapes, figures at the default sizes'), attrs: { id: 'cl-dim-reset', type: 'button' }, on: { click: () => this.apply(null) } }, icon('discard'), ` ${l10n.t('Defaults')}`);
       this.el.append(reset);
     }
   }
@@ -43,7 +44,7 @@ export class InputSizeBar {
   private changed(d: InputDim, field: HTMLInputElement): void {
     const v = Number(field.value);
     if (!Number.isInteger(v) || v < 1 || v > 1_000_000) {
-      field.setCustomValidity('a whole number from 1 to 1,000,000');
+      field.setCustomValidity(l10n.t('a whole number from 1 to 1,000,000'));
       field.reportValidity();
       return;
     }
@@ -57,11 +58,11 @@ export class InputSizeBar {
   }
 }
 
-const SOURCE: Record<Exclude<InputDim['source'], 'chosen'>, string> = { default: 'default', metadata: 'from the model' };
+const SOURCE: Record<Exclude<InputDim['source'], 'chosen'>, () => string> = { default: () => l10n.t('default'), metadata: () => l10n.t('from the model') };
 
 function tip(d: InputDim): string {
-  const where = `${d.input}, axis ${d.axis}`;
-  if (d.source === 'chosen') return `${d.name} (${where}): your choice, remembered for this model`;
-  if (d.source === 'metadata') return `${d.name} (${where}): the size the model's metadata states; change it to analyse at another size`;
-  return `${d.name} (${where}): the default for a ${d.role} dim; change it to analyse at the size you use`;
+  const where = l10n.t('{0}, axis {1}', d.input, d.axis);
+  if (d.source === 'chosen') return l10n.t('{0} ({1}): your choice, remembered for this model', d.name, where);
+  if (d.source === 'metadata') return l10n.t("{0} ({1}): the size the model's metadata states; change it to analyse at another size", d.name, where);
+  return l10n.t('{0} ({1}): the default for a {2} dim; change it to analyse at the size you use', d.name, where, d.role);
 }

@@ -1,10 +1,11 @@
 import type { OpFamily } from '../../../src/protocol/viewModel';
 import { FAMILIES } from '../render/theme';
 import { h, icon } from '../../common/dom';
+import * as l10n from '@vscode/l10n';
 
-const NAMES: Record<OpFamily, string> = {
-  convolution: 'Convolution', pooling: 'Pooling', normalization: 'Normalization', activation: 'Activation',
-  merge: 'Merge', dense: 'Dense', reshape: 'Reshape', input: 'Input', output: 'Output', other: 'Other',
+const NAMES: Record<OpFamily, () => string> = {
+  convolution: () => l10n.t('Convolution'), pooling: () => l10n.t('Pooling'), normalization: () => l10n.t('Normalization'), activation: () => l10n.t('Activation'),
+  merge: () => l10n.t('Merge'), dense: () => l10n.t('Dense'), reshape: () => l10n.t('Reshape'), input: () => l10n.t('Input'), output: () => l10n.t('Output'), other: () => l10n.t('Other'),
 };
 
 /**
@@ -12,9 +13,9 @@ const NAMES: Record<OpFamily, string> = {
  * present in the graph, plus the skip-connection colour. The chevron folds it to one button.
  */
 export class Legend {
-  readonly el = h('div', { class: 'cl-legend', attrs: { id: 'cl-legend', role: 'group', 'aria-label': 'Legend' } });
+  readonly el = h('div', { class: 'cl-legend', attrs: { id: 'cl-legend', role: 'group', 'aria-label': l10n.t('Legend') } });
   private readonly rows = h('div', { class: 'cl-legend-rows' });
-  private readonly toggle = h('button', { class: 'cl-btn cl-legend-toggle', title: 'Hide the legend', attrs: { id: 'cl-legend-toggle', type: 'button', 'aria-expanded': 'true' } }, icon('chevron-down'), 'Legend');
+  private readonly toggle = h('button', { class: 'cl-btn cl-legend-toggle', title: l10n.t('Hide the legend'), attrs: { id: 'cl-legend-toggle', type: 'button', 'aria-expanded': 'true' } }, icon('chevron-down'), l10n.t('Legend'));
 
   constructor(parent: HTMLElement) {
     this.toggle.addEventListener('click', () => this.setOpen(this.el.classList.contains('cl-legend-closed')));
@@ -25,13 +26,13 @@ export class Legend {
   setOpen(open: boolean): void {
     this.el.classList.toggle('cl-legend-closed', !open);
     this.toggle.setAttribute('aria-expanded', String(open));
-    this.toggle.title = open ? 'Hide the legend' : 'Show the legend';
+    this.toggle.title = open ? l10n.t('Hide the legend') : l10n.t('Show the legend');
     this.toggle.querySelector('i')!.className = `codicon codicon-chevron-${open ? 'down' : 'right'}`;
   }
 
   show(present: Set<OpFamily>, hasSkips: boolean): void {
-    const rows = FAMILIES.filter((f) => present.has(f)).map((f) => h('span', { class: 'cl-legend-row' }, h('span', { class: `cl-fam-swatch cl-fam-bg-${f}` }), NAMES[f]));
-    if (hasSkips) rows.push(h('span', { class: 'cl-legend-row' }, h('span', { class: 'cl-skip-swatch' }), 'Skip connection'));
+    const rows = FAMILIES.filter((f) => present.has(f)).map((f) => h('span', { class: 'cl-legend-row' }, h('span', { class: `cl-fam-swatch cl-fam-bg-${f}` }), NAMES[f]()));
+    if (hasSkips) rows.push(h('span', { class: 'cl-legend-row' }, h('span', { class: 'cl-skip-swatch' }), l10n.t('Skip connection')));
     this.rows.replaceChildren(...rows);
   }
 }

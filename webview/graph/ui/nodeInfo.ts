@@ -2,6 +2,7 @@ import type { ViewGraph, ViewNode } from '../../../src/protocol/viewModel';
 import type { DisplayNode } from '../model/displayGraph';
 import { formatBytes, formatCount, formatShape } from '../../common/format';
 import { h, icon } from '../../common/dom';
+import * as l10n from '@vscode/l10n';
 
 /** The facts about one box, as DOM, shared by the hover tooltip (brief) and the details panel (full). */
 export function nodeInfo(g: ViewGraph, d: DisplayNode, hideBatch: boolean, full: boolean): HTMLElement {
@@ -9,23 +10,23 @@ export function nodeInfo(g: ViewGraph, d: DisplayNode, hideBatch: boolean, full:
   const members = d.members.map((i) => g.nodes[i]);
   if (d.kind === 'input' || d.kind === 'output') {
     const t = g.tensors[d.name];
-    root.append(h('div', { class: 'cl-info-title' }, `${d.title} ${d.name}`));
-    if (t) root.append(table([['shape', formatShape(t.shape, false)], ['dtype', t.dtype], ['size', formatBytes(t.bytes)]]));
+    root.append(h('div', { class: 'cl-info-title' }, `${d.kind === 'input' ? l10n.t('Input') : l10n.t('Output')} ${d.name}`));
+    if (t) root.append(table([[l10n.t('shape'), formatShape(t.shape, false)], [l10n.t('dtype'), t.dtype], [l10n.t('size'), formatBytes(t.bytes)]]));
     return root;
   }
   if (d.kind === 'group') {
-    root.append(h('div', { class: 'cl-info-title' }, `Group ${d.scope.join('/')}`));
+    root.append(h('div', { class: 'cl-info-title' }, l10n.t('Group {0}', d.scope.join('/'))));
     root.append(table([
-      ['layers', String(members.length)],
-      ['inputs', d.inTensors.map((t) => formatShape(g.tensors[t]?.shape, hideBatch)).join(', ') || '—'],
-      ['outputs', d.outTensors.map((t) => formatShape(g.tensors[t]?.shape, hideBatch)).join(', ') || '—'],
-      ['params', formatCount(d.params)],
-      ['MACs', formatCount(d.macs)],
+      [l10n.t('layers'), String(members.length)],
+      [l10n.t('inputs'), d.inTensors.map((t) => formatShape(g.tensors[t]?.shape, hideBatch)).join(', ') || '—'],
+      [l10n.t('outputs'), d.outTensors.map((t) => formatShape(g.tensors[t]?.shape, hideBatch)).join(', ') || '—'],
+      [l10n.t('params'), formatCount(d.params)],
+      [l10n.t('MACs'), formatCount(d.macs)],
     ]));
     return root;
   }
   members.forEach((n, k) => {
-    if (k > 0) root.append(h('div', { class: 'cl-info-folded' }, 'folded in:'));
+    if (k > 0) root.append(h('div', { class: 'cl-info-folded' }, l10n.t('folded in:')));
     root.append(single(g, n, hideBatch, full));
   });
   return root;
@@ -38,28 +39,28 @@ function single(g: ViewGraph, n: ViewNode, hideBatch: boolean, full: boolean): H
   const data = (names: string[]) => names.filter((t) => t && g.tensors[t]).map((t) => formatShape(g.tensors[t].shape, hideBatch));
   const out = g.tensors[n.outputs[0] ?? ''];
   const rows: [string, string][] = [
-    ['inputs', data(n.inputs).join(', ') || '—'],
-    ['outputs', data(n.outputs).join(', ') || '—'],
-    ['params', n.params === null ? '?' : n.params.toLocaleString('en-US')],
-    ['MACs', n.macs === null ? '?' : n.macs.toLocaleString('en-US')],
+    [l10n.t('inputs'), data(n.inputs).join(', ') || '—'],
+    [l10n.t('outputs'), data(n.outputs).join(', ') || '—'],
+    [l10n.t('params'), n.params === null ? '?' : n.params.toLocaleString('en-US')],
+    [l10n.t('MACs'), n.macs === null ? '?' : n.macs.toLocaleString('en-US')],
   ];
-  if (out?.receptiveField) rows.push(['receptive field', out.receptiveField.join('×')]);
-  if (out?.stride) rows.push(['jump', out.stride.join('×')]);
-  if (full) rows.push(['activations', formatBytes(n.activationBytes)]);
+  if (out?.receptiveField) rows.push([l10n.t('receptive field'), out.receptiveField.join('×')]);
+  if (out?.stride) rows.push([l10n.t('jump'), out.stride.join('×')]);
+  if (full) rows.push([l10n.t('activations'), formatBytes(n.activationBytes)]);
   box.append(table(rows));
   const attrs = Object.entries(n.attributes);
   if (attrs.length) {
-    box.append(h('div', { class: 'cl-info-head' }, 'attributes'));
+    box.append(h('div', { class: 'cl-info-head' }, l10n.t('attributes')));
     box.append(table(full ? attrs : attrs.slice(0, 8)));
   }
   if (n.formulas.length) {
-    box.append(h('div', { class: 'cl-info-head' }, 'output size'));
+    box.append(h('div', { class: 'cl-info-head' }, l10n.t('output size')));
     for (const f of n.formulas) box.append(h('div', { class: 'cl-formula' }, f));
   }
   for (const w of n.warnings) box.append(h('div', { class: 'cl-warning' }, icon('warning'), ' ', w));
   if (full) {
-    box.append(h('div', { class: 'cl-info-head' }, 'tensors'));
-    box.append(table([...n.inputs.filter(Boolean).map((t) => [`in ${t}`, tensorText(g, t)] as [string, string]), ...n.outputs.filter(Boolean).map((t) => [`out ${t}`, tensorText(g, t)] as [string, string])]));
+    box.append(h('div', { class: 'cl-info-head' }, l10n.t('tensors')));
+    box.append(table([...n.inputs.filter(Boolean).map((t) => [l10n.t('in {0}', t), tensorText(g, t)] as [string, string]), ...n.outputs.filter(Boolean).map((t) => [l10n.t('out {0}', t), tensorText(g, t)] as [string, string])]));
   }
   return box;
 }

@@ -1,6 +1,7 @@
 import type { ViewGraph } from '../../../src/protocol/viewModel';
 import type { DisplayGraph } from '../model/displayGraph';
 import { h, icon } from '../../common/dom';
+import * as l10n from '@vscode/l10n';
 
 /** Finds boxes whose node name, op type or label contains the query (case-insensitive). */
 export function searchDisplay(g: ViewGraph, d: DisplayGraph, query: string): number[] {
@@ -16,7 +17,7 @@ export function searchDisplay(g: ViewGraph, d: DisplayGraph, query: string): num
 
 /** The search field: typing highlights matches, Enter / Shift+Enter steps through them. */
 export class SearchBox {
-  readonly input = h('input', { class: 'cl-search', attrs: { id: 'cl-search', type: 'search', placeholder: 'Find layer by name or op', 'aria-label': 'Find layer' } });
+  readonly input = h('input', { class: 'cl-search', attrs: { id: 'cl-search', type: 'search', placeholder: l10n.t('Find layer by name or op'), 'aria-label': l10n.t('Find layer') } });
   readonly count = h('span', { class: 'cl-search-count', attrs: { id: 'cl-search-count' } });
   readonly el = h('div', { class: 'cl-search-box' }, icon('search'), this.input, this.count);
   private matches: number[] = [];

@@ -1,6 +1,7 @@
 import type { ViewDiff, ViewGraph } from '../../../src/protocol/viewModel';
 import { formatBytes, formatCount, formatShape, formatTotal } from '../../common/format';
 import { clear, h, icon } from '../../common/dom';
+import * as l10n from '@vscode/l10n';
 import { describeDims } from '../../../src/analysis/inputDims';
 
 /** The header line: format, producer, opsets, inputs, outputs, totals and a warnings button that lists them. */
@@ -18,25 +19,25 @@ export class SummaryBar {
     const item = (label: string, value: string) => h('span', { class: 'cl-sum-item' }, h('span', { class: 'cl-sum-label' }, label), ' ', value);
     const items = [
       h('span', { class: 'cl-sum-title' }, g.title),
-      item('format', g.format.toUpperCase()),
-      g.producer ? item('producer', g.producer) : null,
-      opsets ? item('opset', opsets) : null,
-      item('inputs', g.inputs.map((t) => `${t.name} ${formatShape(t.shape, false)}`).join(', ') || '—'),
-      item('outputs', g.outputs.map((t) => `${t.name} ${formatShape(t.shape, false)}`).join(', ') || '—'),
-      item('params', formatTotal(g.totals.params, g.totals.partial?.params.length)),
+      item(l10n.t('format'), g.format.toUpperCase()),
+      g.producer ? item(l10n.t('producer'), g.producer) : null,
+      opsets ? item(l10n.t('opset'), opsets) : null,
+      item(l10n.t('inputs'), g.inputs.map((t) => `${t.name} ${formatShape(t.shape, false)}`).join(', ') || '—'),
+      item(l10n.t('outputs'), g.outputs.map((t) => `${t.name} ${formatShape(t.shape, false)}`).join(', ') || '—'),
+      item(l10n.t('params'), formatTotal(g.totals.params, g.totals.partial?.params.length)),
       // Keras summary()'s split, where something does not train (BatchNorm statistics, frozen layers).
-      g.totals.nonTrainableParams ? item('trainable', formatCount(g.totals.trainableParams ?? 0)) : null,
-      g.totals.nonTrainableParams ? item('non-trainable', formatCount(g.totals.nonTrainableParams)) : null,
+      g.totals.nonTrainableParams ? item(l10n.t('trainable'), formatCount(g.totals.trainableParams ?? 0)) : null,
+      g.totals.nonTrainableParams ? item(l10n.t('non-trainable'), formatCount(g.totals.nonTrainableParams)) : null,
       // Where MACs depend on symbolic input dims, the sizes they are at (never an unsaid 1).
-      item('MACs', g.totals.evaluatedAt?.length ? `${formatTotal(g.totals.macs, g.totals.partial?.macs.length)} at ${describeDims(g.totals.evaluatedAt)}` : formatTotal(g.totals.macs, g.totals.partial?.macs.length)),
-      item('weights', formatBytes(g.totals.weightBytes)),
+      item(l10n.t('MACs'), g.totals.evaluatedAt?.length ? l10n.t('{0} at {1}', formatTotal(g.totals.macs, g.totals.partial?.macs.length), describeDims(g.totals.evaluatedAt)) : formatTotal(g.totals.macs, g.totals.partial?.macs.length)),
+      item(l10n.t('weights'), formatBytes(g.totals.weightBytes)),
       partialItem(g),
     ];
-    if (diff) items.unshift(h('span', { class: 'cl-sum-item cl-diff-head', attrs: { id: 'cl-diff-head' } }, h('span', { class: 'cl-sum-label' }, `compared with ${diff.against}`), ' ', diff.headline));
+    if (diff) items.unshift(h('span', { class: 'cl-sum-item cl-diff-head', attrs: { id: 'cl-diff-head' } }, h('span', { class: 'cl-sum-label' }, l10n.t('compared with {0}', diff.against)), ' ', diff.headline));
     for (const i of items) if (i) this.el.append(i);
     const n = g.warnings.length;
     // The icon and the count alone would be read out as just the number.
-    const btn = h('button', { class: 'cl-btn cl-warn-btn', attrs: { id: 'cl-warnings-btn', type: 'button', 'aria-label': `${n} warning${n === 1 ? '' : 's'}` }, title: 'List warnings' }, icon('warning'), ` ${n}`);
+    const btn = h('button', { class: 'cl-btn cl-warn-btn', attrs: { id: 'cl-warnings-btn', type: 'button', 'aria-label': n === 1 ? l10n.t('{0} warning', n) : l10n.t('{0} warnings', n) }, title: l10n.t('List warnings') }, icon('warning'), ` ${n}`);
     btn.disabled = n === 0;
     btn.addEventListener('click', () => this.toggleList(g));
     this.el.append(btn);
@@ -50,7 +51,7 @@ export class SummaryBar {
     }
     clear(this.list);
     const byId = new Map(g.nodes.map((n) => [n.id, n]));
-    this.list.append(h('div', { class: 'cl-info-head' }, `${g.warnings.length} warnings`));
+    this.list.append(h('div', { class: 'cl-info-head' }, g.warnings.length === 1 ? l10n.t('{0} warning', 1) : l10n.t('{0} warnings', g.warnings.length)));
     for (const w of g.warnings) {
       const node = byId.get(w.node);
       const row = h('div', { class: 'cl-warning-row' }, icon('warning'), ' ', node ? h('b', {}, node.name + ': ') : null, w.message);
@@ -72,10 +73,12 @@ function partialItem(g: ViewGraph): HTMLElement | null {
   const p = g.totals.partial;
   const n = p ? new Set([...p.params, ...p.macs]).size : 0;
   if (!n) return null;
-  const text = `partial: ${n} node${n === 1 ? '' : 's'} unknown`;
+  const text = n === 1 ? l10n.t('partial: {0} node unknown', n) : l10n.t('partial: {0} nodes unknown', n);
   return h('span', {
     class: 'cl-sum-item cl-sum-partial',
     attrs: { id: 'cl-sum-partial' },
-    title: `The figures of ${n} node${n === 1 ? '' : 's'} are unknown (no shape rule, or a shape that could not be inferred); params, MACs and weights above leave them out. See the warnings.`,
+    title: n === 1
+      ? l10n.t('The figures of {0} node are unknown (no shape rule, or a shape that could not be inferred); params, MACs and weights above leave them out. See the warnings.', n)
+      : l10n.t('The figures of {0} nodes are unknown (no shape rule, or a shape that could not be inferred); params, MACs and weights above leave them out. See the warnings.', n),
   }, icon('warning'), ' ', text);
 }

@@ -1,4 +1,5 @@
 import { h, iconButton } from '../../common/dom';
+import * as l10n from '@vscode/l10n';
 
 export interface ToolbarActions {
   fit(): void;
@@ -19,22 +20,22 @@ export class Toolbar {
   readonly el = h('div', { class: 'cl-toolbar', attrs: { role: 'toolbar', id: 'cl-toolbar' } });
   readonly fold: HTMLButtonElement;
   readonly batch: HTMLButtonElement;
-  readonly depth = h('select', { class: 'cl-select', title: 'Collapse groups to depth', attrs: { id: 'cl-depth', 'aria-label': 'Collapse groups to depth' } });
+  readonly depth = h('select', { class: 'cl-select', title: l10n.t('Collapse groups to depth'), attrs: { id: 'cl-depth', 'aria-label': l10n.t('Collapse groups to depth') } });
   readonly groupControls: HTMLElement;
 
   constructor(a: ToolbarActions, search: HTMLElement) {
-    this.fold = iconButton('fold', 'Fold activations and BatchNorm into the layer before', a.toggleFold, 'cl-fold');
-    this.batch = iconButton('symbol-array', 'Hide the batch dimension in edge labels', a.toggleBatch, 'cl-batch');
+    this.fold = iconButton('fold', l10n.t('Fold activations and BatchNorm into the layer before'), a.toggleFold, 'cl-fold');
+    this.batch = iconButton('symbol-array', l10n.t('Hide the batch dimension in edge labels'), a.toggleBatch, 'cl-batch');
     this.depth.addEventListener('change', () => {
       const d = Number(this.depth.value);
       if (d > 0) a.collapseTo(d);
       this.depth.value = '0';
     });
-    this.groupControls = h('span', { class: 'cl-group-controls' }, iconButton('expand-all', 'Expand all groups', a.expandAll, 'cl-expand-all'), this.depth);
+    this.groupControls = h('span', { class: 'cl-group-controls' }, iconButton('expand-all', l10n.t('Expand all groups'), a.expandAll, 'cl-expand-all'), this.depth);
     this.el.append(
-      iconButton('screen-full', 'Fit to view (0)', a.fit, 'cl-fit'),
-      iconButton('zoom-in', 'Zoom in (+)', a.zoomIn, 'cl-zoom-in'),
-      iconButton('zoom-out', 'Zoom out (−)', a.zoomOut, 'cl-zoom-out'),
+      iconButton('screen-full', l10n.t('Fit to view (0)'), a.fit, 'cl-fit'),
+      iconButton('zoom-in', l10n.t('Zoom in (+)'), a.zoomIn, 'cl-zoom-in'),
+      iconButton('zoom-out', l10n.t('Zoom out (−)'), a.zoomOut, 'cl-zoom-out'),
       h('span', { class: 'cl-sep' }),
       this.fold,
       this.batch,
@@ -42,10 +43,10 @@ export class Toolbar {
       h('span', { class: 'cl-sep' }),
       search,
       h('span', { class: 'cl-spacer' }),
-      iconButton('file-media', 'Export PNG', a.exportPng, 'cl-export-png'),
-      iconButton('file-code', 'Export SVG', a.exportSvg, 'cl-export-svg'),
-      iconButton('type-hierarchy', 'Copy as Mermaid…', a.copyMermaid, 'cl-copy-mermaid'),
-      iconButton('markdown', 'Copy Markdown summary', a.copyMarkdown, 'cl-copy-markdown'),
+      iconButton('file-media', l10n.t('Export PNG'), a.exportPng, 'cl-export-png'),
+      iconButton('file-code', l10n.t('Export SVG'), a.exportSvg, 'cl-export-svg'),
+      iconButton('type-hierarchy', l10n.t('Copy as Mermaid…'), a.copyMermaid, 'cl-copy-mermaid'),
+      iconButton('markdown', l10n.t('Copy Markdown summary'), a.copyMarkdown, 'cl-copy-markdown'),
     );
   }
 
@@ -56,7 +57,7 @@ export class Toolbar {
 
   setMaxDepth(max: number): void {
     this.groupControls.classList.toggle('cl-hidden', max === 0);
-    this.depth.replaceChildren(h('option', { attrs: { value: '0' } }, 'Collapse to…'), ...Array.from({ length: max }, (_, i) => h('option', { attrs: { value: String(i + 1) } }, `depth ${i + 1}`)));
+    this.depth.replaceChildren(h('option', { attrs: { value: '0' } }, l10n.t('Collapse to…')), ...Array.from({ length: max }, (_, i) => h('option', { attrs: { value: String(i + 1) } }, l10n.t('depth {0}', i + 1))));
     this.depth.value = '0';
   }
 }
