@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { stat, readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import type { Analysis } from '../analysis/types';
@@ -94,7 +95,7 @@ export class Engine {
     const prepared = prepareInputs(inputSpecs(l.session), source, { normalization: spec.normalization, bgr: spec.bgr, dims: spec.dims });
     const feeds: Record<string, ort.Tensor> = {};
     for (const p of prepared) feeds[p.name] = new ort.Tensor(p.dtype as ort.Tensor.Type, p.data as ort.Tensor.DataType, p.dims);
-    progress?.(`running on ${l.where}`);
+    progress?.(l10n.t('running on {0}', l.where));
     const inputKey = JSON.stringify(prepared.map((p) => p.dims));
     const reuse = l.fetches?.inputKey === inputKey ? l.fetches.tensors : undefined;
     const t0 = performance.now();
@@ -292,12 +293,12 @@ export class Engine {
     if (l?.key === key && (!dims || sameTensors(l.capture, planOf(l.model, l.analysis, dims, spec.memoryBudgetMB, l.survivors).capture))) return l;
     await this.dispose();
     const t0 = performance.now();
-    progress?.('reading the model');
+    progress?.(l10n.t('reading the model'));
     const model = await this.access.read(spec.modelPath, spec.model?.bytes);
     const analysis = this.access.analyze(model);
     const bare = await this.access.onnxBytes(model, spec.modelPath, spec.model?.bytes);
     const confined = confinedOptions(model, spec.modelPath);
-    progress?.('reading which layers ONNX Runtime fuses');
+    progress?.(l10n.t('reading which layers ONNX Runtime fuses'));
     const probe = this.probed?.key === key ? this.probed.probe : await probeFusion(model, bare, spec.providers, confined, this.onTryProvider);
     this.probed = { key, probe };
     const plan = planOf(model, analysis, dims ?? {}, spec.memoryBudgetMB, probe.survivors);
@@ -312,7 +313,7 @@ export class Engine {
     const bytes = this.access.withExtraOutputs(bare, extra);
     // The capture session goes where the probe's went, so the fusions read are the ones that run.
     const providers = probe.provider ? [probe.provider, ...spec.providers.filter((p) => p !== probe.provider)] : spec.providers;
-    progress?.('creating the ONNX Runtime session');
+    progress?.(l10n.t('creating the ONNX Runtime session'));
     let opened;
     try {
       opened = await openSession(bytes, providers, this.onTryProvider, confined);

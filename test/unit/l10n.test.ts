@@ -104,6 +104,7 @@ const CONVERTED = [
   'src/editor/featureMapsPanel.ts', 'src/editor/json/register.ts', 'src/editor/json/format.ts', 'src/editor/onnxNodeSource.ts',
   ...['app.ts', 'commands.ts', 'ui/details.ts', 'ui/inference.ts', 'ui/inputSizes.ts', 'ui/legend.ts', 'ui/nodeInfo.ts', 'ui/search.ts', 'ui/summary.ts',
     'ui/toolbar.ts', 'render/draw.ts', 'render/graphView.ts', 'export/svg.ts', 'export/mermaidPreview.ts'].map((f) => `webview/graph/${f}`),
+  'src/runtime/explain.ts',
   ...['main.ts', 'stepView.ts', 'layerView.ts', 'top5.ts', 'histogram.ts', 'grid.ts'].map((f) => `webview/featureMaps/${f}`),
 ];
 
