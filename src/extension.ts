@@ -69,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): { graphPanels: Graph
     ),
   );
   InferenceController.register(context, graphPanels, source, log);
-  log.info('ConvLens activated');
+  log.info(`ConvLens activated (display language ${vscode.env.language})`);
   return { graphPanels };
 }
 

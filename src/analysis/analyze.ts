@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Dim, DType, Graph, Model, Node, Shape, TensorData, ValueInfo } from '../ir/types';
 import { dimsConflict, formatShape, numelConcrete } from './dims';
 import { makeContext, dtypeBytes, isFloat, type ContextHost } from './context';
@@ -197,7 +198,7 @@ class GraphEngine implements ContextHost {
       const message = noRuleMessage(node.opType, declared);
       this.warn(message.startsWith('unknown') ? 'unknown-op' : 'cannot-infer', node.id, message);
     } else if (!rule) {
-      this.warn('cannot-infer', node.id, `no shape rule for ${node.domain ? `${node.domain}::` : ''}${node.opType}: its outputs are unknown`);
+      this.warn('cannot-infer', node.id, l10n.t('no shape rule for {0}: its outputs are unknown', `${node.domain ? `${node.domain}::` : ''}${node.opType}`));
     } else {
       try {
         outs = rule.infer(ctx);
@@ -220,7 +221,7 @@ class GraphEngine implements ContextHost {
     }
     outs = guardOutputs(node, outs, (m) => this.warn('cannot-infer', node.id, m));
     if (missing !== undefined) {
-      this.warn('cannot-infer', node.id, `input '${missing}' is not produced by any node, initializer or graph input`);
+      this.warn('cannot-infer', node.id, l10n.t("input '{0}' is not produced by any node, initializer or graph input", missing));
     }
     const constant = allConstant && missing === undefined && !node.subgraphs && !NONDETERMINISTIC.has(node.opType);
     const outputs = node.outputs;
@@ -252,7 +253,7 @@ class GraphEngine implements ContextHost {
       return { ...state, dtype: state.dtype === 'undefined' ? d.dtype : state.dtype, shape: d.shape && invalidDim(d.shape) === undefined ? [...d.shape] : null };
     }
     if (d.shape && (d.shape.length !== state.shape.length || d.shape.some((x, i) => dimsConflict(x, (state.shape as Shape)[i])))) {
-      this.warn('shape-mismatch', node.id, `'${name}': the file declares ${formatShape(d.shape)} but inference gives ${formatShape(state.shape)}`);
+      this.warn('shape-mismatch', node.id, l10n.t("'{0}': the file declares {1} but inference gives {2}", name, formatShape(d.shape), formatShape(state.shape)));
     }
     return state;
   }

@@ -17,6 +17,8 @@ export interface ModelServiceOptions {
   /** dist/modelWorker.js, or src/editor/modelWorker.ts with execArgv ['--import', 'tsx']. */
   workerScript: string;
   execArgv?: string[];
+  /** The display language's bundle (vscode.l10n.bundle): the worker words its diagnostics with it. */
+  l10nBundle?: Record<string, string>;
   /** Per request (default 60 s). */
   timeoutMs?: number;
   /** The worker's V8 heap (default 2048 MB). */
@@ -125,6 +127,7 @@ export class ModelService {
     const memoryMB = this.opts.memoryMB ?? 2048;
     const worker = new Worker(this.opts.workerScript, {
       execArgv: this.opts.execArgv ?? [],
+      workerData: { l10n: this.opts.l10nBundle },
       resourceLimits: { maxOldGenerationSizeMb: memoryMB, maxYoungGenerationSizeMb: Math.min(64, Math.max(16, memoryMB / 16)) },
     });
     worker.on('message', (m: ModelWorkerOut) => {

@@ -18,7 +18,7 @@ export class ModelSource implements vscode.Disposable {
   readonly service: ModelService;
 
   constructor(extensionUri: vscode.Uri, service?: ModelService) {
-    this.service = service ?? new ModelService({ workerScript: vscode.Uri.joinPath(extensionUri, 'dist', 'modelWorker.js').fsPath });
+    this.service = service ?? new ModelService({ workerScript: vscode.Uri.joinPath(extensionUri, 'dist', 'modelWorker.js').fsPath, l10nBundle: vscode.l10n.bundle });
   }
 
   /** The version of `uri` the user sees now; `dimValues`: the input sizes chosen for its graph. */

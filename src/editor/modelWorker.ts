@@ -1,4 +1,5 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import * as l10n from '@vscode/l10n';
 import type { ModelReplies, ModelRequest, ModelWorkerIn, ModelWorkerOut } from '../protocol/modelService';
 import { ModelStore } from './modelStore';
 
@@ -8,6 +9,10 @@ import { ModelStore } from './modelStore';
  * when a request passes its time budget; the memory budget is the thread's resourceLimits.
  * Graphs and ONNX bytes go back as transferred buffers, so receiving them costs the host nothing.
  */
+// Diagnostics (lint, shape problems) are worded in the editor's display language.
+const bundle = (workerData as { l10n?: Record<string, string> } | null)?.l10n;
+if (bundle) l10n.config({ contents: bundle });
+
 const store = new ModelStore();
 
 async function handle(r: ModelRequest): Promise<{ value: ModelReplies[ModelRequest['type']]; transfer: ArrayBuffer[] }> {

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Dim, Shape } from '../../ir/types';
 import { dimsConflict, mul } from '../dims';
 import { registerRule, type RuleContext } from '../registry';
@@ -44,7 +45,7 @@ function convInfer(ctx: RuleContext): Shape {
     if (dimsConflict(x[1], expected)) {
       ctx.warn(
         'channel-mismatch',
-        `input has ${x[1]} channels but the weight expects ${ws[1]}·group ${group} = ${expected}`,
+        l10n.t('input has {0} channels but the weight expects {1}', String(x[1]), `${ws[1]}·group ${group} = ${expected}`),
       );
     }
     if (typeof ws[0] === 'number' && ws[0] % group !== 0) {
@@ -53,7 +54,7 @@ function convInfer(ctx: RuleContext): Shape {
   }
   const b = ctx.inputs[2]?.shape;
   if (b && b.length === 1 && dimsConflict(b[0], cout)) {
-    ctx.warn('channel-mismatch', `bias has ${b[0]} values but the conv has ${cout} output channels`);
+    ctx.warn('channel-mismatch', l10n.t('bias has {0} values but the conv has {1} output channels', String(b[0]), String(cout)));
   }
   return [x[0], cout, ...windowOutput(ctx, x.slice(2), w)];
 }
@@ -75,7 +76,7 @@ function transposeInfer(ctx: RuleContext): Shape {
   const { x, w, group } = convParams(ctx, 'transposed');
   const ws = ctx.shape(1);
   if (dimsConflict(x[1], ws[0])) {
-    ctx.warn('channel-mismatch', `input has ${x[1]} channels but the weight's first dim is ${ws[0]}`);
+    ctx.warn('channel-mismatch', l10n.t("input has {0} channels but the weight's first dim is {1}", String(x[1]), String(ws[0])));
   }
   const cout: Dim = mul(ws[1], group);
   return [x[0], cout, ...windowOutput(ctx, x.slice(2), w)];

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Shape } from '../../ir/types';
 import { dimsConflict } from '../dims';
 import { registerRule, type OutputState, type RuleContext } from '../registry';
@@ -13,7 +14,7 @@ function checkChannels(ctx: RuleContext, x: Shape, from: number, to: number): vo
   for (let i = from; i <= to; i++) {
     const p = ctx.inputs[i]?.shape;
     if (p && p.length === 1 && x.length > 1 && dimsConflict(p[0], x[1])) {
-      ctx.warn('channel-mismatch', `'${ctx.node.inputs[i]}' has ${p[0]} values but the input has ${x[1]} channels`);
+      ctx.warn('channel-mismatch', l10n.t("'{0}' has {1} values but the input has {2} channels", ctx.node.inputs[i], String(p[0]), String(x[1])));
     }
   }
 }

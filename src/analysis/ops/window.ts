@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Dim } from '../../ir/types';
 import type { RuleContext, SpatialEffect } from '../registry';
 import { describeWindow, type WindowExtras } from '../window/formula';
@@ -48,6 +49,17 @@ export function readWindow(ctx: RuleContext, nsp: number, kernel: number[], kind
 
 const AXIS_WORDS: Record<number, string[]> = { 1: ['element'], 2: ['row', 'column'], 3: ['slice', 'row', 'column'] };
 
+/** An axis word in the display language, singular or plural (lint messages; English by default). */
+function axisNoun(word: string, many: boolean): string {
+  switch (word) {
+    case 'element': return many ? l10n.t('elements') : l10n.t('element');
+    case 'row': return many ? l10n.t('rows') : l10n.t('row');
+    case 'column': return many ? l10n.t('columns') : l10n.t('column');
+    case 'slice': return many ? l10n.t('slices') : l10n.t('slice');
+    default: return many ? `${word}s` : word;
+  }
+}
+
 export function axisWord(nsp: number, i: number): string {
   return AXIS_WORDS[nsp]?.[i] ?? `axis-${i} position`;
 }
@@ -85,8 +97,7 @@ export function nodeWindow(w: WindowSpec, inSpatial: Dim[], outSpatial: (Dim | u
 
 function tooLarge(ctx: RuleContext, i: number, nsp: number, size: number, pb: number, pe: number, keff: number): never {
   return ctx.fail(
-    `the ${keff}-wide window (dilated) is larger than the padded input along ${axisWord(nsp, i)}s: ` +
-      `${size} + ${pb} + ${pe} = ${size + pb + pe} < ${keff}`,
+    l10n.t('the {0}-wide window (dilated) is larger than the padded input along {1}: {2}', keff, axisNoun(axisWord(nsp, i), true), `${size} + ${pb} + ${pe} = ${size + pb + pe} < ${keff}`),
     'kernel-too-large',
   );
 }
@@ -109,11 +120,13 @@ function lintUnread(
   // Windows that skip only end padding lose nothing of the input (ResNet's 7×7 /2 pad 3 on 224):
   // warning there would bury the real cases under noise on every standard network.
   if (unreadInput === 0) return;
-  const tail = rem > unreadInput ? ` (${unreadInput} of them input ${word}${unreadInput === 1 ? '' : 's'}, the rest padding)` : '';
+  const tail = rem > unreadInput ? l10n.t(' ({0} of them input {1}, the rest padding)', unreadInput, axisNoun(word, unreadInput !== 1)) : '';
+  const sum = `(${size}${padText(pb, pe)} − ${keff}) = ${span}`;
   ctx.warn(
     'unused-pixels',
-    `(${size}${padText(pb, pe)} − ${keff}) = ${span} is not divisible by stride ${s}: ` +
-      `the last ${rem} ${word}${rem === 1 ? ' is' : 's are'} never read${tail}`,
+    rem === 1
+      ? l10n.t('{0} is not divisible by stride {1}: the last {2} {3} is never read{4}', sum, s, rem, axisNoun(word, false), tail)
+      : l10n.t('{0} is not divisible by stride {1}: the last {2} {3} are never read{4}', sum, s, rem, axisNoun(word, true), tail),
   );
 }
 

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { packageLanguagePack, registerLanguagePacks } from './languagePack';
 
 /**
  * A real VS Code (code-server, installed by scripts/setup-code-server.sh) on 127.0.0.1 with a fresh
@@ -62,6 +63,8 @@ export interface StartOptions {
   settings?: Record<string, unknown>;
   /** Keep the temporary folders (for debugging). */
   keep?: boolean;
+  /** Display language (`--locale`), with its language pack installed (./languagePack.ts): 'ko'. */
+  locale?: string;
 }
 
 const BASE_SETTINGS = {
@@ -98,13 +101,21 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   if (install.status !== 0 || !/successfully installed/i.test(install.stdout + install.stderr)) {
     throw new Error(`installing the VSIX into code-server failed (exit ${install.status}):\n${install.stdout}\n${install.stderr}`);
   }
+  const locale: string[] = [];
+  if (options.locale) {
+    const pack = spawnSync(node, [entry, ...common, '--install-extension', packageLanguagePack(repoRoot, options.locale, work)], { encoding: 'utf8', timeout: 120_000 });
+    if (pack.status !== 0) throw new Error(`installing the ${options.locale} language pack failed (exit ${pack.status}):\n${pack.stdout}\n${pack.stderr}`);
+    const languages = registerLanguagePacks(userDataDir, extensionsDir);
+    if (!languages.includes(options.locale)) throw new Error(`no installed language pack for '${options.locale}' (found: ${languages.join(', ') || 'none'})`);
+    locale.push('--locale', options.locale);
+  }
 
   const port = await freePort();
   let out = '';
   const child: ChildProcess = spawn(
     node,
     [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', '--disable-getting-started-override', ...common, options.folder],
+      '--disable-workspace-trust', '--disable-getting-started-override', ...locale, ...common, options.folder],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VSCODE_CLI: undefined } },
   );
   child.stdout!.on('data', (d) => (out += d));

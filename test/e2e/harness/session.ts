@@ -16,6 +16,8 @@ export interface SessionOptions {
   folder?: string;
   /** User settings beside the harness's own. */
   settings?: Record<string, unknown>;
+  /** Display language of the workbench (codeServer.ts StartOptions.locale). */
+  locale?: string;
 }
 
 export interface Session {
@@ -42,7 +44,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     for (const [name, from] of Object.entries(options.copy ?? {})) copyFileSync(from, join(folder, name));
     for (const [name, data] of Object.entries(options.write ?? {})) writeFileSync(join(folder, name), data);
   }
-  const cs = await startCodeServer({ folder, settings: options.settings });
+  const cs = await startCodeServer({ folder, settings: options.settings, locale: options.locale });
   const browser = await launchBrowser();
   const page = await openWorkbench(browser, cs.url);
   await cs.extensionHostReady();
