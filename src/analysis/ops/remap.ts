@@ -1,5 +1,6 @@
 import type { AttrValue, Dim, DType, Node, Shape, TensorData } from '../../ir/types';
 import { findRule, InferError, type OpRule, type OutputState, type RuleContext, type TensorState } from '../registry';
+import { schemaDefault } from '../schema';
 import type { WarningKind } from '../types';
 
 /**
@@ -11,9 +12,17 @@ import type { WarningKind } from '../types';
 class PickedContext implements RuleContext {
   readonly node: Node;
   readonly inputs: (TensorState | null)[];
-  constructor(private readonly base: RuleContext, picks: readonly number[], states?: (TensorState | null)[]) {
+  /** twin: the float operator whose rule reads this context; an attribute the node leaves out and
+   * its own schema gives no default for takes the twin's default (QLinearReduceMean has no
+   * noop_with_empty_axes, which ReduceMean's rule reads: 0, as in ReduceMean). */
+  constructor(private readonly base: RuleContext, picks: readonly number[], states?: (TensorState | null)[], private readonly twin?: string) {
     this.node = { ...base.node, inputs: picks.map((i) => base.node.inputs[i] ?? '') };
     this.inputs = states ?? picks.map((i) => base.inputs[i] ?? null);
+  }
+
+  private twinDefault(name: string): AttrValue | undefined {
+    if (!this.twin || this.base.attr(name) !== undefined || schemaDefault(this.base.node, this.base.opset, name) !== undefined) return undefined;
+    return schemaDefault({ ...this.base.node, domain: '', opType: this.twin }, this.base.opset, name);
   }
 
   get opset(): number {
@@ -48,17 +57,21 @@ class PickedContext implements RuleContext {
   attr(name: string): AttrValue | undefined {
     return this.base.attr(name);
   }
-  int(name: string, dflt: number): number {
-    return this.base.int(name, dflt);
+  int(name: string, dflt?: number): number {
+    const d = dflt ?? this.twinDefault(name);
+    return this.base.int(name, typeof d === 'number' ? d : undefined);
   }
   ints(name: string, dflt?: number[]): number[] | undefined {
-    return this.base.ints(name, dflt);
+    const d = dflt ?? this.twinDefault(name);
+    return this.base.ints(name, Array.isArray(d) && d.every((x) => typeof x === 'number') ? (d as number[]) : undefined);
   }
-  float(name: string, dflt: number): number {
-    return this.base.float(name, dflt);
+  float(name: string, dflt?: number): number {
+    const d = dflt ?? this.twinDefault(name);
+    return this.base.float(name, typeof d === 'number' ? d : undefined);
   }
-  str(name: string, dflt: string): string {
-    return this.base.str(name, dflt);
+  str(name: string, dflt?: string): string {
+    const d = dflt ?? this.twinDefault(name);
+    return this.base.str(name, typeof d === 'string' ? d : undefined);
   }
   tensorAttr(name: string): TensorData | undefined {
     return this.base.tensorAttr(name);
@@ -76,11 +89,23 @@ export function pickInputs(ctx: RuleContext, picks: readonly number[], states?: 
   return new PickedContext(ctx, picks, states);
 }
 
-/** The float operator's rule, which a quantised rule delegates to (registered before this family). */
+const twins = new Map<string, OpRule>();
+
+/** The float operator's rule, which a quantised rule delegates to (registered before this family);
+ * each call reads the attribute defaults the quantised node lacks from the float operator's schema. */
 export function floatRule(opType: string): OpRule {
+  const cached = twins.get(opType);
+  if (cached) return cached;
   const r = findRule('', opType);
   if (!r) throw new Error(`the ${opType} rule is not registered before the quantised operators`);
-  return r;
+  const wrap = (ctx: RuleContext): RuleContext => new PickedContext(ctx, ctx.node.inputs.map((_, i) => i), [...ctx.inputs], opType);
+  const { infer, macs, spatial, window } = r;
+  const twin: OpRule = { ...r, infer: (ctx) => infer(wrap(ctx)) };
+  if (macs) twin.macs = (ctx, outs) => macs(wrap(ctx), outs);
+  if (spatial) twin.spatial = (ctx, outs) => spatial(wrap(ctx), outs);
+  if (window) twin.window = (ctx, outs) => window(wrap(ctx), outs);
+  twins.set(opType, twin);
+  return twin;
 }
 
 /** NHWC → NCHW and back, for the com.microsoft ops with channels_last = 1. */
