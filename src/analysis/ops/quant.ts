@@ -47,8 +47,11 @@ function quantisedType(ctx: RuleContext): DType {
   return code ? onnxDType(ctx, code) : 'uint8';
 }
 
-/** DequantizeLinear's output type: the scale's (float16/bfloat16 from opset 19), else float32. */
+/** DequantizeLinear's output type: output_dtype (opset 23), else the scale's (float16/bfloat16 from
+ * opset 19), else float32. */
 function dequantisedType(ctx: RuleContext): DType {
+  const code = ctx.node.domain === '' && ctx.opset >= 23 ? ctx.int('output_dtype', 0) : 0;
+  if (code) return onnxDType(ctx, code);
   const t = ctx.dtype(1);
   return isFloat(t) ? t : 'float32';
 }
