@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { FromFeatureMaps, ToFeatureMaps } from '../protocol/featureMaps';
+import type { FeatureMapRequests, FromFeatureMaps, ToFeatureMaps } from '../protocol/featureMaps';
+import { serve } from '../protocol/rpc';
 import type { InferenceClient } from '../runtime/client';
 import type { RunResult } from '../runtime/types';
 import { featureMapTensors, thumbnailOf } from '../runtime/lowered';
@@ -19,6 +20,19 @@ export class FeatureMapsPanel implements vscode.Disposable {
   private uri?: vscode.Uri;
   private run?: RunResult;
   private readonly subs: vscode.Disposable[] = [];
+  /** Answers the panel's requests from the inference process's tensors. */
+  private readonly answer = serve<FeatureMapRequests>((m) => void this.panel.webview.postMessage(m), {
+    detail: (m, ctx) => this.relay(async () => {
+      if (this.run?.fused.some((f) => f.tensor === m.tensor)) await this.computeFused(ctx.notify, m.tensor);
+      ctx.notify(`drawing ${m.tensor}`);
+      return this.client.detail(m.tensor, { firstChannel: m.firstChannel ?? 0 });
+    }),
+    step: (m, ctx) => this.relay(async () => {
+      // Step mode shows every layer's input and output: the fused ones are computed on the way in.
+      if (this.run?.fused.length) await this.computeFused(ctx.notify);
+      return this.client.step({ index: m.index, nodeId: m.nodeId });
+    }),
+  });
 
   constructor(
     extensionUri: vscode.Uri,
@@ -35,7 +49,7 @@ export class FeatureMapsPanel implements vscode.Disposable {
     const { lang, l10n } = webviewL10n();
     w.html = buildHtml(w.cspSource, makeNonce(), { title: vscode.l10n.t('Feature Maps'), lang, scripts: [dist('featureMaps.js')], styles: [dist('codicon.css'), dist('featureMaps.css')], data: { l10n } });
     this.subs.push(
-      w.onDidReceiveMessage((m: FromFeatureMaps) => void this.onMessage(m)),
+      w.onDidReceiveMessage((m: FromFeatureMaps) => this.onMessage(m)),
       this.panel.onDidDispose(() => {
         this.subs.forEach((s) => s.dispose());
         onDispose();
@@ -70,9 +84,10 @@ export class FeatureMapsPanel implements vscode.Disposable {
     this.panel.dispose();
   }
 
-  private async computeFused(tensor?: string): Promise<void> {
+  /** `busy`: the status line of the request that waits on it. */
+  private async computeFused(busy: (line: string) => void, tensor?: string): Promise<void> {
     if (!this.uri) return;
-    this.post({ type: 'fmBusy', message: `computing ${tensor ?? 'the fused layers'}: ONNX Runtime fused ${tensor ? 'it' : 'them'} into the next layer, so a second run without the fusions is made` });
+    busy(`computing ${tensor ?? 'the fused layers'}: ONNX Runtime fused ${tensor ? 'it' : 'them'} into the next layer, so a second run without the fusions is made`);
     const r = await this.unfuse(this.uri);
     if (!r) return;
     this.run = r;
@@ -87,32 +102,28 @@ export class FeatureMapsPanel implements vscode.Disposable {
     void this.panel.webview.postMessage(m);
   }
 
-  private async onMessage(m: FromFeatureMaps): Promise<void> {
+  private onMessage(m: FromFeatureMaps): void {
+    if (this.answer(m)) return;
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        if (this.pending) this.post(this.pending);
+        this.pending = undefined;
+        return;
+      case 'fmRerun':
+        if (this.uri) this.rerun(this.uri);
+        return;
+    }
+  }
+
+  /** The inference process's answer, or its failure logged and said with what to do about it. */
+  private async relay<T>(answer: () => Promise<T>): Promise<T> {
     try {
-      switch (m.type) {
-        case 'ready':
-          this.ready = true;
-          if (this.pending) this.post(this.pending);
-          this.pending = undefined;
-          return;
-        case 'fmSelect':
-          if (this.run?.fused.some((f) => f.tensor === m.tensor)) await this.computeFused(m.tensor);
-          this.post({ type: 'fmBusy', message: `drawing ${m.tensor}` });
-          this.post({ type: 'fmDetail', id: m.id, detail: await this.client.detail(m.tensor, { firstChannel: m.firstChannel ?? 0 }) });
-          return;
-        case 'fmStep':
-          // Step mode shows every layer's input and output: the fused ones are computed on the way in.
-          if (this.run?.fused.length) await this.computeFused();
-          this.post({ type: 'fmStep', id: m.id, step: await this.client.step({ index: m.index, nodeId: m.nodeId }) });
-          return;
-        case 'fmRerun':
-          if (this.uri) this.rerun(this.uri);
-          return;
-      }
+      return await answer();
     } catch (e) {
-      const message = (e as Error).message;
+      const message = e instanceof Error ? e.message : String(e);
       this.log.warn(`feature maps: ${message}`);
-      this.post({ type: 'fmError', id: 'id' in m ? m.id : undefined, message: vscode.l10n.t('{0}. Run the model again to see its feature maps.', message) });
+      throw new Error(vscode.l10n.t('{0}. Run the model again to see its feature maps.', message));
     }
   }
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { answer } from '../protocol/rpc';
-import type { FromWebview, ToWebview, ViewOptions } from '../protocol/messages';
+import { serve } from '../protocol/rpc';
+import type { FromWebview, GraphRequests, ToWebview, ViewOptions } from '../protocol/messages';
 import type { GraphDigest, NodeReply } from '../protocol/modelService';
 import { buildHtml, makeNonce, webviewOptions } from './webviewHtml';
 import { webviewL10n } from './l10n';
@@ -23,7 +23,11 @@ export interface DocumentEvent { uri: vscode.Uri; panel: vscode.WebviewPanel }
 export interface NodeEvent extends DocumentEvent { nodeId: string | null }
 export interface MessageEvent extends DocumentEvent { message: FromWebview }
 
-interface PanelState { panel: vscode.WebviewPanel; ready: boolean; shown: boolean; side: boolean }
+interface PanelState {
+  panel: vscode.WebviewPanel; ready: boolean; shown: boolean; side: boolean;
+  /** Answers the panel's requests (copy, save); false for its other messages. */
+  answer(message: unknown): boolean;
+}
 
 interface DocumentState {
   uri: vscode.Uri;
@@ -75,7 +79,7 @@ export class GraphPanels implements vscode.Disposable {
   /** Shows `uri`'s graph in `panel` and keeps it updated until the panel closes. Loads the model if needed. */
   attach(uri: vscode.Uri, panel: vscode.WebviewPanel, side = false): void {
     const doc = this.docFor(uri);
-    const state: PanelState = { panel, ready: false, shown: false, side };
+    const state: PanelState = { panel, ready: false, shown: false, side, answer: this.answerer(doc, panel) };
     doc.panels.set(panel, state);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
     panel.webview.options = webviewOptions(this.extensionUri, vscode.Uri.joinPath);
@@ -233,6 +237,7 @@ export class GraphPanels implements vscode.Disposable {
   private onMessage(doc: DocumentState, state: PanelState, message: FromWebview): void {
     const event = { uri: doc.uri, panel: state.panel };
     const reply = (m: ToWebview) => void state.panel.webview.postMessage(m);
+    if (state.answer(message)) return;
     switch (message.type) {
       case 'ready':
         state.ready = true;
@@ -246,16 +251,6 @@ export class GraphPanels implements vscode.Disposable {
       case 'revealSource':
         this.revealEmitter.fire({ ...event, nodeId: message.nodeId });
         break;
-      case 'copyText':
-        void answer(reply, message.id, async () => {
-          await vscode.env.clipboard.writeText(message.text);
-          vscode.window.setStatusBarMessage(vscode.l10n.t('ConvLens: copied {0}', message.what), 3000);
-          return true;
-        });
-        break;
-      case 'saveFile':
-        void answer(reply, message.id, () => this.save(doc.uri, message.suggestedName, message.data, message.encoding));
-        break;
       case 'log':
         this.log[message.level](`[webview ${basename(doc.uri)}] ${message.message}`);
         break;
@@ -266,6 +261,18 @@ export class GraphPanels implements vscode.Disposable {
         break;
     }
     this.messageEmitter.fire({ ...event, message });
+  }
+
+  /** The panel's end of its requests: copying to the clipboard and saving an export. */
+  private answerer(doc: DocumentState, panel: vscode.WebviewPanel): (message: unknown) => boolean {
+    return serve<GraphRequests>((m) => void panel.webview.postMessage(m), {
+      copyText: async (m) => {
+        await vscode.env.clipboard.writeText(m.text);
+        vscode.window.setStatusBarMessage(vscode.l10n.t('ConvLens: copied {0}', m.what), 3000);
+        return true as const;
+      },
+      saveFile: (m) => this.save(doc.uri, m.suggestedName, m.data, m.encoding),
+    });
   }
 
   /** Remembers the sizes for this model and shows it analysed at them (null: symbolic again). */

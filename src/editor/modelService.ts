@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { DiffReply, DocumentVersion, LoweredReply, ModelReplies, ModelRequest, ModelWorkerIn, ModelWorkerOut, NodeReply, OpenReply, WorkCounts } from '../protocol/modelService';
+import { RpcClient, RpcError, type ReplyOf, type RequestOf, type RequestType } from '../protocol/rpc';
+import type { DiffReply, DocumentVersion, LoweredReply, ModelRequests, NodeReply, OpenReply, WorkCounts } from '../protocol/modelService';
 
 /**
  * The extension host's handle on the model worker (./modelWorker.ts). Plain Node, no `vscode`.
@@ -26,17 +27,23 @@ export interface ModelServiceOptions {
 }
 
 interface Queued {
-  request: ModelRequest;
   what: string;
+  /** Sends the request on the worker's channel. */
+  send(rpc: RpcClient<ModelRequests>): Promise<unknown>;
   resolve(v: unknown): void;
   reject(e: Error): void;
 }
 
+/** A model worker and the host's end of its channel. */
+interface ModelWorker {
+  thread: Worker;
+  rpc: RpcClient<ModelRequests>;
+}
+
 export class ModelService {
-  private worker?: Worker;
+  private worker?: ModelWorker;
   private readonly queue: Queued[] = [];
-  private current?: { q: Queued; id: number; timer: NodeJS.Timeout };
-  private nextId = 1;
+  private current?: Queued;
   private readonly opened = new Map<string, { version: string; json: boolean; sizes: string; reply: Promise<OpenReply> }>();
   private readonly loweredCache = new Map<string, { version: string; reply: Promise<LoweredReply> }>();
   private disposed = false;
@@ -50,7 +57,7 @@ export class ModelService {
     const hit = this.opened.get(doc.key);
     const sizes = JSON.stringify(doc.dimValues ?? null);
     if (hit && hit.version === doc.version && hit.sizes === sizes && (hit.json || !json)) return hit.reply;
-    const reply = this.send<OpenReply>({ type: 'open', doc, json }, `reading ${basename(doc.path)}`)
+    const reply = this.send('open', { doc, json }, `reading ${basename(doc.path)}`)
       .catch((e: Error): OpenReply => ({ error: e.message, counts: { reads: 0, analyses: 0, lowerings: 0 } }));
     this.opened.set(doc.key, { version: doc.version, json, sizes, reply });
     return reply;
@@ -60,7 +67,7 @@ export class ModelService {
   lowered(doc: DocumentVersion): Promise<LoweredReply> {
     const hit = this.loweredCache.get(doc.key);
     if (hit && hit.version === doc.version) return hit.reply;
-    const reply = this.send<LoweredReply>({ type: 'lowered', doc }, `preparing ${basename(doc.path)} to run`)
+    const reply = this.send('lowered', { doc }, `preparing ${basename(doc.path)} to run`)
       .catch((e: Error): LoweredReply => ({ error: e.message, counts: { reads: 0, analyses: 0, lowerings: 0 } }));
     this.loweredCache.set(doc.key, { version: doc.version, reply });
     return reply;
@@ -73,16 +80,16 @@ export class ModelService {
 
   /** Compares two versions in the worker; the host receives each side's marks, never either model. */
   diff(old: DocumentVersion, next: DocumentVersion, oldName: string, newName: string): Promise<DiffReply> {
-    return this.send<DiffReply>({ type: 'diff', old, new: next, oldName, newName }, `comparing ${basename(old.path)} with ${basename(next.path)}`)
+    return this.send('diff', { old, new: next, oldName, newName }, `comparing ${basename(old.path)} with ${basename(next.path)}`)
       .catch((e: Error): DiffReply => ({ error: e.message, counts: { reads: 0, analyses: 0, lowerings: 0 } }));
   }
 
   node(key: string, nodeId: string): Promise<NodeReply> {
-    return this.send<NodeReply>({ type: 'node', key, nodeId }, 'looking up a node');
+    return this.send('node', { key, nodeId }, 'looking up a node');
   }
 
   counts(): Promise<WorkCounts> {
-    return this.send<WorkCounts>({ type: 'counts' }, 'counting');
+    return this.send('counts', {}, 'counting');
   }
 
   /** Forgets a closed document's versions. */
@@ -93,18 +100,17 @@ export class ModelService {
 
   dispose(): void {
     this.disposed = true;
-    const all = [...(this.current ? [this.current.q] : []), ...this.queue.splice(0)];
-    if (this.current) clearTimeout(this.current.timer);
-    this.current = undefined;
-    for (const q of all) q.reject(new Error(`${q.what}: ConvLens was shut down`));
-    void this.worker?.terminate();
+    for (const q of this.queue.splice(0)) q.reject(new Error(`${q.what}: ConvLens was shut down`));
+    const w = this.worker;
     this.worker = undefined;
+    w?.rpc.disconnect(`${this.current?.what ?? 'the model worker'}: ConvLens was shut down`);
+    void w?.thread.terminate();
   }
 
-  private send<T extends ModelReplies[ModelRequest['type']]>(request: ModelRequest, what: string): Promise<T> {
+  private send<K extends RequestType<ModelRequests>>(type: K, request: RequestOf<ModelRequests, K>, what: string): Promise<ReplyOf<ModelRequests, K>> {
     if (this.disposed) return Promise.reject(new Error(`${what}: ConvLens was shut down`));
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ request, what, resolve: resolve as (v: unknown) => void, reject });
+    return new Promise((resolve, reject) => {
+      this.queue.push({ what, send: (rpc) => rpc.request(type, request, { what }), resolve: resolve as (v: unknown) => void, reject });
       this.pump();
     });
   }
@@ -115,58 +121,57 @@ export class ModelService {
     const q = this.queue.shift();
     if (!q) return;
     const worker = (this.worker ??= this.start());
-    const id = this.nextId++;
-    const timeoutMs = this.opts.timeoutMs ?? 60_000;
-    const timer = setTimeout(() => this.stop(`${q.what} took longer than ${seconds(timeoutMs)} and was stopped`), timeoutMs);
-    this.current = { q, id, timer };
-    worker.postMessage({ id, request: q.request } satisfies ModelWorkerIn);
+    this.current = q;
+    q.send(worker.rpc)
+      .then(q.resolve, (e: unknown) => q.reject(this.explain(e, worker, q)))
+      .finally(() => {
+        if (this.current !== q) return;
+        this.current = undefined;
+        this.pump();
+      });
   }
 
-  private start(): Worker {
+  /** The one line a caller reads when its request got no reply; a request past its time ends its worker. */
+  private explain(e: unknown, worker: ModelWorker, q: Queued): Error {
+    if (!(e instanceof RpcError)) return e instanceof Error ? e : new Error(String(e));
+    if (e.kind === 'timeout') {
+      this.lose(worker, `${q.what} was stopped with its worker`);
+      return new Error(`${q.what} took longer than ${seconds(this.opts.timeoutMs ?? 60_000)} and was stopped`);
+    }
+    // 'failed': the worker's own message; 'closed': the reason the worker was lost, which names the request.
+    return e.kind === 'failed' || e.kind === 'closed' ? new Error(e.reason) : e;
+  }
+
+  private start(): ModelWorker {
     this.starts++;
     const memoryMB = this.opts.memoryMB ?? 2048;
-    const worker = new Worker(this.opts.workerScript, {
+    const limit = this.opts.timeoutMs ?? 60_000;
+    const thread = new Worker(this.opts.workerScript, {
       execArgv: this.opts.execArgv ?? [],
       workerData: { l10n: this.opts.l10nBundle },
       resourceLimits: { maxOldGenerationSizeMb: memoryMB, maxYoungGenerationSizeMb: Math.min(64, Math.max(16, memoryMB / 16)) },
     });
-    worker.on('message', (m: ModelWorkerOut) => {
-      const c = this.current;
-      if (worker !== this.worker || !c || m.id !== c.id) return;
-      clearTimeout(c.timer);
-      this.current = undefined;
-      if (m.ok) c.q.resolve(m.value);
-      else c.q.reject(new Error(m.error));
-      this.pump();
+    const rpc = new RpcClient<ModelRequests>((m, transfer) => thread.postMessage(m, transfer), { open: limit, lowered: limit, node: limit, diff: limit, counts: limit });
+    const worker: ModelWorker = { thread, rpc };
+    thread.on('message', (m: unknown) => rpc.handle(m));
+    thread.on('error', (e: Error & { code?: string }) => {
+      const what = this.current?.what ?? 'the model worker';
+      this.lose(worker, e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `${what} needed more than ${memoryMB} MB of memory and was stopped` : `${what} failed: ${e.message.split('\n')[0]}`);
     });
-    worker.on('error', (e: Error & { code?: string }) => {
-      if (worker !== this.worker) return;
-      const what = this.current?.q.what ?? 'the model worker';
-      this.stop(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `${what} needed more than ${memoryMB} MB of memory and was stopped` : `${what} failed: ${e.message.split('\n')[0]}`);
-    });
-    worker.on('exit', (code) => {
-      if (worker !== this.worker) return;
-      this.stop(`${this.current?.q.what ?? 'the model worker'} stopped the model reader (exit code ${code})`);
-    });
+    thread.on('exit', (code) => this.lose(worker, `${this.current?.what ?? 'the model worker'} stopped the model reader (exit code ${code})`));
     // The worker must not keep a CLI or test process alive on its own.
-    worker.unref();
+    thread.unref();
     return worker;
   }
 
-  /** Fails the request in flight with `message`, ends the worker, and goes on with the queue on a fresh one. */
-  private stop(message: string): void {
-    const c = this.current;
-    this.current = undefined;
-    const w = this.worker;
+  /** Ends `worker` (when it is still the current one): the request in flight fails with `message`; the queue goes on with a fresh worker. */
+  private lose(worker: ModelWorker, message: string): void {
+    if (worker !== this.worker) return;
     this.worker = undefined;
-    void w?.terminate();
-    if (c) {
-      clearTimeout(c.timer);
-      c.q.reject(new Error(message));
-    }
+    void worker.thread.terminate();
     // The worker's cache went with it: versions read there are read again when asked for.
     this.loweredCache.clear();
-    this.pump();
+    worker.rpc.disconnect(message);
   }
 }
 

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as l10n from '@vscode/l10n';
-import type { ModelReplies, ModelRequest, ModelWorkerIn, ModelWorkerOut } from '../protocol/modelService';
+import { serve } from '../protocol/rpc';
+import type { ModelRequests } from '../protocol/modelService';
 import { ModelStore } from './modelStore';
 
 /**
@@ -15,25 +16,19 @@ if (bundle) l10n.config({ contents: bundle });
 
 const store = new ModelStore();
 
-async function handle(r: ModelRequest): Promise<{ value: ModelReplies[ModelRequest['type']]; transfer: ArrayBuffer[] }> {
-  switch (r.type) {
-    case 'open': {
-      const value = await store.open(r.doc, r.json);
-      return { value, transfer: value.graph ? [value.graph.encoded.bytes.buffer as ArrayBuffer] : [] };
-    }
-    case 'lowered': {
-      const value = await store.lowered(r.doc);
-      return { value, transfer: value.bytes ? [value.bytes.buffer as ArrayBuffer] : [] };
-    }
-    case 'node': return { value: store.node(r.key, r.nodeId), transfer: [] };
-    case 'diff': return { value: await store.diff(r.old, r.new, r.oldName, r.newName), transfer: [] };
-    case 'counts': return { value: { ...store.counts }, transfer: [] };
-  }
-}
-
-parentPort!.on('message', (m: ModelWorkerIn) => {
-  handle(m.request).then(
-    ({ value, transfer }) => parentPort!.postMessage({ id: m.id, ok: true, value } satisfies ModelWorkerOut, transfer),
-    (e: unknown) => parentPort!.postMessage({ id: m.id, ok: false, error: e instanceof Error ? e.message.split('\n')[0] : String(e) } satisfies ModelWorkerOut),
-  );
+const answer = serve<ModelRequests>((m, transfer) => parentPort!.postMessage(m, transfer), {
+  open: async (r, ctx) => {
+    const value = await store.open(r.doc, r.json);
+    if (value.graph) ctx.transfer(value.graph.encoded.bytes.buffer as ArrayBuffer);
+    return value;
+  },
+  lowered: async (r, ctx) => {
+    const value = await store.lowered(r.doc);
+    if (value.bytes) ctx.transfer(value.bytes.buffer as ArrayBuffer);
+    return value;
+  },
+  node: (r) => store.node(r.key, r.nodeId),
+  diff: (r) => store.diff(r.old, r.new, r.oldName, r.newName),
+  counts: () => ({ ...store.counts }),
 });
+parentPort!.on('message', answer);

@@ -1,14 +1,15 @@
 import type { Prediction } from '../runtime/classify';
 import type { StepView, TensorDetail } from '../runtime/types';
+import type { CancelMessage, Exchange, NoticeMessage, ReplyMessage, RequestMessage, Timeouts } from './rpc';
 
 /**
  * Messages between the host and the feature-map panel (webview/featureMaps/). The panel shows tensors
  * of the last inference run; the inference process keeps them, the host relays.
  *
- * Requests (fmSelect, fmStep from the panel) carry an `id`; the host's answer (fmDetail, fmStep, fmError)
- * carries the same id. A newer request supersedes an older one: the panel drops answers to any but its
- * latest, and says so when no answer comes in time (nobody waits on a dialog here). Messages without an
- * id are the host's own (a new run, a selection in the graph).
+ * The panel's requests (`FeatureMapRequests`) go over ./rpc.ts: the host answers with a reply of the same
+ * id, after notices saying what it is doing. A newer request supersedes an older one: the panel cancels
+ * it, and its late reply is dropped. The other messages are the host's own (a new run, a selection in the
+ * graph) or the panel's (ready, run again) and expect no answer.
  */
 
 export interface FeatureMapTensor {
@@ -20,21 +21,30 @@ export interface FeatureMapTensor {
   fused?: true;
 }
 
+/** The panel's requests; each notice is a line for the status bar ("drawing conv1"). */
+export interface FeatureMapRequests {
+  /** One tensor's channels, statistics and histogram. */
+  detail: Exchange<{ tensor: string; firstChannel?: number }, TensorDetail, string>;
+  /** One step of Step mode, by index or by the node whose output it shows. */
+  step: Exchange<{ index?: number; nodeId?: string }, StepView, string>;
+}
+
+/** Nobody waits on a dialog here: an answer that does not come is said after this long. */
+export const FEATURE_MAP_TIMEOUTS: Timeouts<FeatureMapRequests> = { detail: 60_000, step: 60_000 };
+
 /** Host -> feature-map panel */
 export type ToFeatureMaps =
   | { type: 'fmRun'; model: string; where: string; millis: number; tensors: FeatureMapTensor[]; selected?: string; notes: string[]; top5?: Prediction[] }
   /** The user selected a layer in the graph: show its output (Layer mode) or its step (Step mode). */
   | { type: 'fmFocus'; tensor: string; nodeId: string }
-  | { type: 'fmDetail'; id?: number; detail: TensorDetail }
-  | { type: 'fmStep'; id?: number; step: StepView }
-  | { type: 'fmBusy'; message: string }
   /** The fused tensors were computed: none is marked fused any more. */
   | { type: 'fmUnfused' }
-  | { type: 'fmError'; id?: number; message: string };
+  | ReplyMessage<TensorDetail | StepView>
+  | NoticeMessage<string>;
 
 /** Feature-map panel -> host */
 export type FromFeatureMaps =
   | { type: 'ready' }
-  | { type: 'fmSelect'; id?: number; tensor: string; firstChannel?: number }
-  | { type: 'fmStep'; id?: number; index?: number; nodeId?: string }
-  | { type: 'fmRerun' };
+  | { type: 'fmRerun' }
+  | RequestMessage<FeatureMapRequests>
+  | CancelMessage;

@@ -1,11 +1,23 @@
 import type { EncodedGraph } from './modelService';
+import type { CancelMessage, Exchange, ReplyMessage, RequestMessage, Timeouts } from './rpc';
 import type { ViewDiff, ViewGraph } from './viewModel';
 
 /**
  * Every message between the extension host and the graph webview. Each has a `type`;
- * the unions below are what each side may receive. Requests carry an `id` and are answered
- * by a `reply` with the same id (see ./rpc.ts), and time out rather than hang.
+ * the unions below are what each side may receive. The webview's requests (`GraphRequests`) carry an
+ * `id` and are answered by a `reply` with the same id (./rpc.ts); the other messages expect no answer.
  */
+
+/** The webview's requests to the host, and what each reply holds. */
+export interface GraphRequests {
+  /** true once the text is on the clipboard. */
+  copyText: Exchange<{ text: string; what: string }, true>;
+  /** The path saved to, or null when the user cancelled the dialog. */
+  saveFile: Exchange<{ suggestedName: string; /** base64 for binary, utf8 text otherwise */ data: string; encoding: 'base64' | 'utf8' }, string | null>;
+}
+
+/** Copying answers at once; saving waits on the save dialog, for as long as the person takes. */
+export const GRAPH_TIMEOUTS: Timeouts<GraphRequests> = { copyText: 10_000, saveFile: 'person' };
 
 /** Host -> webview */
 /** `graph` is the ViewGraph, or (from the extension) as the model worker encoded it: the host never parses it. */
@@ -18,7 +30,6 @@ export interface InferenceStateMessage { type: 'inferenceState'; state: Inferenc
 export interface SetDiffMessage { type: 'setDiff'; diff: ViewDiff | null }
 /** Pan and zoom to match the other side of a comparison: `anchor.nodeId` is a node of this side (see webview/graph/viewSync.ts). */
 export interface FollowViewMessage { type: 'followView'; anchor: ViewAnchor }
-export interface ReplyMessage { type: 'reply'; id: number; ok: boolean; value?: unknown; error?: string }
 
 export type ToWebview =
   | ShowGraphMessage | ShowErrorMessage | SelectNodeMessage | SetOptionsMessage
@@ -28,8 +39,6 @@ export type ToWebview =
 export interface ReadyMessage { type: 'ready' }
 export interface NodeSelectedMessage { type: 'nodeSelected'; nodeId: string | null }
 export interface RevealSourceMessage { type: 'revealSource'; nodeId: string }
-export interface CopyTextMessage { type: 'copyText'; id: number; text: string; what: string }
-export interface SaveFileMessage { type: 'saveFile'; id: number; suggestedName: string; /** base64 for binary, utf8 text otherwise */ data: string; encoding: 'base64' | 'utf8' }
 export interface RunInferenceMessage { type: 'runInference'; input: InferenceInputChoice }
 export interface CancelInferenceMessage { type: 'cancelInference' }
 /** Open the feature-map panel on the last run (at `nodeId`'s output when given). */
@@ -43,7 +52,7 @@ export interface SetInputSizesMessage { type: 'setInputSizes'; values: Record<st
 export interface ViewMovedMessage { type: 'viewMoved'; anchor: ViewAnchor }
 
 export type FromWebview =
-  | ReadyMessage | NodeSelectedMessage | RevealSourceMessage | CopyTextMessage | SaveFileMessage
+  | ReadyMessage | NodeSelectedMessage | RevealSourceMessage | RequestMessage<GraphRequests> | CancelMessage
   | RunInferenceMessage | CancelInferenceMessage | ShowFeatureMapsMessage | LogMessage | SetInputSizesMessage
   | ViewMovedMessage;
 

@@ -1,6 +1,7 @@
 import type { SourceRange } from '../ir/types';
 import type { JsonProblem } from '../formats/json/problems';
 import type { InputDim } from '../analysis/inputDims';
+import type { Exchange } from './rpc';
 import type { ViewDiff, ViewNode, ViewTensor } from './viewModel';
 
 /**
@@ -70,13 +71,15 @@ export interface JsonDigest {
 /** Read and analysed: counts since the worker started, for tests of "once per version". */
 export interface WorkCounts { reads: number; analyses: number; lowerings: number }
 
-export type ModelRequest =
-  | { type: 'open'; doc: DocumentVersion; json: boolean }
-  | { type: 'lowered'; doc: DocumentVersion }
-  | { type: 'node'; key: string; nodeId: string }
+/** The model worker's requests (over ./rpc.ts), and what each reply holds. */
+export interface ModelRequests {
+  open: Exchange<{ doc: DocumentVersion; json: boolean }, OpenReply>;
+  lowered: Exchange<{ doc: DocumentVersion }, LoweredReply>;
+  node: Exchange<{ key: string; nodeId: string }, NodeReply>;
   /** Two versions compared (src/diff): what each side marks. `oldName`/`newName`: how the user knows each. */
-  | { type: 'diff'; old: DocumentVersion; new: DocumentVersion; oldName: string; newName: string }
-  | { type: 'counts' };
+  diff: Exchange<{ old: DocumentVersion; new: DocumentVersion; oldName: string; newName: string }, DiffReply>;
+  counts: Exchange<Record<string, never>, WorkCounts>;
+}
 
 export interface OpenReply { graph?: GraphDigest; json?: JsonDigest; error?: string; counts: WorkCounts }
 /** ONNX bytes of the version (a JSON model lowered to ONNX; the file's bytes for ONNX). */
@@ -85,16 +88,3 @@ export interface NodeReply { node?: ViewNode; tensors: Record<string, ViewTensor
 
 /** Each side's marks; `headline` as the CLI prints it ('2 changed, 1 added; 40 unchanged'). */
 export interface DiffReply { old?: ViewDiff; new?: ViewDiff; headline?: string; error?: string; counts: WorkCounts }
-
-export interface ModelReplies {
-  open: OpenReply;
-  lowered: LoweredReply;
-  node: NodeReply;
-  diff: DiffReply;
-  counts: WorkCounts;
-}
-
-/** Host -> worker */
-export type ModelWorkerIn = { id: number; request: ModelRequest };
-/** Worker -> host */
-export type ModelWorkerOut = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { RpcClient, RpcError, type ReplyOf, type RequestOf, type Timeouts } from '../protocol/rpc';
+import type { InferenceNotice, InferenceRequests } from '../protocol/inference';
 import type { GridOptions } from './grid';
-import type { WorkerMessage, WorkerRequest } from './protocol';
 import type { LoadSpec, ModelInputInfo, RunResult, RunSpec, StepView, TensorDetail, ThumbnailRecord } from './types';
 import type { ShapeRunSpec } from './shapeRun';
 
@@ -23,25 +24,22 @@ export class CancelledError extends Error {
   }
 }
 
-type Req = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
-
-/** One inference process: what its requests need to explain its end. */
+/** One inference process and its end of the channel: what its requests need to explain its end. */
 interface Proc {
   child: ChildProcess;
+  rpc: RpcClient<InferenceRequests>;
   stderrTail: string[];
   /** Killed by cancel(): its requests fail with CancelledError. */
   cancelled: boolean;
+  /** How it ended (set on exit, before its requests are failed). */
+  ended?: { how: string; signal?: NodeJS.Signals; oom: boolean; tail: string };
 }
 
-interface Pending {
-  resolve(v: unknown): void;
-  reject(e: Error): void;
-  progress?: (m: string) => void;
-  timer: NodeJS.Timeout;
-  what: string;
-  provider?: string;
-  /** The process the request was sent to: only its end fails the request. */
-  proc: Proc;
+/** A message the channel accepted but could not deliver (the process is gone, or its channel closed). */
+class Undelivered extends Error {
+  constructor(readonly error: Error) {
+    super(error.message);
+  }
 }
 
 /**
@@ -53,8 +51,6 @@ interface Pending {
  */
 export class InferenceClient {
   private proc?: Proc;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
   /** Processes started so far (tests check that a crash leads to a fresh one). */
   starts = 0;
 
@@ -65,7 +61,7 @@ export class InferenceClient {
   }
 
   inspect(spec: LoadSpec, progress?: (m: string) => void): Promise<ModelInputInfo[]> {
-    return this.request({ type: 'inspect', spec }, progress) as Promise<ModelInputInfo[]>;
+    return this.request('inspect', { spec }, progress);
   }
 
   /** Runs the model. When a provider takes the process down while loading, retries once without it. */
@@ -74,7 +70,7 @@ export class InferenceClient {
     const crashed: string[] = [];
     for (;;) {
       try {
-        const r = (await this.request({ type: 'run', spec: { ...spec, providers } }, progress)) as RunResult;
+        const r = await this.request('run', { spec: { ...spec, providers } }, progress);
         r.notes.unshift(...crashed.map((p) => `${p}: the native runtime crashed while loading the model with it; it was left out`));
         return r;
       } catch (e) {
@@ -88,20 +84,20 @@ export class InferenceClient {
 
   /** `convlens check`'s run: the runtime shape of each tensor (src/runtime/shapeRun.ts). */
   shapes(spec: ShapeRunSpec, progress?: (m: string) => void): Promise<Record<string, number[]>> {
-    return this.request({ type: 'shapes', spec }, progress) as Promise<Record<string, number[]>>;
+    return this.request('shapes', { spec }, progress);
   }
 
   detail(tensor: string, grid?: Partial<GridOptions>): Promise<TensorDetail> {
-    return this.request({ type: 'detail', tensor, grid }) as Promise<TensorDetail>;
+    return this.request('detail', { tensor, grid });
   }
 
   /** Thumbnails of the tensors the last run left to ONNX Runtime's fusions (an unfused run on first use). */
   unfused(): Promise<ThumbnailRecord[]> {
-    return this.request({ type: 'unfused' }) as Promise<ThumbnailRecord[]>;
+    return this.request('unfused', {});
   }
 
   step(at: { index?: number; nodeId?: string }, grid?: Partial<GridOptions>): Promise<StepView> {
-    return this.request({ type: 'step', ...at, grid }) as Promise<StepView>;
+    return this.request('step', { ...at, grid });
   }
 
   /** Stops whatever is running; pending requests fail with CancelledError. */
@@ -125,17 +121,28 @@ export class InferenceClient {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     this.starts++;
-    const proc: Proc = { child, stderrTail: [], cancelled: false };
+    const limit = this.opts.timeoutMs ?? 10 * 60_000;
+    const timeouts: Timeouts<InferenceRequests> = { inspect: limit, run: limit, detail: limit, unfused: limit, step: limit, dispose: limit, shapes: limit };
+    // Node reports a failed send (process gone, channel closed) to the callback; a request that cannot be
+    // serialised throws at once. The two are told apart: only the first means the process is unusable.
+    const rpc = new RpcClient<InferenceRequests>((m) => {
+      let fail!: (e: Error) => void;
+      let done!: () => void;
+      const delivered = new Promise<void>((resolve, reject) => ((done = resolve), (fail = reject)));
+      child.send(m, (e) => (e ? fail(new Undelivered(e)) : done()));
+      return delivered;
+    }, timeouts);
+    const proc: Proc = { child, rpc, stderrTail: [], cancelled: false };
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (s: string) => {
       proc.stderrTail.push(...s.split('\n').filter((l) => l.trim()));
       proc.stderrTail = proc.stderrTail.slice(-5);
     });
-    child.on('message', (m: WorkerMessage) => this.onMessage(m));
+    child.on('message', (m: unknown) => rpc.handle(m));
     child.on('exit', (code, signal) => this.onExit(proc, code, signal));
     child.on('error', (e) => {
       if (this.proc === proc) this.proc = undefined;
-      this.failAll(proc, new Error(`the inference process could not start (${e.message})`));
+      rpc.disconnect(`the inference process could not start (${e.message})`);
     });
     return proc;
   }
@@ -146,51 +153,51 @@ export class InferenceClient {
     proc.child.kill('SIGKILL');
   }
 
-  private request(req: Req, progress?: (m: string) => void): Promise<unknown> {
+  private async request<K extends keyof InferenceRequests>(type: K, request: RequestOf<InferenceRequests, K>, progress?: (m: string) => void): Promise<ReplyOf<InferenceRequests, K>> {
     // A process that exited, or whose channel closed, cannot answer: start a fresh one.
     const current = this.proc;
     if (current && !(current.child.connected && current.child.exitCode === null && current.child.signalCode === null)) this.retire(current);
     const proc = (this.proc ??= this.start());
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timeoutMs = this.opts.timeoutMs ?? 10 * 60_000;
-      const timer = setTimeout(() => {
-        this.pending.get(id)?.reject(new Error(`the inference process gave no answer within ${Math.round(timeoutMs / 1000)} s; it was stopped`));
-        this.pending.delete(id);
-        this.retire(proc);
-      }, timeoutMs);
-      this.pending.set(id, { resolve, reject, progress, timer, what: req.type, proc });
-      // Node reports a failed send (process gone, channel closed) to this callback (without one, as an 'error' event).
-      const failed = (e: Error | null, stop: boolean) => {
-        const p = this.pending.get(id);
-        if (!e || !p) return;
-        clearTimeout(p.timer);
-        this.pending.delete(id);
-        if (stop) this.retire(proc);
-        const code = (e as NodeJS.ErrnoException).code;
-        p.reject(new Error(`sending '${req.type}' to the inference process failed (${e.message}${code && !e.message.includes(code) ? `, ${code}` : ''})${stop ? '; it was stopped, and the next request starts a fresh process' : ''}`));
-      };
-      try {
-        proc.child.send({ ...req, id } as WorkerRequest, (e) => failed(e, true));
-      } catch (e) {
-        failed(e as Error, false); // the request itself could not be serialized; the process is fine
-      }
-    });
+    let provider: string | undefined;
+    const onNotice = (n: InferenceNotice) => {
+      if (n.kind === 'progress') return progress?.(n.message);
+      provider = n.provider ?? undefined;
+      if (n.provider) progress?.(`trying ${n.provider}`);
+    };
+    try {
+      return await proc.rpc.request(type, request, { onNotice: onNotice as (n: unknown) => void });
+    } catch (e) {
+      throw this.explain(e, proc, type, provider);
+    }
   }
 
-  private onMessage(m: WorkerMessage): void {
-    const p = this.pending.get(m.id);
-    if (!p) return;
-    if (m.type === 'progress') return p.progress?.(m.message);
-    if (m.type === 'tryProvider') {
-      p.provider = m.provider ?? undefined;
-      if (m.provider) p.progress?.(`trying ${m.provider}`);
-      return;
+  /** The one-line reason a request to `proc` got no answer, in this process's terms; stops the process where it can no longer be used. */
+  private explain(e: unknown, proc: Proc, type: keyof InferenceRequests, provider: string | undefined): Error {
+    if (!(e instanceof RpcError)) return e instanceof Error ? e : new Error(String(e));
+    switch (e.kind) {
+      case 'failed':
+        return new Error(e.reason);
+      case 'timeout':
+        this.retire(proc);
+        return new Error(`the inference process gave no answer within ${Math.round((this.opts.timeoutMs ?? 10 * 60_000) / 1000)} s; it was stopped`);
+      case 'unsent': {
+        const stop = e.cause instanceof Undelivered;
+        if (stop) this.retire(proc);
+        const cause = e.cause instanceof Undelivered ? e.cause.error : e.cause instanceof Error ? e.cause : new Error(String(e.cause));
+        const code = (cause as NodeJS.ErrnoException).code;
+        return new Error(`sending '${type}' to the inference process failed (${cause.message}${code && !cause.message.includes(code) ? `, ${code}` : ''})${stop ? '; it was stopped, and the next request starts a fresh process' : ''}`);
+      }
+      case 'closed':
+      case 'cancelled': {
+        if (proc.cancelled) return new CancelledError();
+        const end = proc.ended;
+        if (!end) return new Error(e.reason);
+        const msg = end.oom
+          ? `the inference process ran out of memory while ${doing(type)} (${end.how}); try a smaller convlens.inference.memoryBudgetMB or the cpu provider${end.tail}`
+          : `the inference process stopped unexpectedly while ${doing(type)}${provider && type === 'run' ? ` (loading with ${provider})` : ''} (${end.how})${end.tail}. The next run starts a fresh process.`;
+        return new ProviderCrash(msg, type === 'run' ? provider : undefined, end.signal);
+      }
     }
-    clearTimeout(p.timer);
-    this.pending.delete(m.id);
-    if (m.ok) p.resolve(m.value);
-    else p.reject(new Error(m.error));
   }
 
   private onExit(proc: Proc, code: number | null, signal: NodeJS.Signals | null): void {
@@ -198,28 +205,9 @@ export class InferenceClient {
     const how = signal ? `signal ${signal}` : `exit code ${code}`;
     const oom = proc.stderrTail.some((l) => /out of memory|bad_alloc|heap limit/i.test(l));
     const tail = proc.stderrTail.length ? `; last output: ${proc.stderrTail.join(' | ').slice(0, 400)}` : '';
-    for (const [id, p] of [...this.pending]) {
-      if (p.proc !== proc) continue; // sent to a newer process
-      clearTimeout(p.timer);
-      this.pending.delete(id);
-      if (proc.cancelled) {
-        p.reject(new CancelledError());
-        continue;
-      }
-      const msg = oom
-        ? `the inference process ran out of memory while ${doing(p.what)} (${how}); try a smaller convlens.inference.memoryBudgetMB or the cpu provider${tail}`
-        : `the inference process stopped unexpectedly while ${doing(p.what)}${p.provider && p.what === 'run' ? ` (loading with ${p.provider})` : ''} (${how})${tail}. The next run starts a fresh process.`;
-      p.reject(new ProviderCrash(msg, p.what === 'run' ? p.provider : undefined, signal ?? undefined));
-    }
-  }
-
-  private failAll(proc: Proc, e: Error): void {
-    for (const [id, p] of [...this.pending]) {
-      if (p.proc !== proc) continue;
-      clearTimeout(p.timer);
-      this.pending.delete(id);
-      p.reject(e);
-    }
+    proc.ended = { how, signal: signal ?? undefined, oom, tail };
+    // Requests sent to a newer process are on its own channel: only this one's fail.
+    proc.rpc.disconnect(`the inference process ended (${how})`);
   }
 }
 

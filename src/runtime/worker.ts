@@ -7,42 +7,34 @@ import * as l10n from '@vscode/l10n';
 import { Engine } from './engine';
 import { defaultAccess } from './access';
 import { runShapes } from './shapeRun';
-import type { WorkerMessage, WorkerRequest } from './protocol';
+import { serve, type Answering } from '../protocol/rpc';
+import type { InferenceNotice, InferenceRequests } from '../protocol/inference';
 
 // Before any message is worded: Step explanations and progress speak the editor's display language.
 if (process.env.CONVLENS_L10N_BUNDLE) l10n.config({ fsPath: process.env.CONVLENS_L10N_BUNDLE });
 
-let current = 0;
-const send = (m: WorkerMessage) => process.send?.(m);
-const engine = new Engine(defaultAccess, (provider) => send({ type: 'tryProvider', id: current, provider }));
+/** Tells the request being answered (requests run one at a time) which provider the engine tries. */
+let tell: (n: InferenceNotice) => void = () => undefined;
+const engine = new Engine(defaultAccess, (provider) => tell({ kind: 'tryProvider', provider }));
 
-async function handle(req: WorkerRequest): Promise<unknown> {
-  current = req.id;
-  const progress = (message: string) => send({ type: 'progress', id: req.id, message });
-  switch (req.type) {
-    case 'inspect': return engine.inspect(req.spec, progress);
-    case 'run': return engine.run(req.spec, progress);
-    case 'detail': return engine.detail(req.tensor, req.grid);
-    case 'unfused': return engine.unfused();
-    case 'step': {
-      const index = req.nodeId !== undefined ? engine.stepIndexOf(req.nodeId) : req.index ?? 0;
-      if (index < 0) throw new Error(`node '${req.nodeId}' has no captured output in the last run`);
-      return engine.step(index, req.grid);
-    }
-    case 'dispose': return engine.dispose();
-    case 'shapes': return runShapes(defaultAccess, req.spec, progress);
-  }
+function progress(ctx: Answering<InferenceNotice>): (message: string) => void {
+  tell = ctx.notify;
+  return (message) => ctx.notify({ kind: 'progress', message });
 }
 
-// Requests run one at a time, in order: the engine keeps one session and one set of tensors.
-let queue: Promise<void> = Promise.resolve();
-process.on('message', (req: WorkerRequest) => {
-  queue = queue.then(async () => {
-    try {
-      send({ type: 'reply', id: req.id, ok: true, value: await handle(req) });
-    } catch (e) {
-      send({ type: 'reply', id: req.id, ok: false, error: (e as Error).message ?? String(e) });
-    }
-  });
-});
+// serial: the engine keeps one session and one set of tensors.
+const answer = serve<InferenceRequests>((m) => void process.send?.(m), {
+  inspect: (r, ctx) => engine.inspect(r.spec, progress(ctx)),
+  run: (r, ctx) => engine.run(r.spec, progress(ctx)),
+  detail: (r) => engine.detail(r.tensor, r.grid),
+  unfused: () => engine.unfused(),
+  step: (r) => {
+    const index = r.nodeId !== undefined ? engine.stepIndexOf(r.nodeId) : r.index ?? 0;
+    if (index < 0) throw new Error(`node '${r.nodeId}' has no captured output in the last run`);
+    return engine.step(index, r.grid);
+  },
+  dispose: () => engine.dispose(),
+  shapes: (r, ctx) => runShapes(defaultAccess, r.spec, progress(ctx)),
+}, { serial: true });
+process.on('message', answer);
 process.on('disconnect', () => process.exit(0));

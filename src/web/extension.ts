@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import { answer, RpcClient } from '../protocol/rpc';
-import type { FromWebview, ToWebview } from '../protocol/messages';
+import { RpcClient, serve } from '../protocol/rpc';
+import type { FromWebview, GraphRequests, ToWebview } from '../protocol/messages';
 import type { ViewGraph } from '../protocol/viewModel';
 import { buildHtml, makeNonce, webviewOptions } from '../editor/webviewHtml';
 import { configureL10n, webviewL10n } from '../editor/l10n';
 import { readViewOptions } from '../editor/settings';
-import type { WebModelRequest } from './protocol';
+import { WEB_MODEL_TIMEOUTS, type WebModelOpen, type WebModelRequests } from './protocol';
 import { readGraph } from './readGraph';
 
 /**
@@ -17,7 +17,6 @@ import { readGraph } from './readGraph';
  */
 
 const needsDesktop = () => vscode.l10n.t('Feature maps run the model in ONNX Runtime, which needs VS Code desktop or a remote extension host; this window runs extensions in the browser (vscode.dev, github.dev).');
-const GRAPH_TIMEOUT_MS = 120_000;
 
 interface Shown {
   uri: vscode.Uri;
@@ -26,6 +25,8 @@ interface Shown {
   graph?: ViewGraph;
   error?: string;
   dimValues?: Record<string, number>;
+  /** Answers the panel's requests (copy, save). */
+  answer(message: unknown): boolean;
 }
 
 class WebGraphs implements vscode.Disposable {
@@ -34,7 +35,10 @@ class WebGraphs implements vscode.Disposable {
   /** Set when this host may not start workers (code-server refuses them for remote-installed extensions):
    * the graph is then read here, in the web extension host, which is itself a worker off the page's thread. */
   private noWorker: string | undefined;
-  private readonly rpc = new RpcClient((m) => this.worker?.postMessage(m), GRAPH_TIMEOUT_MS);
+  private readonly rpc = new RpcClient<WebModelRequests>((m, transfer) => {
+    if (!this.worker) throw new Error('the model worker is not running');
+    this.worker.postMessage(m, transfer);
+  }, WEB_MODEL_TIMEOUTS);
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel) {}
 
@@ -44,7 +48,7 @@ class WebGraphs implements vscode.Disposable {
       this.worker.onmessage = (ev: MessageEvent) => this.rpc.handle(ev.data);
       this.worker.onerror = (ev: ErrorEvent) => {
         this.log.error(`model worker failed: ${ev.message}`);
-        this.rpc.dispose(`the model worker failed: ${ev.message}`);
+        this.rpc.disconnect(`the model worker failed (${ev.message})`);
         this.worker = undefined;
       };
     }
@@ -52,7 +56,7 @@ class WebGraphs implements vscode.Disposable {
   }
 
   attach(uri: vscode.Uri, panel: vscode.WebviewPanel): void {
-    const s: Shown = { uri, panel, ready: false };
+    const s: Shown = { uri, panel, ready: false, answer: this.answerer(uri, panel) };
     this.shown.add(s);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
     panel.webview.options = webviewOptions(this.extensionUri, vscode.Uri.joinPath);
@@ -76,7 +80,7 @@ class WebGraphs implements vscode.Disposable {
     const started = Date.now();
     try {
       const bytes = await vscode.workspace.fs.readFile(s.uri);
-      const request = (id: number): WebModelRequest => ({ type: 'open', id, bytes, path: s.uri.path, title: nameOf(s.uri), dimValues: s.dimValues });
+      const request: WebModelOpen = { bytes, path: s.uri.path, title: nameOf(s.uri), dimValues: s.dimValues };
       if (!this.noWorker) {
         try {
           this.workerFor();
@@ -85,7 +89,7 @@ class WebGraphs implements vscode.Disposable {
           this.log.info(`no model worker (${this.noWorker}); reading models in the web extension host`);
         }
       }
-      s.graph = this.noWorker ? await readGraph(request(0)) : await this.rpc.request<ViewGraph>(`reading ${nameOf(s.uri)}`, request);
+      s.graph = this.noWorker ? await readGraph(request) : await this.rpc.request('open', request, { what: `reading ${nameOf(s.uri)}` });
       s.error = undefined;
       this.log.info(`loaded ${s.uri.toString()} in ${Date.now() - started} ms (web worker): ${s.graph.nodes.length} nodes`);
     } catch (e) {
@@ -108,28 +112,30 @@ class WebGraphs implements vscode.Disposable {
     else if (s.error) post({ type: 'showError', message: s.error });
   }
 
+  private answerer(uri: vscode.Uri, panel: vscode.WebviewPanel): (message: unknown) => boolean {
+    return serve<GraphRequests>((m) => void panel.webview.postMessage(m), {
+      copyText: async (m) => {
+        await vscode.env.clipboard.writeText(m.text);
+        return true as const;
+      },
+      saveFile: async (m) => {
+        const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(uri, '..', m.suggestedName) });
+        if (!target) return null;
+        const bytes = m.encoding === 'base64' ? Uint8Array.from(atob(m.data), (c) => c.charCodeAt(0)) : new TextEncoder().encode(m.data);
+        await vscode.workspace.fs.writeFile(target, bytes);
+        return target.toString();
+      },
+    });
+  }
+
   private onMessage(s: Shown, m: FromWebview): void {
     const reply = (r: ToWebview) => void s.panel.webview.postMessage(r);
+    if (s.answer(m)) return;
     switch (m.type) {
       case 'ready':
         s.ready = true;
         reply({ type: 'setOptions', options: readViewOptions() });
         this.send(s, true);
-        break;
-      case 'copyText':
-        void answer(reply, m.id, async () => {
-          await vscode.env.clipboard.writeText(m.text);
-          return true;
-        });
-        break;
-      case 'saveFile':
-        void answer(reply, m.id, async () => {
-          const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(s.uri, '..', m.suggestedName) });
-          if (!target) return null;
-          const bytes = m.encoding === 'base64' ? Uint8Array.from(atob(m.data), (c) => c.charCodeAt(0)) : new TextEncoder().encode(m.data);
-          await vscode.workspace.fs.writeFile(target, bytes);
-          return target.toString();
-        });
         break;
       case 'setInputSizes':
         s.dimValues = m.values ?? undefined;
@@ -149,7 +155,7 @@ class WebGraphs implements vscode.Disposable {
 
   dispose(): void {
     this.worker?.terminate();
-    this.rpc.dispose('the extension stopped');
+    this.rpc.disconnect('the extension stopped');
     for (const s of this.shown) s.panel.dispose();
   }
 }

@@ -2,15 +2,11 @@
  * The web extension's model worker (a Web Worker): bytes in, the view graph out (./readGraph.ts). The
  * host reads the file through VS Code's file system API and sends its bytes.
  */
+import { serve, type AnswerMessage } from '../protocol/rpc';
 import { readGraph } from './readGraph';
-import type { WebModelReply, WebModelRequest } from './protocol';
+import type { WebModelRequests } from './protocol';
 
-declare const self: { onmessage: ((ev: MessageEvent<WebModelRequest>) => void) | null; postMessage(m: WebModelReply): void };
+declare const self: { onmessage: ((ev: MessageEvent<unknown>) => void) | null; postMessage(m: AnswerMessage): void };
 
-self.onmessage = (ev) => {
-  const { id } = ev.data;
-  readGraph(ev.data).then(
-    (graph) => self.postMessage({ type: 'reply', id, ok: true, value: graph }),
-    (e: unknown) => self.postMessage({ type: 'reply', id, ok: false, error: e instanceof Error ? e.message.split('\n')[0] : String(e) }),
-  );
-};
+const answer = serve<WebModelRequests>((m) => self.postMessage(m), { open: (r) => readGraph(r) });
+self.onmessage = (ev) => void answer(ev.data);

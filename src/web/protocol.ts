@@ -1,9 +1,8 @@
-import type { ReplyMessage } from '../protocol/messages';
+import type { Exchange, Timeouts } from '../protocol/rpc';
+import type { ViewGraph } from '../protocol/viewModel';
 
-/** The web extension host → its model worker: a file's bytes to read and analyse. */
-export interface WebModelRequest {
-  type: 'open';
-  id: number;
+/** A file's bytes to read and analyse, as the web extension host sends them to its model worker. */
+export interface WebModelOpen {
   bytes: Uint8Array;
   /** Names the model in messages ('/repo/models/mnist.onnx'). */
   path: string;
@@ -12,5 +11,10 @@ export interface WebModelRequest {
   dimValues?: Record<string, number>;
 }
 
-/** Its answer: the ViewGraph, or the one-line reason it could not be read. */
-export type WebModelReply = ReplyMessage;
+/** The web model worker's channel (./modelWorker.ts): bytes in, the ViewGraph out. */
+export interface WebModelRequests {
+  open: Exchange<WebModelOpen, ViewGraph>;
+}
+
+/** Nobody waits on a dialog; a model that takes longer than this to read is reported, not waited on. */
+export const WEB_MODEL_TIMEOUTS: Timeouts<WebModelRequests> = { open: 120_000 };

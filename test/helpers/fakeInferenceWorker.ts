@@ -2,11 +2,13 @@
  * A stand-in for the inference process (src/runtime/worker.ts) for tests of the client's process handling:
  * answers `detail` requests with its pid at once, except for these tensor names:
  * 'hang' never answers; 'disconnect' answers, then closes its channel and stays alive.
+ * It speaks the wire format of src/protocol/rpc.ts by hand, so that it can misbehave.
  */
-import type { WorkerMessage, WorkerRequest } from '../../src/runtime/protocol';
+import type { AnswerMessage, RequestMessage } from '../../src/protocol/rpc';
+import type { InferenceRequests } from '../../src/protocol/inference';
 
-const send = (m: WorkerMessage, then?: () => void) => process.send?.(m, undefined, undefined, then);
-process.on('message', (req: WorkerRequest) => {
+const send = (m: AnswerMessage, then?: () => void) => process.send?.(m, undefined, undefined, then);
+process.on('message', (req: RequestMessage<InferenceRequests>) => {
   if (req.type !== 'detail') return send({ type: 'reply', id: req.id, ok: false, error: `fake worker: no '${req.type}'` });
   if (req.tensor === 'hang') return;
   // Disconnects once the reply is written: Node throws when the channel closes under a message in flight.

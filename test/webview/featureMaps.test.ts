@@ -40,8 +40,8 @@ async function openPanel(selected?: string): Promise<Page> {
         type: 'fmRun', model: MODEL, where: run.where, millis: run.millis, notes: run.notes, top5: run.top5, selected,
         tensors: featureMapTensors(run),
       });
-    } else if (m.type === 'fmSelect') await post({ type: 'fmDetail', detail: await engine.detail(m.tensor, { firstChannel: m.firstChannel ?? 0 }) });
-    else if (m.type === 'fmStep') await post({ type: 'fmStep', step: await engine.step(m.nodeId !== undefined ? engine.stepIndexOf(m.nodeId) : m.index ?? 0) });
+    } else if (m.type === 'detail') await post({ type: 'reply', id: m.id, ok: true, value: await engine.detail(m.tensor, { firstChannel: m.firstChannel ?? 0 }) });
+    else if (m.type === 'step') await post({ type: 'reply', id: m.id, ok: true, value: await engine.step(m.nodeId !== undefined ? engine.stepIndexOf(m.nodeId) : m.index ?? 0) });
   });
 }
 
@@ -164,14 +164,20 @@ test('a layer selected in the graph (fmFocus) opens its maps, or its step in Ste
 test('answers carry the request id: an answer to a superseded selection is dropped, the latest one shows', async () => {
   const [first, second] = featureMapTensors(run).filter((t) => t.opType === 'Conv').map((t) => t.tensor);
   let slow: (() => Promise<void>) | undefined;
+  let firstId = -1;
+  const cancelled: number[] = [];
   const page = await h.open(async (m: FromFeatureMaps, post: (m: ToFeatureMaps) => Promise<void>) => {
+    if (m.type === 'cancel') cancelled.push(m.id);
     if (m.type === 'ready') {
       await post({ type: 'fmRun', model: MODEL, where: run.where, millis: run.millis, notes: [], tensors: featureMapTensors(run) });
-    } else if (m.type === 'fmSelect') {
+    } else if (m.type === 'detail') {
       assert.equal(typeof m.id, 'number');
-      const answer = async () => post({ type: 'fmDetail', id: m.id, detail: await engine.detail(m.tensor) });
+      const answer = async () => post({ type: 'reply', id: m.id, ok: true, value: await engine.detail(m.tensor) });
       // The first selection's answer is held back until after the second one's.
-      if (m.tensor === first && !slow) slow = answer;
+      if (m.tensor === first && !slow) {
+        slow = answer;
+        firstId = m.id;
+      }
       else await answer();
     }
   });
@@ -183,6 +189,29 @@ test('answers carry the request id: an answer to a superseded selection is dropp
   await page.waitForTimeout(200);
   const shown = (await page.locator('.layer h2').textContent()) ?? '';
   assert.ok(shown.startsWith(`${second}  `), `the late answer to the first selection replaced the latest: ${shown} (first ${first}, second ${second})`);
+  assert.deepEqual(cancelled, [firstId], 'the superseded request was not cancelled');
+  assert.deepEqual(errors(page), []);
+  await page.close();
+});
+
+test('a failed answer is shown with its reason and a Run again button; the host\'s notices show in the status line', async () => {
+  const conv = featureMapTensors(run).find((t) => t.opType === 'Conv')!;
+  let release: (() => Promise<void>) | undefined;
+  const page = await h.open(async (m: FromFeatureMaps, post: (m: ToFeatureMaps) => Promise<void>) => {
+    if (m.type === 'ready') {
+      await post({ type: 'fmRun', model: MODEL, where: run.where, millis: run.millis, notes: [], selected: conv.tensor, tensors: featureMapTensors(run) });
+    } else if (m.type === 'detail') {
+      await post({ type: 'notice', id: m.id, notice: `drawing ${m.tensor}` });
+      release = () => post({ type: 'reply', id: m.id, ok: false, error: 'the inference process ended (signal SIGKILL). Run the model again to see its feature maps.' });
+    }
+  });
+  await page.waitForFunction((t) => document.querySelector('.status')?.textContent === `drawing ${t}`, conv.tensor);
+  assert.ok(release);
+  await release();
+  await page.locator('.content .error').waitFor();
+  assert.equal(await page.locator('.content .error').innerText(), 'the inference process ended (signal SIGKILL). Run the model again to see its feature maps.');
+  assert.equal(await page.locator('.status').innerText(), '');
+  assert.equal(await page.locator('.content button', { hasText: 'Run again' }).count(), 1);
   assert.deepEqual(errors(page), []);
   await page.close();
 });

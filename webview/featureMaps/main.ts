@@ -1,7 +1,8 @@
 // First: the display language's bundle is configured before any view words a message.
 import '../common/l10n';
 import './style.css';
-import type { FeatureMapTensor, FromFeatureMaps, ToFeatureMaps } from '../../src/protocol/featureMaps';
+import { FEATURE_MAP_TIMEOUTS, type FeatureMapRequests, type FeatureMapTensor, type ToFeatureMaps } from '../../src/protocol/featureMaps';
+import { RpcClient, RpcError, type ReplyOf, type RequestOf } from '../../src/protocol/rpc';
 import { h } from '../common/dom';
 import { host } from './host';
 import { layerView } from './layerView';
@@ -26,27 +27,36 @@ root.append(h('div', { class: 'page' }, header, h('div', { class: 'body' }, list
 
 const fusedTip = () => l10n.t('Fused by ONNX Runtime into the next layer in the fast run: selecting it computes it with a second run.');
 
-/** The latest request: answers to older ones are dropped (a newer selection supersedes them). */
-let latest = 0;
-let answerTimer = 0;
-const ANSWER_MS = 60_000;
+const rpc = new RpcClient<FeatureMapRequests>((m) => host.post(m), FEATURE_MAP_TIMEOUTS);
+/** The request being answered: a newer one cancels it, so only the latest answer is shown. */
+let latest: AbortController | undefined;
 
-/** Sends a request with a fresh id; says so on screen when no answer comes in time. */
-function request(m: Extract<FromFeatureMaps, { type: 'fmSelect' | 'fmStep' }>): void {
-  const id = ++latest;
-  clearTimeout(answerTimer);
-  answerTimer = window.setTimeout(() => {
-    if (latest === id) status.textContent = l10n.t('No answer from ConvLens within {0} s; press Run again.', ANSWER_MS / 1000);
-  }, ANSWER_MS);
-  host.post({ ...m, id });
+/** Asks the host, shows its notices in the status line, and shows the reply with `show`, or why none came. */
+async function ask<K extends keyof FeatureMapRequests>(type: K, request: RequestOf<FeatureMapRequests, K>, show: (reply: ReplyOf<FeatureMapRequests, K>) => void): Promise<void> {
+  latest?.abort();
+  const control = (latest = new AbortController());
+  try {
+    const reply = await rpc.request(type, request, { signal: control.signal, onNotice: (line) => (status.textContent = String(line)) });
+    status.textContent = '';
+    show(reply);
+  } catch (e) {
+    if (e instanceof RpcError && e.kind === 'cancelled') return;
+    status.textContent = '';
+    // The host's own failure says what to do; a reply that never came is said as such.
+    const message = e instanceof RpcError && e.kind === 'failed' ? e.reason : l10n.t('{0}. Press Run again.', e instanceof Error ? e.message : String(e));
+    main.replaceChildren(h('div', { class: 'error' }, message), h('button', { on: { click: () => host.post({ type: 'fmRerun' }) } }, l10n.t('Run again')));
+  }
 }
 
-/** False for an answer to a request that a newer one superseded. */
-function current(m: { id?: number }): boolean {
-  if (m.id === undefined) return true;
-  if (m.id !== latest) return false;
-  clearTimeout(answerTimer);
-  return true;
+function showDetail(detail: ReplyOf<FeatureMapRequests, 'detail'>): void {
+  main.replaceChildren(layerView(detail, (first) => select(detail.tensor, first)));
+}
+
+function showStep(step: ReplyOf<FeatureMapRequests, 'step'>): void {
+  state.step = step.index;
+  state.stepCount = step.count;
+  save();
+  main.replaceChildren(stepView(step, goStep));
 }
 
 function save(): void {
@@ -56,8 +66,8 @@ function save(): void {
 function setMode(mode: SavedState['mode']): void {
   state.mode = mode;
   save();
-  if (mode === 'step') request({ type: 'fmStep', index: state.step });
-  else if (state.tensor) request({ type: 'fmSelect', tensor: state.tensor });
+  if (mode === 'step') void ask('step', { index: state.step }, showStep);
+  else if (state.tensor) void ask('detail', { tensor: state.tensor }, showDetail);
 }
 
 function select(tensor: string, firstChannel = 0): void {
@@ -65,14 +75,14 @@ function select(tensor: string, firstChannel = 0): void {
   state.mode = 'layer';
   save();
   for (const item of list.children) item.classList.toggle('selected', (item as HTMLElement).dataset.tensor === tensor);
-  request({ type: 'fmSelect', tensor, firstChannel });
+  void ask('detail', { tensor, firstChannel }, showDetail);
 }
 
 function goStep(index: number): void {
   state.step = Math.max(0, index);
   state.mode = 'step';
   save();
-  request({ type: 'fmStep', index: state.step });
+  void ask('step', { index: state.step }, showStep);
 }
 
 window.addEventListener('keydown', (ev) => {
@@ -85,6 +95,7 @@ window.addEventListener('keydown', (ev) => {
 
 window.addEventListener('message', (ev: MessageEvent<ToFeatureMaps>) => {
   const m = ev.data;
+  if (rpc.handle(m)) return;
   switch (m.type) {
     case 'fmRun': {
       state.tensors = m.tensors;
@@ -110,24 +121,8 @@ window.addEventListener('message', (ev: MessageEvent<ToFeatureMaps>) => {
       break;
     }
     case 'fmFocus':
-      if (state.mode === 'step') request({ type: 'fmStep', nodeId: m.nodeId });
+      if (state.mode === 'step') void ask('step', { nodeId: m.nodeId }, showStep);
       else select(m.tensor);
-      break;
-    case 'fmDetail':
-      if (!current(m)) break;
-      status.textContent = '';
-      main.replaceChildren(layerView(m.detail, (first) => select(m.detail.tensor, first)));
-      break;
-    case 'fmStep':
-      if (!current(m)) break;
-      status.textContent = '';
-      state.step = m.step.index;
-      state.stepCount = m.step.count;
-      save();
-      main.replaceChildren(stepView(m.step, goStep));
-      break;
-    case 'fmBusy':
-      status.textContent = m.message;
       break;
     case 'fmUnfused':
       for (const item of list.querySelectorAll<HTMLElement>('.tensor-item.fused')) {
@@ -135,11 +130,6 @@ window.addEventListener('message', (ev: MessageEvent<ToFeatureMaps>) => {
         item.querySelector('.fused-mark')?.remove();
         item.title = item.dataset.tensor ?? '';
       }
-      break;
-    case 'fmError':
-      if (!current(m)) break;
-      status.textContent = '';
-      main.replaceChildren(h('div', { class: 'error' }, m.message), h('button', { on: { click: () => host.post({ type: 'fmRerun' }) } }, l10n.t('Run again')));
       break;
   }
 });

@@ -1,4 +1,4 @@
-import type { FromWebview, InferenceInputChoice, InferenceState, ToWebview, ViewAnchor, ViewOptions } from '../../src/protocol/messages';
+import { GRAPH_TIMEOUTS, type FromWebview, type GraphRequests, type InferenceInputChoice, type InferenceState, type ToWebview, type ViewAnchor, type ViewOptions } from '../../src/protocol/messages';
 import { decodeGraph, isEncodedGraph } from '../../src/protocol/graphEncoding';
 import { RpcClient } from '../../src/protocol/rpc';
 import type { ViewDiff, ViewGraph } from '../../src/protocol/viewModel';
@@ -22,7 +22,7 @@ export interface HostRequests {
  */
 export class GraphController {
   private readonly host = createHost<FromWebview>();
-  private readonly rpc = new RpcClient((m) => this.host.post(m as FromWebview), 10_000);
+  private readonly rpc = new RpcClient<GraphRequests>((m) => this.host.post(m), GRAPH_TIMEOUTS);
 
   /** Messages are handled in order; a graph that arrives encoded is decoded before the next one is. */
   private queue: Promise<void> = Promise.resolve();
@@ -58,13 +58,13 @@ export class GraphController {
   setInputSizes(values: Record<string, number> | null): void { this.host.post({ type: 'setInputSizes', values }); }
   viewMoved(anchor: ViewAnchor): void { this.host.post({ type: 'viewMoved', anchor }); }
 
-  copy(text: string, what: string): Promise<unknown> {
-    return this.rpc.request('copy', (id) => ({ type: 'copyText', id, text, what }));
+  copy(text: string, what: string): Promise<true> {
+    return this.rpc.request('copyText', { text, what }, { what });
   }
 
-  /** No timeout: the host shows a save dialog, and the user may take their time. */
-  save(suggestedName: string, data: string, encoding: 'base64' | 'utf8'): Promise<unknown> {
-    return this.rpc.request('save', (id) => ({ type: 'saveFile', id, suggestedName, data, encoding }), null);
+  /** The path saved to, or null when the user cancelled (the host shows a save dialog: no time limit). */
+  save(suggestedName: string, data: string, encoding: 'base64' | 'utf8'): Promise<string | null> {
+    return this.rpc.request('saveFile', { suggestedName, data, encoding }, { what: suggestedName });
   }
 
   savedState(): SavedState | undefined { return this.host.getState<SavedState>(); }

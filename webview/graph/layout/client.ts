@@ -1,7 +1,7 @@
 import { layeredLayout } from './layered';
 import { quickLayout } from './quick';
-import type { LayoutEngine, LayoutInput, LayoutResult } from './types';
-import type { LayoutRequest, LayoutResponse } from './worker';
+import { RpcClient, RpcError } from '../../../src/protocol/rpc';
+import type { LayoutEngine, LayoutInput, LayoutRequests, LayoutResult } from './types';
 
 /**
  * Runs layouts in a Web Worker started from a blob: URL holding the fetched worker script
@@ -13,9 +13,10 @@ import type { LayoutRequest, LayoutResponse } from './worker';
  */
 export class LayoutClient implements LayoutEngine {
   private worker: Worker | null = null;
+  private rpc: RpcClient<LayoutRequests> | null = null;
   private blobUrl: string | null = null;
-  private pending: { id: number; resolve(r: (LayoutResult & { note?: string }) | null): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> } | null = null;
-  private nextId = 1;
+  /** The layout under way (one at a time). */
+  private inFlight: AbortController | null = null;
   mode: 'worker' | 'main-thread' = 'main-thread';
   /** Why the worker could not be used, when it could not. */
   fallbackReason = '';
@@ -40,50 +41,44 @@ export class LayoutClient implements LayoutEngine {
   }
 
   private spawn(): void {
-    this.worker = new Worker(this.blobUrl!);
-    this.worker.onmessage = (ev: MessageEvent<LayoutResponse>) => {
-      const p = this.pending;
-      if (!p || ev.data.id !== p.id) return;
-      clearTimeout(p.timer);
-      this.pending = null;
-      if (ev.data.type === 'layout') p.resolve(ev.data.result);
-      else p.reject(new Error(ev.data.message));
-    };
-    this.worker.onerror = (ev) => {
-      const p = this.pending;
-      this.pending = null;
-      if (p) clearTimeout(p.timer);
-      p?.reject(new Error(`layout worker failed: ${ev.message}`));
-    };
+    const worker = new Worker(this.blobUrl!);
+    const rpc = new RpcClient<LayoutRequests>((m, transfer) => worker.postMessage(m, transfer), { layout: this.timeoutMs });
+    worker.onmessage = (ev: MessageEvent<unknown>) => void rpc.handle(ev.data);
+    worker.onerror = (ev) => rpc.disconnect(`the layout worker failed (${ev.message})`);
+    this.worker = worker;
+    this.rpc = rpc;
+  }
+
+  /** Ends the worker (a layout cannot be stopped midway otherwise) and starts a fresh one. */
+  private restart(): void {
+    this.worker?.terminate();
+    this.spawn();
   }
 
   /** Resolves with the layout, or with null when a newer request cancelled this one. */
-  layout(input: LayoutInput): Promise<(LayoutResult & { note?: string }) | null> {
+  async layout(input: LayoutInput): Promise<(LayoutResult & { note?: string }) | null> {
     this.cancel();
-    if (this.mode === 'main-thread' || !this.worker) return Promise.resolve(layeredLayout(input));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        if (this.pending?.id !== id) return;
-        this.pending = null;
-        this.worker?.terminate();
-        this.spawn();
-        resolve({ ...quickLayout(input), note: `The layout of ${input.nodeCount} boxes did not finish within ${Math.round(this.timeoutMs / 1000)} s; a simpler layout is shown (layers from top to bottom, straight edges).` });
-      }, this.timeoutMs);
-      this.pending = { id, resolve, reject, timer };
-      const req: LayoutRequest = { type: 'layout', id, input };
-      this.worker!.postMessage(req);
-    });
+    if (this.mode === 'main-thread' || !this.rpc) return layeredLayout(input);
+    const control = (this.inFlight = new AbortController());
+    try {
+      return await this.rpc.request('layout', { input }, { signal: control.signal, what: `the layout of ${input.nodeCount} boxes` });
+    } catch (e) {
+      if (!(e instanceof RpcError)) throw e;
+      if (e.kind === 'cancelled') return null;
+      if (e.kind !== 'timeout') throw e;
+      this.restart();
+      return { ...quickLayout(input), note: `The layout of ${input.nodeCount} boxes did not finish within ${Math.round(this.timeoutMs / 1000)} s; a simpler layout is shown (layers from top to bottom, straight edges).` };
+    } finally {
+      if (this.inFlight === control) this.inFlight = null;
+    }
   }
 
   /** Cancels the layout under way, if any: its promise resolves with null. */
   cancel(): void {
-    const p = this.pending;
-    if (!p) return;
-    clearTimeout(p.timer);
-    this.pending = null;
-    this.worker?.terminate();
-    this.spawn();
-    p.resolve(null);
+    const c = this.inFlight;
+    if (!c) return;
+    this.inFlight = null;
+    c.abort();
+    this.restart();
   }
 }

@@ -1,3 +1,5 @@
+import type { Exchange } from '../../../src/protocol/rpc';
+
 /** Input and output of the layered layout: flat typed arrays, so they cross to the worker cheaply. */
 export interface LayoutInput {
   nodeCount: number;
@@ -53,4 +55,9 @@ export interface LayoutEngine {
   /** The layout, or null when a newer request cancelled this one. `note` says when a fallback was used. */
   layout(input: LayoutInput): Promise<(LayoutResult & { note?: string }) | null>;
   cancel(): void;
+}
+
+/** The layout worker's channel (./worker.ts <-> ./client.ts, over src/protocol/rpc.ts). */
+export interface LayoutRequests {
+  layout: Exchange<{ input: LayoutInput }, LayoutResult>;
 }
