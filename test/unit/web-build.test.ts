@@ -20,7 +20,8 @@ const dist = (f: string) => join(root, 'dist', f);
 function browserWorker() {
   const replies: { id: number; ok: boolean; value?: unknown; error?: string }[] = [];
   const self: { onmessage?: (ev: { data: unknown }) => void; postMessage(m: unknown): void } = { postMessage: (m) => replies.push(m as (typeof replies)[number]) };
-  const ctx = createContext({ self, TextDecoder, TextEncoder, atob, btoa, console, setTimeout, clearTimeout, queueMicrotask });
+  // What a browser worker has (AbortController: the shared request/reply lets a caller cancel).
+  const ctx = createContext({ self, TextDecoder, TextEncoder, atob, btoa, console, setTimeout, clearTimeout, queueMicrotask, AbortController, AbortSignal });
   runInContext(readFileSync(dist('webModelWorker.js'), 'utf8'), ctx, { filename: 'webModelWorker.js' });
   assert.equal(typeof self.onmessage, 'function');
   // postMessage clones into the worker's realm: its bytes are that realm's Uint8Array.
