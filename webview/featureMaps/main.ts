@@ -43,7 +43,11 @@ async function ask<K extends keyof FeatureMapRequests>(type: K, request: Request
     if (e instanceof RpcError && e.kind === 'cancelled') return;
     status.textContent = '';
     // The host's own failure says what to do; a reply that never came is said as such.
-    const message = e instanceof RpcError && e.kind === 'failed' ? e.reason : l10n.t('{0}. Press Run again.', e instanceof Error ? e.message : String(e));
+    const limit = FEATURE_MAP_TIMEOUTS[type];
+    const message = !(e instanceof RpcError) ? String(e instanceof Error ? e.message : e)
+      : e.kind === 'failed' ? e.reason
+      : e.kind === 'timeout' && typeof limit === 'number' ? l10n.t('No answer from ConvLens within {0} s; press Run again.', limit / 1000)
+      : e.message;
     main.replaceChildren(h('div', { class: 'error' }, message), h('button', { on: { click: () => host.post({ type: 'fmRerun' }) } }, l10n.t('Run again')));
   }
 }
