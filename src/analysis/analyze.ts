@@ -113,6 +113,9 @@ class GraphEngine implements ContextHost {
   readonly ruleContexts = new Map<string, RuleContext>();
   /** Tensors whose shape only the file's declaration gives (inference stopped before them). */
   readonly declaredOnly = new Set<string>();
+  /** Tensors inference did not reach (unknown, or only declared) → the node where it stopped: the
+   * node itself when its own rule failed, else the stopping node behind its first unknown input. */
+  readonly stoppedAt = new Map<string, string>();
   /** Params and MACs of subgraphs, per control-flow node. */
   readonly subTotals = new Map<string, { params: number; macs: number; buffers: number }>();
   /** Constant tensors that only rescale quantised values (set before counting; see quantLayers.ts). */
@@ -225,10 +228,12 @@ class GraphEngine implements ContextHost {
     }
     const constant = allConstant && missing === undefined && !node.subgraphs && !NONDETERMINISTIC.has(node.opType);
     const outputs = node.outputs;
+    let stopped: string | undefined;
     for (let i = 0; i < outputs.length; i++) {
       const name = outputs[i];
       if (name === '') continue;
       const o = outs[i];
+      if (!o?.shape) this.stoppedAt.set(name, (stopped ??= this.stopCause(node)));
       let state: TensorState = { dtype: o?.dtype ?? 'undefined', shape: o?.shape ?? null, constant };
       const value = o?.value;
       if (value) state.value = value;
@@ -239,6 +244,14 @@ class GraphEngine implements ContextHost {
       this.producers.set(name, node.id);
     }
     this.propagate(node, rule, ctx, outs);
+  }
+
+  /** Where inference stopped for a node that gives no output shape: behind its first unknown input, else here. */
+  stopCause(node: Node): string {
+    for (const i of node.inputs) {
+      if (i && !this.lookup(i)?.shape) return this.stoppedAt.get(i) ?? this.producers.get(i) ?? node.id;
+    }
+    return node.id;
   }
 
   /** Compares inference with the file's declared shape; the declared one fills in what inference lacks. */
@@ -326,6 +339,7 @@ class GraphEngine implements ContextHost {
         shape: s.shape,
         declaredShape: this.declared.get(name)?.shape,
         shapeSource: s.shape === null ? undefined : this.declaredOnly.has(name) ? 'declared' : 'inferred',
+        ...(this.stoppedAt.has(name) ? { stoppedAt: this.stoppedAt.get(name) } : {}),
         producer: this.producers.get(name),
         consumers: consumers.get(name) ?? [],
         // After resampling the field can fall between pixels: report the whole input pixels it touches.

@@ -29,6 +29,8 @@ export interface FigureSource {
   producers: Map<string, string>;
   /** Constant tensors that only rescale quantised values (src/analysis/quantLayers.ts): never weights. */
   quantMetadata?: Set<string>;
+  /** Tensors whose shape inference did not reach (unknown, or only declared): the node where it stopped. */
+  stoppedAt?: Map<string, string>;
 }
 
 /** Integer types a weight can be stored in: quantised weights, and int32 quantised biases. */
@@ -170,7 +172,7 @@ export function countFigures(src: FigureSource): FigureResult {
       }
       if (!rule || (rule.macs && !allShapes)) {
         macsKnown = false;
-        why ||= rule ? 'its output shape is unknown' : `there is no rule for ${node.domain ? `${node.domain}::` : ''}${node.opType}`;
+        why ||= rule ? `its output shape is unknown${stoppedNote(src, node)}` : `there is no rule for ${node.domain ? `${node.domain}::` : ''}${node.opType}`;
       } else if (rule.macs) {
         try {
           const m = rule.macs(ctx, outs);
@@ -276,4 +278,13 @@ function bytesOf(s: TensorState): number {
   let n = 1;
   for (const d of s.shape ?? []) n *= typeof d === 'number' ? d : 1;
   return n * dtypeBytes(s.dtype);
+}
+
+/** ' (inference stopped at 'Relu_2')' when an earlier node is why this one's output is unknown. */
+function stoppedNote(src: FigureSource, node: Node): string {
+  for (const o of node.outputs) {
+    const at = o ? src.stoppedAt?.get(o) : undefined;
+    if (at && at !== node.id) return ` (inference stopped at '${at}')`;
+  }
+  return '';
 }

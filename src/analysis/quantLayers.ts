@@ -8,7 +8,8 @@ import type { QuantLayer } from './types';
  *   dequantisers (of weights and activations) and its output quantiser belong to it;
  * - integer (ONNX Runtime's dynamic quantisation): DynamicQuantizeLinear → ConvInteger/MatMulInteger
  *   → Cast → Mul(scale): the integer op is the layer, the dynamic quantiser and the rescaling its tail;
- * - QOperator: QLinearConv, QLinearMatMul, QGemm, QLinearAdd … are layers on their own.
+ * - QOperator: QLinearConv, QLinearMatMul, QGemm, QLinearAdd … are the layers, with the QuantizeLinear
+ *   that makes their data input and the DequantizeLinear that reads their output, where they serve them alone.
  * A node joins a layer only when it feeds (or is fed by) that layer alone, so nothing is hidden that
  * another layer reads. Also returns the constant tensors that only rescale (per-channel weight scales
  * multiplied with DynamicQuantizeLinear's scale): quantisation metadata, never parameters.
@@ -28,6 +29,14 @@ const QOPERATOR: Record<string, { data: number; weight?: number }> = {
 };
 
 const isQuantDomain = (n: Node) => n.domain === '' || n.domain === 'ai.onnx' || n.domain === 'com.microsoft';
+
+/** The float operator a node computes: its rule's twin for a quantised operator, else itself. */
+const twinOf = (n: Node): string => findRule(n.domain, n.opType)?.twin ?? n.opType;
+
+/** The type a quantised layer is marked with: its stored weights' ('int8'), else its activations'. */
+export function quantMark(l: QuantLayer): string {
+  return l.weightDtype ?? l.activationDtype ?? 'quantised';
+}
 
 const quantised = (n: Node) => Q_OPS.has(n.opType) || DQ_OPS.has(n.opType) || INTEGER.has(n.opType) || DYNAMIC_Q.has(n.opType) || n.opType in QOPERATOR;
 
@@ -69,7 +78,17 @@ export function findQuantLayers(graph: Graph, lookup: (name: string) => TensorSt
     const q = QOPERATOR[n.opType];
     if (q) {
       const w = q.weight !== undefined ? n.inputs[q.weight] : undefined;
-      layers.push({ anchor: n.id, members: [], activationDtype: dtype(n.inputs[q.data]), weightDtype: w && constant(w) ? dtype(w) : undefined });
+      // The QuantizeLinear that makes its data input and the DequantizeLinear that reads its output, where
+      // they serve it alone (QuantizeLinear → QLinearConv → DequantizeLinear between float parts).
+      const members: string[] = [];
+      const x = n.inputs[q.data];
+      const qx = x ? producer.get(x) : undefined;
+      if (qx && is(qx, Q_OPS) && onlyReader(x, n) && !claimed.has(qx.id)) members.push(qx.id);
+      const out = n.outputs[0];
+      const next = out ? consumers.get(out) ?? [] : [];
+      if (next.length === 1 && is(next[0], DQ_OPS) && onlyReader(out, next[0])) members.push(next[0].id);
+      for (const m of members) claimed.add(m);
+      layers.push({ anchor: n.id, op: twinOf(n), members, activationDtype: dtype(x), weightDtype: w && constant(w) ? dtype(w) : undefined });
       continue;
     }
     if (INTEGER.has(n.opType)) {
@@ -86,6 +105,11 @@ export function findQuantLayers(graph: Graph, lookup: (name: string) => TensorSt
       if (constant(t)) weightDtype ??= stored;
       else activationDtype ??= stored;
       members.push(...found.chain, found.dq.id);
+      // The QuantizeLinear before an activation's DequantizeLinear, when no earlier layer took it as its
+      // output quantiser (the one that quantises a float graph input, say).
+      const qin = found.dq.inputs[0];
+      const qp = qin ? producer.get(qin) : undefined;
+      if (!constant(t) && qp && is(qp, Q_OPS) && onlyReader(qin, found.dq) && !claimed.has(qp.id)) members.push(qp.id);
     }
     if (members.length === 0) continue;
     const out = n.outputs[0];
@@ -95,7 +119,7 @@ export function findQuantLayers(graph: Graph, lookup: (name: string) => TensorSt
       activationDtype ??= dtype(next[0].outputs[0]);
     }
     for (const m of members) claimed.add(m);
-    layers.push({ anchor: n.id, members, activationDtype, weightDtype });
+    layers.push({ anchor: n.id, op: twinOf(n), members, activationDtype, weightDtype });
   }
   return { layers, metadata };
 
@@ -139,6 +163,6 @@ export function findQuantLayers(graph: Graph, lookup: (name: string) => TensorSt
     }
     for (const m of members) claimed.add(m);
     const w = n.inputs[1];
-    return { anchor: n.id, members, activationDtype: dtype(n.inputs[0]), weightDtype: w && constant(w) ? dtype(w) : undefined };
+    return { anchor: n.id, op: twinOf(n), members, activationDtype: dtype(n.inputs[0]), weightDtype: w && constant(w) ? dtype(w) : undefined };
   }
 }

@@ -136,6 +136,9 @@ export interface OpRule {
    * Reshape, Transpose…): that input's position. A weight built this way from a stored tensor counts
    * as the stored tensor, with its stored type (an int8 initializer behind DequantizeLinear is int8). */
   storedInput?: number;
+  /** For a quantised operator: the float operator it computes (QLinearConv and ConvInteger: 'Conv'),
+   * whose rule gives its shape, MACs and window; the views title its layer by it. */
+  twin?: string;
 }
 
 /** Rules by domain ('' is ai.onnx), then op type: two plain lookups, no key string built per call. */

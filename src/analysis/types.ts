@@ -13,6 +13,9 @@ export interface TensorInfo {
   /** Where `shape` comes from: 'input' (a graph input's shape), 'inferred' (shape inference), or
    * 'declared' (inference stopped before it; only the file's value_info or graph output says so). */
   shapeSource?: 'input' | 'inferred' | 'declared';
+  /** For a shape inference did not reach (unknown, or 'declared'): the id of the node where it
+   * stopped, whose warning says why (this tensor's producer, or a node before it). */
+  stoppedAt?: string;
   /** Id of the node that produces it; undefined for graph inputs and initializers. */
   producer?: string;
   /** Ids of the nodes that read it. */
@@ -98,6 +101,9 @@ export interface Totals {
 export interface QuantLayer {
   /** The node that computes the layer: Conv in QDQ form, ConvInteger, QLinearConv, … */
   anchor: string;
+  /** The float operator the layer computes, which the views title it by: 'Conv' for a QDQ Conv,
+   * a QLinearConv or a ConvInteger; 'MatMul' for QLinearMatMul … (the rule's twin). */
+  op: string;
   /** Nodes that only (de)quantise its inputs and outputs or rescale its integer result. */
   members: string[];
   /** Stored type of its weights (int8, uint8 …), when it has constant weights. */

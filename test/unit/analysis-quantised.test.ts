@@ -21,6 +21,8 @@ after(() => client.dispose());
 const dir = mkdtempSync(join(tmpdir(), 'convlens-quant-'));
 const SOURCES = ['real/mnist_c_cxx.onnx', 'real/image_classifier32.onnx'];
 const FORMS: QuantForm[] = ['qdq', 'integer', 'qoperator'];
+/** The float operator each quantised layer computes (what the views title it by). */
+const FLOAT_TWIN: Record<string, string> = { Conv: 'Conv', MatMul: 'MatMul', Gemm: 'Gemm', ConvInteger: 'Conv', MatMulInteger: 'MatMul', QLinearConv: 'Conv', QLinearMatMul: 'MatMul', QGemm: 'Gemm' };
 
 for (const src of SOURCES) {
   for (const form of FORMS) {
@@ -50,6 +52,9 @@ for (const src of SOURCES) {
         const members = layers.get(n.id)?.members.map((m) => a.nodeById.get(m)?.opType) ?? [];
         if (form === 'qdq') assert.ok(members.includes('DequantizeLinear') && members.includes('QuantizeLinear'), `${n.id} members: ${members.join(', ')}`);
         if (form === 'integer') assert.deepEqual(members.slice(0, 3), ['DynamicQuantizeLinear', 'Cast', 'Mul'], `${n.id} members`);
+        // QuantizeLinear → QLinearConv → DequantizeLinear between float parts: both belong to the layer.
+        if (form === 'qoperator') assert.deepEqual(members, ['QuantizeLinear', 'DequantizeLinear'], `${n.id} members`);
+        assert.equal(layers.get(n.id)?.op, FLOAT_TWIN[n.opType], `${n.opType} computes ${FLOAT_TWIN[n.opType]}`);
       }
       assert.ok(Math.abs(a.totals.macs - fa.totals.macs) <= fa.totals.macs * 0.01, `MACs ${a.totals.macs} vs float ${fa.totals.macs}`);
       const result = await runtimeCheck(model, path, {}, client);

@@ -32,6 +32,7 @@ function twinOutputs(ctx: RuleContext, float: string, picks: number[], outType: 
 function twinRule(float: string, picks: number[], outType: (ctx: RuleContext) => DType, roles: (ctx: RuleContext) => InputRole[]): OpRule {
   const layered = (ctx: RuleContext) => ctx.int('channels_last', 0) === 1;
   const rule: OpRule = {
+    twin: float,
     infer: (ctx) => twinOutputs(ctx, float, picks, outType(ctx)),
     roles,
     macs: (ctx, outs) => (layered(ctx) ? 0 : floatRule(float).macs?.(pickInputs(ctx, picks), outs) ?? 0),
@@ -69,6 +70,7 @@ registerRule(MS, ['QLinearReduceMean'], twinRule('ReduceMean', [0], (ctx) => ctx
 
 // Y_scale, Y_zero_point, then (tensor, scale, zero point) per input → Y (Y_zero_point's type)
 registerRule(MS, ['QLinearConcat'], {
+  twin: 'Concat',
   infer: (ctx) => {
     const n = ctx.node.inputs.length - 2;
     if (n < 3 || n % 3 !== 0) ctx.fail(`QLinearConcat takes Y_scale, Y_zero_point and (tensor, scale, zero point) triples; got ${ctx.node.inputs.length} inputs`);

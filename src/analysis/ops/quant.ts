@@ -114,6 +114,7 @@ function checkPerChannel(ctx: RuleContext, wAt: number, scaleAt: number): void {
 export function integerLayer(float: string, picks: number[], outType: (ctx: RuleContext) => DType, roles: (ctx: RuleContext) => InputRole[], check?: (ctx: RuleContext) => void): OpRule {
   const twin = (ctx: RuleContext) => pickInputs(ctx, picks);
   const rule: OpRule = {
+    twin: float,
     infer: (ctx) => {
       check?.(ctx);
       return withDtype(floatRule(float).infer(twin(ctx)), outType(ctx));
