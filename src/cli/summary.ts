@@ -4,7 +4,8 @@ import type { WindowAxis } from '../analysis/window/geometry';
 import { formatShape } from '../analysis/dims';
 import { describeDims, type InputDim } from '../analysis/inputDims';
 import { visibleText } from '../common/visibleText';
-import { cells, tableRows } from './rows';
+import { cells, shapeCell, tableNotes, tableRows } from './rows';
+import { aliasLegend } from '../analysis/aliases';
 
 /** `convlens summary`: the JSON report and the torchinfo-like table, both from IR + Analysis. */
 
@@ -25,7 +26,13 @@ export interface SummaryJson {
     params: number | null; macs: number | null; activationBytes: number;
     window?: { kind: 'window' | 'transposed'; mode: string; axes: WindowAxis[] };
   }[];
-  tensors: Record<string, { dtype: string; shape: Dim[] | null; receptiveField: number[] | null; stride: number[] | null }>;
+  /** shapeSource 'declared': only the file's value_info gives the shape; stoppedAt: the node where
+   * inference stopped (for a declared or unknown shape). Shapes are the canonical full form. */
+  tensors: Record<string, { dtype: string; shape: Dim[] | null; shapeSource?: 'input' | 'inferred' | 'declared'; stoppedAt?: string; receptiveField: number[] | null; stride: number[] | null }>;
+  /** Alias → full dim name, for the short names the table and the graph print ('d1' → 'p2o.DynamicDimension.1'). */
+  dimAliases: Record<string, string>;
+  /** Quantised layers: the node computing each, the float op it computes, and the nodes around it. */
+  quantLayers: { anchor: string; op: string; members: string[]; weightDtype?: string; activationDtype?: string }[];
   warnings: { kind: string; node: string; message: string }[];
 }
 
@@ -36,7 +43,14 @@ function io(a: Analysis, v: ValueInfo): { name: string; dtype: string; shape: Di
 
 export function summaryJson(model: Model, a: Analysis): SummaryJson {
   const tensors: SummaryJson['tensors'] = {};
-  for (const [name, t] of a.tensors) tensors[name] = { dtype: t.dtype, shape: t.shape, receptiveField: t.receptiveField, stride: t.stride };
+  for (const [name, t] of a.tensors) {
+    tensors[name] = {
+      dtype: t.dtype, shape: t.shape,
+      ...(t.shapeSource ? { shapeSource: t.shapeSource } : {}),
+      ...(t.stoppedAt ? { stoppedAt: t.stoppedAt } : {}),
+      receptiveField: t.receptiveField, stride: t.stride,
+    };
+  }
   return {
     format: model.format,
     producer: [model.producer, model.producerVersion].filter(Boolean).join(' '),
@@ -61,6 +75,8 @@ export function summaryJson(model: Model, a: Analysis): SummaryJson {
       };
     }),
     tensors,
+    dimAliases: aliasLegend(a.dimAliases),
+    quantLayers: (a.quantLayers ?? []).map((l) => ({ anchor: l.anchor, op: l.op, members: l.members, ...(l.weightDtype ? { weightDtype: l.weightDtype } : {}), ...(l.activationDtype ? { activationDtype: l.activationDtype } : {}) })),
     warnings: a.warnings.map((w) => ({ kind: w.kind, node: w.node, message: w.message })),
   };
 }
@@ -89,8 +105,9 @@ function shapeText(s: Shape | null): string {
 }
 
 function ioText(a: Analysis, v: ValueInfo): string {
-  const { name, dtype, shape } = io(a, v);
-  return `${name}: ${dtype} ${shapeText(shape)}`;
+  const { name, dtype } = io(a, v);
+  const t = a.tensors.get(v.name);
+  return `${name}: ${dtype} ${t ? shapeCell(a, t) : shapeText(v.shape)}`;
 }
 
 /** A node's figure: '?' when unknown, '–' when zero. */
@@ -122,7 +139,8 @@ function sharingNote(a: Analysis): string[] {
 /** Where figures depend on symbolic input dims: the sizes they were computed at. */
 function atSizes(a: Analysis): string {
   const dims = a.totals.evaluatedAt;
-  return dims && dims.length > 0 ? ` at ${describeDims(dims)}` : '';
+  // By the names the shapes use: the aliases the legend above spells out.
+  return dims && dims.length > 0 ? ` at ${describeDims(dims.map((d) => ({ ...d, name: a.dimAliases?.get(d.name) ?? d.name })))}` : '';
 }
 
 /** Keras summary()'s three lines: total = trainable + non-trainable (statistics and frozen layers). */
@@ -181,6 +199,7 @@ export function summaryTable(model: Model, a: Analysis, options: TableOptions = 
     ...model.graph.inputs.map((v) => `input  ${ioText(a, v)}`),
     ...model.graph.outputs.map((v) => `output ${ioText(a, v)}`),
     rule, fmt(head), rule, ...rows.map(fmt), rule,
+    ...tableNotes(a),
     ...totalsLines(a),
   ];
   if (a.warnings.length > 0) {

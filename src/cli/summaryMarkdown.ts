@@ -1,8 +1,7 @@
 import type { Model } from '../ir/types';
 import type { Analysis } from '../analysis/types';
-import { formatShape } from '../analysis/dims';
 import { markdownText as md } from '../common/markdownText';
-import { cells, tableRows } from './rows';
+import { cells, shapeCell, tableNotes, tableRows } from './rows';
 import { totalsLines } from './summary';
 
 /**
@@ -14,7 +13,7 @@ export function summaryMarkdown(model: Model, a: Analysis, title: string, depth?
   const rows = tableRows(a, depth).map(cells);
   const io = (kind: string, name: string) => {
     const t = a.tensors.get(name);
-    return `| ${kind} | ${md(name)} | ${md(t?.dtype ?? '')} | ${md(formatShape(t?.shape ?? null))} |`;
+    return `| ${kind} | ${md(name)} | ${md(t?.dtype ?? '')} | ${md(shapeCell(a, t))} |`;
   };
   const out = [
     `### ConvLens summary: \`${title.replace(/`/g, "'")}\` (${md(model.format)}${model.producer ? `, ${md(model.producer)}` : ''})`,
@@ -32,6 +31,7 @@ export function summaryMarkdown(model: Model, a: Analysis, title: string, depth?
     '| --- | --- | --- | ---: | ---: | --- |',
     ...rows.map((r) => `| ${r.map(md).join(' | ')} |`),
     '',
+    ...tableNotes(a).flatMap((l) => [md(l), '']),
     '</details>',
   ];
   if (a.warnings.length) {
