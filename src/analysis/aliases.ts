@@ -135,5 +135,10 @@ export function aliasLegend(aliases: ReadonlyMap<string, string> | undefined): R
 /** 'H = p2o.DynamicDimension.0, W = p2o.DynamicDimension.1, e1 = 3*ceil(H/8)*…' (a derived
  * alias spelled with the other aliases), or '' when no dim has an alias. */
 export function legendText(aliases: ReadonlyMap<string, string> | undefined): string {
-  return [...(aliases ?? [])].map(([name, alias]) => `${alias} = ${dimSymbols(name)[0] === name ? name : renameDim(name, aliases!)}`).join(', ');
+  return legendEntries(aliases).map(([alias, text]) => `${alias} = ${text}`).join(', ');
+}
+
+/** [alias, what it stands for] as a legend prints it: a name as it is, a derived dim in the other aliases. */
+export function legendEntries(aliases: ReadonlyMap<string, string> | undefined): [string, string][] {
+  return [...(aliases ?? [])].map(([name, alias]) => [alias, String(dimSymbols(name)[0] === name ? name : renameDim(name, aliases!))]);
 }

@@ -14,7 +14,12 @@ export type OpFamily =
 export interface ViewTensor {
   name: string;
   dtype: string;
+  /** As the user reads it: long symbolic dim names by their aliases (ViewGraph.dimLegend). */
   shape: Dim[] | null;
+  /** 'declared': only the file's value_info gives this shape (inference stopped at `stoppedAt`). */
+  shapeSource?: 'input' | 'inferred' | 'declared';
+  /** Id of the node where inference stopped, for a shape that is unknown or only declared. */
+  stoppedAt?: string;
   receptiveField: number[] | null;
   stride: number[] | null;
   bytes: number;
@@ -46,6 +51,23 @@ export interface ViewNode {
   hasSource: boolean;
 }
 
+/** Nodes that together compute one quantised layer (Analysis.quantLayers): drawn as one box. */
+export interface ViewQuantLayer {
+  /** The node that computes the layer (Conv in QDQ form, QLinearConv, ConvInteger …). */
+  anchor: string;
+  /** The float operator it computes: the box's title ('Conv'). */
+  op: string;
+  /** The drawn nodes that only (de)quantise or rescale around it, drawn inside its box. */
+  members: string[];
+  /** Every node of the layer, the anchor first, for its card: those that build its weights (the
+   * weight's DequantizeLinear) are not drawn, being constants, but belong to it too. */
+  nodes: { id: string; op: string; name: string }[];
+  /** The box's mark: the stored weight type ('int8'), else the activations'. */
+  mark: string;
+  weightDtype?: string;
+  activationDtype?: string;
+}
+
 export interface ViewEdge {
   /** Producer node id, or `input:<tensor>` for graph inputs. */
   from: string;
@@ -69,6 +91,11 @@ export interface ViewGraph {
   nodes: ViewNode[];
   edges: ViewEdge[];
   tensors: Record<string, ViewTensor>;
+  /** Alias → what it stands for: a full dim name ('d1' → 'p2o.DynamicDimension.1'), or a derived dim
+   * written in the other aliases ('e1' → '3*ceil(H/8)*ceil(W/8)+…'). */
+  dimLegend?: Record<string, string>;
+  /** Quantised layers among the drawn nodes. */
+  quantLayers?: ViewQuantLayer[];
 }
 
 /** One layer's mark in a comparison of two models (src/diff/marks.ts). */

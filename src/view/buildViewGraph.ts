@@ -1,6 +1,8 @@
 import type { Analysis, TensorInfo } from '../analysis/types';
 import type { Model, Node } from '../ir/types';
-import type { ViewEdge, ViewGraph, ViewNode, ViewTensor } from '../protocol/viewModel';
+import type { ViewEdge, ViewGraph, ViewNode, ViewQuantLayer, ViewTensor } from '../protocol/viewModel';
+import { displayShape, legendEntries } from '../analysis/aliases';
+import { quantMark } from '../analysis/quantLayers';
 import { formatAttributes } from './attributes';
 import { opFamily } from './family';
 import { otherLabel, windowLabel } from './labels';
@@ -38,6 +40,8 @@ export function buildViewGraph(model: Model, analysis: Analysis, title: string):
     warningsByNode.set(w.node, list);
   }
 
+  // A quantised layer's anchor is coloured and labelled as the float operator it computes.
+  const twin = new Map((analysis.quantLayers ?? []).map((l) => [l.anchor, l.op]));
   const nodes: ViewNode[] = [];
   const edges: ViewEdge[] = [];
   const referenced = new Set<string>();
@@ -46,7 +50,8 @@ export function buildViewGraph(model: Model, analysis: Analysis, title: string):
     const figures = analysis.nodes.get(node.id);
     const outShape = analysis.tensors.get(node.outputs[0] ?? '')?.shape ?? null;
     const window = figures?.window;
-    const family = opFamily(node.opType, node.domain, dataInputs.length);
+    const op = twin.get(node.id);
+    const family = op ? opFamily(op, '', dataInputs.length) : opFamily(node.opType, node.domain, dataInputs.length);
     nodes.push({
       id: node.id,
       name: node.name || node.id,
@@ -54,7 +59,7 @@ export function buildViewGraph(model: Model, analysis: Analysis, title: string):
       domain: node.domain,
       family,
       scope: node.scope,
-      label: window ? windowLabel(window, family === 'pooling') : otherLabel(node, outShape),
+      label: window ? windowLabel(window, family === 'pooling') : otherLabel(op ? { ...node, opType: op } : node, displayShape(outShape, analysis.dimAliases)),
       attributes: formatAttributes(node),
       inputs: node.inputs,
       outputs: node.outputs,
@@ -82,12 +87,23 @@ export function buildViewGraph(model: Model, analysis: Analysis, title: string):
   }
   for (const i of graph.inputs) referenced.add(i.name);
 
+  const aliases = analysis.dimAliases;
   const tensors: Record<string, ViewTensor> = {};
   for (const name of referenced) {
     const info = analysis.tensors.get(name);
     const declared = graph.valueInfo.get(name) ?? graph.inputs.find((i) => i.name === name) ?? graph.outputs.find((o) => o.name === name);
-    tensors[name] = viewTensor(name, info, declared?.dtype ?? 'undefined', declared?.shape ?? null);
+    tensors[name] = viewTensor(name, info, declared?.dtype ?? 'undefined', displayShape(info ? info.shape : declared?.shape ?? null, aliases));
   }
+  const drawn = new Set(kept.map((n) => n.id));
+  const quantLayers: ViewQuantLayer[] = (analysis.quantLayers ?? []).filter((l) => drawn.has(l.anchor)).map((l) => ({
+    anchor: l.anchor,
+    op: l.op,
+    members: l.members.filter((m) => drawn.has(m)),
+    nodes: [l.anchor, ...l.members].map((id) => ({ id, op: byId.get(id)?.opType ?? '', name: byId.get(id)?.name || id })),
+    mark: quantMark(l),
+    ...(l.weightDtype ? { weightDtype: l.weightDtype } : {}),
+    ...(l.activationDtype ? { activationDtype: l.activationDtype } : {}),
+  }));
 
   // The analysis's warnings begin with the reader's (kind 'read').
   const warnings = analysis.warnings.map((w) => ({ node: w.node, message: w.message }));
@@ -103,6 +119,8 @@ export function buildViewGraph(model: Model, analysis: Analysis, title: string):
     nodes,
     edges,
     tensors,
+    ...(aliases && aliases.size ? { dimLegend: Object.fromEntries(legendEntries(aliases)) } : {}),
+    ...(quantLayers.length ? { quantLayers } : {}),
   };
 }
 
@@ -110,7 +128,9 @@ function viewTensor(name: string, info: TensorInfo | undefined, dtype: string, s
   return {
     name,
     dtype: info?.dtype ?? dtype,
-    shape: info ? info.shape : shape,
+    shape,
+    ...(info?.shapeSource ? { shapeSource: info.shapeSource } : {}),
+    ...(info?.stoppedAt ? { stoppedAt: info.stoppedAt } : {}),
     receptiveField: info?.receptiveField ?? null,
     stride: info?.stride ?? null,
     bytes: info?.bytes ?? 0,

@@ -22,15 +22,18 @@ test('Paddle-style dim names: the table prints H and W with a legend; the JSON k
   const a = analyze(model);
   const table = summaryTable(model, a);
   assert.match(table, /^input {2}input: float32 \[N, 3, H, W\]$/m);
-  assert.match(table, /^Dims: H = p2o\.DynamicDimension\.0, W = p2o\.DynamicDimension\.1$/m);
+  assert.match(table, /^Dims: H = p2o\.DynamicDimension\.0, W = p2o\.DynamicDimension\.1, e1 = [^p]*ceil\(H\/8\)\*ceil\(W\/8\)[^p]*$/m);
   assert.match(table, /\[N, 64, ceil\(H\/8\), ceil\(W\/8\)\]/);
   assert.match(table, /^MACs: .* at N=1, H=224, W=224 \(default sizes\)$/m);
   // The long names appear in the legend alone.
-  assert.deepEqual(table.split('\n').filter((l) => l.includes('p2o.')), ['Dims: H = p2o.DynamicDimension.0, W = p2o.DynamicDimension.1']);
+  assert.deepEqual(table.split('\n').filter((l) => l.includes('p2o.')).map((l) => l.slice(0, 6)), ['Dims: ']);
   assert.match(summaryMarkdown(model, a, 'slim'), /Dims: H = p2o\.DynamicDimension\.0/);
 
   const json = summaryJson(model, a);
-  assert.deepEqual(json.dimAliases, { H: 'p2o.DynamicDimension.0', W: 'p2o.DynamicDimension.1' });
+  assert.equal(json.dimAliases.H, 'p2o.DynamicDimension.0');
+  assert.equal(json.dimAliases.W, 'p2o.DynamicDimension.1');
+  // A derived alias is given in full names in the JSON: nothing there depends on the aliases.
+  assert.ok(Object.values(json.dimAliases).every((v) => !/\b[HW]\b/.test(v)), JSON.stringify(json.dimAliases));
   const conv = model.graph.nodes.find((n) => (n.name || n.id) === 'Conv_45')!;
   assert.deepEqual(json.tensors[conv.outputs[0]].shape, ['N', 64, 'ceil(p2o.DynamicDimension.0/8)', 'ceil(p2o.DynamicDimension.1/8)']);
   assert.equal(json.tensors[conv.outputs[0]].shapeSource, 'inferred');

@@ -18,7 +18,7 @@ import { InferenceBar } from './ui/inference';
 import { InputSizeBar } from './ui/inputSizes';
 import { Legend } from './ui/legend';
 import { Minimap } from './ui/minimap';
-import { nodeInfo } from './ui/nodeInfo';
+import { edgeInfo, nodeInfo } from './ui/nodeInfo';
 import { searchDisplay, SearchBox } from './ui/search';
 import { SummaryBar } from './ui/summary';
 import { Toolbar } from './ui/toolbar';
@@ -103,7 +103,7 @@ export class App implements HostRequests, CommandTarget {
     this.stage = stage;
     this.view = new GraphView(stage, theme, {
       select: (v) => this.select(v, true, false),
-      hover: (v, x, y) => this.hover(v, x, y),
+      hover: (v, x, y, e) => this.hover(v, x, y, e),
       activate: (v) => this.activate(v),
       toggleFrame: (f) => this.toggleGroup(f.key),
       cameraChanged: () => this.cameraChanged(),
@@ -229,7 +229,7 @@ export class App implements HostRequests, CommandTarget {
     this.nav.setGraph(display);
     this.view.setScene(s.scene);
     this.minimap.setScene(s.scene);
-    this.legend.show(new Set(display.nodes.map((n) => n.family)), layout.edgeKind.some((k) => k === EdgeKind.Skip));
+    this.legend.show(new Set(display.nodes.map((n) => n.family)), layout.edgeKind.some((k) => k === EdgeKind.Skip), display.edges.some((e) => e.declared));
     this.toolbar.setMaxDepth(display.groups.reduce((m, g) => Math.max(m, g.depth), 0));
     this.toolbar.setToggles(s.fold, s.hideBatch);
     this.mapThumbnails();
@@ -308,13 +308,13 @@ export class App implements HostRequests, CommandTarget {
     this.select(v, notifyHost, reveal);
   }
 
-  private hover(v: number, x: number, y: number): void {
+  private hover(v: number, x: number, y: number, edge: number): void {
     const { display, graph } = this.state;
-    if (v < 0 || !display || !graph) {
+    if (!display || !graph || (v < 0 && edge < 0)) {
       this.tooltip.hide();
       return;
     }
-    this.tooltip.show(nodeInfo(graph, display.nodes[v], this.state.hideBatch, false), x, y);
+    this.tooltip.show(v >= 0 ? nodeInfo(graph, display.nodes[v], this.state.hideBatch, false) : edgeInfo(graph, display.edges[edge].tensor, this.state.hideBatch), x, y);
   }
 
   activate(v: number): void {

@@ -1,6 +1,7 @@
 import { EdgeKind } from '../layout/types';
 import { formatCount } from '../../common/format';
 import { tracePath, type PathSink } from '../render/draw';
+import { DECLARED_MARK } from '../../../src/common/shapeMarks';
 import { NODE_H, NODE_W, type Scene } from '../render/scene';
 import type { Theme } from '../render/theme';
 import { xmlText } from './xmlText';
@@ -39,10 +40,11 @@ export function sceneToSvg(scene: Scene, theme: Theme): string {
     tracePath(p, scene, e);
     const skip = layout.edgeKind[e] === EdgeKind.Skip;
     out.push(`<path class="${skip ? 'skip' : 'edge'}" d="${p.d.join('')}" fill="none" stroke="${skip ? theme.color.skip : theme.color.edge}" stroke-width="${skip ? 2 : 1.2}"/>`);
-    const label = display.edges[e].label;
+    const { label, declared } = display.edges[e];
     if (label) {
       const lx = skip ? layout.labelX[e] - 6 : layout.labelX[e] + 6;
-      out.push(`<text x="${r(lx)}" y="${r(layout.labelY[e] + 4)}" font-size="10.5" fill="${skip ? theme.color.skip : theme.color.muted}"${skip ? ' text-anchor="end"' : ''}>${xmlText(label)}</text>`);
+      const text = declared ? `${label} ${DECLARED_MARK}` : label;
+      out.push(`<text x="${r(lx)}" y="${r(layout.labelY[e] + 4)}" font-size="10.5"${declared ? ' font-style="italic"' : ''} fill="${skip ? theme.color.skip : theme.color.muted}"${skip ? ' text-anchor="end"' : ''}>${xmlText(text)}</text>`);
     }
   }
   display.nodes.forEach((d, i) => {
@@ -54,6 +56,7 @@ export function sceneToSvg(scene: Scene, theme: Theme): string {
     if (!terminal) out.push(`<rect x="${r(x)}" y="${r(y + 1)}" width="5" height="${NODE_H - 2}" fill="${theme.family[d.family]}"/>`);
     const left = x + (terminal ? 16 : 12);
     out.push(`<text x="${r(left)}" y="${r(y + 19)}" font-size="12" fill="${theme.color.text}"><tspan font-weight="600">${xmlText(d.title)}</tspan>${d.label && d.kind !== 'group' ? ` ${xmlText(d.label)}` : ''}</text>`);
+    if (d.badge) out.push(`<text x="${r(x + NODE_W - 8)}" y="${r(y + 15)}" font-size="10" font-weight="600" text-anchor="end" fill="${theme.color.text}">${xmlText(d.badge)}</text>`);
     const line2 = d.kind === 'group' ? `${d.name} · ${l10n.t('{0} params', formatCount(d.params))} · ${d.label}` : d.params !== 0 ? `${d.name} · ${l10n.t('{0} params', formatCount(d.params))}` : d.name;
     out.push(`<text x="${r(left)}" y="${r(y + 36)}" font-size="11" fill="${theme.color.muted}">${xmlText(line2)}</text>`);
     out.push('</g>');

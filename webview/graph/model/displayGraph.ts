@@ -1,10 +1,11 @@
-import type { OpFamily, ViewGraph, ViewNode } from '../../../src/protocol/viewModel';
+import type { OpFamily, ViewGraph, ViewNode, ViewQuantLayer } from '../../../src/protocol/viewModel';
 import { addFigures, formatShape } from '../../common/format';
 import * as l10n from '@vscode/l10n';
 
 /**
- * What is actually drawn: the ViewGraph after folding activations/BatchNorm into the layer
- * before them and replacing collapsed scope groups by one box each. Pure, so it is tested in Node.
+ * What is actually drawn: the ViewGraph with each quantised layer's (de)quantisers drawn inside its
+ * box, after folding activations/BatchNorm into the layer before them (when asked) and replacing
+ * collapsed scope groups by one box each. Pure, so it is tested in Node.
  */
 export type DisplayKind = 'node' | 'group' | 'input' | 'output';
 
@@ -17,6 +18,8 @@ export interface DisplayNode {
   title: string;
   /** Key attributes ('3×3 /2 ×64'), with folded ops appended ('+BN +Relu'). */
   label: string;
+  /** A quantised layer's mark ('int8'), drawn as a tag on the box. */
+  badge?: string;
   /** Node name, or member count for groups. */
   name: string;
   /** null when unknown (for a group or folded box: when any member's is). */
@@ -35,6 +38,8 @@ export interface DisplayEdge {
   to: number;
   tensor: string;
   label: string;
+  /** The shape only the file declares (value_info): the label is drawn marked. */
+  declared: boolean;
 }
 
 export interface GroupInfo {
@@ -66,27 +71,51 @@ const FOLDABLE = new Set<OpFamily>(['activation', 'normalization']);
 
 export function deriveDisplayGraph(g: ViewGraph, opt: DisplayOptions): DisplayGraph {
   const nodeIndex = new Map<string, number>(g.nodes.map((n, i) => [n.id, i]));
+  // head[i]: the node whose box shows node i before folding: a quantised layer's anchor for its members.
+  const head = g.nodes.map((_, i) => i);
+  const quant = new Map<number, ViewQuantLayer>();
+  for (const l of g.quantLayers ?? []) {
+    const a = nodeIndex.get(l.anchor);
+    if (a === undefined) continue;
+    quant.set(a, l);
+    for (const m of l.members) {
+      const k = nodeIndex.get(m);
+      if (k !== undefined) head[k] = a;
+    }
+  }
+  // Boxes by key: a head's index, or a pseudo id (input:x); edges inside a box are not counted.
+  const boxOf = (id: string): string => {
+    const i = nodeIndex.get(id);
+    return i === undefined ? id : String(head[i]);
+  };
   const consumers = new Map<string, number>();
-  for (const e of g.edges) consumers.set(e.from, (consumers.get(e.from) ?? 0) + 1);
   const incoming = new Map<string, string[]>();
   for (const e of g.edges) {
-    const list = incoming.get(e.to) ?? [];
-    list.push(e.from);
-    incoming.set(e.to, list);
+    const from = boxOf(e.from);
+    const to = boxOf(e.to);
+    if (from === to) continue;
+    consumers.set(from, (consumers.get(from) ?? 0) + 1);
+    const list = incoming.get(to) ?? [];
+    list.push(from);
+    incoming.set(to, list);
   }
 
   // rep[i]: the ViewNode index whose box shows node i after folding.
-  const rep = g.nodes.map((_, i) => i);
+  const rep = [...head];
   if (opt.fold) {
     g.nodes.forEach((n, i) => {
-      if (!FOLDABLE.has(n.family)) return;
-      const preds = incoming.get(n.id) ?? [];
+      if (head[i] !== i || !FOLDABLE.has(n.family)) return;
+      const preds = incoming.get(String(i)) ?? [];
       if (preds.length !== 1) return;
-      const p = nodeIndex.get(preds[0]);
-      if (p === undefined || consumers.get(preds[0]) !== 1) return;
+      const p = Number(preds[0]);
+      if (!Number.isInteger(p) || consumers.get(preds[0]) !== 1) return;
       // Never fold across the edge of a collapsed group: the folded box would belong to two boxes.
       if (!sameCollapsedGroup(g.nodes[p], n, opt.collapsed)) return;
       rep[i] = rep[p];
+    });
+    // A quantised layer's members go where its anchor went.
+    g.nodes.forEach((_, i) => {
+      if (head[i] !== i) rep[i] = rep[head[i]];
     });
   }
 
@@ -101,7 +130,8 @@ export function deriveDisplayGraph(g: ViewGraph, opt: DisplayOptions): DisplayGr
   for (const t of g.inputs) add(terminal('input', t.name));
 
   g.nodes.forEach((n, i) => {
-    const path = collapsedPrefix(n.scope, opt.collapsed);
+    // A quantised layer's members are grouped with it, wherever their own names put them.
+    const path = collapsedPrefix(g.nodes[head[i]].scope, opt.collapsed);
     if (path) {
       const id = `group:${scopeKey(path)}`;
       let gi = indexOf.get(id);
@@ -115,17 +145,25 @@ export function deriveDisplayGraph(g: ViewGraph, opt: DisplayOptions): DisplayGr
       indexOf.set(n.id, gi);
       return;
     }
-    if (rep[i] !== i) {
-      const box = nodes[indexOf.get(g.nodes[rep[i]].id)!];
-      box.members.push(i);
-      box.params = addFigures(box.params, n.params);
-      box.macs = addFigures(box.macs, n.macs);
-      box.label = [box.label, `+${n.op}`].filter(Boolean).join(' ');
-      box.outTensors = n.outputs.filter(Boolean);
-      indexOf.set(n.id, indexOf.get(g.nodes[rep[i]].id)!);
-      return;
+    const r = rep[i];
+    const rid = g.nodes[r].id;
+    let bi = indexOf.get(rid);
+    if (bi === undefined) {
+      // The box is made by the first node it shows (a quantised layer's input dequantiser comes
+      // before its anchor), with the head's content; the head is its first member.
+      const top = g.nodes[r];
+      const layer = quant.get(r);
+      bi = add({ id: top.id, kind: 'node', family: top.family, title: layer?.op ?? top.op, label: top.label, name: top.name, params: top.params, macs: top.macs, members: [r], scope: top.scope, inTensors: [], outTensors: top.outputs.filter(Boolean), ...(layer ? { badge: layer.mark } : {}) });
     }
-    add({ id: n.id, kind: 'node', family: n.family, title: n.op, label: n.label, name: n.name, params: n.params, macs: n.macs, members: [i], scope: n.scope, inTensors: [], outTensors: n.outputs.filter(Boolean) });
+    indexOf.set(n.id, bi);
+    if (i === r) return;
+    const box = nodes[bi];
+    box.members.push(i);
+    box.params = addFigures(box.params, n.params);
+    box.macs = addFigures(box.macs, n.macs);
+    // Folded layers are named on the box; a quantised layer's own (de)quantisers are not.
+    if (head[i] === i) box.label = [box.label, `+${quant.get(i)?.op ?? n.op}`].filter(Boolean).join(' ');
+    if (i > r) box.outTensors = n.outputs.filter(Boolean);
   });
   for (const t of g.outputs) add(terminal('output', t.name));
 
@@ -138,7 +176,8 @@ export function deriveDisplayGraph(g: ViewGraph, opt: DisplayOptions): DisplayGr
     const key = `${from}>${to}>${e.tensor}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    edges.push({ from, to, tensor: e.tensor, label: formatShape(g.tensors[e.tensor]?.shape, opt.hideBatchDim) });
+    const t = g.tensors[e.tensor];
+    edges.push({ from, to, tensor: e.tensor, label: formatShape(t?.shape, opt.hideBatchDim), declared: t?.shapeSource === 'declared' });
     if (nodes[to].kind === 'group') pushUnique(nodes[to].inTensors, e.tensor);
     if (nodes[from].kind === 'group') pushUnique(nodes[from].outTensors, e.tensor);
   }

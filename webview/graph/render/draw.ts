@@ -6,6 +6,7 @@ import type { Theme } from './theme';
 import type { ViewDiffMark } from '../../../src/protocol/viewModel';
 import { visibleText } from '../../../src/common/visibleText';
 import * as l10n from '@vscode/l10n';
+import { DECLARED_MARK } from '../../../src/common/shapeMarks';
 
 /** What the frame shows besides the graph itself. */
 export interface Overlay {
@@ -16,6 +17,8 @@ export interface Overlay {
   thumbnails: ReadonlyMap<number, CanvasImageSource>;
   /** Comparison marks by display node index: the border takes the mark's colour, the second line its deltas. */
   diff?: ReadonlyMap<number, ViewDiffMark>;
+  /** Filled by each frame with where the edge labels were drawn (the screen's hit test for them). */
+  labelBoxes?: LabelBox[];
 }
 
 /** Below this scale boxes are drawn as plain coloured blocks without text (level of detail). */
@@ -89,7 +92,8 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, cam: Came
       ctx.strokeRect(layout.x[v] - NODE_W / 2, layout.y[v] - NODE_H / 2, NODE_W, NODE_H);
     }
   }
-  const labels = cam.scale >= LABEL_MIN_SCALE ? drawEdgeLabels(ctx, scene, edges, theme, cam.scale) : 0;
+  if (ov.labelBoxes) ov.labelBoxes.length = 0;
+  const labels = cam.scale >= LABEL_MIN_SCALE ? drawEdgeLabels(ctx, scene, edges, theme, cam.scale, ov.labelBoxes) : 0;
   ctx.restore();
   return { nodes: nodes.length, edges: edges.length, labels };
 }
@@ -204,32 +208,56 @@ function drawNode(ctx: CanvasRenderingContext2D, scene: Scene, v: number, theme:
   const textRight = x + NODE_W - (thumb ? NODE_H : 8);
   if (thumb) ctx.drawImage(thumb, x + NODE_W - NODE_H + 3, y + 3, NODE_H - 6, NODE_H - 6);
   const left = x + (terminal ? 16 : 12);
+  // A quantised layer's type tag sits at the top right, before the title's text runs into it.
+  const titleRight = d.badge ? drawBadge(ctx, d.badge, textRight, y + 5, theme) - 6 : textRight;
   ctx.textBaseline = 'alphabetic';
   ctx.font = `600 12px ${theme.fontFamily}`;
   ctx.fillStyle = theme.color.text;
   const title = d.kind === 'group' ? `▸ ${d.title}` : d.title;
-  const t = fit(ctx, title, textRight - left);
+  const t = fit(ctx, title, titleRight - left);
   ctx.fillText(t, left, y + 19);
   const tw = ctx.measureText(t).width;
   ctx.font = `12px ${theme.fontFamily}`;
-  if (d.label && d.kind !== 'group' && left + tw + 8 < textRight) ctx.fillText(fit(ctx, d.label, textRight - left - tw - 8), left + tw + 8, y + 19);
+  if (d.label && d.kind !== 'group' && left + tw + 8 < titleRight) ctx.fillText(fit(ctx, d.label, titleRight - left - tw - 8), left + tw + 8, y + 19);
   ctx.font = `11px ${theme.fontFamily}`;
   ctx.fillStyle = markColor || theme.color.muted;
   const line2 = mark ? mark.note : d.kind === 'group' ? `${d.name} · ${l10n.t('{0} params', formatCount(d.params))} · ${d.label}` : d.params !== 0 ? `${d.name} · ${l10n.t('{0} params', formatCount(d.params))}` : d.name;
   ctx.fillText(fit(ctx, line2, textRight - left), left, y + 36);
 }
 
+/** The tag ('int8') right-aligned at `right`, top at `top`; returns its left edge. */
+function drawBadge(ctx: CanvasRenderingContext2D, text: string, right: number, top: number, theme: Theme): number {
+  ctx.font = `600 10px ${theme.fontFamily}`;
+  ctx.textBaseline = 'middle';
+  const w = Math.min(70, ctx.measureText(text).width + 8);
+  const x = right - w;
+  roundRect(ctx, x, top, w, 15, 7);
+  ctx.fillStyle = theme.color.labelBg;
+  ctx.fill();
+  ctx.strokeStyle = theme.color.muted;
+  ctx.lineWidth = 1;
+  ctx.stroke();
+  ctx.fillStyle = theme.color.text;
+  ctx.fillText(fit(ctx, text, w - 8), x + 4, top + 8);
+  return x;
+}
+
 /** Shape labels beside the edges; zoomed out, the text grows in world units to stay 8 px on screen. */
-function drawEdgeLabels(ctx: CanvasRenderingContext2D, scene: Scene, edges: number[], theme: Theme, scale: number): number {
+function drawEdgeLabels(ctx: CanvasRenderingContext2D, scene: Scene, edges: number[], theme: Theme, scale: number, labelBoxes?: LabelBox[]): number {
   const size = Math.min(16, Math.max(10.5, 8 / scale));
   const half = size * 0.67;
   ctx.font = `${size}px ${theme.fontFamily}`;
   ctx.textBaseline = 'middle';
   let drawn = 0;
+  const plain = ctx.font;
+  const italic = `italic ${plain}`;
   for (const e of edges) {
-    const label = visibleText(scene.display.edges[e].label);
-    if (!label) continue;
+    const de = scene.display.edges[e];
+    const text = visibleText(de.label);
+    if (!text) continue;
     drawn++;
+    const label = de.declared ? `${text} ${DECLARED_MARK}` : text;
+    ctx.font = de.declared ? italic : plain;
     const kind = scene.layout.edgeKind[e];
     const x = scene.layout.labelX[e];
     const y = scene.layout.labelY[e];
@@ -239,8 +267,27 @@ function drawEdgeLabels(ctx: CanvasRenderingContext2D, scene: Scene, edges: numb
     ctx.fillRect(lx - 2, y - half, w + 4, 2 * half);
     ctx.fillStyle = kind === EdgeKind.Skip ? theme.color.skip : theme.color.muted;
     ctx.fillText(label, lx, y);
+    labelBoxes?.push({ edge: e, x0: lx - 2, y0: y - half, x1: lx + w + 2, y1: y + half });
   }
   return drawn;
+}
+
+/** Where an edge's label was drawn (world units), for hovering it. */
+export interface LabelBox {
+  edge: number;
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** The edge whose label is under the world point, or -1. */
+export function labelAt(boxes: readonly LabelBox[], wx: number, wy: number): number {
+  for (let i = boxes.length - 1; i >= 0; i--) {
+    const b = boxes[i];
+    if (wx >= b.x0 && wx <= b.x1 && wy >= b.y0 && wy <= b.y1) return b.edge;
+  }
+  return -1;
 }
 
 function drawFrames(ctx: CanvasRenderingContext2D, scene: Scene, theme: Theme, x0: number, y0: number, x1: number, y1: number, px: number): void {

@@ -1,5 +1,5 @@
 import { centreOn, readableFit, zoomAt, type Camera } from './camera';
-import { drawScene, type FrameStats, type Overlay } from './draw';
+import { drawScene, labelAt, type FrameStats, type Overlay } from './draw';
 import { frameHeaderAt, type GroupFrame, type Scene } from './scene';
 import type { Theme } from './theme';
 import { oncePerFrame } from './frame';
@@ -7,7 +7,8 @@ import * as l10n from '@vscode/l10n';
 
 export interface GraphViewEvents {
   select(node: number): void;
-  hover(node: number, clientX: number, clientY: number): void;
+  /** `edge`: the display edge whose shape label is under the pointer when no box is (else -1). */
+  hover(node: number, clientX: number, clientY: number, edge: number): void;
   activate(node: number): void;
   toggleFrame(frame: GroupFrame): void;
   cameraChanged(cam: Camera): void;
@@ -23,7 +24,7 @@ export class GraphView {
   private readonly ctx: CanvasRenderingContext2D;
   private scene: Scene | null = null;
   cam: Camera = { scale: 1, tx: 0, ty: 0 };
-  overlay: Overlay = { selected: -1, hovered: -1, matches: new Set(), thumbnails: new Map() };
+  overlay: Overlay = { selected: -1, hovered: -1, matches: new Set(), thumbnails: new Map(), labelBoxes: [] };
   private width = 0;
   private height = 0;
   private dpr = 1;
@@ -136,6 +137,13 @@ export class GraphView {
     return this.scene.index.nodeAt(w.x, w.y);
   }
 
+  /** The edge whose label (as last drawn) is under the pointer, or -1. */
+  private labelHit(clientX: number, clientY: number): number {
+    if (!this.scene || !this.overlay.labelBoxes?.length) return -1;
+    const w = this.toWorld(clientX, clientY);
+    return labelAt(this.overlay.labelBoxes, w.x, w.y);
+  }
+
   private listen(): void {
     const c = this.canvas;
     c.addEventListener('pointerdown', (ev) => {
@@ -152,7 +160,7 @@ export class GraphView {
           this.overlay.hovered = v;
           this.invalidate();
         }
-        this.events.hover(v, ev.clientX, ev.clientY);
+        this.events.hover(v, ev.clientX, ev.clientY, v < 0 ? this.labelHit(ev.clientX, ev.clientY) : -1);
         return;
       }
       const dx = ev.clientX - p.x;
@@ -189,7 +197,7 @@ export class GraphView {
         this.overlay.hovered = -1;
         this.invalidate();
       }
-      this.events.hover(-1, 0, 0);
+      this.events.hover(-1, 0, 0, -1);
     });
     c.addEventListener('dblclick', (ev) => {
       const v = this.hit(ev.clientX, ev.clientY);

@@ -24,6 +24,8 @@ export class InputSizeBar {
     const chosen = this.dims.some((d) => d.source === 'chosen');
     this.el.dataset.state = chosen ? 'chosen' : 'symbolic';
     this.el.append(h('span', { class: 'cl-sum-label', title: l10n.t('Sizes of the symbolic input dims: every shape, MAC and memory figure is computed at them') }, l10n.t('input size')));
+    // A long dim name goes by the alias the shapes use (the header's legend spells it out).
+    const alias = new Map(Object.entries(g.dimLegend ?? {}).map(([a, name]) => [name, a]));
     this.dims.forEach((d, i) => {
       const field = h('input', {
         class: `cl-dim-input cl-dim-${d.source}`,
@@ -33,7 +35,7 @@ export class InputSizeBar {
         on: { change: () => this.changed(d, field) },
       });
       const badge = d.source === 'chosen' ? null : h('span', { class: 'cl-dim-source' }, SOURCE[d.source]());
-      this.el.append(h('label', { class: 'cl-dim', attrs: { for: `cl-dim-${i}` } }, h('span', { class: 'cl-dim-name' }, d.name), field, badge));
+      this.el.append(h('label', { class: 'cl-dim', attrs: { for: `cl-dim-${i}` } }, h('span', { class: 'cl-dim-name' }, alias.get(d.name) ?? d.name), field, badge));
     });
     if (chosen) {
       const reset = h('button', { class: 'cl-btn cl-text-btn', title: l10n.t('Forget the chosen sizes: symbolic shapes, figures at the default sizes'), attrs: { id: 'cl-dim-reset', type: 'button' }, on: { click: () => this.apply(null) } }, icon('discard'), ` ${l10n.t('Defaults')}`);

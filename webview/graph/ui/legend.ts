@@ -2,6 +2,7 @@ import type { OpFamily } from '../../../src/protocol/viewModel';
 import { FAMILIES } from '../render/theme';
 import { h, icon } from '../../common/dom';
 import * as l10n from '@vscode/l10n';
+import { DECLARED_MARK } from '../../../src/common/shapeMarks';
 
 const NAMES: Record<OpFamily, () => string> = {
   convolution: () => l10n.t('Convolution'), pooling: () => l10n.t('Pooling'), normalization: () => l10n.t('Normalization'), activation: () => l10n.t('Activation'),
@@ -30,9 +31,10 @@ export class Legend {
     this.toggle.querySelector('i')!.className = `codicon codicon-chevron-${open ? 'down' : 'right'}`;
   }
 
-  show(present: Set<OpFamily>, hasSkips: boolean): void {
+  show(present: Set<OpFamily>, hasSkips: boolean, hasDeclared = false): void {
     const rows = FAMILIES.filter((f) => present.has(f)).map((f) => h('span', { class: 'cl-legend-row' }, h('span', { class: `cl-fam-swatch cl-fam-bg-${f}` }), NAMES[f]()));
     if (hasSkips) rows.push(h('span', { class: 'cl-legend-row' }, h('span', { class: 'cl-skip-swatch' }), l10n.t('Skip connection')));
+    if (hasDeclared) rows.push(h('span', { class: 'cl-legend-row', attrs: { id: 'cl-legend-declared' } }, h('i', { class: 'cl-declared-sample' }, DECLARED_MARK), l10n.t('shape declared in the file, not inferred')));
     this.rows.replaceChildren(...rows);
   }
 }

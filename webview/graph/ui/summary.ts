@@ -2,7 +2,7 @@ import type { ViewDiff, ViewGraph } from '../../../src/protocol/viewModel';
 import { formatBytes, formatCount, formatShape, formatTotal } from '../../common/format';
 import { clear, h, icon } from '../../common/dom';
 import * as l10n from '@vscode/l10n';
-import { describeDims } from '../../../src/analysis/inputDims';
+import { describeDims, type InputDim } from '../../../src/analysis/inputDims';
 
 /** The header line: format, producer, opsets, inputs, outputs, totals and a warnings button that lists them. */
 export class SummaryBar {
@@ -29,9 +29,10 @@ export class SummaryBar {
       g.totals.nonTrainableParams ? item(l10n.t('trainable'), formatCount(g.totals.trainableParams ?? 0)) : null,
       g.totals.nonTrainableParams ? item(l10n.t('non-trainable'), formatCount(g.totals.nonTrainableParams)) : null,
       // Where MACs depend on symbolic input dims, the sizes they are at (never an unsaid 1).
-      item(l10n.t('MACs'), g.totals.evaluatedAt?.length ? l10n.t('{0} at {1}', formatTotal(g.totals.macs, g.totals.partial?.macs.length), describeDims(g.totals.evaluatedAt)) : formatTotal(g.totals.macs, g.totals.partial?.macs.length)),
+      item(l10n.t('MACs'), g.totals.evaluatedAt?.length ? l10n.t('{0} at {1}', formatTotal(g.totals.macs, g.totals.partial?.macs.length), describeDims(aliased(g, g.totals.evaluatedAt))) : formatTotal(g.totals.macs, g.totals.partial?.macs.length)),
       item(l10n.t('weights'), formatBytes(g.totals.weightBytes)),
       partialItem(g),
+      dimsItem(g),
     ];
     if (diff) items.unshift(h('span', { class: 'cl-sum-item cl-diff-head', attrs: { id: 'cl-diff-head' } }, h('span', { class: 'cl-sum-label' }, l10n.t('compared with {0}', diff.against)), ' ', diff.headline));
     for (const i of items) if (i) this.el.append(i);
@@ -81,4 +82,18 @@ function partialItem(g: ViewGraph): HTMLElement | null {
       ? l10n.t('The figures of {0} node are unknown (no shape rule, or a shape that could not be inferred); params, MACs and weights above leave them out. See the warnings.', n)
       : l10n.t('The figures of {0} nodes are unknown (no shape rule, or a shape that could not be inferred); params, MACs and weights above leave them out. See the warnings.', n),
   }, icon('warning'), ' ', text);
+}
+
+/** The legend of the short names shapes give long symbolic dims: 'd1 = p2o.DynamicDimension.1'. */
+function dimsItem(g: ViewGraph): HTMLElement | null {
+  const entries = Object.entries(g.dimLegend ?? {});
+  if (!entries.length) return null;
+  const text = entries.map(([alias, name]) => `${alias} = ${name}`).join(', ');
+  return h('span', { class: 'cl-sum-item cl-sum-dims', attrs: { id: 'cl-sum-dims' }, title: l10n.t('Shapes write these symbolic dims by short names: {0}', text) }, h('span', { class: 'cl-sum-label' }, l10n.t('dims')), ' ', text);
+}
+
+/** The input dims by the names the shapes use (their aliases, where they have one). */
+function aliased(g: ViewGraph, dims: readonly InputDim[]): InputDim[] {
+  const alias = new Map(Object.entries(g.dimLegend ?? {}).map(([a, name]) => [name, a]));
+  return dims.map((d) => ({ ...d, name: alias.get(d.name) ?? d.name }));
 }
