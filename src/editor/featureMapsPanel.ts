@@ -87,7 +87,9 @@ export class FeatureMapsPanel implements vscode.Disposable {
   /** `busy`: the status line of the request that waits on it. */
   private async computeFused(busy: (line: string) => void, tensor?: string): Promise<void> {
     if (!this.uri) return;
-    busy(`computing ${tensor ?? 'the fused layers'}: ONNX Runtime fused ${tensor ? 'it' : 'them'} into the next layer, so a second run without the fusions is made`);
+    busy(tensor
+      ? vscode.l10n.t('computing {0}: ONNX Runtime fused it into the next layer, so a second run without the fusions is made', tensor)
+      : vscode.l10n.t('computing the fused layers: ONNX Runtime fused them into the next layer, so a second run without the fusions is made'));
     const r = await this.unfuse(this.uri);
     if (!r) return;
     this.run = r;

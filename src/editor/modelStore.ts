@@ -15,6 +15,7 @@ import { diffModels } from '../diff/diff';
 import { diffMarks } from '../diff/marks';
 import { headline } from '../diff/report';
 import { errorText } from './modelLoader';
+import * as l10n from '@vscode/l10n';
 
 /**
  * The model worker's memory: the last version of each document, read and analysed once, with what
@@ -142,7 +143,7 @@ export class ModelStore {
       this.counts.analyses++;
       e.analysis = state.analysis;
     } else {
-      e.error = state.problems.find((p) => p.severity === 'error')?.message ?? (state.kind ? 'the model could not be analysed' : 'not a model ConvLens reads (Keras JSON, TF.js model.json or ConvLens JSON)');
+      e.error = state.problems.find((p) => p.severity === 'error')?.message ?? (state.kind ? l10n.t('the model could not be analysed') : l10n.t('not a model ConvLens reads (Keras JSON, TF.js model.json or ConvLens JSON)'));
       e.error = errorText(new Error(e.error), doc.path);
     }
   }

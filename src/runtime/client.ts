@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import * as l10n from '@vscode/l10n';
 import { RpcClient, RpcError, type ReplyOf, type RequestOf, type Timeouts } from '../protocol/rpc';
 import type { InferenceNotice, InferenceRequests } from '../protocol/inference';
 import type { GridOptions } from './grid';
@@ -193,8 +194,8 @@ export class InferenceClient {
         const end = proc.ended;
         if (!end) return new Error(e.reason);
         const msg = end.oom
-          ? `the inference process ran out of memory while ${doing(type)} (${end.how}); try a smaller convlens.inference.memoryBudgetMB or the cpu provider${end.tail}`
-          : `the inference process stopped unexpectedly while ${doing(type)}${provider && type === 'run' ? ` (loading with ${provider})` : ''} (${end.how})${end.tail}. The next run starts a fresh process.`;
+          ? l10n.t('the inference process ran out of memory while {0} ({1}); try a smaller convlens.inference.memoryBudgetMB or the cpu provider{2}', doing(type), end.how, end.tail)
+          : l10n.t('the inference process stopped unexpectedly while {0}{1} ({2}){3}. The next run starts a fresh process.', doing(type), provider && type === 'run' ? l10n.t(' (loading with {0})', provider) : '', end.how, end.tail);
         return new ProviderCrash(msg, type === 'run' ? provider : undefined, end.signal);
       }
     }
@@ -220,5 +221,5 @@ export class ProviderCrash extends Error {
 }
 
 function doing(what: string): string {
-  return what === 'run' ? 'running the model' : what === 'inspect' ? 'loading the model' : `answering '${what}'`;
+  return what === 'run' ? l10n.t('running the model') : what === 'inspect' ? l10n.t('loading the model') : l10n.t("answering '{0}'", what);
 }

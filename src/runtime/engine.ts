@@ -161,7 +161,7 @@ export class Engine {
       top5: top5 ?? undefined,
       filters,
       notes: [...l.notes],
-      weightsNote: l.model.metadata['convlens.generatedWeights'] ? `weights generated, not read (${l.model.metadata['convlens.generatedWeights']}): the maps show the structure, not learned features` : undefined,
+      weightsNote: l.model.metadata['convlens.generatedWeights'] ? l10n.t('weights generated, not read ({0}): the maps show the structure, not learned features', l.model.metadata['convlens.generatedWeights']) : undefined,
       returned,
     };
   }

@@ -52,6 +52,13 @@ test('the display language is Korean: the workbench and the extension host say k
     logs = session.cs.logs(/ConvLens\.log$/).map((l) => l.text).join('\n');
   }
   assert.match(logs, /ConvLens activated \(display language ko\)/, logs || 'no ConvLens log file');
+  // The manifest's Korean (package.nls.ko.json): the commands in the Command Palette.
+  await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').fill('>ConvLens');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'ConvLens: 샘플 모델 열기 (MNIST CNN)' }).first().waitFor({ timeout: 10_000 });
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'ConvLens: 특징 맵 보기' }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Escape');
 });
 
 test('the graph view and Step mode of the MNIST sample are in Korean, with the analysis\'s figures', { timeout: 240_000 }, async () => {

@@ -89,8 +89,8 @@ test('the translation checks fail on a lost placeholder, a lost code span and an
  */
 const UNTRANSLATED: RegExp[] = [
   /\b(?:show(?:Error|Warning|Information)Message|setStatusBarMessage)\(\s*['"`](?!\$\{)/,
-  /\b(?:title|label|description|placeholder|placeHolder|tooltip|prompt|openLabel|saveLabel|textContent|innerText|ariaLabel|'aria-label')\s*[:=]\s*['"`][A-Z][a-z]+/,
-  /\b(?:title|label|description|placeholder|placeHolder|tooltip|prompt|textContent|innerText|'aria-label')\s*[:=]\s*['"`][A-Za-z]+ [a-z]+/,
+  /(?:\b(?:title|label|description|placeholder|placeHolder|tooltip|prompt|openLabel|saveLabel|textContent|innerText|ariaLabel)|'aria-label')\s*[:=]\s*['"`][A-Z][a-z]+/,
+  /(?:\b(?:title|label|description|placeholder|placeHolder|tooltip|prompt|textContent|innerText)|'aria-label')\s*[:=]\s*['"`][A-Za-z]+ [a-z]+/,
   // A DOM child given as text: h('span', { … }, 'input size') or h('button', { … }, icon('x'), ' Defaults').
   /\},\s*(?:icon\('[\w-]+'\),\s*)?['"`] ?[A-Za-z][a-z]+(?: [a-z]+)*[….:]*['"`]\)/,
 ];
@@ -102,7 +102,7 @@ export function untranslatedLines(text: string): string[] {
 const CONVERTED = [
   'src/extension.ts', 'src/web/extension.ts', 'src/editor/inference.ts', 'src/editor/modelDiff.ts', 'src/editor/graphPanel.ts',
   'src/editor/featureMapsPanel.ts', 'src/editor/json/register.ts', 'src/editor/json/format.ts', 'src/editor/onnxNodeSource.ts',
-  ...['app.ts', 'commands.ts', 'ui/details.ts', 'ui/inference.ts', 'ui/inputSizes.ts', 'ui/legend.ts', 'ui/nodeInfo.ts', 'ui/search.ts', 'ui/summary.ts',
+  ...['app.ts', 'commands.ts', 'layout/client.ts', 'ui/details.ts', 'ui/inference.ts', 'ui/inputSizes.ts', 'ui/legend.ts', 'ui/nodeInfo.ts', 'ui/search.ts', 'ui/summary.ts',
     'ui/toolbar.ts', 'render/draw.ts', 'render/graphView.ts', 'export/svg.ts', 'export/mermaidPreview.ts'].map((f) => `webview/graph/${f}`),
   'src/runtime/explain.ts',
   ...['main.ts', 'stepView.ts', 'layerView.ts', 'top5.ts', 'histogram.ts', 'grid.ts'].map((f) => `webview/featureMaps/${f}`),
@@ -119,4 +119,5 @@ test('the literal scan catches a message, a title and a text left in English', (
   assert.equal(untranslatedLines("status.textContent = l10n.t('no answer from ConvLens');").length, 0);
   assert.equal(untranslatedLines("h('button', { class: 'cl-btn' }, icon('discard'), ' Defaults');").length, 1);
   assert.equal(untranslatedLines("h('span', { class: 'cl-sum-label' }, 'input size'));").length, 1);
+  assert.equal(untranslatedLines("attrs: { role: 'group', 'aria-label': 'Input size' }").length, 1);
 });

@@ -33,7 +33,7 @@ export class GraphCommands {
       await this.t.host.copy(text, what);
       this.t.showMessage(`${what} copied`, false, 2000);
     } catch (e) {
-      this.t.showMessage(`Copy failed: ${e instanceof Error ? e.message : String(e)}`, true);
+      this.t.showMessage(l10n.t('Copy failed: {0}', e instanceof Error ? e.message : String(e)), true);
     }
   }
 
@@ -41,7 +41,7 @@ export class GraphCommands {
     try {
       await this.t.host.save(suggestedName, data, encoding);
     } catch (e) {
-      this.t.showMessage(`Save failed: ${e instanceof Error ? e.message : String(e)}`, true);
+      this.t.showMessage(l10n.t('Save failed: {0}', e instanceof Error ? e.message : String(e)), true);
     }
   }
 

@@ -2,6 +2,7 @@ import { layeredLayout } from './layered';
 import { quickLayout } from './quick';
 import { RpcClient, RpcError } from '../../../src/protocol/rpc';
 import type { LayoutEngine, LayoutInput, LayoutRequests, LayoutResult } from './types';
+import * as l10n from '@vscode/l10n';
 
 /**
  * Runs layouts in a Web Worker started from a blob: URL holding the fetched worker script
@@ -67,7 +68,7 @@ export class LayoutClient implements LayoutEngine {
       if (e.kind === 'cancelled') return null;
       if (e.kind !== 'timeout') throw e;
       this.restart();
-      return { ...quickLayout(input), note: `The layout of ${input.nodeCount} boxes did not finish within ${Math.round(this.timeoutMs / 1000)} s; a simpler layout is shown (layers from top to bottom, straight edges).` };
+      return { ...quickLayout(input), note: l10n.t('The layout of {0} boxes did not finish within {1} s; a simpler layout is shown (layers from top to bottom, straight edges).', input.nodeCount, Math.round(this.timeoutMs / 1000)) };
     } finally {
       if (this.inFlight === control) this.inFlight = null;
     }

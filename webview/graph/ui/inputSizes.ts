@@ -11,7 +11,7 @@ import * as l10n from '@vscode/l10n';
  * #cl-input-sizes' data-state says 'symbolic' or 'chosen' for tests.
  */
 export class InputSizeBar {
-  readonly el = h('div', { class: 'cl-input-sizes cl-hidden', attrs: { id: 'cl-input-sizes', role: 'group', 'aria-label': 'Input size' } });
+  readonly el = h('div', { class: 'cl-input-sizes cl-hidden', attrs: { id: 'cl-input-sizes', role: 'group', 'aria-label': l10n.t('Input size') } });
   private dims: InputDim[] = [];
 
   constructor(private readonly apply: (values: Record<string, number> | null) => void) {}
