@@ -9,6 +9,7 @@ import { readModelBytes, readModelFile } from '../../src/formats/index';
 import { encodeModel } from '../../src/formats/onnx/writer';
 import type { ViewGraph } from '../../src/protocol/viewModel';
 import { buildViewGraph } from '../../src/view/buildViewGraph';
+import { toMarkdown } from '../../webview/graph/export/markdown';
 import { corpus } from '../helpers/corpus';
 import { withInputDims } from '../helpers/dynamicInputs';
 import { quantiseModel, type QuantForm } from '../helpers/quantise';
@@ -133,6 +134,10 @@ test('Paddle-style dim names: edges and the header read H and W, the header lege
   const labels: string[] = await page.evaluate(() => (window as any).convlens.debug.display.edges.map((e: { label: string }) => e.label));
   assert.ok(labels.includes('64×ceil(H/8)×ceil(W/8)'), labels.join('\n'));
   assert.ok(labels.every((l) => !l.includes('p2o.')));
+  // The Markdown export prints the same shapes, with the same legend.
+  const md = toMarkdown(g, true);
+  assert.match(md, /^- Dims: H = p2o\.DynamicDimension\.0, W = p2o\.DynamicDimension\.1, e1 = /m);
+  assert.match(md, /\| 64×ceil\(H\/8\)×ceil\(W\/8\) \|/);
   assert.deepEqual(await page.$$eval('#cl-input-sizes .cl-dim-name', (els) => els.map((e) => e.textContent)), ['N', 'H', 'W']);
   assert.deepEqual(await page.$$eval('#cl-input-sizes input', (els) => els.map((e) => (e as HTMLInputElement).dataset.dim)), ['N', 'p2o.DynamicDimension.0', 'p2o.DynamicDimension.1']);
   await page.close();
@@ -167,6 +172,9 @@ test('a shape only the file declares: its edge label is marked †, the legend e
   assert.match(text, /\bshape\s+8×28×28 †/);
   assert.match(text, new RegExp(`declared in the file, not inferred: inference stopped at ${relu.name} \\(no shape rule for org\\.example::FancyRelu`));
   writeFileSync(join(shots, 'declared-1000.png'), await page.screenshot());
+  const md = toMarkdown(g, true);
+  assert.match(md, new RegExp(`\\| ${relu.name} \\| FancyRelu \\| +\\| 8×28×28 † \\|`));
+  assert.match(md, /^† declared in the file, not inferred$/m);
   assert.deepEqual(errors(page), []);
   await page.close();
 });

@@ -2,6 +2,7 @@ import type { ViewGraph } from '../../../src/protocol/viewModel';
 import { formatBytes, formatShape } from '../../common/format';
 import { describeDims } from '../../../src/analysis/inputDims';
 import { markdownText } from '../../../src/common/markdownText';
+import { DECLARED_MARK, DECLARED_NOTE } from '../../../src/common/shapeMarks';
 
 /** A Markdown summary: the model's header facts, then one table row per layer. */
 export function toMarkdown(g: ViewGraph, hideBatch: boolean): string {
@@ -17,13 +18,16 @@ export function toMarkdown(g: ViewGraph, hideBatch: boolean): string {
     `- Outputs: ${g.outputs.map((t) => `${cell(t.name)} ${cell(formatShape(t.shape, false))}`).join(', ') || '—'}`,
     `- Parameters: ${total(g.totals.params, g.totals.partial?.params.length)}; MACs: ${total(g.totals.macs, g.totals.partial?.macs.length)}${g.totals.evaluatedAt?.length ? ` at ${cell(describeDims(g.totals.evaluatedAt))}` : ''}; weights: ${formatBytes(g.totals.weightBytes)}`,
     `- Warnings: ${g.warnings.length}`,
+    // The shapes below write long dim names by their aliases; the legend goes with them.
+    ...(g.dimLegend && Object.keys(g.dimLegend).length ? [`- Dims: ${cell(Object.entries(g.dimLegend).map(([alias, name]) => `${alias} = ${name}`).join(', '))}`] : []),
     '',
     '| # | Layer | Op | Attributes | Output shape | Params | MACs | Receptive field |',
     '| ---: | --- | --- | --- | --- | ---: | ---: | --- |',
   ];
   g.nodes.forEach((node, i) => {
     const out = g.tensors[node.outputs[0] ?? ''];
-    lines.push(`| ${i + 1} | ${cell(node.name)} | ${cell(node.op)} | ${cell(node.label)} | ${cell(formatShape(out?.shape, hideBatch))} | ${n(node.params)} | ${n(node.macs)} | ${out?.receptiveField?.join('×') ?? ''} |`);
+    lines.push(`| ${i + 1} | ${cell(node.name)} | ${cell(node.op)} | ${cell(node.label)} | ${cell(formatShape(out?.shape, hideBatch) + (out?.shapeSource === 'declared' ? ` ${DECLARED_MARK}` : ''))} | ${n(node.params)} | ${n(node.macs)} | ${out?.receptiveField?.join('×') ?? ''} |`);
   });
+  if (g.nodes.some((node) => g.tensors[node.outputs[0] ?? '']?.shapeSource === 'declared')) lines.push('', `${DECLARED_MARK} ${DECLARED_NOTE}`);
   return lines.join('\n') + '\n';
 }
