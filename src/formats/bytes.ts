@@ -13,7 +13,9 @@ import { onnxReader } from './onnx/index';
 import { kerasReader } from './keras/reader';
 import { tfjsReader } from './tfjs/reader';
 import { convLensReader } from './convlens-json/reader';
-import { registerReader, registeredReaders, type ModelReader, type ReadContext } from './registry';
+import { registerReader, registeredReaders, type ModelReader, type ReadContext, type SiblingFiles } from './registry';
+import { externalLocations } from './onnx/external';
+import { checkSiblingLocation } from './siblingLocation';
 import { sniffHint, type SniffHint } from './sniff';
 
 registerReader(onnxReader);
@@ -70,6 +72,37 @@ export function readModelBytes(bytes: Uint8Array, path?: string, options: ReadOp
     },
   };
   return readWith(bytes, path, context, options);
+}
+
+/**
+ * Reads a model from bytes, with the files beside it read by `readSibling` (the web build: through VS
+ * Code's file system API, confined to the model's folder by its caller too). TF.js shards are read as the
+ * reader asks for them; ONNX external data files right after the read, so that tensors read them from
+ * memory. A file that cannot be read leaves the graph drawn: the tensors that need it say why.
+ */
+export async function readModelWithSiblings(bytes: Uint8Array, path: string, readSibling: (location: string) => Promise<Uint8Array>, options: ReadOptions = {}): Promise<Model> {
+  const name = baseName(path);
+  const siblings: SiblingFiles = new Map();
+  const context: ReadContext = {
+    path,
+    siblings,
+    readSibling: async (location: string) => {
+      checkSiblingLocation(location, name);
+      return readSibling(location);
+    },
+  };
+  const model = await readWith(bytes, path, context, options);
+  if (model.format === 'onnx') {
+    for (const { location } of externalLocations(model)) {
+      if (siblings.has(location)) continue;
+      try {
+        siblings.set(location, { bytes: await context.readSibling(location) });
+      } catch (e) {
+        siblings.set(location, { error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+  }
+  return model;
 }
 
 export /** Runs a reader; anything it throws that is not a ModelError still becomes one line naming the file. */

@@ -12,7 +12,14 @@ export interface ReadContext {
   folder?: string;
   /** Reads a file beside the model (TF.js weight shards), refusing locations that leave the folder. */
   readSibling(location: string): Promise<Uint8Array>;
+  /** Files beside the model already in memory, by location (the web build reads them through VS Code's
+   * file system API, after the read: ./bytes.ts). When given, ONNX external data is taken from here, never
+   * from the disk; it may be filled after the read, before the tensors' bytes are first asked for. */
+  siblings?: SiblingFiles;
 }
+
+/** A sibling's bytes, or why it could not be read. */
+export type SiblingFiles = Map<string, { bytes: Uint8Array } | { error: string }>;
 
 export interface ModelReader {
   /** Short name for messages and for ReadOptions.format: 'onnx', 'keras-json', 'tfjs', 'convlens-json'. */

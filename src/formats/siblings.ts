@@ -6,18 +6,16 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, sep, win32 } from 'node:path';
 import { ModelError } from '../ir/types';
+import { checkSiblingLocation } from './siblingLocation';
 
 /** The absolute path of `location` inside `folder`; throws a ModelError naming `where` when the
  * location is absolute, has a '..' segment, or resolves (through links) outside the folder.
  * A file that does not exist is returned as is (reading it later reports it missing). */
 export function resolveInside(folder: string, location: string, where: string): string {
-  if (location.length === 0) throw new ModelError('empty file location', where);
-  if (location.includes('\0')) throw new ModelError(`file location ${JSON.stringify(location)} contains a NUL character`, where);
-  if (isAbsolute(location) || win32.isAbsolute(location) || /^[a-zA-Z]:/.test(location)) {
+  checkSiblingLocation(location, where);
+  // The platform's own notion of absolute too (the shared check knows '/', '\\' and drive letters).
+  if (isAbsolute(location) || win32.isAbsolute(location)) {
     throw new ModelError(`refusing absolute file location ${JSON.stringify(location)}: it must be relative to the model's folder`, where);
-  }
-  if (location.split(/[\\/]/).includes('..')) {
-    throw new ModelError(`refusing file location ${JSON.stringify(location)}: '..' would leave the model's folder`, where);
   }
   const path = join(folder, location);
   if (!existsSync(path)) return path;

@@ -5,7 +5,8 @@ import type { ViewGraph } from '../protocol/viewModel';
 import { buildHtml, makeNonce, webviewOptions } from '../editor/webviewHtml';
 import { configureL10n, webviewL10n } from '../editor/l10n';
 import { readViewOptions } from '../editor/settings';
-import { WEB_MODEL_TIMEOUTS, type WebModelOpen, type WebModelRequests } from './protocol';
+import { WEB_MODEL_TIMEOUTS, type WebHostRequests, type WebModelOpen, type WebModelRequests } from './protocol';
+import { checkSiblingLocation, siblingSegments } from '../formats/siblingLocation';
 import { readGraph } from './readGraph';
 
 /**
@@ -13,8 +14,13 @@ import { readGraph } from './readGraph';
  * vscode.dev, where there is no Node and no file system but VS Code's. Files are read with
  * vscode.workspace.fs; reading and analysis run in a Web Worker (./modelWorker.ts) with the very readers
  * and analysis the desktop uses (src/formats/bytes.ts, no Node module); the graph webview is the same
- * bundle. What needs Node (ONNX Runtime, the files beside a model) says so plainly.
+ * bundle. Files beside a model (TF.js shards, ONNX external data) are read through vscode.workspace.fs
+ * too, confined to the model's folder. What needs Node (ONNX Runtime) says so plainly.
  */
+
+/** A file beside a model is read whole into the worker's memory here (no lazy reads from a browser):
+ * beyond this, the tensors that need it say so and the graph is still drawn. */
+const MAX_SIBLING_BYTES = 512 * 1024 * 1024;
 
 const needsDesktop = () => vscode.l10n.t('Feature maps run the model in ONNX Runtime, which needs VS Code desktop or a remote extension host; this window runs extensions in the browser (vscode.dev, github.dev).');
 
@@ -45,7 +51,12 @@ class WebGraphs implements vscode.Disposable {
   private workerFor(): Worker {
     if (!this.worker) {
       this.worker = new Worker(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webModelWorker.js').toString(true));
-      this.worker.onmessage = (ev: MessageEvent) => this.rpc.handle(ev.data);
+      const worker = this.worker;
+      // The worker asks for the files beside a model on the same port (its own requests to this host).
+      const answer = serve<WebHostRequests>((m) => worker.postMessage(m), { readSibling: (r) => this.readSibling(r.uri, r.location) });
+      worker.onmessage = (ev: MessageEvent) => {
+        if (!this.rpc.handle(ev.data)) answer(ev.data);
+      };
       this.worker.onerror = (ev: ErrorEvent) => {
         this.log.error(`model worker failed: ${ev.message}`);
         this.rpc.disconnect(`the model worker failed (${ev.message})`);
@@ -80,7 +91,7 @@ class WebGraphs implements vscode.Disposable {
     const started = Date.now();
     try {
       const bytes = await vscode.workspace.fs.readFile(s.uri);
-      const request: WebModelOpen = { bytes, path: s.uri.path, title: nameOf(s.uri), dimValues: s.dimValues };
+      const request: WebModelOpen = { bytes, path: s.uri.path, title: nameOf(s.uri), dimValues: s.dimValues, uri: s.uri.toString() };
       if (!this.noWorker) {
         try {
           this.workerFor();
@@ -89,7 +100,7 @@ class WebGraphs implements vscode.Disposable {
           this.log.info(`no model worker (${this.noWorker}); reading models in the web extension host`);
         }
       }
-      s.graph = this.noWorker ? await readGraph(request) : await this.rpc.request('open', request, { what: `reading ${nameOf(s.uri)}` });
+      s.graph = this.noWorker ? await readGraph(request, (location) => this.readSibling(s.uri.toString(), location)) : await this.rpc.request('open', request, { what: `reading ${nameOf(s.uri)}` });
       s.error = undefined;
       this.log.info(`loaded ${s.uri.toString()} in ${Date.now() - started} ms (web worker): ${s.graph.nodes.length} nodes`);
     } catch (e) {
@@ -97,6 +108,24 @@ class WebGraphs implements vscode.Disposable {
       this.log.warn(`could not load ${s.uri.toString()}: ${s.error}`);
     }
     this.send(s, true);
+  }
+
+  /**
+   * A file beside a model that is open here, as the desktop reader confines it (src/formats/siblings.ts):
+   * inside the model's folder, no absolute path or '..', and no symbolic link (VS Code's file system API
+   * cannot say where one points, so it cannot be shown to stay inside the folder).
+   */
+  async readSibling(model: string, location: string): Promise<Uint8Array> {
+    const s = [...this.shown].find((x) => x.uri.toString() === model);
+    if (!s) throw new Error(`${location}: the model that refers to it is no longer open`);
+    const name = nameOf(s.uri);
+    checkSiblingLocation(location, name);
+    const folder = s.uri.with({ path: s.uri.path.slice(0, s.uri.path.lastIndexOf('/')) || '/' });
+    const target = vscode.Uri.joinPath(folder, ...siblingSegments(location));
+    const stat = await vscode.workspace.fs.stat(target);
+    if (stat.type & vscode.FileType.SymbolicLink) throw new Error(`${name}: refusing file location ${JSON.stringify(location)}: it is a symbolic link, which is not followed here`);
+    if (stat.size > MAX_SIBLING_BYTES) throw new Error(`${name}: ${JSON.stringify(location)} is ${(stat.size / 2 ** 20).toFixed(0)} MB; the browser build reads files beside a model up to ${MAX_SIBLING_BYTES / 2 ** 20} MB`);
+    return vscode.workspace.fs.readFile(target);
   }
 
   reloadActive(): boolean {

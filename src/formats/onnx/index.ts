@@ -11,7 +11,7 @@ export const onnxReader: ModelReader = {
   // A binary file with an ONNX extension goes to this reader even when its first bytes look wrong,
   // so the user hears why decoding failed rather than "unknown format".
   sniff: (bytes, _path, hint) => hint.kind === 'binary' && (looksLikeOnnx(bytes) || hint.extension === '.onnx' || hint.extension === '.pb'),
-  read: (bytes, context) => readOnnx(bytes, { path: context.path, folder: context.folder }),
+  read: (bytes, context) => readOnnx(bytes, { path: context.path, folder: context.folder, siblings: context.siblings }),
   readFile: (path, context) => readOnnxFile(path, { folder: context.folder }),
 };
 

@@ -1,6 +1,7 @@
 /** ONNX bytes -> IR Model. */
 import { readFileSync } from 'node:fs';
 import type { Model } from '../../ir/types';
+import type { SiblingFiles } from '../registry';
 import { ModelError } from '../../ir/types';
 import { asBuffer, decodeModelProto } from './decode';
 import { convertGraph } from './graph';
@@ -16,6 +17,8 @@ export interface OnnxReadOptions {
   path?: string;
   /** Folder for external data when it differs from the path's folder. */
   folder?: string;
+  /** External data files in memory (the web build): read from here, not from `folder`. */
+  siblings?: SiblingFiles;
   /** Set when `bytes` is a skeleton (see skeleton.ts): the skipped payloads and the file's stamp. */
   skeleton?: Skeleton;
 }
@@ -48,7 +51,7 @@ export function readOnnx(bytes: Uint8Array, options: OnnxReadOptions = {}): Mode
   if (proto.training_info.length) warnings.push('training information (TrainingInfoProto) is ignored');
 
   const sk = options.skeleton;
-  const ctx = { folder, warnings, file: sk && options.path ? { path: options.path, stamp: sk.stamp } : undefined };
+  const ctx = { folder, siblings: options.siblings, warnings, file: sk && options.path ? { path: options.path, stamp: sk.stamp } : undefined };
   const graph = convertGraph(proto.graph, ctx, `${file}: `, sk?.payloads, nodes);
   const model: Model = {
     format: 'onnx',

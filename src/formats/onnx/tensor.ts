@@ -8,6 +8,9 @@ import { ModelError } from '../../ir/types';
 import { utf8 } from '../../common/text';
 import { byteSizeOf, bytesOf, decodeValues, elementCount } from '../../ir/tensor';
 import { resolveInside } from '../siblings';
+import { checkSiblingLocation } from '../siblingLocation';
+import type { SiblingFiles } from '../registry';
+import { externalSlice } from './externalSlice';
 import { dtypeFromOnnx, ONNX_DTYPE_MAX } from './dtypes';
 import { parseExternalData, readExternal } from './external';
 import type { SparseTensorProto, TensorProto } from './schema';
@@ -18,6 +21,8 @@ import { DATA_LOCATION_EXTERNAL, int64ToNumber } from './schema';
 export interface TensorContext {
   /** Folder of the model file, for external data; undefined when read from bytes alone. */
   folder?: string;
+  /** External data files in memory (the web build); when set, `folder` is not read. */
+  siblings?: SiblingFiles;
   warnings: string[];
   /** Set when the file was read as a skeleton: the file whose skipped raw_data payloads tensors read back. */
   file?: { path: string; stamp: FileStamp };
@@ -54,12 +59,14 @@ export function convertTensor(t: TensorProto, ctx: TensorContext, where: string,
   if (t.data_location === DATA_LOCATION_EXTERNAL) {
     const ref = parseExternalData(t.external_data, where);
     // Refuse escaping locations now, not when the bytes are first asked for.
-    if (ctx.folder !== undefined) resolveInside(ctx.folder, ref.location, where);
+    const siblings = ctx.siblings;
+    if (siblings) checkSiblingLocation(ref.location, where);
+    else if (ctx.folder !== undefined) resolveInside(ctx.folder, ref.location, where);
     const folder = ctx.folder;
     let kept: Uint8Array | undefined;
     const bytes = (): Uint8Array => {
       if (kept) return kept;
-      const b = readExternal(folder, ref, expected, where);
+      const b = siblings ? externalSlice(siblings, ref, expected, where) : readExternal(folder, ref, expected, where);
       if (b.byteLength <= KEEP_EXTERNAL_BYTES) kept = b;
       return b;
     };
