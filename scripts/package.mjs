@@ -1,4 +1,5 @@
-// Packages one VSIX per target platform, each holding only that platform's onnxruntime binaries.
+// Packages one VSIX per target platform, each holding only that platform's onnxruntime binaries, and
+// the web VSIX (--target web: github.dev, vscode.dev), which holds no native code.
 //   node scripts/package.mjs                 # this machine's platform
 //   node scripts/package.mjs --target win32-x64 [--target darwin-arm64 ...]
 //   node scripts/package.mjs --all           # every platform onnxruntime-node ships binaries for
@@ -35,7 +36,7 @@ for (const t of targets) {
 }
 
 if (!args.includes('--no-build')) execFileSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
-for (const f of ['dist/extension.js', 'dist/webview.js', 'README.md', 'LICENSE']) if (!existsSync(f)) fail(`${f} is missing`);
+for (const f of ['dist/extension.js', 'dist/webview.js', 'dist/webExtension.js', 'dist/webModelWorker.js', 'README.md', 'LICENSE']) if (!existsSync(f)) fail(`${f} is missing`);
 
 const vsce = join('node_modules', '@vscode', 'vsce', 'vsce');
 const work = mkdtempSync(join(tmpdir(), 'convlens-package-'));
@@ -62,13 +63,37 @@ try {
     console.log(`[package] ${out}: ${mb} MB, ${listing.filter(Boolean).length} files`);
     made.push(out);
   }
-  // The web extension (github.dev, vscode.dev) is the `browser` entry of every VSIX: no native code.
-  const webJs = ['webExtension.js', 'webModelWorker.js'].map((f) => statSync(join('dist', f)).size);
-  console.log(`[package] web extension (package.json browser): host bundle ${(webJs[0] / 1024).toFixed(0)} KB, model worker ${(webJs[1] / 1024).toFixed(0)} KB`);
+  made.push(packageWeb());
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
 console.log(made.join('\n'));
+
+/**
+ * The web extension (github.dev, vscode.dev) as its own VSIX, `--target web`: the Marketplace gives a
+ * browser the `web` target, never a platform one, and the platform VSIXs cannot be universal because
+ * each holds one platform's native ONNX Runtime. It holds the browser entry (package.json `browser`),
+ * its model worker, the webview bundles and the assets, and no native code. The same manifest is used,
+ * so `main` (dist/extension.js) is in it too: vsce refuses a manifest whose entry points are missing,
+ * and a desktop is never given a web-target VSIX.
+ */
+function packageWeb() {
+  const ignoreFile = join(work, 'vscodeignore-web');
+  const keep = ['dist/webExtension.js', 'dist/webModelWorker.js', 'dist/webview.js', 'dist/layoutWorker.js', 'dist/mermaid.js', 'dist/extension.js', 'dist/*.{css,ttf,json}', 'media/**', 'schemas/*.json', 'package.json', 'README.md', 'LICENSE'];
+  writeFileSync(ignoreFile, `**\n${keep.map((k) => `!${k}`).join('\n')}\n`);
+  const out = `dist/${pkg.name}-web-${pkg.version}.vsix`;
+  execFileSync(process.execPath, [vsce, 'package', '--target', 'web', '--ignoreFile', ignoreFile, '--out', out], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const listing = execFileSync(process.execPath, [vsce, 'ls', '--ignoreFile', ignoreFile], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  const browser = pkg.browser.replace(/^\.\//, '');
+  for (const f of [browser, 'dist/webModelWorker.js', 'dist/webview.js', 'dist/layoutWorker.js']) if (!listing.includes(f)) fail(`${out} lacks ${f}`);
+  const native = listing.filter((f) => f.startsWith('node_modules/'));
+  if (native.length) fail(`${out} holds Node modules, which a browser cannot load: ${native.slice(0, 3).join(', ')}`);
+  const size = statSync(out).size;
+  if (size > MAX_BYTES) fail(`${out} is ${(size / 1024 / 1024).toFixed(1)} MB, over the 40 MB limit`);
+  const kb = (f) => `${(statSync(f).size / 1024).toFixed(0)} KB`;
+  console.log(`[package] ${out}: ${(size / 1024 / 1024).toFixed(1)} MB, ${listing.length} files (web: ${browser} ${kb(browser)}, model worker ${kb('dist/webModelWorker.js')})`);
+  return out;
+}
 
 /** The packaged files alone (copied as listed) must let Node load onnxruntime-node and its binding. */
 function loadsFromPackage(files, dir) {

@@ -22,10 +22,10 @@ export function codeServerDir(): string {
   return dir;
 }
 
-/** The VSIX for this machine's platform built by scripts/package.mjs. */
-export function vsixPath(): string {
+/** The VSIX built by scripts/package.mjs for this machine's platform, or the web one (`--target web`). */
+export function vsixPath(target: 'platform' | 'web' = 'platform'): string {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string };
-  const p = join(repoRoot, 'dist', `${pkg.name}-${process.platform}-${process.arch}-${pkg.version}.vsix`);
+  const p = join(repoRoot, 'dist', `${pkg.name}-${target === 'web' ? 'web' : `${process.platform}-${process.arch}`}-${pkg.version}.vsix`);
   if (!existsSync(p)) throw new Error(`${p} is missing: run node scripts/package.mjs`);
   return p;
 }
@@ -65,6 +65,8 @@ export interface StartOptions {
   keep?: boolean;
   /** Display language (`--locale`), with its language pack installed (./languagePack.ts): 'ko'. */
   locale?: string;
+  /** Which packaged VSIX to install (default: this platform's). */
+  vsix?: 'platform' | 'web';
 }
 
 const BASE_SETTINGS = {
@@ -97,7 +99,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...options.settings }, null, 2));
   const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
 
-  const install = spawnSync(node, [entry, ...common, '--install-extension', vsixPath()], { encoding: 'utf8', timeout: 120_000 });
+  const install = spawnSync(node, [entry, ...common, '--install-extension', vsixPath(options.vsix)], { encoding: 'utf8', timeout: 120_000 });
   if (install.status !== 0 || !/successfully installed/i.test(install.stdout + install.stderr)) {
     throw new Error(`installing the VSIX into code-server failed (exit ${install.status}):\n${install.stdout}\n${install.stderr}`);
   }

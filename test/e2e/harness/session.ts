@@ -18,6 +18,8 @@ export interface SessionOptions {
   settings?: Record<string, unknown>;
   /** Display language of the workbench (codeServer.ts StartOptions.locale). */
   locale?: string;
+  /** Which packaged VSIX to install (default: this platform's). */
+  vsix?: 'platform' | 'web';
 }
 
 export interface Session {
@@ -44,7 +46,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     for (const [name, from] of Object.entries(options.copy ?? {})) copyFileSync(from, join(folder, name));
     for (const [name, data] of Object.entries(options.write ?? {})) writeFileSync(join(folder, name), data);
   }
-  const cs = await startCodeServer({ folder, settings: options.settings, locale: options.locale });
+  const cs = await startCodeServer({ folder, settings: options.settings, locale: options.locale, vsix: options.vsix });
   const browser = await launchBrowser();
   const page = await openWorkbench(browser, cs.url);
   await cs.extensionHostReady();
