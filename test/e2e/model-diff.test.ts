@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { repoRoot } from './harness/codeServer';
 import { openSession, type Session } from './harness/session';
-import { screenshot } from './harness/browser';
+import { runCommand, screenshot } from './harness/browser';
 import { readModelBytes } from '../../src/formats/index';
 import { analyze } from '../../src/analysis/analyze';
 import { lowerKerasModel } from '../../src/lowering/lower';
@@ -133,6 +133,25 @@ async function drag(frame: Frame, dx: number, dy: number): Promise<void> {
   await page.mouse.up();
 }
 
+/** The diff at about `perSide` CSS px a side (side bar hidden), each side fitted: the README's pictures. */
+async function diffScreenshots(frames: DiffFrame[], name: string): Promise<void> {
+  await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+  for (const perSide of [800, 1600]) {
+    await page.setViewportSize({ width: 2 * perSide + 60, height: 1000 });
+    await page.waitForTimeout(1500);
+    for (const f of frames) await f.frame.locator('#cl-fit').click();
+    await page.waitForTimeout(1000);
+    for (const f of frames) {
+      const w = await f.frame.evaluate(() => innerWidth);
+      assert.ok(Math.abs(w - perSide) < perSide * 0.1, `a side is ${w} px wide, not about ${perSide}`);
+    }
+    await screenshot(page, `${name}-${perSide}`, 'docs/images');
+  }
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+  await page.waitForTimeout(1000);
+}
+
 /**
  * Pans one side and zooms the other, and checks that each time the other side shows the layer matched
  * to the mover's middle layer at the same place on screen and scale, and that nothing echoes back.
@@ -191,6 +210,7 @@ test('a changed .onnx opened from the Source Control view marks the changed laye
   // Each side marks the three changed layers (nothing was added or removed).
   assert.deepEqual(frames.map((f) => f.marks), [3, 3]);
   await screenshot(page, 'model-diff-scm', 'docs/images');
+  await diffScreenshots(frames, 'model-diff');
   const newSide = frames.find((f) => f.head.startsWith('compared with the index'))!.frame;
   const oldSide = frames.find((f) => f !== frames.find((g) => g.frame === newSide))!.frame;
   await checkFollows(newSide, oldSide);
@@ -223,7 +243,7 @@ test('a changed JSON model: its text diff\'s "Compare Graphs" opens both graphs,
   // The new side marks the added layer and what it changed downstream; the old side only the changes.
   assert.equal(newSide.marks, want.added.length + want.changed.length + want.receptiveFieldOnly.length);
   assert.equal(oldSide.marks, want.removed.length + want.changed.length + want.receptiveFieldOnly.length);
-  await screenshot(page, 'model-diff-json');
+  await screenshot(page, 'model-diff-json', 'docs/images');
   const { a, b } = await checkFollows(newSide.frame, oldSide.frame);
   // The layouts differ (a layer was inserted): the two cameras are not the same, the layers are.
   assert.notEqual(a.cam.ty, b.cam.ty, 'the sides show matched layers at different world positions');
