@@ -79,8 +79,10 @@ console.log(made.join('\n'));
  */
 function packageWeb() {
   const ignoreFile = join(work, 'vscodeignore-web');
-  const keep = ['dist/webExtension.js', 'dist/webModelWorker.js', 'dist/webview.js', 'dist/layoutWorker.js', 'dist/mermaid.js', 'dist/extension.js', 'dist/*.{css,ttf,json}', 'media/**', 'schemas/*.json', 'package.json', 'README.md', 'LICENSE'];
-  writeFileSync(ignoreFile, `**\n${keep.map((k) => `!${k}`).join('\n')}\n`);
+  // What .vscodeignore keeps (manifest, translations, assets), less Node modules and the Node-only bundles.
+  const kept = base.split('\n').filter((l) => l.startsWith('!') && !l.includes('node_modules/') && !l.startsWith('!dist/'));
+  const dist = ['webExtension', 'webModelWorker', 'webview', 'layoutWorker', 'mermaid', 'extension'].map((f) => `!dist/${f}.js`);
+  writeFileSync(ignoreFile, ['**', ...kept, ...dist, '!dist/*.{css,ttf,json}'].join('\n') + '\n');
   const out = `dist/${pkg.name}-web-${pkg.version}.vsix`;
   execFileSync(process.execPath, [vsce, 'package', '--target', 'web', '--ignoreFile', ignoreFile, '--out', out], { stdio: ['ignore', 'inherit', 'inherit'] });
   const listing = execFileSync(process.execPath, [vsce, 'ls', '--ignoreFile', ignoreFile], { encoding: 'utf8' }).split('\n').filter(Boolean);
