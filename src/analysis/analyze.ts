@@ -16,6 +16,7 @@ import { attributeProblems } from './schema';
 import { FOLD_LIMIT } from './ops/common';
 import type { Analysis, AnalysisWarning, AnalyzeOptions, NodeFigures, TensorInfo, WarningKind } from './types';
 import { noRuleMessage } from './ops/keras/unknown';
+import { pastUnknown } from './ops/keras/pastUnknown';
 import './ops/index';
 
 /** Largest initializer the engine reads values from (folding reads no more than it may build). */
@@ -111,6 +112,8 @@ class GraphEngine implements ContextHost {
   /** Tensors produced by nodes here (so a subgraph never re-declares an outer name as its own). */
   readonly producers = new Map<string, string>();
   readonly ruleContexts = new Map<string, RuleContext>();
+  /** Keras tensors known only in part, past a layer with no rule (./ops/keras/pastUnknown.ts): never shown. */
+  readonly partialShapes = new Map<string, Shape>();
   /** Tensors whose shape only the file's declaration gives (inference stopped before them). */
   readonly declaredOnly = new Set<string>();
   /** Tensors inference did not reach (unknown, or only declared) → the node where it stopped: the
@@ -206,12 +209,13 @@ class GraphEngine implements ContextHost {
       try {
         outs = rule.infer(ctx);
       } catch (e) {
+        outs = [];
         if (e instanceof InferError) {
           if (!e.unknownInput) this.warn(e.kind, node.id, e.message);
+          else if (node.domain === 'keras') outs = this.pastUnknown(node, opset, inputs);
         } else {
           this.warn('cannot-infer', node.id, `internal error in the ${node.opType} rule: ${(e as Error).message}`);
         }
-        outs = [];
       }
     }
     if (rule?.evaluate && missing === undefined && !node.subgraphs && !NONDETERMINISTIC.has(node.opType)) {
@@ -252,6 +256,15 @@ class GraphEngine implements ContextHost {
       if (i && !this.lookup(i)?.shape) return this.stoppedAt.get(i) ?? this.producers.get(i) ?? node.id;
     }
     return node.id;
+  }
+
+  /** A Keras layer's outputs from what is known of inputs that have no whole shape; [] when nothing is. */
+  pastUnknown(node: Node, opset: number, inputs: (TensorState | null)[]): OutputState[] {
+    const first = this.graph.inputs[0];
+    const past = pastUnknown(node, opset, inputs, this.partialShapes, first ? this.lookup(first.name)?.shape?.[0] : undefined);
+    if (!past) return [];
+    past.partial.forEach((p, i) => p && node.outputs[i] && this.partialShapes.set(node.outputs[i], p));
+    return past.outs;
   }
 
   /** Compares inference with the file's declared shape; the declared one fills in what inference lacks. */

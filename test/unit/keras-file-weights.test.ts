@@ -13,7 +13,7 @@ import { readKerasJson } from '../../src/formats/keras/read';
 import { analyzeJsonText } from '../../src/formats/json/modelDocument';
 import { analyze } from '../../src/analysis/analyze';
 import type { Dim } from '../../src/ir/types';
-import { customLayersCnn, saveTfjs, sequentialCnn, tf } from './tfjs-fixtures';
+import { customLayersCnn, LearnedScale, saveTfjs, sequentialCnn, tf } from './tfjs-fixtures';
 
 const size = (shape: readonly (number | null)[]): number => shape.reduce<number>((p, d) => p * (d ?? 1), 1);
 const weightsOf = (ws: readonly { shape: readonly (number | null)[] }[]): number => ws.reduce((s, w) => s + size(w.shape), 0);
@@ -52,6 +52,7 @@ test('TF.js with two custom layers: params equal the weights manifest, every lay
   const custom = new Set(['scale', 'shuffle']);
   const after = downstreamOf(m, custom);
   let shapes = 0;
+  const pastCustom: string[] = [];
   for (const layer of m.layers) {
     const node = model.graph.nodes.find((n) => n.name === layer.name);
     if (!node) continue; // the input layer
@@ -61,15 +62,40 @@ test('TF.js with two custom layers: params equal the weights manifest, every lay
     if (!after.has(layer.name)) {
       assert.deepEqual(shape, tfjsShape(layer), `${layer.name}: shape`);
       shapes++;
-    } else if (shape) assert.deepEqual(shape, tfjsShape(layer), `${layer.name}: a shape past a custom layer must still be true`);
+    } else if (shape) {
+      assert.deepEqual(shape, tfjsShape(layer), `${layer.name}: a shape past a custom layer must still be true`);
+      pastCustom.push(layer.name);
+    }
   }
   assert.ok(shapes >= 4, `${shapes} layers compared`);
+  // The file states the channels past the custom layers (c2's filters, dw's kernel): global pooling over
+  // them has a whole shape again, and so has the Dense after it; the spatial sizes before stay unknown.
+  assert.deepEqual(pastCustom, ['gap', 'fc']);
   const unknown = a.warnings.filter((w) => w.kind === 'unknown-op');
   assert.deepEqual(unknown.map((w) => w.node).sort(), ['scale', 'shuffle']);
   assert.match(unknown.find((w) => w.node === 'shuffle')!.message, /^unknown Keras layer PixelShuffle \(a custom layer\?\): its output shape is unknown/);
   // MACs leave out the custom layers and every conv whose input size they hide.
   for (const id of ['scale', 'shuffle', 'c2', 'dw']) assert.ok(a.totals.partial?.macs.includes(id), id);
   assert.ok(!a.totals.partial?.macs.includes('stem'));
+});
+
+test('past a custom layer, a Reshape to a fixed target has its shape again, and the Flatten and Dense after it (tfjs as the oracle)', async () => {
+  const input = tf.input({ name: 'image', shape: [8, 8, 4] });
+  const apply = (l: tf.layers.Layer, x: tf.SymbolicTensor): tf.SymbolicTensor => l.apply(x) as tf.SymbolicTensor;
+  let x = apply(new LearnedScale({ name: 'scale' }), input);
+  x = apply(tf.layers.reshape({ name: 'fold', targetShape: [16, 16] }), x);
+  const free = apply(tf.layers.reshape({ name: 'free', targetShape: [-1, 8] }), x);
+  x = apply(tf.layers.flatten({ name: 'flat' }), x);
+  const m = tf.model({ name: 'reshape_after_custom', inputs: input, outputs: [apply(tf.layers.dense({ name: 'fc', units: 3 }), x), free] });
+  const model = await readModelFile(await saveTfjs(m));
+  const a = analyze(model);
+  const shapeOf = (name: string) => a.tensors.get(model.graph.nodes.find((n) => n.name === name)!.outputs[0])?.shape ?? null;
+  for (const name of ['fold', 'flat', 'fc']) assert.deepEqual(shapeOf(name), tfjsShape(m.getLayer(name)), name);
+  // The free axis (TF.js writes -1 as null) follows from fold's 16·16 values; tfjs's outputShape leaves
+  // it null, its prediction (the custom layer is registered here) gives it.
+  const [, predicted] = m.predict(tf.zeros([2, 8, 8, 4])) as tf.Tensor[];
+  assert.deepEqual(shapeOf('free'), ['N', ...predicted.shape.slice(1)]);
+  assert.equal(shapeOf('scale'), null);
 });
 
 /** The Sequential fixture saved by tfjs, its MaxPooling2D class misspelt in model.json. */

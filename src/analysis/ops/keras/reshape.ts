@@ -17,7 +17,9 @@ registerRule('keras', ['Flatten'], {
 registerRule('keras', ['Reshape'], {
   infer: (ctx) => {
     const x = ctx.shape(0);
-    const target = ctx.ints('target_shape');
+    // TF.js writes the free axis (-1) as null.
+    const raw = ctx.attr('target_shape');
+    const target = Array.isArray(raw) && raw.every((d) => d === null || Number.isInteger(d)) ? raw.map((d) => (d === null ? -1 : (d as number))) : undefined;
     if (!target) return ctx.fail("Reshape needs 'target_shape' (the shape without the batch axis)");
     const known = x.slice(1).every((d) => typeof d === 'number');
     const total = known ? (x.slice(1) as number[]).reduce((a, b) => a * b, 1) : null;
