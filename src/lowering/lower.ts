@@ -37,6 +37,7 @@ on(['Permute'], shapes.permuteLayer);
 on(['Dense'], shapes.dense);
 on(['BatchNormalization'], shapes.batchNorm);
 on(['LayerNormalization'], shapes.layerNorm);
+on(['LRN'], shapes.lrn);
 on(['Activation'], merges.activation);
 on(['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout',
   'ActivityRegularization', 'Masking', 'Identity', 'InputLayer'], merges.identity);

@@ -122,3 +122,15 @@ export const layerNorm: Emitter = (c) => {
   const y = c.b.op('LayerNormalization', [c.b.get(c.ins[0], 'cl'), vec('gamma', 1), vec('beta', 0)], { axis: -1, epsilon: num(c, 'epsilon', 1e-3) }, undefined, { axis: 'int', epsilon: 'float' });
   c.done(y, 'cl');
 };
+
+/** tf.nn.local_response_normalization (depth_radius r, Σ over 2r+1 channels, alpha times the sum)
+ * as ONNX LRN, whose alpha divides the sum by its size: alpha_onnx = alpha·(2r+1). */
+export const lrn: Emitter = (c) => {
+  const rank = c.inShapes[0].length;
+  const layout = rank > 2 ? 'cf' : 'cl';
+  const size = 2 * num(c, 'depth_radius', 5) + 1;
+  const y = c.b.op('LRN', [c.b.get(c.ins[0], layout)], {
+    size, alpha: num(c, 'alpha', 1) * size, beta: num(c, 'beta', 0.5), bias: num(c, 'bias', 1),
+  }, undefined, { size: 'int', alpha: 'float', beta: 'float', bias: 'float' });
+  c.done(y, layout);
+};

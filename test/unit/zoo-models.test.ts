@@ -87,22 +87,39 @@ test('zoo lenet5: the seed table (32×32×1, C1 6@28×28 ... C5 120@1×1), param
   assert.deepEqual(rf('C5'), [32, 32]);
 });
 
-test('zoo alexnet: the seed table (227×227×3, 55/27/13/6), params and MACs derived by hand', () => {
-  const { a } = load('alexnet');
-  assert.deepEqual(shapeOf(a, 'C1'), ['N', 55, 55, 96]);
-  assert.deepEqual(shapeOf(a, 'S2'), ['N', 27, 27, 96]);
-  assert.deepEqual(shapeOf(a, 'C3'), ['N', 27, 27, 256]);
+test('zoo alexnet: the paper\'s two towers with LRN (Krizhevsky et al. 2012, Fig. 2), params and MACs derived by hand', () => {
+  const { model, a } = load('alexnet');
+  assert.equal(a.warnings.length, 0, JSON.stringify(a.warnings));
+  for (const g of ['gpu1', 'gpu2']) {
+    assert.deepEqual(shapeOf(a, `C1_${g}`), ['N', 55, 55, 48]);
+    assert.deepEqual(shapeOf(a, `LRN1_${g}`), ['N', 55, 55, 48]);
+    assert.deepEqual(shapeOf(a, `S2_${g}`), ['N', 27, 27, 48]);
+    assert.deepEqual(shapeOf(a, `C3_${g}`), ['N', 27, 27, 128]);
+    assert.deepEqual(shapeOf(a, `S4_${g}`), ['N', 13, 13, 128]);
+    assert.deepEqual(shapeOf(a, `C5_${g}`), ['N', 13, 13, 192]);
+    assert.deepEqual(shapeOf(a, `C7_${g}`), ['N', 13, 13, 128]);
+    assert.deepEqual(shapeOf(a, `S8_${g}`), ['N', 6, 6, 128]);
+  }
+  // The towers meet where the paper's kernels read both GPUs: before C5 and before the dense layers.
   assert.deepEqual(shapeOf(a, 'S4'), ['N', 13, 13, 256]);
-  assert.deepEqual(shapeOf(a, 'C7'), ['N', 13, 13, 256]);
-  assert.deepEqual(shapeOf(a, 'S8'), ['N', 6, 6, 256]);
+  assert.deepEqual(a.nodeById.get('C5_gpu2')!.inputs, a.nodeById.get('S4')!.outputs);
   assert.deepEqual(shapeOf(a, 'flatten'), ['N', 9216]);
-  // params: C1 11·11·3·96+96 = 34,944; C3 5·5·96·256+256 = 614,656; C5 3·3·256·384+384 = 885,120;
-  // C6 3·3·384·384+384 = 1,327,488; C7 3·3·384·256+256 = 884,992; F9 9216·4096+4096 = 37,752,832;
-  // F10 4096·4096+4096 = 16,781,312; output 4096·1000+1000 = 4,097,000
-  assert.equal(a.totals.params, 34_944 + 614_656 + 885_120 + 1_327_488 + 884_992 + 37_752_832 + 16_781_312 + 4_097_000);
-  // MACs: C1 55²·96·363; C3 27²·256·2400; C5 13²·384·2304; C6 13²·384·3456; C7 13²·256·3456; dense 9216·4096 + 4096² + 4096·1000
-  const macs = 55 * 55 * 96 * 363 + 27 * 27 * 256 * 2400 + 169 * 384 * 2304 + 169 * 384 * 3456 + 169 * 256 * 3456 + 9216 * 4096 + 4096 * 4096 + 4096 * 1000;
+  // LRN follows the first two convolutions and has no parameters.
+  assert.deepEqual(model.graph.nodes.filter((n) => n.opType === 'LRN').map((n) => n.name), ['LRN1_gpu1', 'LRN2_gpu1', 'LRN1_gpu2', 'LRN2_gpu2']);
+  // params (each conv split in two halves of equal size; C3, C6, C7 see only their own GPU's channels):
+  // C1 2·(11·11·3·48+48) = 34,944; C3 2·(5·5·48·128+128) = 307,456; C5 2·(3·3·256·192+192) = 885,120;
+  // C6 2·(3·3·192·192+192) = 663,936; C7 2·(3·3·192·128+128) = 442,624; F9 9216·4096+4096 = 37,752,832;
+  // F10 4096·4096+4096 = 16,781,312; output 4096·1000+1000 = 4,097,000 — the 60,965,224 of the paper's
+  // grouped network (BVLC's reference AlexNet gives the same figure).
+  const params = 2 * (11 * 11 * 3 * 48 + 48) + 2 * (5 * 5 * 48 * 128 + 128) + 2 * (3 * 3 * 256 * 192 + 192) +
+    2 * (3 * 3 * 192 * 192 + 192) + 2 * (3 * 3 * 192 * 128 + 128) + (9216 * 4096 + 4096) + (4096 * 4096 + 4096) + (4096 * 1000 + 1000);
+  assert.equal(params, 60_965_224);
+  assert.equal(a.totals.params, params);
+  // MACs: out pixels · filters · k·k·C_in per tower, twice; dense 9216·4096 + 4096² + 4096·1000
+  const macs = 2 * (55 * 55 * 48 * 363 + 27 * 27 * 128 * 1200 + 169 * 192 * 2304 + 169 * 192 * 1728 + 169 * 128 * 1728) +
+    9216 * 4096 + 4096 * 4096 + 4096 * 1000;
   assert.equal(a.totals.macs, macs);
-  // Receptive field after S8: 11 → 19 → 51 → 67 → 99 → 131 → 163 → 195 (the well-known 195 px).
+  // Receptive field after S8: 11 → 19 → 51 → 67 → 99 → 131 → 163 → 195 (the well-known 195 px); LRN keeps it.
+  assert.deepEqual(a.tensors.get(a.nodeById.get('LRN1_gpu1')!.outputs[0])?.receptiveField, [11, 11]);
   assert.deepEqual(a.tensors.get(a.nodeById.get('S8')!.outputs[0])?.receptiveField, [195, 195]);
 });

@@ -11,7 +11,7 @@ export const LAYER_TYPES = [
   'GlobalMaxPooling1D', 'GlobalMaxPooling2D', 'GlobalMaxPooling3D', 'GlobalAveragePooling1D', 'GlobalAveragePooling2D', 'GlobalAveragePooling3D',
   'ZeroPadding1D', 'ZeroPadding2D', 'ZeroPadding3D', 'Cropping1D', 'Cropping2D', 'Cropping3D',
   'UpSampling1D', 'UpSampling2D', 'UpSampling3D',
-  'BatchNormalization', 'LayerNormalization', 'Dense', 'Flatten', 'Reshape', 'Permute',
+  'BatchNormalization', 'LayerNormalization', 'LRN', 'Dense', 'Flatten', 'Reshape', 'Permute',
   'Dropout', 'SpatialDropout2D', 'Activation', 'ReLU', 'LeakyReLU', 'PReLU', 'ELU', 'Softmax', 'Rescaling',
   'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate',
 ] as const;
@@ -19,7 +19,7 @@ export const LAYER_TYPES = [
 const ALIASES: Record<string, string> = {
   conv: 'Conv2D', maxpool: 'MaxPooling2D', maxpool2d: 'MaxPooling2D', avgpool: 'AveragePooling2D', avgpool2d: 'AveragePooling2D',
   globalavgpool: 'GlobalAveragePooling2D', globalaveragepool: 'GlobalAveragePooling2D', globalmaxpool: 'GlobalMaxPooling2D',
-  batchnorm: 'BatchNormalization', bn: 'BatchNormalization', layernorm: 'LayerNormalization', linear: 'Dense', fc: 'Dense',
+  batchnorm: 'BatchNormalization', localresponsenormalization: 'LRN', bn: 'BatchNormalization', layernorm: 'LayerNormalization', linear: 'Dense', fc: 'Dense',
   concat: 'Concatenate', sum: 'Add', mul: 'Multiply', depthwiseconv: 'DepthwiseConv2D', separableconv: 'SeparableConv2D',
   convtranspose: 'Conv2DTranspose', upsample: 'UpSampling2D', zeropad: 'ZeroPadding2D', pad: 'ZeroPadding2D',
 };

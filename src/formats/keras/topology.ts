@@ -5,6 +5,7 @@ import { configAttrs, toAttr } from './attrs';
 import { GraphBuilder, declaredInputShape, dimTag } from './builder';
 import { parseEndpoints, parseInboundNodes, type LayerCall, type TensorRef } from './inbound';
 import { upgradeKeras1 } from './legacy';
+import { asLrn } from './lrnLayers';
 
 const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
 
@@ -44,6 +45,8 @@ function entryOf(layer: JsonNode, opts: BuildOptions, where: string, b: GraphBui
     attrs = up.attrs;
     for (const n of up.notes) b.warnings.push(`${name}: ${n}`);
   }
+  const lrn = asLrn(className, attrs, prop(layer, 'inbound_nodes'));
+  if (lrn) ({ className, attrs } = lrn);
   const bc = value(prop(prop(layer, 'build_config'), 'input_shape'));
   return {
     name, className, attrs, at: layer, config,
