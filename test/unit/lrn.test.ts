@@ -52,17 +52,25 @@ test('LRN attributes outside the op are refused with one line naming the layer',
   assert.equal(w!.message.split('\n').length, 1);
 });
 
-test('the AlexNet zoo model (two towers, LRN) runs in ONNX Runtime with generated weights', async () => {
-  const path = join(__dirname, '..', '..', 'media', 'samples', 'zoo', 'alexnet.json');
-  const lowered = lowerKerasModel(readConvLensJson(readFileSync(path, 'utf8'), path), { seed: 2 });
-  const onnx = lowered.graph.nodes.filter((n) => n.opType === 'LRN');
-  assert.equal(onnx.length, 4);
-  assert.deepEqual(onnx.map((n) => [n.attributes.size, n.attributes.alpha, n.attributes.bias, n.attributes.beta]), new Array(4).fill([5, 0.0005, 2, 0.75]));
-  const x = new Float32Array(227 * 227 * 3).map((_, i) => Math.sin(i));
-  const y = await runOnnx(encodeModel(lowered), { [lowered.graph.inputs[0].name]: new ort.Tensor('float32', x, [1, 227, 227, 3]) });
-  assert.deepEqual(y.dims, [1, 1000]);
-  assert.ok(Array.from(y.data as Float32Array).every(Number.isFinite));
-});
+for (const [name, size, lrns, alpha, bias] of [['alexnet', 227, 4, 0.0005, 2], ['googlenet-paper', 224, 2, 0.0001, 1]] as const) {
+  test(`the ${name} zoo model (LRN as in its paper) runs in ONNX Runtime with generated weights`, async () => {
+    const path = join(__dirname, '..', '..', 'media', 'samples', 'zoo', `${name}.json`);
+    const lowered = lowerKerasModel(readConvLensJson(readFileSync(path, 'utf8'), path), { seed: 2 });
+    const onnx = lowered.graph.nodes.filter((n) => n.opType === 'LRN');
+    assert.equal(onnx.length, lrns);
+    for (const n of onnx) {
+      assert.deepEqual([n.attributes.size, n.attributes.beta, n.attributes.bias], [5, 0.75, bias]);
+      assert.ok(Math.abs((n.attributes.alpha as number) - alpha) < 1e-12, `alpha ${n.attributes.alpha}`);
+    }
+    const x = new Float32Array(size * size * 3).map((_, i) => Math.sin(i));
+    const s = await ort.InferenceSession.create(encodeModel(lowered));
+    const r = await s.run({ [lowered.graph.inputs[0].name]: new ort.Tensor('float32', x, [1, size, size, 3]) });
+    for (const o of s.outputNames) {
+      assert.deepEqual(r[o].dims, [1, 1000], o);
+      assert.ok(Array.from(r[o].data as Float32Array).every(Number.isFinite), o);
+    }
+  });
+}
 
 /** A Keras 2 functional model as tf.keras's to_json() writes one: tf.nn.local_response_normalization
  * becomes a TFOpLambda with the op's arguments in the call's kwargs; a custom AlexNet-port layer

@@ -123,3 +123,38 @@ test('zoo alexnet: the paper\'s two towers with LRN (Krizhevsky et al. 2012, Fig
   assert.deepEqual(a.tensors.get(a.nodeById.get('LRN1_gpu1')!.outputs[0])?.receptiveField, [11, 11]);
   assert.deepEqual(a.tensors.get(a.nodeById.get('S8')!.outputs[0])?.receptiveField, [195, 195]);
 });
+
+test('zoo googlenet-paper: Szegedy et al. 2014 (Table 1, Fig. 3) with its 5×5 branches and auxiliary classifiers, params derived from the table', () => {
+  const { model, a } = load('googlenet-paper');
+  assert.equal(a.warnings.length, 0, JSON.stringify(a.warnings));
+  // Table 1 per module: #1×1, #3×3 reduce, #3×3, #5×5 reduce, #5×5, pool proj; input channels from the previous row.
+  const table: [string, number, number[]][] = [
+    ['3a', 192, [64, 96, 128, 16, 32, 32]], ['3b', 256, [128, 128, 192, 32, 96, 64]],
+    ['4a', 480, [192, 96, 208, 16, 48, 64]], ['4b', 512, [160, 112, 224, 24, 64, 64]], ['4c', 512, [128, 128, 256, 24, 64, 64]],
+    ['4d', 512, [112, 144, 288, 32, 64, 64]], ['4e', 528, [256, 160, 320, 32, 128, 128]],
+    ['5a', 832, [256, 160, 320, 32, 128, 128]], ['5b', 832, [384, 192, 384, 48, 128, 128]],
+  ];
+  const conv = (k: number, cin: number, cout: number) => k * k * cin * cout + cout; // every convolution has a bias
+  const dense = (i: number, o: number) => i * o + o;
+  let params = conv(7, 3, 64) + conv(1, 64, 64) + conv(3, 64, 192); // conv1, conv2 reduce, conv2
+  for (const [name, cin, [a1, r3, c3, r5, c5, pp]] of table) {
+    const module = conv(1, cin, a1) + conv(1, cin, r3) + conv(3, r3, c3) + conv(1, cin, r5) + conv(5, r5, c5) + conv(1, cin, pp);
+    params += module;
+    assert.deepEqual((shapeOf(a, `inception${name}`) as number[]).slice(3), [a1 + c3 + c5 + pp], name);
+    assert.equal(a.nodeById.get(`inception${name}.5x5`)?.attributes.kernel_size, 5, `${name}: a true 5×5 branch`);
+  }
+  params += dense(1024, 1000); // the classifier after the 7×7 average pool and 40% dropout
+  assert.equal(params, 6_998_552);
+  // Each auxiliary classifier (section 5): 5×5/3 average pool → 4×4, 1×1 conv 128, 1024 dense, 1000-way softmax.
+  const aux = (cin: number) => conv(1, cin, 128) + dense(4 * 4 * 128, 1024) + dense(1024, 1000);
+  assert.equal(a.totals.params, params + aux(512) + aux(528));
+  assert.equal(a.totals.params, 13_378_280);
+  assert.deepEqual(shapeOf(a, 'aux1.avgpool'), ['N', 4, 4, 512]);
+  assert.deepEqual(shapeOf(a, 'aux2.avgpool'), ['N', 4, 4, 528]);
+  assert.deepEqual(model.graph.outputs.map((o) => a.tensors.get(o.name)?.shape), [['N', 1000], ['N', 1000], ['N', 1000]]);
+  // Stem: 224 → 112 → 56 (LRN) → 56 → 28; the paper's "1.5 billion multiply-adds", within 10%.
+  assert.deepEqual(shapeOf(a, 'norm1'), ['N', 56, 56, 64]);
+  assert.deepEqual(shapeOf(a, 'pool2'), ['N', 28, 28, 192]);
+  assert.deepEqual(shapeOf(a, 'avgpool'), ['N', 1, 1, 1024]);
+  assert.ok(Math.abs(a.totals.macs! / 1.5e9 - 1) < 0.1, `MACs ${a.totals.macs}`);
+});
