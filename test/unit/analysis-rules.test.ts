@@ -62,13 +62,26 @@ test('unused rows are reported with the numbers when input pixels are lost, not 
   // ResNet's stem: the window that would start at the last row would read only end padding.
   assert.deepEqual(unused(224, 7, 2, [3, 3, 3, 3]), []);
   assert.deepEqual(unused(226, 7, 2, [0, 0, 0, 0]), [
-    '(226 − 7) = 219 is not divisible by stride 2: the last 1 row is never read',
-    '(226 − 7) = 219 is not divisible by stride 2: the last 1 column is never read',
+    '(226 − 7) = 219 is not divisible by stride 2: the last 1 row and column are never read',
   ]);
   assert.deepEqual(unused(20, 3, 4, [0, 0, 1, 1]), [
-    '(20 + 0 + 1 − 3) = 18 is not divisible by stride 4: the last 2 rows are never read (1 of them input row, the rest padding)',
-    '(20 + 0 + 1 − 3) = 18 is not divisible by stride 4: the last 2 columns are never read (1 of them input column, the rest padding)',
+    '(20 + 0 + 1 − 3) = 18 is not divisible by stride 4: the last 2 rows and columns are never read (1 of them input row and column, the rest padding)',
   ]);
+});
+
+test('a layer that loses a row and a column gets one warning naming both; different axes keep their own figures', () => {
+  const unused = (h: number, w: number, k: number, stride: number, pads: number[]) =>
+    analyze(
+      model(
+        [node('p', 'Conv', ['x', 'w'], ['y'], { kernel_shape: [k, k], strides: [stride, stride], pads })],
+        [input('x', [1, 3, h, w])],
+        [floatInit('w', [8, 3, k, k])],
+      ),
+    ).warnings.filter((x) => x.kind === 'unused-pixels').map((x) => [x.node, x.message]);
+  // ResNet's projection shortcut: 1×1 /2 on an odd-sized map (the issue saw it warned twice, rows then columns).
+  assert.deepEqual(unused(56, 56, 1, 2, [0, 0, 0, 0]), [['p', '(56 − 1) = 55 is not divisible by stride 2: the last 1 row and column are never read']]);
+  assert.deepEqual(unused(56, 57, 1, 2, [0, 0, 0, 0]), [['p', '(56 − 1) = 55 is not divisible by stride 2: the last 1 row is never read']]);
+  assert.deepEqual(unused(56, 59, 1, 4, [0, 0, 0, 0]), [['p', '(56 − 1) = 55 is not divisible by stride 4: the last 3 rows are never read; (59 − 1) = 58 is not divisible by stride 4: the last 2 columns are never read']]);
 });
 
 test('channel mismatch and oversized kernels are named', () => {

@@ -67,20 +67,26 @@ export function axisWord(nsp: number, i: number): string {
 /** Output spatial dims for the input spatial dims; lints unread pixels and oversized kernels. */
 export function windowOutput(ctx: RuleContext, inSpatial: Dim[], w: WindowSpec, lint = true): Dim[] {
   const nsp = inSpatial.length;
-  return inSpatial.map((size, i) => {
+  const unread: UnreadAxis[] = [];
+  const out = inSpatial.map((size, i) => {
     const keff = effectiveKernel(w.kernel[i], w.dilations[i]);
     const r = axisResult(w, i, size);
     if (w.kind === 'window' && typeof size === 'number' && (w.mode === 'explicit' || w.mode === 'valid')) {
       const pb = w.mode === 'valid' ? 0 : w.pads[i];
       const pe = w.mode === 'valid' ? 0 : w.pads[i + nsp];
       if (size + pb + pe < keff) tooLarge(ctx, i, nsp, size, pb, pe, keff);
-      if (lint && !w.ceilMode) lintUnread(ctx, i, nsp, size, pb, pe, w.kernel[i], w.dilations[i], w.strides[i]);
+      if (lint && !w.ceilMode) {
+        const u = unreadAlong(i, size, pb, pe, w.kernel[i], w.dilations[i], w.strides[i]);
+        if (u) unread.push(u);
+      }
     }
     if (typeof r.out === 'number' && r.out < 1) {
       ctx.fail(`output size ${r.out} along ${axisWord(nsp, i)}s is not positive`, 'kernel-too-large');
     }
     return r.out;
   });
+  if (unread.length) lintUnread(ctx, nsp, unread);
+  return out;
 }
 
 /** The receptive-field effect of the window; `axes` where the spatial axes are not 2…rank−1. */
@@ -108,26 +114,47 @@ function padText(pb: number, pe: number): string {
   return ` + ${pb} + ${pe}`;
 }
 
-function lintUnread(
-  ctx: RuleContext, i: number, nsp: number, size: number, pb: number, pe: number, k: number, d: number, s: number,
-): void {
+/** One axis whose last positions no window reads. */
+interface UnreadAxis { axis: number; sum: string; stride: number; rem: number; unreadInput: number }
+
+function unreadAlong(i: number, size: number, pb: number, pe: number, k: number, d: number, s: number): UnreadAxis | undefined {
   const keff = effectiveKernel(k, d);
   const span = size + pb + pe - keff;
   const rem = span % s;
-  if (span < 0 || rem === 0) return;
-  const word = axisWord(nsp, i);
+  if (span < 0 || rem === 0) return undefined;
   const unreadInput = Math.max(0, rem - pe);
   // Windows that skip only end padding lose nothing of the input (ResNet's 7×7 /2 pad 3 on 224):
   // warning there would bury the real cases under noise on every standard network.
-  if (unreadInput === 0) return;
-  const tail = rem > unreadInput ? l10n.t(' ({0} of them input {1}, the rest padding)', unreadInput, axisNoun(word, unreadInput !== 1)) : '';
-  const sum = `(${size}${padText(pb, pe)} − ${keff}) = ${span}`;
-  ctx.warn(
-    'unused-pixels',
-    rem === 1
-      ? l10n.t('{0} is not divisible by stride {1}: the last {2} {3} is never read{4}', sum, s, rem, axisNoun(word, false), tail)
-      : l10n.t('{0} is not divisible by stride {1}: the last {2} {3} are never read{4}', sum, s, rem, axisNoun(word, true), tail),
-  );
+  if (unreadInput === 0) return undefined;
+  return { axis: i, sum: `(${size}${padText(pb, pe)} − ${keff}) = ${span}`, stride: s, rem, unreadInput };
+}
+
+/** "row", "row and column", "slice, row and column" in the display language. */
+function axisList(nsp: number, axes: number[], many: boolean): string {
+  const nouns = axes.map((i) => axisNoun(axisWord(nsp, i), many));
+  const last = nouns.pop() ?? '';
+  return nouns.length ? l10n.t('{0} and {1}', nouns.join(', '), last) : last;
+}
+
+/**
+ * One warning per layer: a square window on a square input (ResNet's 1×1 /2 projection) loses the
+ * same row and column, which is one fact, so axes with the same figures share one sentence.
+ */
+function lintUnread(ctx: RuleContext, nsp: number, unread: UnreadAxis[]): void {
+  const groups: UnreadAxis[][] = [];
+  for (const u of unread) {
+    const same = groups.find((g) => g[0].sum === u.sum && g[0].stride === u.stride && g[0].unreadInput === u.unreadInput);
+    if (same) same.push(u); else groups.push([u]);
+  }
+  const sentences = groups.map((g) => {
+    const { sum, stride, rem, unreadInput } = g[0];
+    const axes = g.map((u) => u.axis);
+    const tail = rem > unreadInput ? l10n.t(' ({0} of them input {1}, the rest padding)', unreadInput, axisList(nsp, axes, unreadInput !== 1)) : '';
+    return rem === 1 && axes.length === 1
+      ? l10n.t('{0} is not divisible by stride {1}: the last {2} {3} is never read{4}', sum, stride, rem, axisList(nsp, axes, false), tail)
+      : l10n.t('{0} is not divisible by stride {1}: the last {2} {3} are never read{4}', sum, stride, rem, axisList(nsp, axes, rem !== 1), tail);
+  });
+  ctx.warn('unused-pixels', sentences.join('; '));
 }
 
 /** MAC helper: the product of numeric dims, symbolic ones as 1. */
