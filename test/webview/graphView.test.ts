@@ -227,10 +227,33 @@ describe('interaction', () => {
     await showGraph(page, inception);
     await page.fill('#cl-search', 'concat');
     await page.waitForFunction(() => document.getElementById('cl-search-count')?.textContent === '1/9');
+    // The Enter right after typing goes to the first match (it used to skip to the second).
+    await page.press('#cl-search', 'Enter');
+    assert.equal(await page.locator('#cl-search-count').innerText(), '1/9');
     await page.press('#cl-search', 'Enter');
     assert.equal(await page.locator('#cl-search-count').innerText(), '2/9');
     const f = await facts(page);
     assert.equal(f.ops[f.selected], 'Concat');
+    await page.close();
+  });
+
+  test('search puts the exact name first: n14 before n140…n149', async () => {
+    const page = await h.open();
+    await showGraph(page, resnet);
+    const selectedNames = () => page.evaluate(() => {
+      const d = (window as unknown as { convlens: { debug: { scene: any; view: any } } }).convlens.debug;
+      return (d.scene.display.nodes[d.view.overlay.selected].members as number[]);
+    }).then((ms) => ms.map((m) => resnet.nodes[m].name));
+    const others = resnet.nodes.filter((n) => /^n14\d$/.test(n.name)).length;
+    assert.equal(others, 10, 'ResNet-50 has n140…n149, the names that also contain n14');
+    await page.fill('#cl-search', 'n14');
+    await page.waitForFunction(() => /^1\/\d+$/.test(document.getElementById('cl-search-count')?.textContent ?? ''));
+    assert.ok((await selectedNames()).includes('n14'), 'typing shows n14 first');
+    await page.press('#cl-search', 'Enter');
+    assert.ok((await selectedNames()).includes('n14'), 'Enter goes to n14');
+    await page.press('#cl-search', 'Enter');
+    assert.ok(!(await selectedNames()).includes('n14'), 'the next Enter goes on to n140…');
+    assert.ok((await selectedNames()).some((n) => /^n14\d$/.test(n)));
     await page.close();
   });
 

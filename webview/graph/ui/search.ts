@@ -3,16 +3,21 @@ import type { DisplayGraph } from '../model/displayGraph';
 import { h, icon } from '../../common/dom';
 import * as l10n from '@vscode/l10n';
 
-/** Finds boxes whose node name, op type or label contains the query (case-insensitive). */
+/**
+ * Finds boxes whose node name, op type or label contains the query (case-insensitive), those where
+ * one equals it first: `n14` is the layer n14 before n140…n149, each group in graph order.
+ */
 export function searchDisplay(g: ViewGraph, d: DisplayGraph, query: string): number[] {
   const q = query.trim().toLowerCase();
   if (!q) return [];
-  const out: number[] = [];
+  const exact: number[] = [];
+  const partial: number[] = [];
   d.nodes.forEach((box, i) => {
-    const texts = [box.title, box.name, box.label, ...box.members.flatMap((m) => [g.nodes[m].name, g.nodes[m].op])];
-    if (texts.some((t) => t.toLowerCase().includes(q))) out.push(i);
+    const texts = [box.title, box.name, box.label, ...box.members.flatMap((m) => [g.nodes[m].name, g.nodes[m].op])].map((t) => t.toLowerCase());
+    if (texts.includes(q)) exact.push(i);
+    else if (texts.some((t) => t.includes(q))) partial.push(i);
   });
-  return out;
+  return exact.concat(partial);
 }
 
 /** The search field: typing highlights matches, Enter / Shift+Enter steps through them. */
@@ -22,6 +27,8 @@ export class SearchBox {
   readonly el = h('div', { class: 'cl-search-box' }, icon('search'), this.input, this.count);
   private matches: number[] = [];
   private pos = -1;
+  /** Typing shows the first match; the Enter that follows goes to it rather than past it. */
+  private typed = false;
 
   constructor(private readonly find: (q: string) => number[], private readonly onMatches: (all: number[], current: number) => void) {
     this.input.addEventListener('input', () => this.update());
@@ -40,12 +47,15 @@ export class SearchBox {
   update(): void {
     this.matches = this.find(this.input.value);
     this.pos = this.matches.length ? 0 : -1;
+    this.typed = true;
     this.render();
   }
 
   private step(dir: number): void {
     if (!this.matches.length) return;
-    this.pos = (this.pos + dir + this.matches.length) % this.matches.length;
+    const stay = this.typed && dir > 0;
+    this.typed = false;
+    if (!stay) this.pos = (this.pos + dir + this.matches.length) % this.matches.length;
     this.render();
   }
 
