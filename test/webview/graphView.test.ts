@@ -160,6 +160,19 @@ describe('interaction', () => {
     await button.click();
     await page.locator('#cl-warnings').waitFor({ state: 'visible' });
     assert.equal(await page.locator('#cl-warnings .cl-warning-row').count(), n);
+    // Escape closes it and gives the focus back to the button.
+    await page.keyboard.press('Escape');
+    await page.locator('#cl-warnings').waitFor({ state: 'hidden' });
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'cl-warnings-btn');
+    // A click inside the list keeps it open; a click outside it (on the graph) closes it.
+    await button.click();
+    await page.locator('#cl-warnings').waitFor({ state: 'visible' });
+    await page.locator('#cl-warnings .cl-info-head').click();
+    assert.ok(await page.locator('#cl-warnings').isVisible());
+    const stage = await page.locator('#cl-stage').boundingBox();
+    assert.ok(stage);
+    await page.mouse.click(stage.x + stage.width - 20, stage.y + stage.height - 20);
+    await page.locator('#cl-warnings').waitFor({ state: 'hidden' });
     await page.close();
   });
 

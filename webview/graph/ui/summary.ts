@@ -9,8 +9,31 @@ export class SummaryBar {
   readonly el = h('div', { class: 'cl-summary', attrs: { id: 'cl-summary' } });
   private readonly list = h('div', { class: 'cl-popover cl-hidden', attrs: { id: 'cl-warnings', role: 'dialog' } });
 
+  private button: HTMLButtonElement | null = null;
+
   constructor(parent: HTMLElement, private readonly onWarning: (nodeId: string) => void) {
     parent.append(this.el, this.list);
+    // Capture phase: the popover closes before the graph sees the Escape or the click (which
+    // would otherwise clear the selection or start a pan under a list the user meant to dismiss).
+    document.addEventListener('keydown', (ev) => {
+      if (ev.key !== 'Escape' || !this.isOpen()) return;
+      ev.stopPropagation();
+      this.hideList();
+      this.button?.focus();
+    }, true);
+    document.addEventListener('pointerdown', (ev) => {
+      const target = ev.target instanceof Node ? ev.target : null;
+      if (!this.isOpen() || (target && (this.list.contains(target) || this.button?.contains(target)))) return;
+      this.hideList();
+    }, true);
+  }
+
+  private isOpen(): boolean {
+    return !this.list.classList.contains('cl-hidden');
+  }
+
+  private hideList(): void {
+    this.list.classList.add('cl-hidden');
   }
 
   show(g: ViewGraph, diff: ViewDiff | null = null): void {
@@ -41,13 +64,14 @@ export class SummaryBar {
     const btn = h('button', { class: 'cl-btn cl-warn-btn', attrs: { id: 'cl-warnings-btn', type: 'button', 'aria-label': n === 1 ? l10n.t('{0} warning', n) : l10n.t('{0} warnings', n) }, title: l10n.t('List warnings') }, icon('warning'), ` ${n}`);
     btn.disabled = n === 0;
     btn.addEventListener('click', () => this.toggleList(g));
+    this.button = btn;
     this.el.append(btn);
     this.list.classList.add('cl-hidden');
   }
 
   private toggleList(g: ViewGraph): void {
-    if (!this.list.classList.contains('cl-hidden')) {
-      this.list.classList.add('cl-hidden');
+    if (this.isOpen()) {
+      this.hideList();
       return;
     }
     clear(this.list);
