@@ -127,7 +127,8 @@ export function buildViewGraph(model: Model, analysis: Analysis, title: string):
 function viewTensor(name: string, info: TensorInfo | undefined, dtype: string, shape: ViewTensor['shape']): ViewTensor {
   return {
     name,
-    dtype: info?.dtype ?? dtype,
+    // The IR says 'undefined' for a type nobody knows: take the declared one then, and say 'unknown' when neither is.
+    dtype: [info?.dtype, dtype].find((t) => t && t !== 'undefined') ?? 'unknown',
     shape,
     ...(info?.shapeSource ? { shapeSource: info.shapeSource } : {}),
     ...(info?.stoppedAt ? { stoppedAt: info.stoppedAt } : {}),

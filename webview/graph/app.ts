@@ -4,14 +4,15 @@ import { h } from '../common/dom';
 import { GraphCommands, type CommandTarget } from './commands';
 import { GraphController, type HostRequests } from './controller';
 import { MermaidPreview } from './export/mermaidPreview';
-import { EdgeKind, type LayoutEngine } from './layout/types';
+import { EdgeKind, type Direction, type LayoutEngine } from './layout/types';
 import { collapseToDepth, deriveDisplayGraph } from './model/displayGraph';
 import { layoutGroups } from './model/layoutGroups';
 import { EdgeNavigator } from './model/navigation';
 import { readableFit, type Camera } from './render/camera';
 import { TEXT_SCALE } from './render/draw';
 import { GraphView } from './render/graphView';
-import { columnGapFor, LAYER_GAP, makeScene, NODE_H, NODE_W } from './render/scene';
+import { canvasMeasure, commonNamePrefix, LABEL_H, measureBoxes, measureLabels, type Measure, type TitleMode } from './render/boxText';
+import { columnGapFor, LAYER_GAP, LAYER_GAP_LR, makeScene, NODE_H, NODE_W } from './render/scene';
 import { readTheme, watchTheme } from './render/theme';
 import { DetailsPanel } from './ui/details';
 import { InferenceBar } from './ui/inference';
@@ -65,6 +66,7 @@ export class App implements HostRequests, CommandTarget {
   private saveTimer = 0;
   /** Pan and zoom shared with the other side of a comparison. */
   readonly sync: ViewSync;
+  private measure: Measure | null = null;
   lastReport: RenderReport | null = null;
 
   /** `layout`: the layout engine (main.ts passes the worker one; tests may pass another). */
@@ -86,6 +88,8 @@ export class App implements HostRequests, CommandTarget {
       zoomOut: () => this.view.zoomBy(0.8),
       toggleFold: () => this.changeOptions(!state.fold, state.hideBatch),
       toggleBatch: () => this.changeOptions(state.fold, !state.hideBatch),
+      setDirection: (d) => this.setLayoutOptions(d, state.titleMode),
+      setTitleMode: (m) => this.setLayoutOptions(state.direction, m),
       expandAll: () => this.setCollapsed(new Set()),
       collapseTo: (d) => state.display && this.setCollapsed(collapseToDepth(state.display.groups, d)),
       exportSvg: () => void this.commands.exportSvg(),
@@ -125,6 +129,7 @@ export class App implements HostRequests, CommandTarget {
     this.mermaid = new MermaidPreview(root, root.dataset.mermaid, nonce, (text) => void this.commands.copy(text, l10n.t('Mermaid flowchart')));
     watchTheme(() => {
       theme = readTheme(root);
+      this.measure = null;
       this.view.setTheme(theme);
       this.minimap.setTheme(theme);
     });
@@ -154,6 +159,8 @@ export class App implements HostRequests, CommandTarget {
     if (this.state.graph) this.summary.show(this.state.graph, diff);
     this.mapThumbnails();
     this.sync.diffSet();
+    // A mark's note is the box's second line: the boxes are measured again.
+    if (this.state.graph) void this.rebuild('keep');
   }
 
   showError(message: string): void {
@@ -178,9 +185,10 @@ export class App implements HostRequests, CommandTarget {
   inferenceState(s: InferenceState): void {
     this.inference.show(s);
     if (s.status !== 'done') {
-      if (s.status === 'idle') {
+      if (s.status === 'idle' && this.state.thumbnails.size) {
         this.state.thumbnails.clear();
         this.mapThumbnails();
+        if (this.state.graph) void this.rebuild('keep');
       }
       return;
     }
@@ -195,6 +203,8 @@ export class App implements HostRequests, CommandTarget {
       this.state.thumbnails.set(t.tensor, img);
     }
     this.mapThumbnails();
+    // Boxes with a thumbnail keep room for it beside their text.
+    if (this.state.graph) void this.rebuild('keep');
   }
 
   // --- the scene ---
@@ -212,9 +222,20 @@ export class App implements HostRequests, CommandTarget {
       edges[2 * i] = e.from;
       edges[2 * i + 1] = e.to;
     });
+    // Boxes as large as their text, labels as wide as theirs, measured in the canvas's own fonts.
+    this.measure ??= canvasMeasure(this.view.theme.fontFamily);
+    const prefix = commonNamePrefix(display);
+    const sizes = measureBoxes(display, { mode: s.titleMode, prefix, marks: s.diffByDisplay(display), thumbs: s.thumbBoxes(display) }, this.measure);
+    const tensorIds = new Map<string, number>();
+    const edgeTensor = Int32Array.from(display.edges, (e) => tensorIds.get(e.tensor) ?? (tensorIds.set(e.tensor, tensorIds.size), tensorIds.size - 1));
+    const lr = s.direction === 'LR';
     let layout;
     try {
-      layout = await this.layout.layout({ nodeCount: display.nodes.length, edges, nodeWidth: NODE_W, nodeHeight: NODE_H, layerGap: LAYER_GAP, columnGap: columnGapFor(groups.maxDepth), groupOf: groups.groupOf, groupParent: groups.groupParent });
+      layout = await this.layout.layout({
+        nodeCount: display.nodes.length, edges, nodeWidth: NODE_W, nodeHeight: NODE_H, widths: sizes.widths, heights: sizes.heights,
+        labelWidths: measureLabels(display, this.measure), labelHeight: LABEL_H, edgeTensor, direction: s.direction,
+        layerGap: lr ? LAYER_GAP_LR : LAYER_GAP, columnGap: columnGapFor(groups.maxDepth, lr), groupOf: groups.groupOf, groupParent: groups.groupParent,
+      });
     } catch (e) {
       this.showMessage(l10n.t('Layout failed: {0}', e instanceof Error ? e.message : String(e)), true);
       return;
@@ -225,13 +246,14 @@ export class App implements HostRequests, CommandTarget {
       this.host.log('warn', layout.note);
     }
     s.display = display;
-    s.scene = makeScene(display, layout, groups);
+    s.scene = makeScene(display, layout, groups, sizes.text, prefix);
     this.nav.setGraph(display);
     this.view.setScene(s.scene);
     this.minimap.setScene(s.scene);
-    this.legend.show(new Set(display.nodes.map((n) => n.family)), layout.edgeKind.some((k) => k === EdgeKind.Skip), display.edges.some((e) => e.declared));
+    this.legend.show(new Set(display.nodes.map((n) => n.family)), layout.edgeKind.some((k) => k === EdgeKind.Skip), display.edges.some((e) => e.declared), prefix);
     this.toolbar.setMaxDepth(display.groups.reduce((m, g) => Math.max(m, g.depth), 0));
     this.toolbar.setToggles(s.fold, s.hideBatch);
+    this.toolbar.setLayoutToggles(s.direction, s.titleMode);
     this.mapThumbnails();
     const sel = s.selectedId ? display.indexOf.get(s.selectedId) ?? -1 : -1;
     this.view.overlay.selected = sel;
@@ -269,6 +291,16 @@ export class App implements HostRequests, CommandTarget {
     if (!this.state.setOptions(fold, hideBatch)) return;
     this.toolbar.setToggles(fold, hideBatch);
     void this.rebuild('keep');
+  }
+
+  /** Direction and box titles: a new layout, fitted again (the drawing's shape changes). */
+  private setLayoutOptions(direction: Direction, titleMode: TitleMode): void {
+    if (direction === this.state.direction && titleMode === this.state.titleMode) return;
+    const refit = direction !== this.state.direction;
+    this.state.direction = direction;
+    this.state.titleMode = titleMode;
+    this.toolbar.setLayoutToggles(direction, titleMode);
+    void this.rebuild(refit ? 'fit' : 'keep');
   }
 
   private setCollapsed(c: Set<string>): void {

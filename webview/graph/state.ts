@@ -9,6 +9,9 @@ export interface SavedState {
   collapsed: string[];
   fold: boolean;
   hideBatch: boolean;
+  /** Layout direction and what box titles show (absent in states saved before these existed). */
+  direction?: 'TB' | 'LR';
+  titleMode?: 'both' | 'ops' | 'names';
   /** The model document's URI (data-document on #root), so VS Code can reopen a side graph after a reload. */
   document?: string;
 }

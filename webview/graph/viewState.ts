@@ -1,5 +1,7 @@
 import type { ViewDiff, ViewDiffMark, ViewGraph } from '../../src/protocol/viewModel';
 import type { DisplayGraph } from './model/displayGraph';
+import type { Direction } from './layout/types';
+import type { TitleMode } from './render/boxText';
 import type { Camera } from './render/camera';
 import type { Scene } from './render/scene';
 import type { SavedState } from './state';
@@ -17,6 +19,8 @@ export class ViewState {
   fold = false;
   hideBatch = true;
   collapsed = new Set<string>();
+  direction: Direction = 'TB';
+  titleMode: TitleMode = 'both';
   /** A ViewNode id, or a display id for groups and terminals. */
   selectedId: string | null = null;
   readonly thumbnails = new Map<string, HTMLImageElement>();
@@ -27,6 +31,8 @@ export class ViewState {
     if (saved) {
       this.fold = saved.fold;
       this.hideBatch = saved.hideBatch;
+      if (saved.direction === 'TB' || saved.direction === 'LR') this.direction = saved.direction;
+      if (saved.titleMode === 'both' || saved.titleMode === 'ops' || saved.titleMode === 'names') this.titleMode = saved.titleMode;
     }
   }
 
@@ -99,6 +105,27 @@ export class ViewState {
     return map;
   }
 
+  /** Boxes of `display` that will draw a thumbnail (they keep room for it). */
+  thumbBoxes(display: DisplayGraph): Set<number> {
+    const out = new Set<number>();
+    if (!this.thumbnails.size) return out;
+    display.nodes.forEach((d, i) => {
+      if (d.kind === 'node' && d.outTensors.some((t) => this.thumbnails.has(t))) out.add(i);
+    });
+    return out;
+  }
+
+  /** The comparison marks of `display`'s boxes (diffByBox for a display graph not yet shown). */
+  diffByDisplay(display: DisplayGraph): Map<number, ViewDiffMark> {
+    const shown = this.display;
+    this.display = display;
+    try {
+      return this.diffByBox();
+    } finally {
+      this.display = shown;
+    }
+  }
+
   /** Each box's comparison mark: a fold or group is marked when any member is (removed, then added, then changed). */
   diffByBox(): Map<number, ViewDiffMark> {
     const map = new Map<number, ViewDiffMark>();
@@ -123,6 +150,6 @@ export class ViewState {
 
   saved(cam: Camera, document: string | undefined): SavedState | null {
     if (!this.graph) return null;
-    return { title: this.graph.title, cam, selected: this.selectedId, collapsed: [...this.collapsed], fold: this.fold, hideBatch: this.hideBatch, document };
+    return { title: this.graph.title, cam, selected: this.selectedId, collapsed: [...this.collapsed], fold: this.fold, hideBatch: this.hideBatch, direction: this.direction, titleMode: this.titleMode, document };
   }
 }

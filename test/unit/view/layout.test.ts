@@ -26,14 +26,35 @@ test('a residual block: main chain straight at x = 0, the identity skip is an ar
   for (const e of [0, 1, 2, 3, 4, 6]) assert.equal(r.edgeKind[e], EdgeKind.Adjacent);
 });
 
-test('parallel branches end side by side on one layer above their Concat', () => {
-  // 0 -> {1 -> 2 -> 3}, {4}, {5 -> 6} -> 7 concat
+test('parallel branches end side by side on one layer above their Concat, in input order, the Concat centred under them', () => {
+  // 0 -> {1 -> 2 -> 3}, {4}, {5 -> 6} -> 7 concat(3, 4, 6)
   const r = layout(8, [[0, 1], [1, 2], [2, 3], [0, 4], [0, 5], [5, 6], [3, 7], [4, 7], [6, 7]]);
   const inputs = [3, 4, 6];
   assert.deepEqual(new Set(inputs.map((v) => r.layer[v])).size, 1);
-  assert.equal(new Set(inputs.map((v) => r.x[v])).size, 3, 'different columns');
+  assert.ok(r.x[3] < r.x[4] && r.x[4] < r.x[6], 'the Concat\'s input order, left to right');
   assert.equal(r.x[5], r.x[6], 'a branch keeps its column');
-  assert.equal(r.x[7], 0);
+  assert.equal(r.x[1], r.x[3], 'the longest branch is straight too');
+  assert.ok(Math.abs(r.x[7] - (r.x[3] + r.x[6]) / 2) < 1, 'the Concat is centred under its inputs');
+  assert.ok(Math.abs(r.x[0] - r.x[7]) < 1, 'the fan-out above it too');
+});
+
+test('the Concat\'s input order decides the branch order, not the node order or the branch lengths', () => {
+  // Branches created in the order c, b, a; concat(a, b, c): a is the longest.
+  // 0 -> 1 (c) ; 0 -> 2 (b) ; 0 -> 3 -> 4 -> 5 (a) ; 6 concat(5, 2, 1)
+  const r = layout(7, [[0, 1], [0, 2], [0, 3], [3, 4], [4, 5], [5, 6], [2, 6], [1, 6]]);
+  assert.ok(r.x[5] < r.x[2] && r.x[2] < r.x[1], `${[...r.x]}`);
+});
+
+test('left to right swaps the axes: layers become columns, skips arc above', () => {
+  const pairs: [number, number][] = [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5], [0, 5], [5, 6]];
+  const r = layeredLayout({ nodeCount: 7, edges: Int32Array.from(pairs.flat()), ...SIZE, direction: 'LR' });
+  for (let v = 1; v < 7; v++) {
+    assert.ok(r.x[v] > r.x[v - 1], 'each layer to the right of the one before');
+    assert.equal(r.y[v], r.y[0], 'the chain is straight');
+  }
+  assert.equal(r.w[0], SIZE.nodeWidth);
+  const pts = r.edgePoints.slice(r.edgeOffset[5], r.edgeOffset[6]);
+  assert.ok(pts[3] < r.y[0] - SIZE.nodeHeight / 2, 'the arc runs above the chain');
 });
 
 test('cycles left by collapsed groups do not hang the layout, and are marked as back edges', () => {

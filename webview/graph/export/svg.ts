@@ -1,8 +1,7 @@
 import { EdgeKind } from '../layout/types';
-import { formatCount } from '../../common/format';
-import { tracePath, type PathSink } from '../render/draw';
+import { textOf, textOrigin, tracePath, type PathSink } from '../render/draw';
+import type { Scene } from '../render/scene';
 import { DECLARED_MARK } from '../../../src/common/shapeMarks';
-import { NODE_H, NODE_W, type Scene } from '../render/scene';
 import type { Theme } from '../render/theme';
 import { xmlText } from './xmlText';
 import * as l10n from '@vscode/l10n';
@@ -41,24 +40,28 @@ export function sceneToSvg(scene: Scene, theme: Theme): string {
     const skip = layout.edgeKind[e] === EdgeKind.Skip;
     out.push(`<path class="${skip ? 'skip' : 'edge'}" d="${p.d.join('')}" fill="none" stroke="${skip ? theme.color.skip : theme.color.edge}" stroke-width="${skip ? 2 : 1.2}"/>`);
     const { label, declared } = display.edges[e];
-    if (label) {
-      const lx = skip ? layout.labelX[e] - 6 : layout.labelX[e] + 6;
+    // Where the layout put it, as on the canvas (NaN: the edge shows none).
+    if (label && layout.labelX[e] === layout.labelX[e]) {
       const text = declared ? `${label} ${DECLARED_MARK}` : label;
-      out.push(`<text x="${r(lx)}" y="${r(layout.labelY[e] + 4)}" font-size="10.5"${declared ? ' font-style="italic"' : ''} fill="${skip ? theme.color.skip : theme.color.muted}"${skip ? ' text-anchor="end"' : ''}>${xmlText(text)}</text>`);
+      out.push(`<text x="${r(layout.labelX[e])}" y="${r(layout.labelY[e] + 4)}" font-size="11"${declared ? ' font-style="italic"' : ''} fill="${skip ? theme.color.skip : theme.color.muted}">${xmlText(text)}</text>`);
     }
   }
   display.nodes.forEach((d, i) => {
-    const x = layout.x[i] - NODE_W / 2;
-    const y = layout.y[i] - NODE_H / 2;
+    const W = layout.w[i];
+    const H = layout.h[i];
+    const x = layout.x[i] - W / 2;
+    const y = layout.y[i] - H / 2;
     const terminal = d.kind === 'input' || d.kind === 'output';
     out.push(`<g class="node ${d.family}">`);
-    out.push(`<rect x="${r(x)}" y="${r(y)}" width="${NODE_W}" height="${NODE_H}" rx="${terminal ? NODE_H / 2 : 5}" fill="${d.kind === 'group' ? theme.color.groupFill : theme.color.nodeFill}" stroke="${theme.family[d.family]}"${d.kind === 'group' ? ' stroke-dasharray="5 3"' : ''}/>`);
-    if (!terminal) out.push(`<rect x="${r(x)}" y="${r(y + 1)}" width="5" height="${NODE_H - 2}" fill="${theme.family[d.family]}"/>`);
-    const left = x + (terminal ? 16 : 12);
-    out.push(`<text x="${r(left)}" y="${r(y + 19)}" font-size="12" fill="${theme.color.text}"><tspan font-weight="600">${xmlText(d.title)}</tspan>${d.label && d.kind !== 'group' ? ` ${xmlText(d.label)}` : ''}</text>`);
-    if (d.badge) out.push(`<text x="${r(x + NODE_W - 8)}" y="${r(y + 15)}" font-size="10" font-weight="600" text-anchor="end" fill="${theme.color.text}">${xmlText(d.badge)}</text>`);
-    const line2 = d.kind === 'group' ? `${d.name} · ${l10n.t('{0} params', formatCount(d.params))} · ${d.label}` : d.params !== 0 ? `${d.name} · ${l10n.t('{0} params', formatCount(d.params))}` : d.name;
-    out.push(`<text x="${r(left)}" y="${r(y + 36)}" font-size="11" fill="${theme.color.muted}">${xmlText(line2)}</text>`);
+    out.push(`<rect x="${r(x)}" y="${r(y)}" width="${r(W)}" height="${r(H)}" rx="${terminal ? r(Math.min(W, H) / 2) : 5}" fill="${d.kind === 'group' ? theme.color.groupFill : theme.color.nodeFill}" stroke="${theme.family[d.family]}"${d.kind === 'group' ? ' stroke-dasharray="5 3"' : ''}/>`);
+    if (!terminal) out.push(`<rect x="${r(x)}" y="${r(y + 1)}" width="5" height="${r(H - 2)}" fill="${theme.family[d.family]}"/>`);
+    const t = textOf(scene, i);
+    const o = textOrigin(scene, i, t);
+    for (const run of t.runs) {
+      const weight = run.font === 'title' || run.font === 'badge' ? ' font-weight="600"' : '';
+      const size = run.font === 'small' ? 11 : run.font === 'badge' ? 10 : 12;
+      out.push(`<text x="${r(o.left + run.dx)}" y="${r(o.baseline(run.line))}" font-size="${size}"${weight} fill="${run.tone === 'text' ? theme.color.text : theme.color.muted}">${xmlText(run.text)}</text>`);
+    }
     out.push('</g>');
   });
   out.push('</svg>');

@@ -40,10 +40,11 @@ export class GroupPaths {
 }
 
 /**
- * Vertical offsets of the layers: the usual step, plus, above a layer, a header and padding for
- * each frame that starts there (nested frames stack), and below it padding for each that ends there.
+ * Positions of the layers along the layout's axis (the centre of each layer's band): each band as
+ * thick as its thickest box, the gap after it, plus, before a layer, a header and padding for each
+ * frame that starts there (nested frames stack), and after it padding for each that ends there.
  */
-export function layerOffsets(maxLayer: number, layer: Int32Array, groups: GroupPaths, lo: Int32Array, hi: Int32Array, step: number): { y: Float64Array; bottom: number } {
+export function layerOffsets(maxLayer: number, layer: Int32Array, groups: GroupPaths, lo: Int32Array, hi: Int32Array, band: Float64Array, gapAfter: Float64Array): { y: Float64Array; bottom: number } {
   const starts = new Int32Array(maxLayer + 1);
   const ends = new Int32Array(maxLayer + 1);
   for (let v = 0; v < layer.length; v++) {
@@ -58,9 +59,9 @@ export function layerOffsets(maxLayer: number, layer: Int32Array, groups: GroupP
     ends[layer[v]] = Math.max(ends[layer[v]], e);
   }
   const y = new Float64Array(maxLayer + 1);
-  let acc = starts[0] * (FRAME_PAD + FRAME_HEADER);
+  let acc = starts[0] * (FRAME_PAD + FRAME_HEADER) + band[0] / 2;
   for (let l = 0; l <= maxLayer; l++) {
-    if (l > 0) acc += step + ends[l - 1] * FRAME_PAD + starts[l] * (FRAME_PAD + FRAME_HEADER);
+    if (l > 0) acc += band[l - 1] / 2 + gapAfter[l - 1] + ends[l - 1] * FRAME_PAD + starts[l] * (FRAME_PAD + FRAME_HEADER) + band[l] / 2;
     y[l] = acc;
   }
   return { y, bottom: ends[maxLayer] * FRAME_PAD };

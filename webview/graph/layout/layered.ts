@@ -1,19 +1,22 @@
 import { GroupPaths, layerOffsets } from './groups';
-import { EdgeKind, type LayoutInput, type LayoutResult } from './types';
+import { labelPlan, routeEdges } from './route';
+import { placeSlots } from './slots';
+import { boxSizes, EdgeKind, type LayoutInput, type LayoutResult } from './types';
 
 /**
- * A layered top-to-bottom layout made for CNNs, as a pure function on typed arrays:
+ * A layered layout made for CNNs (top to bottom, or left to right), as a pure function on typed arrays:
  * - layers by longest path from the sources, so the deepest path (the main chain) gets one node
- *   per layer and is drawn as a straight vertical line at x = 0;
- * - nodes off the chain sink as late as their consumers allow, so parallel branches end side by
- *   side just above the Concat/Add that joins them;
- * - off-chain nodes stand to the right of the chain, each keeping its predecessor's column where
- *   it can (branches stay straight), new branches taking the next free column;
- * - skip connections (chain to chain, several layers apart) run as arcs in lanes to the left;
+ *   per layer; nodes off the chain sink as late as their consumers allow, so parallel branches end
+ *   side by side just above the Concat/Add that joins them;
+ * - across the layers (./slots.ts): the model's branch order, merges centred under their inputs,
+ *   fan-outs' children centred under their source, plain chains straight, long edges in slots;
+ * - skip connections (chain to chain, several layers apart) run as arcs in lanes to the left, and
+ *   each box's shape label sits where its edge is straight (./route.ts);
+ * - boxes are as large as their text (input.widths / heights); each layer as thick as its thickest;
  * - with scope groups (input.groupOf), a group starts below the whole of every sibling group that
  *   feeds it and its nodes never sink out of it, so expanded frames of sequential groups never
  *   share a layer; layers where frames start or end get room for their headers and padding.
- * Linear in nodes + edges apart from one sort per layer.
+ * Linear in nodes + edges (+ the slots of long edges) apart from one sort per layer.
  */
 export function layeredLayout(input: LayoutInput): LayoutResult {
   const t0 = performance.now();
@@ -97,65 +100,60 @@ export function layeredLayout(input: LayoutInput): LayoutResult {
     }
   }
 
-  // Columns: chain at 0, the rest to the right.
   let maxLayer = 0;
   for (let v = 0; v < n; v++) maxLayer = Math.max(maxLayer, layer[v]);
-  const byLayer = bucket(n, layer, maxLayer, order);
-  const col = new Float64Array(n);
-  const desired = new Float64Array(n);
-  for (let l = 0; l <= maxLayer; l++) {
-    const members = byLayer[l];
-    const off: number[] = [];
-    for (const v of members) {
-      if (onChain[v]) continue;
-      let sum = 0;
-      let cnt = 0;
-      let fromChain = false;
-      for (let k = predStart[v]; k < predStart[v + 1]; k++) {
-        const u = pred[k];
-        if (!forward(u, v)) continue;
-        if (onChain[u]) fromChain = true;
-        else {
-          sum += col[u];
-          cnt++;
-        }
-      }
-      // Continuing a branch keeps its column; a branch leaving the chain asks for the next one.
-      desired[v] = cnt > 0 ? sum / cnt : fromChain ? 1.5 : 2.5;
-      off.push(v);
-    }
-    off.sort((a, b) => desired[a] - desired[b] || rank[a] - rank[b]);
-    let prev = 0;
-    for (const v of off) {
-      const c = Math.max(Math.ceil(desired[v] - 0.5 - 1e-9), prev + 1);
-      col[v] = c;
-      prev = c;
-    }
-  }
+  const edgeKind = classifyEdges(input.edges, layer, onChain, chainPred, forward);
 
-  const W = input.nodeWidth;
-  const H = input.nodeHeight;
-  const stepY = H + input.layerGap;
-  const stepX = W + input.columnGap;
-  const rows = layerOffsets(maxLayer, layer, groups, lo, hi, stepY);
-  const x = new Float64Array(n);
-  const y = new Float64Array(n);
+  // Sizes across (c) and along (a) the layers; left to right swaps them.
+  const lr = input.direction === 'LR';
+  const { w, h } = boxSizes(input);
+  const sc = lr ? h : w;
+  const sa = lr ? w : h;
+  const labelH = input.labelHeight ?? 14;
+  const labelW = input.labelWidths && input.labelWidths.length === m ? input.labelWidths : new Float64Array(m);
+  const { plan, sourceLabel } = labelPlan(n, input.edges, edgeKind, labelW, input.edgeTensor, lr ? 'LR' : 'TB');
+  // The straight stub under a labelled box: the label's height (top to bottom) or width (left to right).
+  const stub = new Float64Array(n);
+  const labelSpan = new Float64Array(n);
   for (let v = 0; v < n; v++) {
-    x[v] = col[v] * stepX;
-    y[v] = rows.y[layer[v]];
+    if (!(sourceLabel[v] > 0)) continue;
+    stub[v] = lr ? sourceLabel[v] + 8 : labelH + 4;
+    if (!lr) labelSpan[v] = sourceLabel[v] + 12;
   }
+  const slots = placeSlots({ n, edges: input.edges, layer, maxLayer, edgeKind, size: sc, labelSpan, columnGap: input.columnGap, maxDummies: 4 * n + 20_000 });
 
-  const routes = routeEdges(input, x, y, layer, onChain, chainPred, forward);
-  let minX = -W / 2 - routes.leftMargin;
-  let maxX = W / 2;
-  for (let v = 0; v < n; v++) maxX = Math.max(maxX, x[v] + W / 2);
-  const bounds = { minX, minY: -H / 2, maxX, maxY: rows.y[maxLayer] + H / 2 + rows.bottom };
-  if (n === 0) {
-    minX = 0;
-    Object.assign(bounds, { minX: 0, minY: 0, maxX: 0, maxY: 0 });
+  const band = new Float64Array(maxLayer + 1);
+  const gapAfter = new Float64Array(maxLayer + 1).fill(input.layerGap);
+  for (let v = 0; v < n; v++) {
+    band[layer[v]] = Math.max(band[layer[v]], sa[v]);
+    // Room for the stub and a curve after it.
+    gapAfter[layer[v]] = Math.max(gapAfter[layer[v]], stub[v] + 26);
   }
-  void m;
-  return { x, y, layer, onChain, ...routes.result, bounds, millis: performance.now() - t0 };
+  const rows = layerOffsets(maxLayer, layer, groups, lo, hi, band, gapAfter);
+  const routes = routeEdges({ n, edges: input.edges, edgeKind, layer, slots, sc, sa, rowA: rows.y, band, labelW, labelH, plan, stub, direction: lr ? 'LR' : 'TB' });
+  const bounds = { ...routes.bounds };
+  if (lr) bounds.maxX += rows.bottom;
+  else bounds.maxY += rows.bottom;
+  return {
+    direction: lr ? 'LR' : 'TB', x: routes.x, y: routes.y, w: routes.w, h: routes.h, layer, onChain, edgeKind,
+    edgeOffset: routes.edgeOffset, edgePoints: routes.edgePoints, labelX: routes.labelX, labelY: routes.labelY, bounds, millis: performance.now() - t0,
+  };
+}
+
+/** Adjacent, skip (chain to chain, drawn as an arc), long (through slots) or back. */
+function classifyEdges(edges: Int32Array, layer: Int32Array, onChain: Uint8Array, chainPred: Int32Array, forward: (a: number, b: number) => boolean): Uint8Array {
+  const m = edges.length / 2;
+  const kind = new Uint8Array(m);
+  for (let e = 0; e < m; e++) {
+    const a = edges[2 * e];
+    const b = edges[2 * e + 1];
+    if (!forward(a, b) || layer[b] <= layer[a]) kind[e] = EdgeKind.Back;
+    else if (layer[b] - layer[a] === 1) kind[e] = EdgeKind.Adjacent;
+    else if (chainPred[b] === a) kind[e] = EdgeKind.Long; // the chain itself, stretched past a group boundary
+    else if (onChain[a] && onChain[b]) kind[e] = EdgeKind.Skip;
+    else kind[e] = EdgeKind.Long;
+  }
+  return kind;
 }
 
 function adjacency(n: number, edges: Int32Array) {
@@ -230,88 +228,4 @@ function topoOrder(n: number, succStart: Int32Array, succ: Int32Array, predStart
     for (let k = succStart[v]; k < succStart[v + 1]; k++) if (--indeg[succ[k]] === 0) push(succ[k]);
   }
   return order;
-}
-
-function bucket(n: number, layer: Int32Array, maxLayer: number, order: Int32Array): number[][] {
-  const out: number[][] = Array.from({ length: maxLayer + 1 }, () => []);
-  for (let i = 0; i < n; i++) out[layer[order[i]]].push(order[i]);
-  return out;
-}
-
-function routeEdges(
-  input: LayoutInput, x: Float64Array, y: Float64Array, layer: Int32Array, onChain: Uint8Array, chainPred: Int32Array,
-  forward: (a: number, b: number) => boolean,
-) {
-  const m = input.edges.length / 2;
-  const W = input.nodeWidth;
-  const H = input.nodeHeight;
-  const gap = input.layerGap;
-  const edgeKind = new Uint8Array(m);
-  const edgeOffset = new Int32Array(m + 1);
-  const labelX = new Float64Array(m);
-  const labelY = new Float64Array(m);
-  // Skip lanes: interval colouring by top layer, lane 0 nearest the chain.
-  const skips: number[] = [];
-  for (let e = 0; e < m; e++) {
-    const a = input.edges[2 * e];
-    const b = input.edges[2 * e + 1];
-    if (!forward(a, b)) edgeKind[e] = EdgeKind.Back;
-    else if (layer[b] - layer[a] <= 1) edgeKind[e] = EdgeKind.Adjacent;
-    else if (chainPred[b] === a) edgeKind[e] = EdgeKind.Long; // the chain itself, stretched past a group boundary
-    else if (onChain[a] && onChain[b]) {
-      edgeKind[e] = EdgeKind.Skip;
-      skips.push(e);
-    } else edgeKind[e] = EdgeKind.Long;
-  }
-  skips.sort((p, q) => layer[input.edges[2 * p]] - layer[input.edges[2 * q]]);
-  const laneEnd: number[] = [];
-  const lane = new Int32Array(m);
-  for (const e of skips) {
-    const top = layer[input.edges[2 * e]];
-    const bottom = layer[input.edges[2 * e + 1]];
-    let l = laneEnd.findIndex((end) => end <= top);
-    if (l < 0) {
-      l = laneEnd.length;
-      laneEnd.push(0);
-    }
-    laneEnd[l] = bottom;
-    lane[e] = l;
-  }
-  const laneX = (l: number) => -W / 2 - 28 - l * 18;
-  const pts: number[] = [];
-  for (let e = 0; e < m; e++) {
-    const a = input.edges[2 * e];
-    const b = input.edges[2 * e + 1];
-    edgeOffset[e] = pts.length;
-    const sx = x[a];
-    const sy = y[a] + H / 2;
-    const tx = x[b];
-    const ty = y[b] - H / 2;
-    switch (edgeKind[e]) {
-      case EdgeKind.Skip: {
-        const lx = laneX(lane[e]);
-        pts.push(sx - W / 2, y[a], lx, y[a] + H / 2, lx, y[b] - H / 2, tx - W / 2, y[b]);
-        labelX[e] = lx;
-        labelY[e] = (y[a] + y[b]) / 2;
-        break;
-      }
-      case EdgeKind.Long: {
-        // Bend next to whichever end is off the chain, so the long run stays in a branch column.
-        if (!onChain[b]) pts.push(sx, sy, tx, sy + gap, tx, ty);
-        else pts.push(sx, sy, sx, ty - gap, tx, ty);
-        labelX[e] = onChain[b] ? sx : tx;
-        labelY[e] = onChain[b] ? sy + gap / 2 : ty - gap / 2;
-        break;
-      }
-      default:
-        pts.push(sx, sy, tx, ty);
-        labelX[e] = (sx + tx) / 2;
-        labelY[e] = (sy + ty) / 2;
-    }
-  }
-  edgeOffset[m] = pts.length;
-  return {
-    result: { edgeKind, edgeOffset, edgePoints: Float64Array.from(pts), labelX, labelY },
-    leftMargin: laneEnd.length ? 28 + laneEnd.length * 18 : 0,
-  };
 }

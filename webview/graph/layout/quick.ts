@@ -1,4 +1,4 @@
-import { EdgeKind, type LayoutInput, type LayoutResult } from './types';
+import { boxSizes, EdgeKind, type LayoutInput, type LayoutResult } from './types';
 
 /**
  * The layout used when the layered layout does not finish in time: longest-path layers from a
@@ -35,8 +35,11 @@ export function quickLayout(input: LayoutInput): LayoutResult {
   const slot = new Map<number, number>();
   const x = new Float64Array(n);
   const y = new Float64Array(n);
-  const dx = input.nodeWidth + input.columnGap;
-  const dy = input.nodeHeight + input.layerGap;
+  const { w, h } = boxSizes(input);
+  const maxW = w.reduce((a, b) => Math.max(a, b), input.nodeWidth);
+  const maxH = h.reduce((a, b) => Math.max(a, b), input.nodeHeight);
+  const dx = maxW + input.columnGap;
+  const dy = maxH + input.layerGap;
   let maxX = 0, maxY = 0;
   for (let i = 0; i < n; i++) {
     const s = slot.get(layer[i]) ?? 0;
@@ -55,13 +58,14 @@ export function quickLayout(input: LayoutInput): LayoutResult {
     const a = input.edges[2 * e], b = input.edges[2 * e + 1];
     edgeKind[e] = layer[b] <= layer[a] ? EdgeKind.Back : layer[b] - layer[a] === 1 ? EdgeKind.Adjacent : EdgeKind.Long;
     edgeOffset[e + 1] = 4 * (e + 1);
-    edgePoints.set([x[a], y[a] + input.nodeHeight / 2, x[b], y[b] - input.nodeHeight / 2], 4 * e);
-    labelX[e] = (x[a] + x[b]) / 2;
-    labelY[e] = (y[a] + y[b]) / 2;
+    edgePoints.set([x[a], y[a] + h[a] / 2, x[b], y[b] - h[b] / 2], 4 * e);
+    // Straight lines across layers: labels would land on each other, so none are drawn.
+    labelX[e] = NaN;
+    labelY[e] = NaN;
   }
-  const hw = input.nodeWidth / 2, hh = input.nodeHeight / 2;
+  const hw = maxW / 2, hh = maxH / 2;
   return {
-    x, y, layer, onChain: new Uint8Array(n), edgeKind, edgeOffset, edgePoints, labelX, labelY,
+    direction: 'TB', x, y, w, h, layer, onChain: new Uint8Array(n), edgeKind, edgeOffset, edgePoints, labelX, labelY,
     bounds: { minX: -hw, minY: -hh, maxX: maxX + hw, maxY: maxY + hh }, millis: performance.now() - t0,
   };
 }

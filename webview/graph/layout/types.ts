@@ -1,15 +1,28 @@
 import type { Exchange } from '../../../src/protocol/rpc';
 
 /** Input and output of the layered layout: flat typed arrays, so they cross to the worker cheaply. */
+export type Direction = 'TB' | 'LR';
+
 export interface LayoutInput {
   nodeCount: number;
   /** Pairs (from, to) of node indexes. */
   edges: Int32Array;
+  /** Default box size, used where `widths` / `heights` are not given. */
   nodeWidth: number;
   nodeHeight: number;
-  /** Vertical gap between layers (room for edge labels) and horizontal gap between columns. */
+  /** Each box's size as its text needs it (render/boxText.ts), in world units. */
+  widths?: Float64Array;
+  heights?: Float64Array;
+  /** Width of each edge's shape label (0: none) and the labels' height. */
+  labelWidths?: Float64Array;
+  labelHeight?: number;
+  /** The tensor each edge carries, as a number: edges leaving one box with one tensor share one label. */
+  edgeTensor?: Int32Array;
+  /** Gap between layers (room for edge labels) and between boxes side by side. */
   layerGap: number;
   columnGap: number;
+  /** Top to bottom (default) or left to right. */
+  direction?: Direction;
   /** Innermost expanded scope group of each node (-1: none), and each group's parent group (-1: top level). */
   groupOf?: Int32Array;
   groupParent?: Int32Array;
@@ -20,23 +33,30 @@ export const enum EdgeKind {
   Adjacent = 0,
   /** A skip connection: both ends on the main chain, more than one layer apart; drawn as an arc beside it. */
   Skip = 1,
-  /** Spans several layers but is not a skip (into or out of a side branch). */
+  /** Spans several layers but is not a skip (into or out of a side branch): routed through its own slots. */
   Long = 2,
   /** Points upwards (only when scope groups make a cycle). */
   Back = 3,
 }
 
 export interface LayoutResult {
-  /** Node centres. */
+  direction: Direction;
+  /** Node centres and box sizes. */
   x: Float64Array;
   y: Float64Array;
+  w: Float64Array;
+  h: Float64Array;
   layer: Int32Array;
   onChain: Uint8Array;
   edgeKind: Uint8Array;
-  /** Route of edge i: points edgePoints[edgeOffset[i] .. edgeOffset[i+1]) as x,y pairs. */
+  /**
+   * Route of edge i: points edgePoints[edgeOffset[i] .. edgeOffset[i+1]) as x,y pairs. Consecutive
+   * points on one line along the layer axis are joined straight, others by a curve leaving and
+   * entering along the layer axis; a skip's four points are joined by quarter arcs (render/draw.ts).
+   */
   edgeOffset: Int32Array;
   edgePoints: Float64Array;
-  /** Where the edge's shape label goes. */
+  /** Where the edge's shape label starts (left end, vertical middle); NaN where the edge shows no label. */
   labelX: Float64Array;
   labelY: Float64Array;
   bounds: { minX: number; minY: number; maxX: number; maxY: number };
@@ -60,4 +80,13 @@ export interface LayoutEngine {
 /** The layout worker's channel (./worker.ts <-> ./client.ts, over src/protocol/rpc.ts). */
 export interface LayoutRequests {
   layout: Exchange<{ input: LayoutInput }, LayoutResult>;
+}
+
+/** Each box's size: the given arrays, or the default size. */
+export function boxSizes(input: LayoutInput): { w: Float64Array; h: Float64Array } {
+  const n = input.nodeCount;
+  return {
+    w: input.widths && input.widths.length === n ? input.widths : new Float64Array(n).fill(input.nodeWidth),
+    h: input.heights && input.heights.length === n ? input.heights : new Float64Array(n).fill(input.nodeHeight),
+  };
 }

@@ -1,7 +1,7 @@
 import { EdgeKind } from '../layout/types';
-import { formatCount } from '../../common/format';
 import { LABEL_MIN_SCALE, type Camera } from './camera';
-import { NODE_H, NODE_W, type Scene } from './scene';
+import { BOX, boxText, fontCss, LABEL_H, roughMeasure, type BoxText } from './boxText';
+import type { Scene } from './scene';
 import type { Theme } from './theme';
 import type { ViewDiffMark } from '../../../src/protocol/viewModel';
 import { visibleText } from '../../../src/common/visibleText';
@@ -19,6 +19,16 @@ export interface Overlay {
   diff?: ReadonlyMap<number, ViewDiffMark>;
   /** Filled by each frame with where the edge labels were drawn (the screen's hit test for them). */
   labelBoxes?: LabelBox[];
+  /** When set, every text run drawn on a box is recorded here (the tests measure them against their boxes). */
+  drawn?: DrawnText[];
+}
+
+export interface DrawnText {
+  box: number;
+  text: string;
+  font: string;
+  x: number;
+  baseline: number;
 }
 
 /** Below this scale boxes are drawn as plain coloured blocks without text (level of detail). */
@@ -81,19 +91,20 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, cam: Came
   const nodes = index.nodesIn(x0, y0, x1, y1);
   if (detailed) for (const v of nodes) drawNode(ctx, scene, v, theme, ov);
   else {
+    const { w, h } = layout;
     for (const v of nodes) {
       ctx.fillStyle = theme.family[display.nodes[v].family];
-      ctx.fillRect(layout.x[v] - NODE_W / 2, layout.y[v] - NODE_H / 2, NODE_W, NODE_H);
+      ctx.fillRect(layout.x[v] - w[v] / 2, layout.y[v] - h[v] / 2, w[v], h[v]);
     }
     for (const v of [ov.selected, ...ov.matches]) {
       if (v < 0) continue;
       ctx.strokeStyle = v === ov.selected ? theme.color.focus : theme.color.match;
       ctx.lineWidth = 3 * px;
-      ctx.strokeRect(layout.x[v] - NODE_W / 2, layout.y[v] - NODE_H / 2, NODE_W, NODE_H);
+      ctx.strokeRect(layout.x[v] - w[v] / 2, layout.y[v] - h[v] / 2, w[v], h[v]);
     }
   }
   if (ov.labelBoxes) ov.labelBoxes.length = 0;
-  const labels = cam.scale >= LABEL_MIN_SCALE ? drawEdgeLabels(ctx, scene, edges, theme, cam.scale, ov.labelBoxes) : 0;
+  const labels = cam.scale >= LABEL_MIN_SCALE ? drawEdgeLabels(ctx, scene, edges, theme, ov.labelBoxes) : 0;
   ctx.restore();
   return { nodes: nodes.length, edges: edges.length, labels };
 }
@@ -110,46 +121,50 @@ export function tracePath(ctx: PathSink, scene: Scene, e: number): void {
   const p = scene.layout.edgePoints;
   const o = scene.layout.edgeOffset[e];
   const count = (scene.layout.edgeOffset[e + 1] - o) / 2;
+  const lr = scene.layout.direction === 'LR';
+  if (count < 2) return;
   ctx.moveTo(p[o], p[o + 1]);
   if (scene.layout.edgeKind[e] === EdgeKind.Skip && count === 4) {
-    ctx.quadraticCurveTo(p[o + 2], p[o + 1], p[o + 2], p[o + 3]);
+    // Out of the source's side into the lane, along it, and into the target's side.
+    if (lr) ctx.quadraticCurveTo(p[o], p[o + 3], p[o + 2], p[o + 3]);
+    else ctx.quadraticCurveTo(p[o + 2], p[o + 1], p[o + 2], p[o + 3]);
     ctx.lineTo(p[o + 4], p[o + 5]);
-    ctx.quadraticCurveTo(p[o + 4], p[o + 7], p[o + 6], p[o + 7]);
+    if (lr) ctx.quadraticCurveTo(p[o + 6], p[o + 5], p[o + 6], p[o + 7]);
+    else ctx.quadraticCurveTo(p[o + 4], p[o + 7], p[o + 6], p[o + 7]);
     return;
   }
-  if (count === 2) {
-    bezier(ctx, p[o], p[o + 1], p[o + 2], p[o + 3]);
-    return;
-  }
-  if (count === 3) {
-    if (p[o + 2] === p[o + 4]) {
-      bezier(ctx, p[o], p[o + 1], p[o + 2], p[o + 3]);
-      ctx.lineTo(p[o + 4], p[o + 5]);
+  // Points on one line along the layers are joined straight; others by a curve leaving and entering along the layers.
+  for (let k = 1; k < count; k++) {
+    const ax = p[o + 2 * k - 2];
+    const ay = p[o + 2 * k - 1];
+    const bx = p[o + 2 * k];
+    const by = p[o + 2 * k + 1];
+    if (lr ? ay === by : ax === bx) ctx.lineTo(bx, by);
+    else if (lr) {
+      const dx = (bx - ax) / 2;
+      ctx.bezierCurveTo(ax + dx, ay, bx - dx, by, bx, by);
     } else {
-      ctx.lineTo(p[o + 2], p[o + 3]);
-      bezier(ctx, p[o + 2], p[o + 3], p[o + 4], p[o + 5]);
+      const dy = (by - ay) / 2;
+      ctx.bezierCurveTo(ax, ay + dy, bx, by - dy, bx, by);
     }
   }
-}
-
-function bezier(ctx: PathSink, ax: number, ay: number, bx: number, by: number): void {
-  const dy = (by - ay) / 2;
-  ctx.bezierCurveTo(ax, ay + dy, bx, by - dy, bx, by);
 }
 
 function arrowHead(ctx: CanvasRenderingContext2D, scene: Scene, e: number): void {
   const p = scene.layout.edgePoints;
   const end = scene.layout.edgeOffset[e + 1];
+  if (end - scene.layout.edgeOffset[e] < 4) return;
   const x = p[end - 2];
   const y = p[end - 1];
-  if (scene.layout.edgeKind[e] === EdgeKind.Skip) {
-    ctx.moveTo(x, y);
-    ctx.lineTo(x - 7, y - 4);
-    ctx.lineTo(x - 7, y + 4);
-  } else {
-    ctx.moveTo(x, y);
+  // Top to bottom, edges enter from above and skips from the left; left to right, from the left and from above.
+  const down = (scene.layout.edgeKind[e] === EdgeKind.Skip) === (scene.layout.direction === 'LR');
+  ctx.moveTo(x, y);
+  if (down) {
     ctx.lineTo(x - 4, y - 7);
     ctx.lineTo(x + 4, y - 7);
+  } else {
+    ctx.lineTo(x - 7, y - 4);
+    ctx.lineTo(x - 7, y + 4);
   }
   ctx.closePath();
 }
@@ -159,37 +174,31 @@ function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: numbe
   ctx.roundRect(x, y, w, h, r);
 }
 
-const ellipsisCache = new Map<string, string>();
-/** Model text as drawn (on screen and in the PNG export): control characters shown as visible escapes. */
-function fit(ctx: CanvasRenderingContext2D, raw: string, max: number): string {
-  const text = visibleText(raw);
-  const key = `${ctx.font}|${max}|${text}`;
-  const hit = ellipsisCache.get(key);
-  if (hit !== undefined) return hit;
-  let out = text;
-  if (ctx.measureText(text).width > max) {
-    let lo = 0;
-    let hi = text.length;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (ctx.measureText(text.slice(0, mid) + '…').width <= max) lo = mid;
-      else hi = mid - 1;
-    }
-    out = text.slice(0, lo) + '…';
-  }
-  if (ellipsisCache.size > 20000) ellipsisCache.clear();
-  ellipsisCache.set(key, out);
-  return out;
+const DIFF_COLOR = { added: 'diffAdded', removed: 'diffRemoved', changed: 'diffChanged' } as const;
+
+/** A box's text, as measured for the layout (or roughly, for a scene made without a canvas). */
+export function textOf(scene: Scene, v: number): BoxText {
+  return scene.text?.[v] ?? boxText(scene.display.nodes[v], { mode: 'both', prefix: scene.prefix, thumb: false }, roughMeasure);
 }
 
-const DIFF_COLOR = { added: 'diffAdded', removed: 'diffRemoved', changed: 'diffChanged' } as const;
+/** Where a box's text runs start: the left edge of its text and the baseline of each line. */
+export function textOrigin(scene: Scene, v: number, t: BoxText): { left: number; baseline: (line: number) => number } {
+  const { x, y, w, h } = scene.layout;
+  const top = y[v] - h[v] / 2;
+  const used = BOX.firstBaseline + BOX.lineH * (t.lines - 1) + BOX.bottom;
+  // Fewer lines than the box's height: centred vertically.
+  const shift = Math.max(0, (h[v] - used) / 2);
+  return { left: x[v] - w[v] / 2 + t.padLeft, baseline: (line) => top + shift + BOX.firstBaseline + line * BOX.lineH };
+}
 
 function drawNode(ctx: CanvasRenderingContext2D, scene: Scene, v: number, theme: Theme, ov: Overlay): void {
   const d = scene.display.nodes[v];
-  const x = scene.layout.x[v] - NODE_W / 2;
-  const y = scene.layout.y[v] - NODE_H / 2;
+  const W = scene.layout.w[v];
+  const H = scene.layout.h[v];
+  const x = scene.layout.x[v] - W / 2;
+  const y = scene.layout.y[v] - H / 2;
   const terminal = d.kind === 'input' || d.kind === 'output';
-  roundRect(ctx, x, y, NODE_W, NODE_H, terminal ? NODE_H / 2 : 5);
+  roundRect(ctx, x, y, W, H, terminal ? Math.min(H, W) / 2 : 5);
   ctx.fillStyle = d.kind === 'group' ? theme.color.groupFill : theme.color.nodeFill;
   ctx.fill();
   const emphasis = v === ov.selected ? theme.color.focus : ov.matches.has(v) ? theme.color.match : v === ov.hovered ? theme.color.focus : '';
@@ -202,72 +211,58 @@ function drawNode(ctx: CanvasRenderingContext2D, scene: Scene, v: number, theme:
   ctx.setLineDash([]);
   if (!terminal) {
     ctx.fillStyle = theme.family[d.family];
-    ctx.fillRect(x, y + 1, 5, NODE_H - 2);
+    ctx.fillRect(x, y + 1, 5, H - 2);
   }
+  const t = textOf(scene, v);
   const thumb = ov.thumbnails.get(v);
-  const textRight = x + NODE_W - (thumb ? NODE_H : 8);
-  if (thumb) ctx.drawImage(thumb, x + NODE_W - NODE_H + 3, y + 3, NODE_H - 6, NODE_H - 6);
-  const left = x + (terminal ? 16 : 12);
-  // A quantised layer's type tag sits at the top right, before the title's text runs into it.
-  const titleRight = d.badge ? drawBadge(ctx, d.badge, textRight, y + 5, theme) - 6 : textRight;
+  if (thumb) ctx.drawImage(thumb, x + W - BOX.thumb + 3, y + (H - BOX.thumb) / 2 + 3, BOX.thumb - 6, BOX.thumb - 6);
+  const o = textOrigin(scene, v, t);
   ctx.textBaseline = 'alphabetic';
-  ctx.font = `600 12px ${theme.fontFamily}`;
-  ctx.fillStyle = theme.color.text;
-  const title = d.kind === 'group' ? `▸ ${d.title}` : d.title;
-  const t = fit(ctx, title, titleRight - left);
-  ctx.fillText(t, left, y + 19);
-  const tw = ctx.measureText(t).width;
-  ctx.font = `12px ${theme.fontFamily}`;
-  if (d.label && d.kind !== 'group' && left + tw + 8 < titleRight) ctx.fillText(fit(ctx, d.label, titleRight - left - tw - 8), left + tw + 8, y + 19);
-  ctx.font = `11px ${theme.fontFamily}`;
-  ctx.fillStyle = markColor || theme.color.muted;
-  const line2 = mark ? mark.note : d.kind === 'group' ? `${d.name} · ${l10n.t('{0} params', formatCount(d.params))} · ${d.label}` : d.params !== 0 ? `${d.name} · ${l10n.t('{0} params', formatCount(d.params))}` : d.name;
-  ctx.fillText(fit(ctx, line2, textRight - left), left, y + 36);
+  let font = '';
+  for (const r of t.runs) {
+    if (r.font !== font) {
+      font = r.font;
+      ctx.font = fontCss(r.font, theme.fontFamily);
+    }
+    // A quantised layer's type tag ('int8') is drawn as a pill around its run.
+    if (r.font === 'badge') {
+      roundRect(ctx, o.left + r.dx - 4, o.baseline(r.line) - 11, r.width + 8, 15, 7);
+      ctx.fillStyle = theme.color.labelBg;
+      ctx.fill();
+      ctx.strokeStyle = theme.color.muted;
+      ctx.lineWidth = 1;
+      ctx.stroke();
+    }
+    ctx.fillStyle = r.tone === 'text' ? theme.color.text : r.tone === 'mark' ? markColor || theme.color.muted : theme.color.muted;
+    ctx.fillText(r.text, o.left + r.dx, o.baseline(r.line));
+    ov.drawn?.push({ box: v, text: r.text, font: fontCss(r.font, theme.fontFamily), x: o.left + r.dx, baseline: o.baseline(r.line) });
+  }
 }
 
-/** The tag ('int8') right-aligned at `right`, top at `top`; returns its left edge. */
-function drawBadge(ctx: CanvasRenderingContext2D, text: string, right: number, top: number, theme: Theme): number {
-  ctx.font = `600 10px ${theme.fontFamily}`;
-  ctx.textBaseline = 'middle';
-  const w = Math.min(70, ctx.measureText(text).width + 8);
-  const x = right - w;
-  roundRect(ctx, x, top, w, 15, 7);
-  ctx.fillStyle = theme.color.labelBg;
-  ctx.fill();
-  ctx.strokeStyle = theme.color.muted;
-  ctx.lineWidth = 1;
-  ctx.stroke();
-  ctx.fillStyle = theme.color.text;
-  ctx.fillText(fit(ctx, text, w - 8), x + 4, top + 8);
-  return x;
-}
-
-/** Shape labels beside the edges; zoomed out, the text grows in world units to stay 8 px on screen. */
-function drawEdgeLabels(ctx: CanvasRenderingContext2D, scene: Scene, edges: number[], theme: Theme, scale: number, labelBoxes?: LabelBox[]): number {
-  const size = Math.min(16, Math.max(10.5, 8 / scale));
-  const half = size * 0.67;
-  ctx.font = `${size}px ${theme.fontFamily}`;
+/** Shape labels where the layout put them (beside a straight stretch of their edge), at one size in world units. */
+function drawEdgeLabels(ctx: CanvasRenderingContext2D, scene: Scene, edges: number[], theme: Theme, labelBoxes?: LabelBox[]): number {
+  const half = LABEL_H / 2;
+  ctx.font = fontCss('label', theme.fontFamily);
   ctx.textBaseline = 'middle';
   let drawn = 0;
   const plain = ctx.font;
   const italic = `italic ${plain}`;
   for (const e of edges) {
+    const x = scene.layout.labelX[e];
+    const y = scene.layout.labelY[e];
+    if (x !== x) continue;
     const de = scene.display.edges[e];
     const text = visibleText(de.label);
     if (!text) continue;
     drawn++;
     const label = de.declared ? `${text} ${DECLARED_MARK}` : text;
     ctx.font = de.declared ? italic : plain;
-    const kind = scene.layout.edgeKind[e];
-    const x = scene.layout.labelX[e];
-    const y = scene.layout.labelY[e];
     const w = ctx.measureText(label).width;
-    const lx = kind === EdgeKind.Skip ? x - w - 6 : x + 6;
     ctx.fillStyle = theme.color.labelBg;
-    ctx.fillRect(lx - 2, y - half, w + 4, 2 * half);
-    ctx.fillStyle = kind === EdgeKind.Skip ? theme.color.skip : theme.color.muted;
-    ctx.fillText(label, lx, y);
-    labelBoxes?.push({ edge: e, x0: lx - 2, y0: y - half, x1: lx + w + 2, y1: y + half });
+    ctx.fillRect(x - 1, y - half, w + 2, 2 * half);
+    ctx.fillStyle = scene.layout.edgeKind[e] === EdgeKind.Skip ? theme.color.skip : theme.color.muted;
+    ctx.fillText(label, x, y);
+    labelBoxes?.push({ edge: e, x0: x - 1, y0: y - half, x1: x + w + 1, y1: y + half });
   }
   return drawn;
 }

@@ -34,7 +34,7 @@ export class GraphView {
   private dragStart: { x: number; y: number; moved: boolean } | null = null;
   private pinchDist = 0;
 
-  constructor(private readonly container: HTMLElement, private theme: Theme, private readonly events: GraphViewEvents) {
+  constructor(private readonly container: HTMLElement, public theme: Theme, private readonly events: GraphViewEvents) {
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'cl-canvas';
     this.canvas.tabIndex = 0;

@@ -2,13 +2,16 @@ import type { DisplayGraph } from '../model/displayGraph';
 import type { LayoutResult } from '../layout/types';
 import { FRAME_HEADER, FRAME_PAD } from '../layout/groups';
 import { layoutGroups, type LayoutGroups } from '../model/layoutGroups';
+import type { BoxText } from './boxText';
 import { SpatialIndex } from './spatialIndex';
 
-/** Node box size in world units; every box has the same size so layouts stay regular. */
+/** The default box size in world units (boxes are as wide as their text: ./boxText.ts). */
 export const NODE_W = 210;
 export const NODE_H = 46;
 export const LAYER_GAP = 40;
 export const COLUMN_GAP = 40;
+/** Left to right, layers are columns: the gap between them holds the shape labels. */
+export const LAYER_GAP_LR = 56;
 
 /** The frame of an expanded scope group: the box around its members, with a clickable header. */
 export interface GroupFrame {
@@ -27,10 +30,14 @@ export interface Scene {
   layout: LayoutResult;
   index: SpatialIndex;
   frames: GroupFrame[];
+  /** What each box says (null: not measured, e.g. in Node tests; the boxes are then drawn without text). */
+  text: BoxText[] | null;
+  /** The prefix left out of every box's name. */
+  prefix: string;
 }
 
-export function makeScene(display: DisplayGraph, layout: LayoutResult, groups: LayoutGroups = layoutGroups(display)): Scene {
-  return { display, layout, index: new SpatialIndex(layout, NODE_W / 2, NODE_H / 2), frames: groupFrames(groups, layout) };
+export function makeScene(display: DisplayGraph, layout: LayoutResult, groups: LayoutGroups = layoutGroups(display), text: BoxText[] | null = null, prefix = ''): Scene {
+  return { display, layout, index: new SpatialIndex(layout), frames: groupFrames(groups, layout), text, prefix };
 }
 
 const HEADER = FRAME_HEADER;
@@ -38,8 +45,8 @@ const HEADER = FRAME_HEADER;
 /** Horizontal padding of a frame: nested frames sit inside their parents' padding. */
 export const framePadX = (depth: number, maxDepth: number): number => FRAME_PAD * (1 + maxDepth - depth);
 
-/** The column gap that keeps the frames of side-by-side groups apart. */
-export const columnGapFor = (maxDepth: number): number => Math.max(COLUMN_GAP, 2 * FRAME_PAD * maxDepth + 8);
+/** The gap that keeps the frames of side-by-side groups apart (left to right, with room for their headers). */
+export const columnGapFor = (maxDepth: number, lr = false): number => Math.max(COLUMN_GAP, 2 * FRAME_PAD * maxDepth + 8 + (lr && maxDepth ? maxDepth * HEADER : 0));
 
 /**
  * Frames of the expanded groups around their members' boxes. Above its top layer a frame has a
@@ -63,16 +70,17 @@ function groupFrames(groups: LayoutGroups, layout: LayoutResult): GroupFrame[] {
   const lo = new Int32Array(G).fill(0x7fffffff);
   const hi = new Int32Array(G).fill(-1);
   const box = Array.from({ length: G }, () => ({ x0: Infinity, x1: -Infinity, y0: Infinity, y1: -Infinity, top: 0, bottom: 0 }));
+  const { w, h } = layout;
   const n = layout.x.length;
   for (let v = 0; v < n; v++) {
     for (const g of pathOf(v)) {
       lo[g] = Math.min(lo[g], layout.layer[v]);
       hi[g] = Math.max(hi[g], layout.layer[v]);
       const b = box[g];
-      b.x0 = Math.min(b.x0, layout.x[v]);
-      b.x1 = Math.max(b.x1, layout.x[v]);
-      b.y0 = Math.min(b.y0, layout.y[v]);
-      b.y1 = Math.max(b.y1, layout.y[v]);
+      b.x0 = Math.min(b.x0, layout.x[v] - w[v] / 2);
+      b.x1 = Math.max(b.x1, layout.x[v] + w[v] / 2);
+      b.y0 = Math.min(b.y0, layout.y[v] - h[v] / 2);
+      b.y1 = Math.max(b.y1, layout.y[v] + h[v] / 2);
     }
   }
   for (let v = 0; v < n; v++) {
@@ -95,11 +103,12 @@ function groupFrames(groups: LayoutGroups, layout: LayoutResult): GroupFrame[] {
     const key = groups.keys[g];
     const depth = groups.depth[g];
     const pad = framePadX(depth, groups.maxDepth);
-    frames.push({
-      key, title: key.slice(key.lastIndexOf('/') + 1), depth,
-      x0: b.x0 - NODE_W / 2 - pad, x1: b.x1 + NODE_W / 2 + pad,
-      y0: b.y0 - NODE_H / 2 - b.top * (FRAME_PAD + HEADER), y1: b.y1 + NODE_H / 2 + b.bottom * FRAME_PAD,
-    });
+    // Left to right, the layout's room for headers lies before the first column; the header goes on top.
+    const along = b.top * (FRAME_PAD + HEADER);
+    const across = b.bottom * FRAME_PAD;
+    frames.push(layout.direction === 'LR'
+      ? { key, title: key.slice(key.lastIndexOf('/') + 1), depth, x0: b.x0 - along, x1: b.x1 + across, y0: b.y0 - pad - HEADER, y1: b.y1 + pad }
+      : { key, title: key.slice(key.lastIndexOf('/') + 1), depth, x0: b.x0 - pad, x1: b.x1 + pad, y0: b.y0 - along, y1: b.y1 + across });
   }
   return frames.sort((a, b) => a.depth - b.depth);
 }

@@ -3,6 +3,7 @@ import { FAMILIES } from '../render/theme';
 import { h, icon } from '../../common/dom';
 import * as l10n from '@vscode/l10n';
 import { DECLARED_MARK } from '../../../src/common/shapeMarks';
+import { visibleText } from '../../../src/common/visibleText';
 
 const NAMES: Record<OpFamily, () => string> = {
   convolution: () => l10n.t('Convolution'), pooling: () => l10n.t('Pooling'), normalization: () => l10n.t('Normalization'), activation: () => l10n.t('Activation'),
@@ -31,10 +32,12 @@ export class Legend {
     this.toggle.querySelector('i')!.className = `codicon codicon-chevron-${open ? 'down' : 'right'}`;
   }
 
-  show(present: Set<OpFamily>, hasSkips: boolean, hasDeclared = false): void {
+  /** `prefix`: what every node name begins with, left out of the boxes and said once here. */
+  show(present: Set<OpFamily>, hasSkips: boolean, hasDeclared = false, prefix = ''): void {
     const rows = FAMILIES.filter((f) => present.has(f)).map((f) => h('span', { class: 'cl-legend-row' }, h('span', { class: `cl-fam-swatch cl-fam-bg-${f}` }), NAMES[f]()));
     if (hasSkips) rows.push(h('span', { class: 'cl-legend-row' }, h('span', { class: 'cl-skip-swatch' }), l10n.t('Skip connection')));
     if (hasDeclared) rows.push(h('span', { class: 'cl-legend-row', attrs: { id: 'cl-legend-declared' } }, h('i', { class: 'cl-declared-sample' }, DECLARED_MARK), l10n.t('shape declared in the file, not inferred')));
+    if (prefix) rows.push(h('span', { class: 'cl-legend-row cl-legend-prefix', attrs: { id: 'cl-name-prefix' }, title: l10n.t('Every node name begins with this; the boxes leave it out') }, l10n.t('names:'), ' ', h('code', {}, visibleText(prefix)), '…'));
     this.rows.replaceChildren(...rows);
   }
 }

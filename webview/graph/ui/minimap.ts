@@ -1,5 +1,5 @@
 import type { Camera } from '../render/camera';
-import { NODE_H, NODE_W, type Scene } from '../render/scene';
+import type { Scene } from '../render/scene';
 import type { Theme } from '../render/theme';
 import { oncePerFrame } from '../render/frame';
 
@@ -69,12 +69,10 @@ export class Minimap {
     g.scale(devicePixelRatio, devicePixelRatio);
     g.fillStyle = this.theme.color.background;
     g.fillRect(0, 0, W, H);
-    const { x, y } = scene.layout;
-    const w = Math.max(1, NODE_W * this.k);
-    const hh = Math.max(1, NODE_H * this.k);
+    const { x, y, w, h } = scene.layout;
     scene.display.nodes.forEach((d, i) => {
       g.fillStyle = this.theme.family[d.family];
-      g.fillRect(this.ox + (x[i] - NODE_W / 2) * this.k, this.oy + (y[i] - NODE_H / 2) * this.k, w, hh);
+      g.fillRect(this.ox + (x[i] - w[i] / 2) * this.k, this.oy + (y[i] - h[i] / 2) * this.k, Math.max(1, w[i] * this.k), Math.max(1, h[i] * this.k));
     });
     this.cache = c;
     this.invalidate();

@@ -1,5 +1,9 @@
 import { h, iconButton } from '../../common/dom';
 import * as l10n from '@vscode/l10n';
+import type { Direction } from '../layout/types';
+import type { TitleMode } from '../render/boxText';
+
+const TITLE_MODES: [TitleMode, () => string][] = [['both', () => l10n.t('Ops and names')], ['ops', () => l10n.t('Ops')], ['names', () => l10n.t('Names')]];
 
 export interface ToolbarActions {
   fit(): void;
@@ -7,6 +11,8 @@ export interface ToolbarActions {
   zoomOut(): void;
   toggleFold(): void;
   toggleBatch(): void;
+  setDirection(d: Direction): void;
+  setTitleMode(m: TitleMode): void;
   expandAll(): void;
   collapseTo(depth: number): void;
   exportSvg(): void;
@@ -22,10 +28,16 @@ export class Toolbar {
   readonly batch: HTMLButtonElement;
   readonly depth = h('select', { class: 'cl-select', title: l10n.t('Collapse groups to depth'), attrs: { id: 'cl-depth', 'aria-label': l10n.t('Collapse groups to depth') } });
   readonly groupControls: HTMLElement;
+  readonly direction: HTMLButtonElement;
+  readonly titles = h('select', { class: 'cl-select', title: l10n.t('What box titles show'), attrs: { id: 'cl-titles', 'aria-label': l10n.t('Box titles') } },
+    ...TITLE_MODES.map(([value, text]) => h('option', { attrs: { value } }, text())));
+  private dir: Direction = 'TB';
 
   constructor(a: ToolbarActions, search: HTMLElement) {
     this.fold = iconButton('fold', l10n.t('Fold activations and BatchNorm into the layer before'), a.toggleFold, 'cl-fold');
     this.batch = iconButton('symbol-array', l10n.t('Hide the batch dimension in edge labels'), a.toggleBatch, 'cl-batch');
+    this.direction = iconButton('arrow-right', l10n.t('Lay out left to right'), () => a.setDirection(this.dir === 'TB' ? 'LR' : 'TB'), 'cl-direction');
+    this.titles.addEventListener('change', () => a.setTitleMode(this.titles.value as TitleMode));
     this.depth.addEventListener('change', () => {
       const d = Number(this.depth.value);
       if (d > 0) a.collapseTo(d);
@@ -39,6 +51,8 @@ export class Toolbar {
       h('span', { class: 'cl-sep' }),
       this.fold,
       this.batch,
+      this.direction,
+      this.titles,
       this.groupControls,
       h('span', { class: 'cl-sep' }),
       search,
@@ -53,6 +67,17 @@ export class Toolbar {
   setToggles(fold: boolean, hideBatch: boolean): void {
     this.fold.setAttribute('aria-pressed', String(fold));
     this.batch.setAttribute('aria-pressed', String(hideBatch));
+  }
+
+  /** The direction button says what it will do; pressed means left to right. */
+  setLayoutToggles(direction: Direction, titles: TitleMode): void {
+    this.dir = direction;
+    this.direction.setAttribute('aria-pressed', String(direction === 'LR'));
+    const next = direction === 'TB' ? l10n.t('Lay out left to right') : l10n.t('Lay out top to bottom');
+    this.direction.title = next;
+    this.direction.setAttribute('aria-label', next);
+    this.direction.querySelector('i')!.className = `codicon codicon-arrow-${direction === 'TB' ? 'right' : 'down'}`;
+    this.titles.value = titles;
   }
 
   setMaxDepth(max: number): void {
