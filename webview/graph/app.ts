@@ -9,7 +9,7 @@ import { collapseToDepth, deriveDisplayGraph } from './model/displayGraph';
 import { layoutGroups } from './model/layoutGroups';
 import { EdgeNavigator } from './model/navigation';
 import { readableFit, type Camera } from './render/camera';
-import { TEXT_SCALE } from './render/draw';
+import { drawScene, TEXT_SCALE, type DrawnText } from './render/draw';
 import { GraphView } from './render/graphView';
 import { canvasMeasure, commonNamePrefix, LABEL_H, measureBoxes, measureLabels, type Measure, type TitleMode } from './render/boxText';
 import { columnGapFor, LAYER_GAP, LAYER_GAP_LR, makeScene, NODE_H, NODE_W } from './render/scene';
@@ -405,6 +405,27 @@ export class App implements HostRequests, CommandTarget {
   /** For tests and the benchmark: the live view and scene (read-only use). */
   get debug() {
     const s = this.state;
-    return { view: this.view, scene: s.scene, display: s.display, graph: s.graph, layoutMode: this.layout.mode };
+    return { view: this.view, scene: s.scene, display: s.display, graph: s.graph, layoutMode: this.layout.mode, drawnText: (scale: number) => this.drawnText(scale) };
+  }
+
+  /** For tests: every text run drawn on a box when the whole graph is drawn at `scale` (in tiles, off screen). */
+  private drawnText(scale: number): DrawnText[] {
+    const scene = this.state.scene;
+    if (!scene) return [];
+    const size = 1024;
+    const ctx = document.createElement('canvas');
+    ctx.width = ctx.height = size;
+    const g = ctx.getContext('2d')!;
+    const drawn: DrawnText[] = [];
+    const b = scene.layout.bounds;
+    const tile = size / scale;
+    for (let y = b.minY; y < b.maxY; y += tile) {
+      for (let x = b.minX; x < b.maxX; x += tile) drawScene(g, scene, { scale, tx: -x * scale, ty: -y * scale }, size, size, this.view.theme, { ...this.view.overlay, drawn });
+    }
+    const seen = new Set<string>();
+    return drawn.filter((r) => {
+      const k = `${r.box}|${r.x}|${r.baseline}|${r.text}`;
+      return !seen.has(k) && (seen.add(k), true);
+    });
   }
 }

@@ -18,6 +18,8 @@ import { boxSizes, EdgeKind, type LayoutInput, type LayoutResult } from './types
  *   share a layer; layers where frames start or end get room for their headers and padding.
  * Linear in nodes + edges (+ the slots of long edges) apart from one sort per layer.
  */
+const MAX_SINK = 8;
+
 export function layeredLayout(input: LayoutInput): LayoutResult {
   const t0 = performance.now();
   const n = input.nodeCount;
@@ -70,7 +72,8 @@ export function layeredLayout(input: LayoutInput): LayoutResult {
     chainPred[v] = next;
     v = next;
   }
-  // Off-chain nodes sink towards their consumers (ALAP), never out of their own groups nor into another's.
+  // Off-chain nodes sink towards their consumers (ALAP), never out of their own groups nor into another's;
+  // a branch whose consumer is far below (a detector's heads feeding the last Concat) stays by its source.
   for (let i = n - 1; i >= 0; i--) {
     const v = order[i];
     if (onChain[v]) continue;
@@ -87,7 +90,7 @@ export function layeredLayout(input: LayoutInput): LayoutResult {
       }
       l = Math.min(l, cap);
     }
-    if (l !== Infinity && l > layer[v]) layer[v] = l;
+    if (l !== Infinity && l > layer[v] && l - layer[v] <= MAX_SINK) layer[v] = l;
   }
   if (G) {
     lo.fill(0x7fffffff);
