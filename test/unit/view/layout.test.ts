@@ -63,13 +63,15 @@ test('cycles left by collapsed groups do not hang the layout, and are marked as 
   assert.ok([...r.edgeKind].includes(EdgeKind.Back));
 });
 
-test('10,000 nodes lay out in well under a second', () => {
+// Its speed is measured in `npm run bench` (graphView), against references of the same run: a timed test only measures the machine's load.
+test('10,000 nodes lay out: every box placed at a finite position, the skips found', () => {
   const g = syntheticGraph(10_000);
   const d = deriveDisplayGraph(g, { fold: false, collapsed: new Set(), hideBatchDim: true });
   const edges = Int32Array.from(d.edges.flatMap((e) => [e.from, e.to]));
   const r = layeredLayout({ nodeCount: d.nodes.length, edges, ...SIZE });
   assert.ok(d.nodes.length >= 10_000);
-  assert.ok(r.millis < 1000, `${r.millis} ms`);
+  assert.equal(r.x.length, d.nodes.length);
+  assert.ok([...r.x, ...r.y].every(Number.isFinite));
   assert.ok(r.edgeKind.filter((k) => k === EdgeKind.Skip).length > 100);
 });
 
