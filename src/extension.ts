@@ -10,6 +10,7 @@ import { registerJsonModelSupport } from './editor/json/register';
 import { registerSideGraphSerializer } from './editor/sideGraphSerializer';
 import { ModelComparisons } from './editor/modelDiff';
 import { configureL10n } from './editor/l10n';
+import { TrustQueue } from './editor/workspaceTrust';
 
 /**
  * Registers the providers and commands; reads no model and loads no runtime. Everything heavy
@@ -68,7 +69,11 @@ export function activate(context: vscode.ExtensionContext): { graphPanels: Graph
       graphPanels,
     ),
   );
-  InferenceController.register(context, graphPanels, source, log);
+  // Restricted Mode: graphs show the opened file only, runs wait. Once trusted, the graphs are read
+  // again (with the files beside them), then the runs that waited start.
+  const trust = new TrustQueue(() => graphPanels.reloadAll());
+  context.subscriptions.push(trust);
+  InferenceController.register(context, graphPanels, source, log, trust);
   log.info(`ConvLens activated (display language ${vscode.env.language})`);
   return { graphPanels };
 }

@@ -8,6 +8,7 @@ import { readViewOptions } from './settings';
 import type { ModelSource } from './modelSource';
 import type { InputSizeStore } from './inputSizes';
 import { isJsonDocument } from './documentVersion';
+import { manageTrust } from './workspaceTrust';
 
 /**
  * The registry of graph webviews: each document (by URI) maps to the webviews showing it, so one
@@ -138,6 +139,11 @@ export class GraphPanels implements vscode.Disposable {
     }
   }
 
+  /** Reads every shown model again (the workspace was trusted: the files beside them may be read now). */
+  async reloadAll(): Promise<void> {
+    await Promise.all(this.documents().map((uri) => this.reload(uri)));
+  }
+
   /** Shows a model that someone else read (the JSON editor, after an edit); keeps the view's zoom. */
   showModel(uri: vscode.Uri, graph: GraphDigest): void {
     const doc = this.docs.get(uri.toString());
@@ -256,6 +262,9 @@ export class GraphPanels implements vscode.Disposable {
         break;
       case 'setInputSizes':
         void this.setInputSizes(doc.uri, message.values);
+        break;
+      case 'manageTrust':
+        void manageTrust();
         break;
       default:
         break;

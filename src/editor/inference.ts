@@ -11,6 +11,8 @@ import { FeatureMapsPanel } from './featureMapsPanel';
 import { viewThumbnails, withUnfused } from '../runtime/lowered';
 import type { ModelSource } from './modelSource';
 import { bundlePath } from './l10n';
+import { notifyWaitingForTrust, type TrustQueue } from './workspaceTrust';
+import { runNeedsLocalFile, runWaitsForTrust } from './trustText';
 
 /**
  * Host side of sample inference: turns a graph webview's `runInference` (or the command) into a run in
@@ -32,6 +34,8 @@ export class InferenceController implements vscode.Disposable {
     private readonly source: ModelSource,
     memento: vscode.Memento,
     private readonly log: vscode.LogOutputChannel,
+    /** Runs asked for in Restricted Mode wait here until the workspace is trusted. */
+    private readonly trust: TrustQueue,
   ) {
     this.sizes = new InputSizeStore(memento);
     this.client = new InferenceClient({ workerPath: vscode.Uri.joinPath(extensionUri, 'dist', 'inferenceWorker.js').fsPath, l10nBundle: bundlePath() });
@@ -42,12 +46,16 @@ export class InferenceController implements vscode.Disposable {
         else if (message.type === 'showFeatureMaps') void this.showFeatureMaps(uri, message.nodeId);
         else if (message.type === 'nodeSelected') this.nodeSelected(uri, message.nodeId);
       }),
-      panels.onDidLoad(({ uri }) => this.last.delete(uri.toString())),
+      panels.onDidLoad(({ uri }) => {
+        this.last.delete(uri.toString());
+        // A reload set the panel's run row back to idle; a run still waiting for trust says so again.
+        if (this.trust.has(uri.toString())) this.postWaiting(uri);
+      }),
     );
   }
 
-  static register(context: vscode.ExtensionContext, panels: GraphPanels, source: ModelSource, log: vscode.LogOutputChannel): InferenceController {
-    const c = new InferenceController(context.extensionUri, panels, source, context.workspaceState, log);
+  static register(context: vscode.ExtensionContext, panels: GraphPanels, source: ModelSource, log: vscode.LogOutputChannel, trust: TrustQueue): InferenceController {
+    const c = new InferenceController(context.extensionUri, panels, source, context.workspaceState, log, trust);
     context.subscriptions.push(
       c,
       vscode.commands.registerCommand('convlens.runInference', async (uri?: vscode.Uri) => {
@@ -55,11 +63,13 @@ export class InferenceController implements vscode.Disposable {
         if (!target) return void vscode.window.showErrorMessage(vscode.l10n.t('ConvLens: open a model graph first, then run "Run Sample Inference".'));
         const input = await pickInput();
         if (input) await c.run(target, input);
+        if (trust.has(target.toString())) void notifyWaitingForTrust(runWaitsForTrust(basename(target.toString())));
       }),
       vscode.commands.registerCommand('convlens.showFeatureMaps', async (uri?: vscode.Uri, nodeId?: string) => {
         const target = c.targetUri(uri);
         if (!target) return void vscode.window.showErrorMessage(vscode.l10n.t('ConvLens: open a model graph first, then run "Show Feature Maps".'));
         await c.showFeatureMaps(target, typeof nodeId === 'string' ? nodeId : undefined);
+        if (trust.has(target.toString())) void notifyWaitingForTrust(runWaitsForTrust(basename(target.toString())));
       }),
     );
     return c;
@@ -68,6 +78,7 @@ export class InferenceController implements vscode.Disposable {
   /** Runs the model behind `uri` on `input` and shows the result in its graph views. */
   async run(uri: vscode.Uri, input: InferenceInputChoice): Promise<RunResult | undefined> {
     const key = uri.toString();
+    if (this.mayNotRun(uri, () => void this.run(uri, input))) return undefined;
     if (this.running) {
       void vscode.window.showInformationMessage(vscode.l10n.t('ConvLens: a run of {0} is in progress; cancel it first.', basename(this.running)));
       return undefined;
@@ -123,6 +134,7 @@ export class InferenceController implements vscode.Disposable {
   async showFeatureMaps(uri: vscode.Uri, nodeId?: string): Promise<void> {
     const key = uri.toString();
     let result = this.last.get(key);
+    if (!result && this.mayNotRun(uri, () => void this.showFeatureMaps(uri, nodeId))) return;
     if (!result) result = await this.run(uri, { kind: 'pattern', pattern: 'gradient' });
     if (!result) return;
     if (!this.featureMaps) {
@@ -172,6 +184,28 @@ export class InferenceController implements vscode.Disposable {
     const low = await this.source.lowered(uri);
     if (!low.bytes) throw new Error(low.error ?? vscode.l10n.t('{0}: could not be prepared to run', uri.path));
     return { bytes: low.bytes, version: low.version };
+  }
+
+  /**
+   * True when the model may not run now, having said why in its panel: a virtual workspace's model
+   * never runs (ONNX Runtime reads the local disk); in Restricted Mode `resume` runs once trusted.
+   */
+  private mayNotRun(uri: vscode.Uri, resume: () => void): boolean {
+    if (uri.scheme !== 'file') {
+      const message = runNeedsLocalFile(basename(uri.toString()), uri.scheme);
+      this.panels.post(uri, { type: 'inferenceState', state: { status: 'error', message } });
+      void vscode.window.showErrorMessage(`ConvLens: ${message}`);
+      return true;
+    }
+    // Only runs the user still sees a panel for resume; one closed meanwhile is dropped.
+    if (!this.trust.wait(uri.toString(), () => this.panels.has(uri) && resume())) return false;
+    this.log.info(`inference ${uri.fsPath}: waits for workspace trust (Restricted Mode)`);
+    this.postWaiting(uri);
+    return true;
+  }
+
+  private postWaiting(uri: vscode.Uri): void {
+    this.panels.post(uri, { type: 'inferenceState', state: { status: 'untrusted', message: runWaitsForTrust(basename(uri.toString())) } });
   }
 
   private targetUri(uri?: vscode.Uri): vscode.Uri | undefined {

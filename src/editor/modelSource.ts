@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { DiffReply, DocumentVersion, GraphDigest, LoweredReply, NodeReply, OpenReply } from '../protocol/modelService';
 import { isJsonDocument, textVersion } from './documentVersion';
 import { ModelService } from './modelService';
+import { onlyThisFile } from './workspaceTrust';
 
 export type SourceResult =
   | { ok: true; graph: GraphDigest; millis: number }
@@ -41,10 +42,13 @@ export class ModelSource implements vscode.Disposable {
       } catch {
         // the worker's reader says what is wrong with the path
       }
+      // Restricted Mode reads the opened file only; trusting the folder makes a new version, read again with its siblings.
+      if (onlyThisFile(uri)) return { key, version: `file:${v}:restricted`, path, title, onlyThisFile: 'untrusted' };
       return { key, version: `file:${v}`, path, title };
     }
+    // Not on this disk (a virtual workspace, a git: version): read through VS Code, never at the path itself.
     const bytes = await vscode.workspace.fs.readFile(uri);
-    return { key, version: `fs:${Date.now()}`, path, title, bytes };
+    return { key, version: `fs:${Date.now()}`, path, title, bytes, onlyThisFile: 'virtual' };
   }
 
   /** `dimValues`: the input sizes the user chose (analysed with every shape concrete). */

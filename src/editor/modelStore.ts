@@ -16,6 +16,7 @@ import { diffMarks } from '../diff/marks';
 import { headline } from '../diff/report';
 import { errorText } from './modelLoader';
 import * as l10n from '@vscode/l10n';
+import { siblingsRefused } from './trustText';
 
 /**
  * The model worker's memory: the last version of each document, read and analysed once, with what
@@ -71,7 +72,7 @@ export class ModelStore {
     if (!e.model || !e.analysis) return { error: e.error ?? 'not a model', counts: { ...this.counts } };
     if (!e.lowered) {
       try {
-        if (e.model.format === 'onnx') e.lowered = await readFile(doc.path);
+        if (e.model.format === 'onnx') e.lowered = doc.bytes ?? (await readFile(doc.path));
         else {
           this.counts.lowerings++;
           e.lowered = encodeModel(lowerKerasModel(e.model, { analysis: e.analysis }));
@@ -134,7 +135,7 @@ export class ModelStore {
 
   /** The editor's text (or the file's) through the JSON document reader, which keeps source ranges. */
   private async readJson(doc: DocumentVersion, e: Entry): Promise<void> {
-    const text = doc.text ?? (await readFile(doc.path, 'utf8'));
+    const text = doc.text ?? (doc.bytes ? new TextDecoder().decode(doc.bytes) : await readFile(doc.path, 'utf8'));
     this.counts.reads++;
     const state = analyzeJsonText(text, doc.path);
     e.json = state;
@@ -150,7 +151,10 @@ export class ModelStore {
 
   private async readFile(doc: DocumentVersion, e: Entry): Promise<void> {
     this.counts.reads++;
-    e.model = doc.bytes ? await readModelBytes(doc.bytes, doc.path) : await readModelFile(doc.path);
+    // Bytes came through VS Code's file system API: their path is not on this disk, so nothing beside it is read.
+    const why = doc.onlyThisFile ?? (doc.bytes ? 'virtual' : undefined);
+    const options = why ? { refuseSiblings: siblingsRefused(why) } : {};
+    e.model = doc.bytes ? await readModelBytes(doc.bytes, doc.path, options) : await readModelFile(doc.path, options);
     this.counts.analyses++;
     e.analysis = analyze(e.model);
   }

@@ -26,6 +26,13 @@ registerReader(convLensReader);
 export interface ReadOptions {
   /** Use the reader with this name instead of sniffing. */
   format?: string;
+  /** Read only the given file: files beside it (external data, shards) are refused, and this says why. */
+  refuseSiblings?: string;
+}
+
+/** The message for a file beside the model that is not read, and why. */
+export function siblingRefused(location: string, why: string): string {
+  return `the model refers to ${JSON.stringify(location)} beside it, which is not read: ${why}`;
 }
 
 const baseName = (path: string): string => path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
@@ -65,10 +72,12 @@ export async function readWith(bytes: Uint8Array, path: string | undefined, cont
 /** Reads a model from bytes alone: a file that needs others beside it (external data, TF.js shards)
  * is told that they cannot be read here. */
 export function readModelBytes(bytes: Uint8Array, path?: string, options: ReadOptions = {}): Promise<Model> {
+  const why = options.refuseSiblings ?? 'only the opened file is read here';
   const context: ReadContext = {
     path,
+    refuseSiblings: why,
     readSibling: async (location: string) => {
-      throw new ModelError(`the model refers to ${JSON.stringify(location)} beside it, which is not read here (only the opened file is)`);
+      throw new ModelError(siblingRefused(location, why));
     },
   };
   return readWith(bytes, path, context, options);

@@ -8,7 +8,7 @@ import { open, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Model } from '../ir/types';
 import { ModelError } from '../ir/types';
-import { pickReader, readWith, runReader, type ReadOptions } from './bytes';
+import { pickReader, readModelBytes as readBytesOnly, readWith, runReader, siblingRefused, type ReadOptions } from './bytes';
 import { LARGE_FILE_BYTES, type ReadContext } from './registry';
 import { resolveInside } from './siblings';
 import { sniffHint } from './sniff';
@@ -69,7 +69,7 @@ export async function readModelFile(path: string, options: ReadOptions = {}): Pr
     const head = await readHead(abs, 64 * 1024);
     const hint = sniffHint(head, abs);
     const reader = pickReader(head, abs, hint, options);
-    if (reader.readFile) return runReader(reader, abs, () => reader.readFile!(abs, contextFor(abs)), hint);
+    if (reader.readFile) return runReader(reader, abs, () => reader.readFile!(abs, contextFor(abs, options)), hint);
   }
   const bytes = await readWhole(abs);
   return readModelBytes(bytes, abs, options);
@@ -77,12 +77,16 @@ export async function readModelFile(path: string, options: ReadOptions = {}): Pr
 
 /** Reads a model from bytes already in memory. `path` names it and locates external data. */
 export async function readModelBytes(bytes: Uint8Array, path?: string, options: ReadOptions = {}): Promise<Model> {
+  // Nothing beside the model is opened: the path only names it (it may not even be on this disk).
+  if (options.refuseSiblings) return readBytesOnly(bytes, path, options);
   const abs = path ? resolve(path) : undefined;
-  return readWith(bytes, abs, contextFor(abs), options);
+  return readWith(bytes, abs, contextFor(abs, options), options);
 }
 
-function contextFor(abs: string | undefined): ReadContext {
+function contextFor(abs: string | undefined, options: ReadOptions): ReadContext {
   const folder = abs ? dirname(abs) : undefined;
+  const why = options.refuseSiblings;
+  if (why) return { path: abs, refuseSiblings: why, readSibling: async (location) => { throw new ModelError(siblingRefused(location, why)); } };
   return {
     path: abs,
     folder,

@@ -16,6 +16,9 @@ export interface ReadContext {
    * file system API, after the read: ./bytes.ts). When given, ONNX external data is taken from here, never
    * from the disk; it may be filled after the read, before the tensors' bytes are first asked for. */
   siblings?: SiblingFiles;
+  /** Set when no file beside the model may be opened, nor even looked for (an untrusted or virtual
+   * workspace): why, for the message of whatever needed one. ONNX external data honours it too. */
+  refuseSiblings?: string;
 }
 
 /** A sibling's bytes, or why it could not be read. */

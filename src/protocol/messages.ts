@@ -47,6 +47,8 @@ export interface LogMessage { type: 'log'; level: 'info' | 'warn' | 'error'; mes
 /** Analyse the model at these sizes of its symbolic input dims (by name; null: back to symbolic shapes).
  * The host remembers them per model and Run uses them. */
 export interface SetInputSizesMessage { type: 'setInputSizes'; values: Record<string, number> | null }
+/** Open VS Code's Workspace Trust editor (the button beside "Run waits for workspace trust"). */
+export interface ManageTrustMessage { type: 'manageTrust' }
 
 /** The user panned or zoomed one side of a comparison: where its matched layer nearest the middle is. */
 export interface ViewMovedMessage { type: 'viewMoved'; anchor: ViewAnchor }
@@ -54,7 +56,7 @@ export interface ViewMovedMessage { type: 'viewMoved'; anchor: ViewAnchor }
 export type FromWebview =
   | ReadyMessage | NodeSelectedMessage | RevealSourceMessage | RequestMessage<GraphRequests> | CancelMessage
   | RunInferenceMessage | CancelInferenceMessage | ShowFeatureMapsMessage | LogMessage | SetInputSizesMessage
-  | ViewMovedMessage;
+  | ViewMovedMessage | ManageTrustMessage;
 
 /** A layer of one side and where its box is on screen: the other side shows its match at the same place. */
 export interface ViewAnchor {
@@ -90,6 +92,8 @@ export type InferenceState =
   | { status: 'idle' }
   | { status: 'running'; message: string }
   | { status: 'error'; message: string }
+  /** Run was asked for in Restricted Mode: it starts by itself once the workspace is trusted. */
+  | { status: 'untrusted'; message: string }
   | {
       status: 'done';
       /** Where it ran, e.g. 'cpu' or 'webgpu, NVIDIA H100'. */

@@ -23,6 +23,9 @@ export interface DocumentVersion {
   text?: string;
   /** The file's bytes when it is not on the local disk (read through VS Code's file system API). */
   bytes?: Uint8Array;
+  /** Set when no file beside this one may be read (Restricted Mode, a virtual workspace): why.
+   * A version with `bytes` never reads beside itself either way. */
+  onlyThisFile?: 'untrusted' | 'virtual';
   /** The graph at these sizes of the symbolic input dims (the input-size control); the model is still read once. */
   dimValues?: Record<string, number>;
 }

@@ -97,6 +97,9 @@ export function createVscodeMock(registrations: Registrations): Record<string, u
       onDidSaveTextDocument: noEvent,
       textDocuments: [],
       workspaceFolders: undefined,
+      // Trusted unless a test says otherwise; a test grants trust by firing the event it replaces this with.
+      isTrusted: true,
+      onDidGrantWorkspaceTrust: noEvent,
       registerTextDocumentContentProvider: () => disposable,
       getConfiguration: () => ({ get: (_k: string, d: unknown) => d }),
     }),

@@ -80,6 +80,7 @@ export class App implements HostRequests, CommandTarget {
       run: (input) => this.host.runInference(input),
       cancel: () => this.host.cancelInference(),
       showFeatureMaps: () => this.host.showFeatureMaps(state.modelNodeAt(this.view.overlay.selected)),
+      manageTrust: () => this.host.manageTrust(),
     });
     this.search = new SearchBox((q) => (state.graph && state.display ? searchDisplay(state.graph, state.display, q) : []), (all, cur) => this.showMatches(all, cur));
     this.toolbar = new Toolbar({

@@ -57,6 +57,7 @@ export class GraphController {
   showFeatureMaps(nodeId: string | undefined): void { this.host.post({ type: 'showFeatureMaps', nodeId }); }
   setInputSizes(values: Record<string, number> | null): void { this.host.post({ type: 'setInputSizes', values }); }
   viewMoved(anchor: ViewAnchor): void { this.host.post({ type: 'viewMoved', anchor }); }
+  manageTrust(): void { this.host.post({ type: 'manageTrust' }); }
 
   copy(text: string, what: string): Promise<true> {
     return this.rpc.request('copyText', { text, what }, { what });

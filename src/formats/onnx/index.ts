@@ -11,8 +11,8 @@ export const onnxReader: ModelReader = {
   // A binary file with an ONNX extension goes to this reader even when its first bytes look wrong,
   // so the user hears why decoding failed rather than "unknown format".
   sniff: (bytes, _path, hint) => hint.kind === 'binary' && (looksLikeOnnx(bytes) || hint.extension === '.onnx' || hint.extension === '.pb'),
-  read: (bytes, context) => readOnnx(bytes, { path: context.path, folder: context.folder, siblings: context.siblings }),
-  readFile: (path, context) => readOnnxFile(path, { folder: context.folder }),
+  read: (bytes, context) => readOnnx(bytes, { path: context.path, folder: context.folder, siblings: context.siblings, refuseExternal: context.refuseSiblings }),
+  readFile: (path, context) => readOnnxFile(path, { folder: context.folder, refuseExternal: context.refuseSiblings }),
 };
 
 import type { TensorData } from '../../ir/types';

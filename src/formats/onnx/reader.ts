@@ -19,13 +19,15 @@ export interface OnnxReadOptions {
   folder?: string;
   /** External data files in memory (the web build): read from here, not from `folder`. */
   siblings?: SiblingFiles;
+  /** Set when external data files may not be opened (nor looked for): why. */
+  refuseExternal?: string;
   /** Set when `bytes` is a skeleton (see skeleton.ts): the skipped payloads and the file's stamp. */
   skeleton?: Skeleton;
 }
 
 export function readOnnx(bytes: Uint8Array, options: OnnxReadOptions = {}): Model {
   const file = options.path ? options.path.split(/[\\/]/).pop() ?? options.path : 'model';
-  const folder = options.folder ?? (options.path ? options.path.replace(/[\\/][^\\/]*$/, '') || '/' : undefined);
+  const folder = options.refuseExternal ? undefined : options.folder ?? (options.path ? options.path.replace(/[\\/][^\\/]*$/, '') || '/' : undefined);
   if (bytes.byteLength === 0) throw new ModelError('empty file (0 bytes): not an ONNX model', file);
   const { proto, nodes } = decode(bytes, file, options.skeleton);
   if (!proto.graph) {
@@ -51,7 +53,7 @@ export function readOnnx(bytes: Uint8Array, options: OnnxReadOptions = {}): Mode
   if (proto.training_info.length) warnings.push('training information (TrainingInfoProto) is ignored');
 
   const sk = options.skeleton;
-  const ctx = { folder, siblings: options.siblings, warnings, file: sk && options.path ? { path: options.path, stamp: sk.stamp } : undefined };
+  const ctx = { folder, siblings: options.siblings, refuseExternal: options.refuseExternal, warnings, file: sk && options.path ? { path: options.path, stamp: sk.stamp } : undefined };
   const graph = convertGraph(proto.graph, ctx, `${file}: `, sk?.payloads, nodes);
   const model: Model = {
     format: 'onnx',

@@ -23,6 +23,8 @@ export interface TensorContext {
   folder?: string;
   /** External data files in memory (the web build); when set, `folder` is not read. */
   siblings?: SiblingFiles;
+  /** Set when external data files may not be opened (an untrusted or virtual workspace): why. */
+  refuseExternal?: string;
   warnings: string[];
   /** Set when the file was read as a skeleton: the file whose skipped raw_data payloads tensors read back. */
   file?: { path: string; stamp: FileStamp };
@@ -60,11 +62,14 @@ export function convertTensor(t: TensorProto, ctx: TensorContext, where: string,
     const ref = parseExternalData(t.external_data, where);
     // Refuse escaping locations now, not when the bytes are first asked for.
     const siblings = ctx.siblings;
-    if (siblings) checkSiblingLocation(ref.location, where);
+    if (ctx.refuseExternal) { /* nothing beside the model is looked at */ }
+    else if (siblings) checkSiblingLocation(ref.location, where);
     else if (ctx.folder !== undefined) resolveInside(ctx.folder, ref.location, where);
     const folder = ctx.folder;
+    const refused = ctx.refuseExternal;
     let kept: Uint8Array | undefined;
     const bytes = (): Uint8Array => {
+      if (refused) throw new ModelError(`tensor data is in external file ${JSON.stringify(ref.location)}, which is not read: ${refused}`, where);
       if (kept) return kept;
       const b = siblings ? externalSlice(siblings, ref, expected, where) : readExternal(folder, ref, expected, where);
       if (b.byteLength <= KEEP_EXTERNAL_BYTES) kept = b;

@@ -17,7 +17,8 @@ test('a second run while the first waits for its sample image is refused; the ru
     const panels = { onDidReceiveMessage: () => ({ dispose() {} }), onDidLoad: () => ({ dispose() {} }), post() {}, documents: () => [] };
     const memento = { get: (_k: string, d: unknown) => d, update: async () => undefined };
     const log = { info() {}, warn() {}, error() {} };
-    const c = new InferenceController(vscode.Uri.file('/ext'), panels as never, {} as never, memento as never, log as never);
+    const trust = { wait: () => false, has: () => false };
+    const c = new InferenceController(vscode.Uri.file('/ext'), panels as never, {} as never, memento as never, log as never, trust as never);
     const model = vscode.Uri.file('/work/model.json');
 
     const first = c.run(model, { kind: 'image' });

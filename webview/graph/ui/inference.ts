@@ -9,6 +9,8 @@ export interface InferenceActions {
   run(input: InferenceInputChoice): void;
   cancel(): void;
   showFeatureMaps(): void;
+  /** Open VS Code's Workspace Trust editor (a run waits for trust in Restricted Mode). */
+  manageTrust(): void;
 }
 
 const PATTERNS: [Pattern, () => string][] = [
@@ -21,7 +23,8 @@ const PATTERNS: [Pattern, () => string][] = [
 /**
  * The sample-inference row under the toolbar: pick a built-in pattern (or an image file), Run, Cancel,
  * open the feature maps; then where it ran, how long it took and the top-5 classes. `data-status` on
- * #cl-inference says the state (idle, running, done, error) for tests and styles.
+ * #cl-inference says the state (idle, running, done, error, untrusted) for tests and styles. In
+ * Restricted Mode a run waits: the row says so and offers VS Code's trust editor.
  */
 export class InferenceBar {
   readonly el = h('div', { class: 'cl-inference', attrs: { id: 'cl-inference', 'data-status': 'idle', role: 'region', 'aria-label': l10n.t('Sample inference') } });
@@ -32,6 +35,7 @@ export class InferenceBar {
   private readonly runButton = h('button', { class: 'cl-btn cl-primary', title: l10n.t("Run the model on the sample input and draw every layer's output"), attrs: { id: 'cl-run', type: 'button' } }, icon('play'), ` ${l10n.t('Run')}`);
   private readonly cancelButton = iconButton('debug-stop', l10n.t('Cancel the run'), () => this.a.cancel(), 'cl-cancel');
   private readonly mapsButton = h('button', { class: 'cl-btn cl-text-btn', title: l10n.t('Open the feature maps of the last run'), attrs: { id: 'cl-feature-maps', type: 'button' } }, icon('symbol-color'), ` ${l10n.t('Feature maps')}`);
+  private readonly trustButton = h('button', { class: 'cl-btn', title: l10n.t("Open VS Code's Workspace Trust editor: the run starts once this folder is trusted"), attrs: { id: 'cl-manage-trust', type: 'button' } }, icon('shield'), ` ${l10n.t('Manage Workspace Trust')}`);
   private readonly status = h('span', { class: 'cl-inf-status', attrs: { id: 'cl-inf-status', role: 'status' } });
   private readonly top5 = h('ol', { class: 'cl-top5', attrs: { id: 'cl-top5', 'aria-label': l10n.t('Top-5 predictions') } });
 
@@ -41,7 +45,8 @@ export class InferenceBar {
       this.a.run(v === 'image' ? { kind: 'image' } : { kind: 'pattern', pattern: v as Pattern });
     });
     this.mapsButton.addEventListener('click', () => this.a.showFeatureMaps());
-    this.el.append(this.input, this.runButton, this.cancelButton, this.mapsButton, this.status, this.top5);
+    this.trustButton.addEventListener('click', () => this.a.manageTrust());
+    this.el.append(this.input, this.runButton, this.cancelButton, this.mapsButton, this.status, this.trustButton, this.top5);
     this.show({ status: 'idle' });
   }
 
@@ -50,11 +55,13 @@ export class InferenceBar {
     this.runButton.disabled = s.status === 'running';
     this.cancelButton.classList.toggle('cl-hidden', s.status !== 'running');
     this.mapsButton.classList.toggle('cl-hidden', s.status !== 'done');
+    this.trustButton.classList.toggle('cl-hidden', s.status !== 'untrusted');
     this.el.classList.toggle('cl-error', s.status === 'error');
     this.top5.replaceChildren();
+    this.status.title = '';
     if (s.status === 'idle') this.status.textContent = '';
     else if (s.status === 'running') this.status.textContent = `${s.message}…`;
-    else if (s.status === 'error') this.status.textContent = s.message;
+    else if (s.status === 'error' || s.status === 'untrusted') this.status.textContent = s.message;
     else {
       const count = s.thumbnails.length;
       const fused = s.fused ? ` · ${l10n.t('{0} fused by ONNX Runtime, drawn when you select one in Feature maps', s.fused)}` : '';
