@@ -24,6 +24,9 @@ export class InferenceController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly last = new Map<string, RunResult>();
   private readonly selected = new Map<string, string | null>();
+  /** What each model's run row shows, sent again when a graph webview (re)loads: a hidden tab's
+   * webview is rebuilt when shown, and a run that went on meanwhile must still show its result. */
+  private readonly shown = new Map<string, InferenceState>();
   private running?: string;
   private featureMaps?: FeatureMapsPanel;
   private readonly sizes: InputSizeStore;
@@ -41,13 +44,15 @@ export class InferenceController implements vscode.Disposable {
     this.client = new InferenceClient({ workerPath: vscode.Uri.joinPath(extensionUri, 'dist', 'inferenceWorker.js').fsPath, l10nBundle: bundlePath() });
     this.disposables.push(
       panels.onDidReceiveMessage(({ uri, message }) => {
-        if (message.type === 'runInference') void this.run(uri, message.input);
+        if (message.type === 'ready') this.reshow(uri);
+        else if (message.type === 'runInference') void this.run(uri, message.input);
         else if (message.type === 'cancelInference') this.client.cancel();
         else if (message.type === 'showFeatureMaps') void this.showFeatureMaps(uri, message.nodeId);
         else if (message.type === 'nodeSelected') this.nodeSelected(uri, message.nodeId);
       }),
       panels.onDidLoad(({ uri }) => {
         this.last.delete(uri.toString());
+        this.shown.delete(uri.toString());
         // A reload set the panel's run row back to idle; a run still waiting for trust says so again.
         if (this.trust.has(uri.toString())) this.postWaiting(uri);
       }),
@@ -85,7 +90,7 @@ export class InferenceController implements vscode.Disposable {
     }
     // Taken before the first await (the file picker), so a second run cannot start while this one waits for it.
     this.running = key;
-    const post = (state: InferenceState) => this.panels.post(uri, { type: 'inferenceState', state });
+    const post = (state: InferenceState) => this.show(uri, state);
     try {
       const picture = await resolvePicture(input, uri);
       if (!picture) return undefined;
@@ -193,7 +198,7 @@ export class InferenceController implements vscode.Disposable {
   private mayNotRun(uri: vscode.Uri, resume: () => void): boolean {
     if (uri.scheme !== 'file') {
       const message = runNeedsLocalFile(basename(uri.toString()), uri.scheme);
-      this.panels.post(uri, { type: 'inferenceState', state: { status: 'error', message } });
+      this.show(uri, { status: 'error', message });
       void vscode.window.showErrorMessage(`ConvLens: ${message}`);
       return true;
     }
@@ -205,7 +210,17 @@ export class InferenceController implements vscode.Disposable {
   }
 
   private postWaiting(uri: vscode.Uri): void {
-    this.panels.post(uri, { type: 'inferenceState', state: { status: 'untrusted', message: runWaitsForTrust(basename(uri.toString())) } });
+    this.show(uri, { status: 'untrusted', message: runWaitsForTrust(basename(uri.toString())) });
+  }
+
+  private show(uri: vscode.Uri, state: InferenceState): void {
+    this.shown.set(uri.toString(), state);
+    this.panels.post(uri, { type: 'inferenceState', state });
+  }
+
+  private reshow(uri: vscode.Uri): void {
+    const state = this.shown.get(uri.toString());
+    if (state && state.status !== 'idle') this.panels.post(uri, { type: 'inferenceState', state });
   }
 
   private targetUri(uri?: vscode.Uri): vscode.Uri | undefined {

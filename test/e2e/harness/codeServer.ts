@@ -67,7 +67,16 @@ export interface StartOptions {
   locale?: string;
   /** Which packaged VSIX to install (default: this platform's). */
   vsix?: 'platform' | 'web';
+  /** Workspace trust on, the folder not trusted: the window opens in Restricted Mode, without the
+   * startup prompt (a user who chose "No, I don't trust the authors"). Off by default. */
+  workspaceTrust?: boolean;
 }
+
+/** What turns workspace trust on for a test that asks for it (BASE_SETTINGS turn it off). */
+const TRUST_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+};
 
 const BASE_SETTINGS = {
   'workbench.startupEditor': 'none',
@@ -96,7 +105,8 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   const extensionsDir = join(work, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...options.settings }, null, 2));
+  const trust = options.workspaceTrust === true;
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...(trust ? TRUST_SETTINGS : {}), ...options.settings }, null, 2));
   const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
 
   const install = spawnSync(node, [entry, ...common, '--install-extension', vsixPath(options.vsix)], { encoding: 'utf8', timeout: 120_000 });
@@ -117,7 +127,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   const child: ChildProcess = spawn(
     node,
     [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', '--disable-getting-started-override', ...locale, ...common, options.folder],
+      ...(trust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', ...locale, ...common, options.folder],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VSCODE_CLI: undefined } },
   );
   child.stdout!.on('data', (d) => (out += d));

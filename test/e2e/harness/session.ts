@@ -20,6 +20,8 @@ export interface SessionOptions {
   locale?: string;
   /** Which packaged VSIX to install (default: this platform's). */
   vsix?: 'platform' | 'web';
+  /** Open the folder in Restricted Mode (workspace trust on, the folder untrusted). */
+  workspaceTrust?: boolean;
 }
 
 export interface Session {
@@ -46,7 +48,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     for (const [name, from] of Object.entries(options.copy ?? {})) copyFileSync(from, join(folder, name));
     for (const [name, data] of Object.entries(options.write ?? {})) writeFileSync(join(folder, name), data);
   }
-  const cs = await startCodeServer({ folder, settings: options.settings, locale: options.locale, vsix: options.vsix });
+  const cs = await startCodeServer({ folder, settings: options.settings, locale: options.locale, vsix: options.vsix, workspaceTrust: options.workspaceTrust });
   const browser = await launchBrowser();
   const page = await openWorkbench(browser, cs.url);
   await cs.extensionHostReady();

@@ -145,8 +145,9 @@ test('Run in Restricted Mode waits and says so in the panel; granting trust re-r
     window.showOpenDialog = () => (events.push('picker'), new Promise((resolve) => pickers.push(resolve)));
     const posted: { status: string; message?: string }[] = [];
     const model = vscode.Uri.file(modelPath);
+    let onMessage: (e: { uri: unknown; message: { type: string } }) => void = () => undefined;
     const panels = {
-      onDidReceiveMessage: () => ({ dispose() {} }), onDidLoad: () => ({ dispose() {} }), documents: () => [model],
+      onDidReceiveMessage: (l: typeof onMessage) => ((onMessage = l), { dispose() {} }), onDidLoad: () => ({ dispose() {} }), documents: () => [model],
       post: (_uri: unknown, m: { state: { status: string; message?: string } }) => void posted.push(m.state),
       has: () => true,
     };
@@ -161,6 +162,9 @@ test('Run in Restricted Mode waits and says so in the panel; granting trust re-r
     assert.equal(posted[0].status, 'untrusted');
     assert.match(posted[0].message!, /^Run waits for workspace trust: in Restricted Mode ConvLens shows model\.onnx's graph but runs no model/);
     assert.match(posted[0].message!, /Trust this folder and the run starts by itself\.$/);
+    // A graph webview rebuilt (its tab shown again) is told again.
+    onMessage({ uri: model, message: { type: 'ready' } });
+    assert.deepEqual(posted.map((p) => p.status), ['untrusted', 'untrusted']);
 
     grant();
     for (let i = 0; i < 20 && pickers.length === 0; i++) await new Promise((r) => setImmediate(r));
