@@ -199,7 +199,7 @@ export class InferenceController implements vscode.Disposable {
     if (uri.scheme !== 'file') {
       const message = runNeedsLocalFile(basename(uri.toString()), uri.scheme);
       this.show(uri, { status: 'error', message });
-      void vscode.window.showErrorMessage(`ConvLens: ${message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('ConvLens: {0}', message));
       return true;
     }
     // Only runs the user still sees a panel for resume; one closed meanwhile is dropped.

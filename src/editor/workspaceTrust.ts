@@ -21,7 +21,7 @@ export function manageTrust(): Thenable<unknown> {
 /** Also says `message` as a notification with the trust action (a command run from the palette has no panel in view). */
 export async function notifyWaitingForTrust(message: string): Promise<void> {
   const action = manageTrustLabel();
-  const picked = await vscode.window.showInformationMessage(`ConvLens: ${message}`, action);
+  const picked = await vscode.window.showInformationMessage(vscode.l10n.t('ConvLens: {0}', message), action);
   if (picked === action) await manageTrust();
 }
 
