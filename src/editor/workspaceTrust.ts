@@ -13,9 +13,11 @@ export function onlyThisFile(uri: vscode.Uri): OnlyThisFile | undefined {
   return vscode.workspace.isTrusted ? undefined : 'untrusted';
 }
 
-/** Opens VS Code's Workspace Trust editor, where the user trusts the folder. */
-export function manageTrust(): Thenable<unknown> {
-  return vscode.commands.executeCommand('workbench.trust.manage');
+/** Opens VS Code's Workspace Trust editor, where the user trusts the folder. The active editor is kept
+ * first: a graph in a preview tab would otherwise be replaced by the trust editor, and its waiting run dropped. */
+export async function manageTrust(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.keepEditor');
+  await vscode.commands.executeCommand('workbench.trust.manage');
 }
 
 /** Also says `message` as a notification with the trust action (a command run from the palette has no panel in view). */
