@@ -16,6 +16,7 @@ import { InferenceClient } from '../../src/runtime/client';
 import type { RunSpec } from '../../src/runtime/types';
 import { ModelProtoType } from '../../src/formats/onnx/schema';
 import { corpus } from '../helpers/corpus';
+import { externalised } from '../helpers/externalData';
 
 const root = resolve(__dirname, '..', '..');
 const tsx = pathToFileURL(require.resolve('tsx')).href;
@@ -24,29 +25,6 @@ const tmp = mkdtempSync(join(tmpdir(), 'convlens-confine-'));
 function cli(cwd: string, ...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', tsx, join(root, 'src/cli/main.ts'), ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** slim-320's initializers over 1 KB moved to an external file named `location` (written beside the model when `beside`). */
-function externalised(dir: string, location: string, beside: boolean): string {
-  mkdirSync(dir, { recursive: true });
-  const proto = ModelProtoType.decode(readFileSync(corpus('real', 'version-slim-320.onnx'))) as unknown as { graph: { initializer: { raw_data: Uint8Array; data_location?: number; external_data?: { key: string; value: string }[] }[] } };
-  const chunks: Buffer[] = [];
-  let offset = 0;
-  let moved = 0;
-  for (const t of proto.graph.initializer) {
-    if (!(t.raw_data instanceof Uint8Array) || t.raw_data.byteLength < 1024) continue;
-    chunks.push(Buffer.from(t.raw_data));
-    t.external_data = [{ key: 'location', value: location }, { key: 'offset', value: String(offset) }, { key: 'length', value: String(t.raw_data.byteLength) }];
-    t.data_location = 1;
-    offset += t.raw_data.byteLength;
-    t.raw_data = new Uint8Array(0);
-    moved++;
-  }
-  assert.ok(moved >= 4, `only ${moved} initializers moved`);
-  if (beside) writeFileSync(join(dir, location), Buffer.concat(chunks));
-  const path = join(dir, 'model.onnx');
-  writeFileSync(path, ModelProtoType.encode(proto as never).finish());
-  return path;
 }
 
 const elsewhere = join(tmp, 'elsewhere');
