@@ -15,10 +15,12 @@ import { canvasMeasure, commonNamePrefix, LABEL_H, measureBoxes, measureLabels, 
 import { columnGapFor, LAYER_GAP, LAYER_GAP_LR, makeScene, NODE_H, NODE_W } from './render/scene';
 import { readTheme, watchTheme } from './render/theme';
 import { DetailsPanel } from './ui/details';
+import { Drawer } from './ui/drawer';
 import { InferenceBar } from './ui/inference';
 import { InputSizeBar } from './ui/inputSizes';
 import { Legend } from './ui/legend';
 import { Minimap } from './ui/minimap';
+import { watchPanelWidth } from './ui/panelWidth';
 import { edgeInfo, nodeInfo } from './ui/nodeInfo';
 import { searchDisplay, SearchBox } from './ui/search';
 import { SummaryBar } from './ui/summary';
@@ -59,6 +61,8 @@ export class App implements HostRequests, CommandTarget {
   private readonly minimap: Minimap;
   private readonly tooltip: Tooltip;
   private readonly details: DetailsPanel;
+  /** Every side panel's container: docked at the right, or a bottom sheet in a compact view. Other panels: drawer.addPanel. */
+  readonly drawer: Drawer;
   private readonly inference: InferenceBar;
   private readonly inputSizes = new InputSizeBar((values) => this.host.setInputSizes(values));
   private readonly stage: HTMLElement;
@@ -121,7 +125,8 @@ export class App implements HostRequests, CommandTarget {
     this.legend = new Legend(column);
     this.minimap = new Minimap(stage, theme, () => ({ cam: this.view.cam, ...this.view.viewport }), (x, y) => this.view.setCamera({ ...this.view.cam, tx: this.view.viewport.width / 2 - x * this.view.cam.scale, ty: this.view.viewport.height / 2 - y * this.view.cam.scale }));
     this.tooltip = new Tooltip(root);
-    this.details = new DetailsPanel(main, {
+    this.drawer = new Drawer(main);
+    this.details = new DetailsPanel(this.drawer, {
       reveal: (id) => this.host.revealSource(id),
       expand: (key) => this.toggleGroup(key),
       collapse: (key) => this.toggleGroup(key),
@@ -135,6 +140,7 @@ export class App implements HostRequests, CommandTarget {
       this.minimap.setTheme(theme);
     });
     document.addEventListener('keydown', (ev) => this.commands.onKey(ev));
+    watchPanelWidth(root, () => this.toolbar.menu.close(false));
     this.toolbar.setToggles(state.fold, state.hideBatch);
   }
 

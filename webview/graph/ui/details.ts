@@ -1,6 +1,7 @@
 import type { ViewGraph } from '../../../src/protocol/viewModel';
 import type { DisplayNode } from '../model/displayGraph';
 import { h, icon } from '../../common/dom';
+import type { Drawer, DrawerPanel } from './drawer';
 import { nodeInfo } from './nodeInfo';
 import * as l10n from '@vscode/l10n';
 
@@ -11,21 +12,24 @@ export interface DetailsActions {
   close(): void;
 }
 
-/** The side panel for the selected box: every figure, attribute and tensor, and what can be done with it. */
+/** The drawer panel for the selected box: every figure, attribute and tensor, and what can be done with it. */
 export class DetailsPanel {
-  readonly el = h('aside', { class: 'cl-details cl-hidden', attrs: { id: 'cl-details', 'aria-label': l10n.t('Layer details') } });
+  private readonly panel: DrawerPanel;
 
-  constructor(parent: HTMLElement, private readonly a: DetailsActions) {
-    parent.append(this.el);
+  constructor(drawer: Drawer, private readonly a: DetailsActions) {
+    this.panel = drawer.addPanel({ id: 'cl-details', label: l10n.t('Layer details'), closeLabel: l10n.t('Close details'), onClose: () => a.close() });
+    this.panel.el.classList.add('cl-details');
+  }
+
+  get el(): HTMLElement {
+    return this.panel.el;
   }
 
   show(g: ViewGraph, d: DisplayNode | null, hideBatch: boolean): void {
     if (!d) {
-      this.el.classList.add('cl-hidden');
+      this.panel.close();
       return;
     }
-    const close = h('button', { class: 'cl-btn cl-close', title: l10n.t('Close'), attrs: { type: 'button', 'aria-label': l10n.t('Close details') } }, icon('close'));
-    close.addEventListener('click', () => this.a.close());
     const buttons = h('div', { class: 'cl-detail-buttons' });
     const first = d.members.length ? g.nodes[d.members[0]] : undefined;
     if (d.kind === 'node' && first?.hasSource) buttons.append(this.button('go-to-file', l10n.t('Reveal source'), () => this.a.reveal(first.id), 'cl-reveal'));
@@ -36,8 +40,8 @@ export class DetailsPanel {
         buttons.append(this.button('fold', l10n.t('Collapse {0}', key), () => this.a.collapse(key)));
       }
     }
-    this.el.replaceChildren(close, nodeInfo(g, d, hideBatch, true), buttons);
-    this.el.classList.remove('cl-hidden');
+    this.panel.body.replaceChildren(nodeInfo(g, d, hideBatch, true), buttons);
+    this.panel.open();
   }
 
   private button(iconName: string, text: string, fn: () => void, id?: string): HTMLButtonElement {

@@ -36,7 +36,9 @@ export class Minimap {
     let dragging = false;
     const go = (ev: PointerEvent) => {
       const r = this.el.getBoundingClientRect();
-      this.moveTo((ev.clientX - r.left - this.ox) / this.k, (ev.clientY - r.top - this.oy) / this.k);
+      // A compact view shows the minimap smaller than it is drawn (CSS size, see styles.css).
+      const z = r.width / W || 1;
+      this.moveTo(((ev.clientX - r.left) / z - this.ox) / this.k, ((ev.clientY - r.top) / z - this.oy) / this.k);
     };
     this.el.addEventListener('pointerdown', (ev) => {
       dragging = true;

@@ -2,6 +2,7 @@ import { h, iconButton } from '../../common/dom';
 import * as l10n from '@vscode/l10n';
 import type { Direction } from '../layout/types';
 import type { TitleMode } from '../render/boxText';
+import { ToolbarMenu, type MenuCommand } from './toolbarMenu';
 
 const TITLE_MODES: [TitleMode, () => string][] = [['both', () => l10n.t('Ops and names')], ['ops', () => l10n.t('Ops')], ['names', () => l10n.t('Names')]];
 
@@ -21,7 +22,10 @@ export interface ToolbarActions {
   copyMarkdown(): void;
 }
 
-/** The buttons above the graph; toggles show their state with aria-pressed. */
+/**
+ * The buttons above the graph; toggles show their state with aria-pressed. In a compact view (see
+ * ./panelWidth.ts) only fit, search and the "⋯" menu show; the menu lists every command.
+ */
 export class Toolbar {
   readonly el = h('div', { class: 'cl-toolbar', attrs: { role: 'toolbar', id: 'cl-toolbar' } });
   readonly fold: HTMLButtonElement;
@@ -31,7 +35,9 @@ export class Toolbar {
   readonly direction: HTMLButtonElement;
   readonly titles = h('select', { class: 'cl-select', title: l10n.t('What box titles show'), attrs: { id: 'cl-titles', 'aria-label': l10n.t('Box titles') } },
     ...TITLE_MODES.map(([value, text]) => h('option', { attrs: { value } }, text())));
+  readonly menu: ToolbarMenu;
   private dir: Direction = 'TB';
+  private maxDepth = 0;
 
   constructor(a: ToolbarActions, search: HTMLElement) {
     this.fold = iconButton('fold', l10n.t('Fold activations and BatchNorm into the layer before'), a.toggleFold, 'cl-fold');
@@ -44,24 +50,53 @@ export class Toolbar {
       this.depth.value = '0';
     });
     this.groupControls = h('span', { class: 'cl-group-controls' }, iconButton('expand-all', l10n.t('Expand all groups'), a.expandAll, 'cl-expand-all'), this.depth);
+    const wide = (el: HTMLElement) => (el.classList.add('cl-tb-wide'), el);
+    this.menu = new ToolbarMenu(() => this.menuCommands(a));
     this.el.append(
       iconButton('screen-full', l10n.t('Fit to view (0)'), a.fit, 'cl-fit'),
-      iconButton('zoom-in', l10n.t('Zoom in (+)'), a.zoomIn, 'cl-zoom-in'),
-      iconButton('zoom-out', l10n.t('Zoom out (−)'), a.zoomOut, 'cl-zoom-out'),
-      h('span', { class: 'cl-sep' }),
-      this.fold,
-      this.batch,
-      this.direction,
-      this.titles,
-      this.groupControls,
-      h('span', { class: 'cl-sep' }),
+      wide(iconButton('zoom-in', l10n.t('Zoom in (+)'), a.zoomIn, 'cl-zoom-in')),
+      wide(iconButton('zoom-out', l10n.t('Zoom out (−)'), a.zoomOut, 'cl-zoom-out')),
+      wide(h('span', { class: 'cl-sep' })),
+      wide(this.fold),
+      wide(this.batch),
+      wide(this.direction),
+      wide(this.titles),
+      wide(this.groupControls),
+      wide(h('span', { class: 'cl-sep' })),
       search,
       h('span', { class: 'cl-spacer' }),
-      iconButton('file-media', l10n.t('Export PNG'), a.exportPng, 'cl-export-png'),
-      iconButton('file-code', l10n.t('Export SVG'), a.exportSvg, 'cl-export-svg'),
-      iconButton('type-hierarchy', l10n.t('Copy as Mermaid…'), a.copyMermaid, 'cl-copy-mermaid'),
-      iconButton('markdown', l10n.t('Copy Markdown summary'), a.copyMarkdown, 'cl-copy-markdown'),
+      wide(iconButton('file-media', l10n.t('Export PNG'), a.exportPng, 'cl-export-png')),
+      wide(iconButton('file-code', l10n.t('Export SVG'), a.exportSvg, 'cl-export-svg')),
+      wide(iconButton('type-hierarchy', l10n.t('Copy as Mermaid…'), a.copyMermaid, 'cl-copy-mermaid')),
+      wide(iconButton('markdown', l10n.t('Copy Markdown summary'), a.copyMarkdown, 'cl-copy-markdown')),
+      this.menu.button,
+      this.menu.el,
     );
+  }
+
+  /** Every command of the toolbar, worded and checked as its control is now. */
+  private menuCommands(a: ToolbarActions): MenuCommand[] {
+    const pressed = (b: HTMLButtonElement) => () => b.getAttribute('aria-pressed') === 'true';
+    const list: MenuCommand[] = [
+      { command: 'cl-fit', label: l10n.t('Fit to view (0)'), run: a.fit },
+      { command: 'cl-zoom-in', label: l10n.t('Zoom in (+)'), run: a.zoomIn },
+      { command: 'cl-zoom-out', label: l10n.t('Zoom out (−)'), run: a.zoomOut },
+      { command: 'cl-fold', label: this.fold.title, run: a.toggleFold, kind: 'check', checked: pressed(this.fold), section: true },
+      { command: 'cl-batch', label: this.batch.title, run: a.toggleBatch, kind: 'check', checked: pressed(this.batch) },
+      { command: 'cl-direction', label: this.direction.title, run: () => a.setDirection(this.dir === 'TB' ? 'LR' : 'TB') },
+      ...TITLE_MODES.map(([mode, text], i): MenuCommand => ({ command: `cl-titles:${mode}`, label: l10n.t('Box titles: {0}', text()), run: () => a.setTitleMode(mode), kind: 'radio', checked: () => this.titles.value === mode, section: i === 0 })),
+    ];
+    if (this.maxDepth > 0) {
+      list.push({ command: 'cl-expand-all', label: l10n.t('Expand all groups'), run: a.expandAll, section: true });
+      for (let d = 1; d <= this.maxDepth; d++) list.push({ command: `cl-depth:${d}`, label: l10n.t('Collapse groups to depth {0}', d), run: () => a.collapseTo(d) });
+    }
+    list.push(
+      { command: 'cl-export-png', label: l10n.t('Export PNG'), run: a.exportPng, section: true },
+      { command: 'cl-export-svg', label: l10n.t('Export SVG'), run: a.exportSvg },
+      { command: 'cl-copy-mermaid', label: l10n.t('Copy as Mermaid…'), run: a.copyMermaid },
+      { command: 'cl-copy-markdown', label: l10n.t('Copy Markdown summary'), run: a.copyMarkdown },
+    );
+    return list;
   }
 
   setToggles(fold: boolean, hideBatch: boolean): void {
@@ -81,6 +116,7 @@ export class Toolbar {
   }
 
   setMaxDepth(max: number): void {
+    this.maxDepth = max;
     this.groupControls.classList.toggle('cl-hidden', max === 0);
     this.depth.replaceChildren(h('option', { attrs: { value: '0' } }, l10n.t('Collapse to…')), ...Array.from({ length: max }, (_, i) => h('option', { attrs: { value: String(i + 1) } }, l10n.t('depth {0}', i + 1))));
     this.depth.value = '0';
