@@ -4,6 +4,8 @@ import type { InferenceInputChoice, InferenceState } from '../protocol/messages'
 import { CancelledError, InferenceClient } from '../runtime/client';
 import { listInputDims, valuesOf } from '../analysis/inputDims';
 import { InputSizeStore } from './inputSizes';
+import { PreprocessStore } from './preprocessStore';
+import { DEFAULT_PREPROCESS } from '../runtime/preprocess';
 import { PATTERNS, type PatternName } from '../runtime/patterns';
 import type { LoadSpec, PictureChoice, RunResult, RunSpec } from '../runtime/types';
 import { readExecutionProviders, readLabelsFile, readMemoryBudgetMB } from './settings';
@@ -30,6 +32,8 @@ export class InferenceController implements vscode.Disposable {
   private running?: string;
   private featureMaps?: FeatureMapsPanel;
   private readonly sizes: InputSizeStore;
+  /** The preprocessing chosen per model in the feature-map panel, fed by every run of it. */
+  readonly preprocess: PreprocessStore;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -41,6 +45,7 @@ export class InferenceController implements vscode.Disposable {
     private readonly trust: TrustQueue,
   ) {
     this.sizes = new InputSizeStore(memento);
+    this.preprocess = new PreprocessStore(memento);
     this.client = new InferenceClient({ workerPath: vscode.Uri.joinPath(extensionUri, 'dist', 'inferenceWorker.js').fsPath, l10nBundle: bundlePath() });
     this.disposables.push(
       panels.onDidReceiveMessage(({ uri, message }) => {
@@ -108,7 +113,7 @@ export class InferenceController implements vscode.Disposable {
           const inputs = await this.client.inspect(base, report);
           const dims = this.dimsFor(uri, inputs);
           const spec: RunSpec = {
-            ...base, picture, dims, normalization: 'auto', bgr: false,
+            ...base, picture, dims, preprocessing: this.preprocess.get(uri) ?? DEFAULT_PREPROCESS,
             labelsFile: readLabelsFile(), imagenetLabelsFile: vscode.Uri.joinPath(this.extensionUri, 'media', 'labels', 'imagenet.txt').fsPath,
           };
           return this.client.run(spec, report);

@@ -9,7 +9,8 @@ import { explainNode } from './explain';
 import { renderFilters } from './filters';
 import { renderGrid, THUMBNAIL_GRID, type GridOptions } from './grid';
 import { readImageFile } from './image';
-import { prepareInputs, type InputSpec, type PictureSource, type PreparedInput } from './input';
+import { modelLayouts, type ModelLayouts } from './layout';
+import { prepareInputs, settingsOf, type InputSpec, type PictureSource, type PreparedInput } from './input';
 import { loweredOrigins, type LoweredOrigin } from './lowered';
 import { describeProvider, gpuName, type ProviderName } from './providers';
 import { openSession } from './session';
@@ -58,6 +59,8 @@ interface Loaded {
   fetches?: { inputKey: string; tensors: Record<string, ort.Tensor> };
   /** For a lowered Keras-domain model: the Keras layer output each ONNX tensor stands for. */
   origins: Map<string, LoweredOrigin>;
+  /** Which inputs and tensors are channels-last, from the model (./layout.ts). */
+  layouts: ModelLayouts;
 }
 
 export type Progress = (message: string) => void;
@@ -74,6 +77,8 @@ export class Engine {
   private loaded?: Loaded;
   private tensors = new Map<string, HostTensor>();
   private producers = new Map<string, string>();
+  /** The last run's inputs: true where fed channels-last. */
+  private inputLayout = new Map<string, boolean>();
   /** The last run's inputs, for the unfused session; whether it ran on them yet. */
   private feeds?: Record<string, ort.Tensor>;
   private unfusedRan = false;
@@ -94,9 +99,12 @@ export class Engine {
     const l = await this.load(spec, spec.dims, progress);
     const reused = l === before;
     // A pattern is the same picture every time (27 ms to draw at 224×224, a quarter of a ResNet-50 run): kept.
-    const patternKey = spec.picture.kind === 'pattern' ? JSON.stringify([spec.picture, spec.normalization, spec.bgr, spec.dims]) : undefined;
+    const preprocessing = settingsOf(spec);
+    const patternKey = spec.picture.kind === 'pattern' ? JSON.stringify([spec.picture, preprocessing, spec.dims]) : undefined;
     const prepared = patternKey && l.pattern?.key === patternKey ? l.pattern.inputs
-      : prepareInputs(inputSpecs(l.session), await pictureSource(spec), { normalization: spec.normalization, bgr: spec.bgr, dims: spec.dims });
+      : prepareInputs(inputSpecs(l.session), await pictureSource(spec), { preprocessing, dims: spec.dims }, l.layouts.inputs);
+    // The user's layout choice, where it differs from the model's, is what the input maps are drawn as.
+    this.inputLayout = new Map(prepared.map((p) => [p.name, p.layout === 'NHWC' || p.layout === 'HWC']));
     l.pattern = patternKey ? { key: patternKey, inputs: prepared } : undefined;
     const feeds: Record<string, ort.Tensor> = {};
     for (const p of prepared) feeds[p.name] = new ort.Tensor(p.dtype as ort.Tensor.Type, p.data as ort.Tensor.DataType, p.dims);
@@ -155,6 +163,7 @@ export class Engine {
       thumbMillis,
       sessionReused: reused,
       inputs: prepared.map((p) => p.description),
+      preprocessing: prepared.flatMap((p) => (p.applied ? [p.applied] : [])),
       tensors: [...this.tensors.values()].map((t) => ({ name: t.name, dims: t.dims, dtype: t.dtype, producer: this.producers.get(t.name) ?? '' })),
       thumbnails,
       fused: l.fused.filter((c) => !this.tensors.has(c.tensor)).map((c) => fusedRecord(l, c, spec.dims)),
@@ -188,7 +197,7 @@ export class Engine {
       tensor: name,
       shape: t.dims,
       producer: this.producers.get(name) ?? '',
-      grid: renderGrid(t, { maxChannels: 64, targetWidth: 640, gap: 2, ...grid }),
+      grid: renderGrid(t, { maxChannels: 64, targetWidth: 640, gap: 2, channelsLast: this.channelsLast(name, t.dims), ...grid }),
       channelStats: channelStats(t),
       histogram: histogram(t.data, 48, all),
       ...all,
@@ -255,8 +264,14 @@ export class Engine {
     const t = this.tensors.get(c.tensor);
     if (!t || t.data.length === 0) return undefined;
     const o = l.origins.get(c.tensor);
-    const channelsLast = o?.layout === 'cl' && t.dims.length >= 3;
+    const channelsLast = this.channelsLast(c.tensor, t.dims);
     return { tensor: c.tensor, png: renderGrid(t, { ...THUMBNAIL_GRID, channelsLast }).png, shape: t.dims, producer: c.producer, opType: c.opType, order: c.order, ...(o ? { viewTensor: o.tensor, viewNode: o.node } : {}) };
+  }
+
+  /** Drawn channels-last: as fed (inputs), else as the model lays it out (./layout.ts). */
+  private channelsLast(name: string, dims: number[]): boolean {
+    if (dims.length < 3) return false;
+    return this.inputLayout.get(name) ?? this.loaded?.layouts.channelsLast.has(name) ?? false;
   }
 
   /** Step mode walks every layer with a map, fused or not (a fused one is computed when reached). */
@@ -331,7 +346,7 @@ export class Engine {
       key, model, analysis, session: opened.session, provider: opened.provider, where: describeProvider(opened.provider, device),
       notes: [...opened.notes, ...notes], capture: plan.capture, fused: plan.fused, survivors: probe.survivors,
       source: { path: spec.modelPath, bytes: spec.model?.bytes }, loadMillis: performance.now() - t0, firstConvWeight,
-      origins: loweredOrigins(model),
+      origins: loweredOrigins(model), layouts: modelLayouts(model),
     };
     return this.loaded;
   }

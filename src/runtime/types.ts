@@ -1,5 +1,6 @@
 import type { PatternName } from './patterns';
 import type { Normalization } from './input';
+import type { AppliedPreprocessing, PreprocessSettings } from './preprocess';
 import type { ChannelStats, Histogram } from './stats';
 import type { GridImage } from './grid';
 import type { Prediction } from './classify';
@@ -19,8 +20,10 @@ export interface RunSpec {
   /** Budget for captured intermediate tensors (`convlens.inference.memoryBudgetMB`). */
   memoryBudgetMB: number;
   picture: PictureChoice;
-  normalization: Normalization;
-  bgr: boolean;
+  /** How the picture becomes the input tensor; without it, `normalization` and `bgr` say it. */
+  preprocessing?: PreprocessSettings;
+  normalization?: Normalization;
+  bgr?: boolean;
   /** Values of the model's symbolic input dims. */
   dims: Record<string, number>;
   /** Labels file for top-5 (one per line); ImageNet's are used for 1000-class outputs when absent. */
@@ -78,6 +81,8 @@ export interface RunResult {
   thumbMillis: number;
   sessionReused: boolean;
   inputs: string[];
+  /** What was done to the picture for each image input (the panel shows it). */
+  preprocessing: AppliedPreprocessing[];
   tensors: TensorRecord[];
   thumbnails: ThumbnailRecord[];
   /** Tensors the run did not expose because ONNX Runtime fused them (the `unfused` request draws them). */

@@ -191,3 +191,16 @@ export function generatedFile(name: string, make: () => Model): string {
 export const resnet50File = (): string => generatedFile('resnet50-v1-seed50', () => generateResNet50());
 export const chainFile = (n = 10_000): string => generatedFile(`chain-${n}-seed7`, () => generateChain(n));
 export const inceptionFile = (modules = 9): string => generatedFile(`inception-${modules}-seed3`, () => generateInception(modules));
+
+/**
+ * A tf2onnx-style channels-last model: input [1, h, w, c] (NHWC) → Transpose(0, 3, 1, 2) → Conv(c → cout,
+ * 1×1, bias) → Relu → Transpose(0, 2, 3, 1) → output [1, h, w, cout] (NHWC again), seeded weights.
+ */
+export function generateChannelsLast(h: number, w: number, c: number, cout: number, seed = 11): Model {
+  const b = new GraphBuilder(seed, true);
+  const t = b.node('/to_nchw/Transpose', 'Transpose', ['input'], { perm: [0, 3, 1, 2] });
+  const y = b.conv('/conv', 'conv', t, c, cout, 1, 1, true);
+  const r = b.node('/relu/Relu', 'Relu', [y]);
+  b.node('/to_nhwc/Transpose', 'Transpose', [r], { perm: [0, 2, 3, 1] }, 'output');
+  return b.model(`nhwc-${h}x${w}x${c}`, [{ name: 'input', dtype: 'float32', shape: [1, h, w, c] }], [{ name: 'output', dtype: 'float32', shape: [1, h, w, cout] }]);
+}
