@@ -281,6 +281,7 @@ export class GraphPanels implements vscode.Disposable {
         return true as const;
       },
       saveFile: (m) => this.save(doc.uri, m.suggestedName, m.data, m.encoding),
+      weight: (m) => this.source.weight(doc.uri, m.tensor, m.offset),
     });
   }
 

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { RpcClient, RpcError, type ReplyOf, type RequestOf, type RequestType } from '../protocol/rpc';
-import type { DiffReply, DocumentVersion, LoweredReply, ModelRequests, NodeReply, OpenReply, WorkCounts } from '../protocol/modelService';
+import type { DiffReply, DocumentVersion, LoweredReply, ModelRequests, NodeReply, OpenReply, WeightReply, WorkCounts } from '../protocol/modelService';
 
 /**
  * The extension host's handle on the model worker (./modelWorker.ts). Plain Node, no `vscode`.
@@ -88,6 +88,11 @@ export class ModelService {
     return this.send('node', { key, nodeId }, 'looking up a node');
   }
 
+  weight(key: string, tensor: string, offset: number): Promise<WeightReply> {
+    return this.send('weight', { key, tensor, offset }, `reading the weight ${tensor}`)
+      .catch((e: Error): WeightReply => ({ error: e.message }));
+  }
+
   counts(): Promise<WorkCounts> {
     return this.send('counts', {}, 'counting');
   }
@@ -151,7 +156,7 @@ export class ModelService {
       workerData: { l10n: this.opts.l10nBundle },
       resourceLimits: { maxOldGenerationSizeMb: memoryMB, maxYoungGenerationSizeMb: Math.min(64, Math.max(16, memoryMB / 16)) },
     });
-    const rpc = new RpcClient<ModelRequests>((m, transfer) => thread.postMessage(m, transfer), { open: limit, lowered: limit, node: limit, diff: limit, counts: limit });
+    const rpc = new RpcClient<ModelRequests>((m, transfer) => thread.postMessage(m, transfer), { open: limit, lowered: limit, node: limit, diff: limit, counts: limit, weight: limit });
     const worker: ModelWorker = { thread, rpc };
     thread.on('message', (m: unknown) => rpc.handle(m));
     thread.on('error', (e: Error & { code?: string }) => {

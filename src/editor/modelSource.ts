@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { DiffReply, DocumentVersion, GraphDigest, LoweredReply, NodeReply, OpenReply } from '../protocol/modelService';
+import type { DiffReply, DocumentVersion, GraphDigest, LoweredReply, NodeReply, OpenReply, WeightReply } from '../protocol/modelService';
 import { isJsonDocument, textVersion } from './documentVersion';
 import { ModelService } from './modelService';
 import { onlyThisFile } from './workspaceTrust';
@@ -82,6 +82,10 @@ export class ModelSource implements vscode.Disposable {
 
   node(uri: vscode.Uri, nodeId: string): Promise<NodeReply> {
     return this.service.node(uri.toString(), nodeId);
+  }
+
+  weight(uri: vscode.Uri, tensor: string, offset: number): Promise<WeightReply> {
+    return this.service.weight(uri.toString(), tensor, offset);
   }
 
   dispose(): void {

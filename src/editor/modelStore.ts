@@ -3,7 +3,8 @@ import { deflateSync } from 'node:zlib';
 import type { Analysis } from '../analysis/types';
 import type { JsonModelDocument } from '../formats/json/modelDocument';
 import type { Model } from '../ir/types';
-import type { DiffReply, DocumentVersion, EncodedGraph, GraphDigest, JsonDigest, LoweredReply, NodeReply, OpenReply, WorkCounts } from '../protocol/modelService';
+import type { DiffReply, DocumentVersion, EncodedGraph, GraphDigest, JsonDigest, LoweredReply, NodeReply, OpenReply, WeightReply, WorkCounts } from '../protocol/modelService';
+import { findWeight, summarizeWeight, weightPage, weightValues, type WeightSummary } from '../analysis/weights/summary';
 import type { ViewGraph } from '../protocol/viewModel';
 import { analyze } from '../analysis/analyze';
 import { readModelBytes, readModelFile } from '../formats/index';
@@ -34,6 +35,10 @@ interface Entry {
   json?: JsonModelDocument;
   error?: string;
   lowered?: Uint8Array;
+  /** Weight statistics asked for, by tensor name (each computed once per version). */
+  weights?: Map<string, WeightSummary>;
+  /** The last weight paged through, decoded, so the next page costs no decoding. */
+  lastValues?: { name: string; values: ArrayLike<number> };
 }
 
 /** Documents kept; an older one is read again when asked for. */
@@ -108,6 +113,24 @@ export class ModelStore {
     const tensors: NodeReply['tensors'] = {};
     for (const t of [...node.inputs, ...node.outputs]) if (g.tensors[t]) tensors[t] = g.tensors[t];
     return { node, tensors, format: g.format };
+  }
+
+  /** A weight of the last version of `key` read (the view asks for the one the user clicked). */
+  weight(key: string, tensor: string, offset: number): WeightReply {
+    const e = this.entries.get(key);
+    const t = e?.model ? findWeight(e.model, tensor) : undefined;
+    if (!e || !t) return { error: l10n.t('{0}: no weight of this name is stored with the model', tensor) };
+    try {
+      const values = e.lastValues?.name === tensor ? e.lastValues.values : weightValues(t);
+      e.lastValues = { name: tensor, values };
+      e.weights ??= new Map();
+      let summary = e.weights.get(tensor);
+      const fresh = !summary;
+      if (!summary) e.weights.set(tensor, (summary = summarizeWeight(t, values)));
+      return { ...(fresh || offset === 0 ? { summary } : {}), page: weightPage(values, offset) };
+    } catch (err) {
+      return { error: errorText(err, e.path) };
+    }
   }
 
   private async entry(doc: DocumentVersion, json: boolean): Promise<Entry> {

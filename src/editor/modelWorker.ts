@@ -30,5 +30,6 @@ const answer = serve<ModelRequests>((m, transfer) => parentPort!.postMessage(m, 
   node: (r) => store.node(r.key, r.nodeId),
   diff: (r) => store.diff(r.old, r.new, r.oldName, r.newName),
   counts: () => ({ ...store.counts }),
+  weight: (r) => store.weight(r.key, r.tensor, r.offset),
 });
 parentPort!.on('message', answer);

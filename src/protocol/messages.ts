@@ -1,4 +1,4 @@
-import type { EncodedGraph } from './modelService';
+import type { EncodedGraph, WeightReply } from './modelService';
 import type { CancelMessage, Exchange, ReplyMessage, RequestMessage, Timeouts } from './rpc';
 import type { ViewDiff, ViewGraph } from './viewModel';
 
@@ -14,10 +14,13 @@ export interface GraphRequests {
   copyText: Exchange<{ text: string; what: string }, true>;
   /** The path saved to, or null when the user cancelled the dialog. */
   saveFile: Exchange<{ suggestedName: string; /** base64 for binary, utf8 text otherwise */ data: string; encoding: 'base64' | 'utf8' }, string | null>;
+  /** A weight tensor of the model shown: statistics and histogram, and the values from `offset` (read in the model worker). */
+  weight: Exchange<{ tensor: string; offset: number }, WeightReply>;
 }
 
 /** Copying answers at once; saving waits on the save dialog, for as long as the person takes. */
-export const GRAPH_TIMEOUTS: Timeouts<GraphRequests> = { copyText: 10_000, saveFile: 'person' };
+/** A weight is decoded and summed in the model worker: a large one (external data) takes seconds. */
+export const GRAPH_TIMEOUTS: Timeouts<GraphRequests> = { copyText: 10_000, saveFile: 'person', weight: 120_000 };
 
 /** Host -> webview */
 /** `graph` is the ViewGraph, or (from the extension) as the model worker encoded it: the host never parses it. */

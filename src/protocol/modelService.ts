@@ -2,6 +2,7 @@ import type { SourceRange } from '../ir/types';
 import type { JsonProblem } from '../formats/json/problems';
 import type { InputDim } from '../analysis/inputDims';
 import type { Exchange } from './rpc';
+import type { WeightPage, WeightSummary } from '../analysis/weights/summary';
 import type { ViewDiff, ViewNode, ViewTensor } from './viewModel';
 
 /**
@@ -82,7 +83,13 @@ export interface ModelRequests {
   /** Two versions compared (src/diff): what each side marks. `oldName`/`newName`: how the user knows each. */
   diff: Exchange<{ old: DocumentVersion; new: DocumentVersion; oldName: string; newName: string }, DiffReply>;
   counts: Exchange<Record<string, never>, WorkCounts>;
+  /** A weight of the last version of `key` read: its statistics (computed once) and the page of values at `offset`. */
+  weight: Exchange<WeightRequest, WeightReply>;
 }
+
+export interface WeightRequest { key: string; tensor: string; offset: number }
+/** `summary` is left out when `offset` > 0 (the view has it already). */
+export interface WeightReply { summary?: WeightSummary; page?: WeightPage; error?: string }
 
 export interface OpenReply { graph?: GraphDigest; json?: JsonDigest; error?: string; counts: WorkCounts }
 /** ONNX bytes of the version (a JSON model lowered to ONNX; the file's bytes for ONNX). */

@@ -49,6 +49,32 @@ export interface ViewNode {
   warnings: string[];
   /** True when the source can be revealed (a JSON range, or a node in an ONNX file). */
   hasSource: boolean;
+  /** The weights stored with the model that the node reads (ONNX initializer inputs, a Keras layer's
+   * saved weights), in input / Keras weight order; their values are asked for one at a time. */
+  weights?: ViewWeight[];
+}
+
+export interface ViewWeight {
+  /** The tensor's name in the model (the key of the weight request). */
+  name: string;
+  /** What it is to the node: the ONNX schema's input name ('W', 'B', 'scale', 'mean') or the Keras weight name ('kernel'). */
+  role: string;
+  dtype: string;
+  dims: number[];
+}
+
+/** The model's own description, as the file states it (the Model panel). */
+export interface ViewModelInfo {
+  producer: string;
+  producerVersion?: string;
+  irVersion?: number;
+  /** Every operator set the model imports, by domain ('' is ai.onnx). */
+  opsets: Record<string, number>;
+  docString?: string;
+  graphName?: string;
+  graphDocString?: string;
+  /** ONNX metadata_props; for Keras/TF.js what their files say (backend, generatedBy, convertedBy...). */
+  metadata: Record<string, string>;
 }
 
 /** Nodes that together compute one quantised layer (Analysis.quantLayers): drawn as one box. */
@@ -96,6 +122,7 @@ export interface ViewGraph {
   dimLegend?: Record<string, string>;
   /** Quantised layers among the drawn nodes. */
   quantLayers?: ViewQuantLayer[];
+  model?: ViewModelInfo;
 }
 
 /** One layer's mark in a comparison of two models (src/diff/marks.ts). */

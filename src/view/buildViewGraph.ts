@@ -1,6 +1,7 @@
 import type { Analysis, TensorInfo } from '../analysis/types';
 import type { Model, Node } from '../ir/types';
 import type { ViewEdge, ViewGraph, ViewNode, ViewQuantLayer, ViewTensor } from '../protocol/viewModel';
+import { modelInfo, nodeWeights } from './weights';
 import { displayShape, legendEntries } from '../analysis/aliases';
 import { quantMark } from '../analysis/quantLayers';
 import { formatAttributes } from './attributes';
@@ -69,6 +70,7 @@ export function buildViewGraph(model: Model, analysis: Analysis, title: string):
       formulas: window?.axes.map((a) => a.formula) ?? [],
       warnings: warningsByNode.get(node.id) ?? [],
       hasSource: node.source !== undefined || model.format === 'onnx',
+      ...nodeWeights(model, node),
     });
     for (const t of node.inputs) if (t) referenced.add(t);
     for (const t of node.outputs) if (t) referenced.add(t);
@@ -121,6 +123,7 @@ export function buildViewGraph(model: Model, analysis: Analysis, title: string):
     tensors,
     ...(aliases && aliases.size ? { dimLegend: Object.fromEntries(legendEntries(aliases)) } : {}),
     ...(quantLayers.length ? { quantLayers } : {}),
+    model: modelInfo(model),
   };
 }
 

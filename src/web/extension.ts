@@ -154,6 +154,8 @@ class WebGraphs implements vscode.Disposable {
         await vscode.workspace.fs.writeFile(target, bytes);
         return target.toString();
       },
+      // The browser build keeps no model after drawing it (it may have no worker to keep one in).
+      weight: async () => ({ error: vscode.l10n.t('Weight values are shown by the desktop extension; the browser build shows shapes only') }),
     });
   }
 

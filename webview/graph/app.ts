@@ -15,6 +15,8 @@ import { canvasMeasure, commonNamePrefix, LABEL_H, measureBoxes, measureLabels, 
 import { columnGapFor, LAYER_GAP, LAYER_GAP_LR, makeScene, NODE_H, NODE_W } from './render/scene';
 import { readTheme, watchTheme } from './render/theme';
 import { DetailsPanel } from './ui/details';
+import { ModelPanel } from './ui/modelPanel';
+import { WeightsPanel } from './ui/weights';
 import { Drawer } from './ui/drawer';
 import { InferenceBar } from './ui/inference';
 import { InputSizeBar } from './ui/inputSizes';
@@ -61,6 +63,8 @@ export class App implements HostRequests, CommandTarget {
   private readonly minimap: Minimap;
   private readonly tooltip: Tooltip;
   private readonly details: DetailsPanel;
+  private readonly weights: WeightsPanel;
+  private readonly modelPanel: ModelPanel;
   /** Every side panel's container: docked at the right, or a bottom sheet in a compact view. Other panels: drawer.addPanel. */
   readonly drawer: Drawer;
   private readonly inference: InferenceBar;
@@ -101,6 +105,7 @@ export class App implements HostRequests, CommandTarget {
       exportPng: () => void this.commands.exportPng(),
       copyMermaid: () => this.commands.copyMermaid(),
       copyMarkdown: () => this.commands.copyMarkdown(),
+      showModel: () => this.modelPanel.toggle(this.state.graph),
     }, this.search.el);
     const header = h('header', { class: 'cl-header' });
     const stage = h('div', { class: 'cl-stage', attrs: { id: 'cl-stage' } });
@@ -131,7 +136,10 @@ export class App implements HostRequests, CommandTarget {
       expand: (key) => this.toggleGroup(key),
       collapse: (key) => this.toggleGroup(key),
       close: () => this.select(-1, true, false),
+      showWeight: (w) => void this.weights.show(w.name, w.role),
     });
+    this.weights = new WeightsPanel(this.drawer, (tensor, offset) => this.host.weight(tensor, offset));
+    this.modelPanel = new ModelPanel(this.drawer);
     this.mermaid = new MermaidPreview(root, root.dataset.mermaid, nonce, (text) => void this.commands.copy(text, l10n.t('Mermaid flowchart')));
     watchTheme(() => {
       theme = readTheme(root);
@@ -158,6 +166,9 @@ export class App implements HostRequests, CommandTarget {
     this.showMessage('', false);
     this.summary.show(graph, this.state.diff);
     this.inputSizes.show(graph);
+    this.modelPanel.update(graph);
+    // Another model (or version): the weight shown may no longer be its.
+    if (!preserveView) this.weights.close();
     void this.rebuild(preserveView ? 'keep' : cam ?? 'fit', t0);
   }
 

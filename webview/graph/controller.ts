@@ -1,6 +1,7 @@
 import { GRAPH_TIMEOUTS, type FromWebview, type GraphRequests, type InferenceInputChoice, type InferenceState, type ToWebview, type ViewAnchor, type ViewOptions } from '../../src/protocol/messages';
 import { decodeGraph, isEncodedGraph } from '../../src/protocol/graphEncoding';
 import { RpcClient } from '../../src/protocol/rpc';
+import type { WeightReply } from '../../src/protocol/modelService';
 import type { ViewDiff, ViewGraph } from '../../src/protocol/viewModel';
 import { createHost } from '../common/vscodeApi';
 import type { SavedState } from './state';
@@ -66,6 +67,11 @@ export class GraphController {
   /** The path saved to, or null when the user cancelled (the host shows a save dialog: no time limit). */
   save(suggestedName: string, data: string, encoding: 'base64' | 'utf8'): Promise<string | null> {
     return this.rpc.request('saveFile', { suggestedName, data, encoding }, { what: suggestedName });
+  }
+
+  /** A weight's statistics and the page of its values at `offset`, read in the model worker. */
+  weight(tensor: string, offset: number): Promise<WeightReply> {
+    return this.rpc.request('weight', { tensor, offset }, { what: tensor });
   }
 
   savedState(): SavedState | undefined { return this.host.getState<SavedState>(); }

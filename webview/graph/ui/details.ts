@@ -1,4 +1,4 @@
-import type { ViewGraph } from '../../../src/protocol/viewModel';
+import type { ViewGraph, ViewWeight } from '../../../src/protocol/viewModel';
 import type { DisplayNode } from '../model/displayGraph';
 import { h, icon } from '../../common/dom';
 import type { Drawer, DrawerPanel } from './drawer';
@@ -10,6 +10,7 @@ export interface DetailsActions {
   expand(groupKey: string): void;
   collapse(groupKey: string): void;
   close(): void;
+  showWeight(w: ViewWeight): void;
 }
 
 /** The drawer panel for the selected box: every figure, attribute and tensor, and what can be done with it. */
@@ -40,7 +41,7 @@ export class DetailsPanel {
         buttons.append(this.button('fold', l10n.t('Collapse {0}', key), () => this.a.collapse(key)));
       }
     }
-    this.panel.body.replaceChildren(nodeInfo(g, d, hideBatch, true), buttons);
+    this.panel.body.replaceChildren(nodeInfo(g, d, hideBatch, true, (w) => this.a.showWeight(w)), buttons);
     this.panel.open();
   }
 

@@ -1,4 +1,4 @@
-import type { ViewGraph, ViewNode, ViewQuantLayer, ViewTensor } from '../../../src/protocol/viewModel';
+import type { ViewGraph, ViewNode, ViewQuantLayer, ViewTensor, ViewWeight } from '../../../src/protocol/viewModel';
 import { DECLARED_MARK } from '../../../src/common/shapeMarks';
 import type { DisplayNode } from '../model/displayGraph';
 import { formatBytes, formatCount, formatShape } from '../../common/format';
@@ -6,7 +6,8 @@ import { h, icon } from '../../common/dom';
 import * as l10n from '@vscode/l10n';
 
 /** The facts about one box, as DOM, shared by the hover tooltip (brief) and the details panel (full). */
-export function nodeInfo(g: ViewGraph, d: DisplayNode, hideBatch: boolean, full: boolean): HTMLElement {
+/** `onWeight`: the details panel lists a layer's stored weights as buttons that open them. */
+export function nodeInfo(g: ViewGraph, d: DisplayNode, hideBatch: boolean, full: boolean, onWeight?: (w: ViewWeight) => void): HTMLElement {
   const root = h('div', { class: 'cl-info' });
   const members = d.members.map((i) => g.nodes[i]);
   if (d.kind === 'input' || d.kind === 'output') {
@@ -32,7 +33,7 @@ export function nodeInfo(g: ViewGraph, d: DisplayNode, hideBatch: boolean, full:
   members.forEach((n, k) => {
     if (inLayer.has(n.id)) return;
     if (k > 0) root.append(h('div', { class: 'cl-info-folded' }, l10n.t('folded in:')));
-    root.append(single(g, n, hideBatch, full));
+    root.append(single(g, n, hideBatch, full, onWeight));
     const layer = quant.get(n.id);
     if (layer) root.append(quantInfo(layer));
   });
@@ -70,7 +71,7 @@ export function edgeInfo(g: ViewGraph, tensor: string, hideBatch: boolean): HTML
   return root;
 }
 
-function single(g: ViewGraph, n: ViewNode, hideBatch: boolean, full: boolean): HTMLElement {
+function single(g: ViewGraph, n: ViewNode, hideBatch: boolean, full: boolean, onWeight?: (w: ViewWeight) => void): HTMLElement {
   const box = h('div', { class: 'cl-info-node' });
   box.append(h('div', { class: 'cl-info-title' }, h('span', { class: `cl-fam-swatch cl-fam-bg-${n.family}` }), `${n.op}`, n.label ? h('span', { class: 'cl-info-label' }, ` ${n.label}`) : null));
   box.append(h('div', { class: 'cl-info-name' }, n.name + (n.scope.length ? `  (${n.scope.join('/')})` : '')));
@@ -97,6 +98,15 @@ function single(g: ViewGraph, n: ViewNode, hideBatch: boolean, full: boolean): H
   }
   for (const w of n.warnings) box.append(h('div', { class: 'cl-warning' }, icon('warning'), ' ', w));
   for (const note of new Set(n.outputs.map((t) => (g.tensors[t] ? shapeNote(g, g.tensors[t]) : '')).filter(Boolean))) box.append(h('div', { class: 'cl-info-declared' }, note));
+  if (full && onWeight && n.weights?.length) {
+    box.append(h('div', { class: 'cl-info-head' }, l10n.t('weights')));
+    box.append(h('div', { class: 'cl-weight-list' }, ...n.weights.map((w) => {
+      const b = h('button', { class: 'cl-btn cl-text-btn cl-weight-link', title: l10n.t('Show the values of {0}', w.name), attrs: { type: 'button', 'data-tensor': w.name } },
+        h('span', { class: 'cl-weight-role' }, w.role), ` ${w.dtype} ${w.dims.length ? w.dims.join('×') : l10n.t('scalar')}`);
+      b.addEventListener('click', () => onWeight(w));
+      return b;
+    })));
+  }
   if (full) {
     box.append(h('div', { class: 'cl-info-head' }, l10n.t('tensors')));
     box.append(table([...n.inputs.filter(Boolean).map((t) => [l10n.t('in {0}', t), tensorText(g, t)] as [string, string]), ...n.outputs.filter(Boolean).map((t) => [l10n.t('out {0}', t), tensorText(g, t)] as [string, string])]));

@@ -17,6 +17,7 @@ export interface ToolbarActions {
   expandAll(): void;
   collapseTo(depth: number): void;
   exportSvg(): void;
+  showModel(): void;
   exportPng(): void;
   copyMermaid(): void;
   copyMarkdown(): void;
@@ -65,6 +66,7 @@ export class Toolbar {
       wide(h('span', { class: 'cl-sep' })),
       search,
       h('span', { class: 'cl-spacer' }),
+      wide(iconButton('info', l10n.t('Model properties'), a.showModel, 'cl-model-info')),
       wide(iconButton('file-media', l10n.t('Export PNG'), a.exportPng, 'cl-export-png')),
       wide(iconButton('file-code', l10n.t('Export SVG'), a.exportSvg, 'cl-export-svg')),
       wide(iconButton('type-hierarchy', l10n.t('Copy as Mermaid…'), a.copyMermaid, 'cl-copy-mermaid')),
@@ -91,7 +93,8 @@ export class Toolbar {
       for (let d = 1; d <= this.maxDepth; d++) list.push({ command: `cl-depth:${d}`, label: l10n.t('Collapse groups to depth {0}', d), run: () => a.collapseTo(d) });
     }
     list.push(
-      { command: 'cl-export-png', label: l10n.t('Export PNG'), run: a.exportPng, section: true },
+      { command: 'cl-model-info', label: l10n.t('Model properties'), run: a.showModel, section: true },
+      { command: 'cl-export-png', label: l10n.t('Export PNG'), run: a.exportPng },
       { command: 'cl-export-svg', label: l10n.t('Export SVG'), run: a.exportSvg },
       { command: 'cl-copy-mermaid', label: l10n.t('Copy as Mermaid…'), run: a.copyMermaid },
       { command: 'cl-copy-markdown', label: l10n.t('Copy Markdown summary'), run: a.copyMarkdown },
