@@ -12,6 +12,7 @@ import { chooseAliases } from './aliases';
 import { effectiveInputs, inputDimsOf, shapesAt, valuesOf } from './inputDims';
 import { exactWithSymbolsAsOne, takeFiguresOf } from './atSizes';
 import { foldOutputs } from './fold';
+import { findGroups } from './blocks/groups';
 import { attributeProblems } from './schema';
 import { FOLD_LIMIT } from './ops/common';
 import type { Analysis, AnalysisWarning, AnalyzeOptions, NodeFigures, TensorInfo, WarningKind } from './types';
@@ -32,6 +33,10 @@ const NONDETERMINISTIC = new Set(['RandomNormal', 'RandomUniform', 'RandomNormal
  * (src/analysis/inputDims.ts). Either way `totals.evaluatedAt` says which sizes.
  */
 export function analyze(model: Model, options: AnalyzeOptions = {}): Analysis {
+  return withGroups(model, analyzeAtSizes(model, options));
+}
+
+function analyzeAtSizes(model: Model, options: AnalyzeOptions): Analysis {
   const dims = inputDimsOf(model, options.inputShapes, options.dimValues);
   if (dims.length === 0) return analyzeAsGiven(model, options);
   const concreteShapes = shapesAt(effectiveInputs(model, options.inputShapes), valuesOf(dims));
@@ -43,6 +48,12 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): Analysis {
   const a = analyzeAsGiven(model, options);
   if (!exactWithSymbolsAsOne(a, dims)) takeFiguresOf(a, analyzeAsGiven(model, { ...options, inputShapes: concreteShapes }), dims);
   a.totals.evaluatedAt = dims;
+  return a;
+}
+
+/** The model's groups (src/analysis/blocks), found once the figures they sum are final. */
+function withGroups(model: Model, a: Analysis): Analysis {
+  a.groups = findGroups(model, a).groups;
   return a;
 }
 

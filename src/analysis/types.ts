@@ -1,6 +1,7 @@
 import type { DType, Node, Shape } from '../ir/types';
 import type { InputDim } from './inputDims';
 import type { NodeWindow } from './window/geometry';
+import type { LayerGroup } from './blocks/groups';
 
 /** Everything static analysis knows about one tensor. */
 export interface TensorInfo {
@@ -124,6 +125,8 @@ export interface Analysis {
   dimAliases?: ReadonlyMap<string, string>;
   /** Quantised layers; absent or empty for a float model. */
   quantLayers?: QuantLayer[];
+  /** The group tree (src/analysis/blocks): scope groups or found blocks and stages, parents first. */
+  groups?: LayerGroup[];
   nodeById: Map<string, Node>;
 }
 
