@@ -1,5 +1,8 @@
 import type { Dim, ModelFormat } from '../ir/types';
 import type { InputDim } from '../analysis/inputDims';
+import type { GroupKind } from '../analysis/blocks/groups';
+
+export type { GroupKind };
 
 /**
  * What the host sends the graph view: a plain, serialisable picture of the model with every
@@ -31,7 +34,8 @@ export interface ViewNode {
   op: string;
   domain: string;
   family: OpFamily;
-  /** Scope path for grouping ('layer1','layer1.0','conv1'). */
+  /** Path of the groups it lies in, outermost first (ViewGroup.path of its innermost group):
+   * scope segments ('layer1','layer1.0') or found blocks ('stage2','bottleneck5'). */
   scope: string[];
   /** Short attribute label shown on the node, e.g. '3×3 /2 ×64'. */
   label: string;
@@ -123,6 +127,27 @@ export interface ViewGraph {
   /** Quantised layers among the drawn nodes. */
   quantLayers?: ViewQuantLayer[];
   model?: ViewModelInfo;
+  /** Every group, parents before children; each node's `scope` is its innermost group's path. */
+  groups?: ViewGroup[];
+}
+
+/** A group of layers (Analysis.groups): a scope from node names, or a block or stage found in the data flow. */
+export interface ViewGroup {
+  /** path.join('/'): how the view names it (collapsed state, 'group:<key>' boxes). */
+  key: string;
+  path: string[];
+  kind: GroupKind;
+  /** A scope group's segment, shown as it is; found groups are titled from kind and index (localised in the view). */
+  name: string;
+  index: number;
+  repeat?: { count: number; of: GroupKind };
+  /** Drawn layers inside it, at any depth. */
+  size: number;
+  /** Tensors entering and leaving it (their shapes in ViewGraph.tensors). */
+  inputs: string[];
+  outputs: string[];
+  params: number | null;
+  macs: number | null;
 }
 
 /** One layer's mark in a comparison of two models (src/diff/marks.ts). */

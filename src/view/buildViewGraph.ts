@@ -1,6 +1,6 @@
 import type { Analysis, TensorInfo } from '../analysis/types';
 import type { Model, Node } from '../ir/types';
-import type { ViewEdge, ViewGraph, ViewNode, ViewQuantLayer, ViewTensor } from '../protocol/viewModel';
+import type { ViewEdge, ViewGraph, ViewGroup, ViewNode, ViewQuantLayer, ViewTensor } from '../protocol/viewModel';
 import { modelInfo, nodeWeights } from './weights';
 import { displayShape, legendEntries } from '../analysis/aliases';
 import { quantMark } from '../analysis/quantLayers';
@@ -43,6 +43,9 @@ export function buildViewGraph(model: Model, analysis: Analysis, title: string):
 
   // A quantised layer's anchor is coloured and labelled as the float operator it computes.
   const twin = new Map((analysis.quantLayers ?? []).map((l) => [l.anchor, l.op]));
+  // Each node's path is its innermost group's (the analysis lists parents before children).
+  const groupPath = new Map<string, string[]>();
+  for (const gr of analysis.groups ?? []) for (const id of gr.nodes) groupPath.set(id, gr.path);
   const nodes: ViewNode[] = [];
   const edges: ViewEdge[] = [];
   const referenced = new Set<string>();
@@ -59,7 +62,7 @@ export function buildViewGraph(model: Model, analysis: Analysis, title: string):
       op: node.opType,
       domain: node.domain,
       family,
-      scope: node.scope,
+      scope: groupPath.get(node.id) ?? [],
       label: window ? windowLabel(window, family === 'pooling') : otherLabel(op ? { ...node, opType: op } : node, displayShape(outShape, analysis.dimAliases)),
       attributes: formatAttributes(node),
       inputs: node.inputs,
@@ -107,6 +110,21 @@ export function buildViewGraph(model: Model, analysis: Analysis, title: string):
     ...(l.activationDtype ? { activationDtype: l.activationDtype } : {}),
   }));
 
+  const groups: ViewGroup[] = (analysis.groups ?? []).map((gr) => ({
+    key: gr.key,
+    path: gr.path,
+    kind: gr.kind,
+    name: gr.name,
+    index: gr.index,
+    ...(gr.repeat ? { repeat: gr.repeat } : {}),
+    size: gr.nodes.filter((id) => drawn.has(id)).length,
+    inputs: gr.inputs,
+    outputs: gr.outputs,
+    params: gr.params,
+    macs: gr.macs,
+  }));
+  for (const gr of groups) for (const t of [...gr.inputs, ...gr.outputs]) if (!tensors[t]) tensors[t] = viewTensor(t, analysis.tensors.get(t), 'undefined', displayShape(analysis.tensors.get(t)?.shape ?? null, aliases));
+
   // The analysis's warnings begin with the reader's (kind 'read').
   const warnings = analysis.warnings.map((w) => ({ node: w.node, message: w.message }));
   return {
@@ -123,6 +141,7 @@ export function buildViewGraph(model: Model, analysis: Analysis, title: string):
     tensors,
     ...(aliases && aliases.size ? { dimLegend: Object.fromEntries(legendEntries(aliases)) } : {}),
     ...(quantLayers.length ? { quantLayers } : {}),
+    ...(groups.length ? { groups } : {}),
     model: modelInfo(model),
   };
 }

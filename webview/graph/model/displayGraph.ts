@@ -1,11 +1,13 @@
-import type { OpFamily, ViewGraph, ViewNode, ViewQuantLayer } from '../../../src/protocol/viewModel';
+import type { OpFamily, ViewGraph, ViewGroup, ViewNode, ViewQuantLayer } from '../../../src/protocol/viewModel';
 import { addFigures, formatShape } from '../../common/format';
+import { groupTitle } from './groupTitle';
 import * as l10n from '@vscode/l10n';
 
 /**
  * What is actually drawn: the ViewGraph with each quantised layer's (de)quantisers drawn inside its
  * box, after folding activations/BatchNorm into the layer before them (when asked) and replacing
- * collapsed scope groups by one box each. Pure, so it is tested in Node.
+ * collapsed groups (the analysis's, ViewGraph.groups) by one box each, which shows the group's own
+ * figures and in/out shapes. Pure, so it is tested in Node.
  */
 export type DisplayKind = 'node' | 'group' | 'input' | 'output';
 
@@ -20,7 +22,7 @@ export interface DisplayNode {
   label: string;
   /** A quantised layer's mark ('int8'), drawn as a tag on the box. */
   badge?: string;
-  /** Node name, or member count for groups. */
+  /** Node name, or, for a group, how many layers it holds. */
   name: string;
   /** null when unknown (for a group or folded box: when any member's is). */
   params: number | null;
@@ -55,7 +57,7 @@ export interface DisplayGraph {
   edges: DisplayEdge[];
   /** Display node index by id, and for every ViewNode id the index of the box that shows it. */
   indexOf: Map<string, number>;
-  /** Every scope group in the model, outermost first. */
+  /** Every group in the model, outermost first. */
   groups: GroupInfo[];
 }
 
@@ -119,7 +121,8 @@ export function deriveDisplayGraph(g: ViewGraph, opt: DisplayOptions): DisplayGr
     });
   }
 
-  const groups = collectGroups(g.nodes);
+  const groups = g.groups ? collectGroups(g.groups) : groupsFromScopes(g.nodes);
+  const groupByKey = new Map((g.groups ?? []).map((gr) => [gr.key, gr]));
   const nodes: DisplayNode[] = [];
   const indexOf = new Map<string, number>();
   const add = (d: DisplayNode): number => {
@@ -136,12 +139,16 @@ export function deriveDisplayGraph(g: ViewGraph, opt: DisplayOptions): DisplayGr
       const id = `group:${scopeKey(path)}`;
       let gi = indexOf.get(id);
       if (gi === undefined) {
-        gi = add({ id, kind: 'group', family: 'other', title: path[path.length - 1], label: '', name: '', params: 0, macs: 0, members: [], scope: path, inTensors: [], outTensors: [] });
+        const gr = groupByKey.get(scopeKey(path));
+        // The figures are the analysis's for the whole group; a group it does not list sums its layers.
+        gi = add({ id, kind: 'group', family: 'other', title: gr ? groupTitle(gr) : path[path.length - 1], label: '', name: '', params: gr ? gr.params : 0, macs: gr ? gr.macs : 0, members: [], scope: path, inTensors: [], outTensors: [] });
       }
       const box = nodes[gi];
       box.members.push(i);
-      box.params = addFigures(box.params, n.params);
-      box.macs = addFigures(box.macs, n.macs);
+      if (!groupByKey.has(scopeKey(path))) {
+        box.params = addFigures(box.params, n.params);
+        box.macs = addFigures(box.macs, n.macs);
+      }
       indexOf.set(n.id, gi);
       return;
     }
@@ -183,7 +190,12 @@ export function deriveDisplayGraph(g: ViewGraph, opt: DisplayOptions): DisplayGr
   }
   for (const d of nodes) {
     if (d.kind !== 'group') continue;
-    d.name = `${d.members.length} layers`;
+    const gr = groupByKey.get(scopeKey(d.scope));
+    if (gr) {
+      d.inTensors = [...gr.inputs];
+      d.outTensors = [...gr.outputs];
+    }
+    d.name = l10n.t('{0} layers', d.members.length);
     d.label = `${d.inTensors.map((t) => formatShape(g.tensors[t]?.shape, opt.hideBatchDim)).join(', ')} → ${d.outTensors.map((t) => formatShape(g.tensors[t]?.shape, opt.hideBatchDim)).join(', ')}`;
   }
   return { nodes, edges, indexOf, groups };
@@ -213,7 +225,12 @@ function sameCollapsedGroup(a: ViewNode, b: ViewNode, collapsed: ReadonlySet<str
   return (pa ? scopeKey(pa) : null) === (pb ? scopeKey(pb) : null);
 }
 
-function collectGroups(nodes: ViewNode[]): GroupInfo[] {
+function collectGroups(groups: ViewGroup[]): GroupInfo[] {
+  return groups.filter((gr) => gr.size > 1).map((gr) => ({ key: gr.key, path: gr.path, depth: gr.path.length, size: gr.size })).sort((a, b) => a.depth - b.depth);
+}
+
+/** A view model that lists no groups (made by hand, as the synthetic benchmark graphs are): its nodes' paths are the groups. */
+function groupsFromScopes(nodes: ViewNode[]): GroupInfo[] {
   const sizes = new Map<string, GroupInfo>();
   for (const n of nodes) {
     for (let d = 1; d <= n.scope.length; d++) {

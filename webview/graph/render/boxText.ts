@@ -98,15 +98,17 @@ export function shortName(name: string, prefix: string): string {
   return prefix && name.startsWith(prefix) && name.length > prefix.length ? name.slice(prefix.length) : name;
 }
 
-function contentOf(d: DisplayNode, o: BoxTextOptions): { first: Segment[]; second: Segment[] } {
+function contentOf(d: DisplayNode, o: BoxTextOptions): { first: Segment[]; second: Segment[]; third?: Segment[] } {
   const T = (text: string, font: FontName, tone: Tone = 'text'): Segment => ({ text: visibleText(text), font, tone });
   const params = d.params !== 0 ? l10n.t('{0} params', formatCount(d.params)) : '';
   const name = shortName(d.name, o.prefix);
   let first: Segment[];
   let second: string;
   if (d.kind === 'group') {
+    // A collapsed group says what it is, what it costs, and what goes in and comes out.
     first = [T(`▸ ${d.title}`, 'title')];
-    second = `${d.name} · ${l10n.t('{0} params', formatCount(d.params))} · ${d.label}`;
+    second = `${d.name} · ${l10n.t('{0} params', formatCount(d.params))} · ${l10n.t('{0} MACs', formatCount(d.macs))}`;
+    if (!o.mark) return { first, second: [T(second, 'small', 'muted')], third: [T(d.label, 'small', 'muted')] };
   } else if (d.kind !== 'node') {
     first = [T(d.title, 'title')];
     second = d.name;
@@ -127,11 +129,11 @@ export function boxText(d: DisplayNode, o: BoxTextOptions, measure: Measure): Bo
   const terminal = d.kind === 'input' || d.kind === 'output';
   const padLeft = terminal ? BOX.padLeftTerminal : BOX.padLeft;
   const room = BOX.maxW - padLeft - BOX.padRight - (o.thumb ? BOX.thumb : 0);
-  const { first, second } = contentOf(d, o);
+  const { first, second, third = [] } = contentOf(d, o);
   const runs: TextRun[] = [];
   let line = 0;
   let widest = 0;
-  for (const segs of [first, second]) {
+  for (const segs of [first, second, third]) {
     if (!segs.length) continue;
     let dx = 0;
     for (const s of segs) {

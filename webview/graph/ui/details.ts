@@ -3,6 +3,7 @@ import type { DisplayNode } from '../model/displayGraph';
 import { h, icon } from '../../common/dom';
 import type { Drawer, DrawerPanel } from './drawer';
 import { nodeInfo } from './nodeInfo';
+import { groupTitle } from '../model/groupTitle';
 import * as l10n from '@vscode/l10n';
 
 export interface DetailsActions {
@@ -38,7 +39,8 @@ export class DetailsPanel {
     else if (first && first.scope.length > 0) {
       for (let depth = first.scope.length; depth >= 1; depth--) {
         const key = first.scope.slice(0, depth).join('/');
-        buttons.append(this.button('fold', l10n.t('Collapse {0}', key), () => this.a.collapse(key)));
+        const group = g.groups?.find((gr) => gr.key === key);
+        buttons.append(this.button('fold', l10n.t('Collapse {0}', group ? groupTitle(group) : key), () => this.a.collapse(key)));
       }
     }
     this.panel.body.replaceChildren(nodeInfo(g, d, hideBatch, true, (w) => this.a.showWeight(w)), buttons);

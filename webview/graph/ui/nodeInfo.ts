@@ -17,7 +17,7 @@ export function nodeInfo(g: ViewGraph, d: DisplayNode, hideBatch: boolean, full:
     return root;
   }
   if (d.kind === 'group') {
-    root.append(h('div', { class: 'cl-info-title' }, l10n.t('Group {0}', d.scope.join('/'))));
+    root.append(h('div', { class: 'cl-info-title' }, l10n.t('Group {0}', d.title)));
     root.append(table([
       [l10n.t('layers'), String(members.length)],
       [l10n.t('inputs'), d.inTensors.map((t) => formatShape(g.tensors[t]?.shape, hideBatch)).join(', ') || '—'],
