@@ -47,6 +47,8 @@ export interface DisplayEdge {
 export interface GroupInfo {
   key: string;
   path: string[];
+  /** As a frame's header and a collapsed box say it (groupTitle). */
+  title: string;
   depth: number;
   /** ViewGraph node indexes inside the group (at any depth). */
   size: number;
@@ -226,7 +228,7 @@ function sameCollapsedGroup(a: ViewNode, b: ViewNode, collapsed: ReadonlySet<str
 }
 
 function collectGroups(groups: ViewGroup[]): GroupInfo[] {
-  return groups.filter((gr) => gr.size > 1).map((gr) => ({ key: gr.key, path: gr.path, depth: gr.path.length, size: gr.size })).sort((a, b) => a.depth - b.depth);
+  return groups.filter((gr) => gr.size > 1).map((gr) => ({ key: gr.key, path: gr.path, title: groupTitle(gr), depth: gr.path.length, size: gr.size })).sort((a, b) => a.depth - b.depth);
 }
 
 /** A view model that lists no groups (made by hand, as the synthetic benchmark graphs are): its nodes' paths are the groups. */
@@ -236,7 +238,7 @@ function groupsFromScopes(nodes: ViewNode[]): GroupInfo[] {
     for (let d = 1; d <= n.scope.length; d++) {
       const path = n.scope.slice(0, d);
       const key = scopeKey(path);
-      const info = sizes.get(key) ?? { key, path, depth: d, size: 0 };
+      const info = sizes.get(key) ?? { key, path, title: path[d - 1], depth: d, size: 0 };
       info.size++;
       sizes.set(key, info);
     }

@@ -7,6 +7,7 @@ import type { DisplayGraph } from './displayGraph';
  */
 export interface LayoutGroups {
   keys: string[];
+  titles: string[];
   depth: Int32Array;
   groupOf: Int32Array;
   groupParent: Int32Array;
@@ -17,12 +18,14 @@ export function layoutGroups(display: DisplayGraph): LayoutGroups {
   const index = new Map<string, number>();
   const collapsed = new Set(display.nodes.filter((d) => d.kind === 'group').map((d) => d.scope.join('/')));
   const keys: string[] = [];
+  const titles: string[] = [];
   const depth: number[] = [];
   const parent: number[] = [];
   for (const g of display.groups) {
     if (collapsed.has(g.key) || g.path.some((_, d) => collapsed.has(g.path.slice(0, d).join('/')))) continue;
     index.set(g.key, keys.length);
     keys.push(g.key);
+    titles.push(g.title);
     depth.push(g.depth);
     let p = -1;
     for (let d = g.path.length - 1; d >= 1 && p < 0; d--) p = index.get(g.path.slice(0, d).join('/')) ?? -1;
@@ -40,5 +43,5 @@ export function layoutGroups(display: DisplayGraph): LayoutGroups {
       }
     }
   });
-  return { keys, depth: Int32Array.from(depth), groupOf, groupParent: Int32Array.from(parent), maxDepth: depth.reduce((m, x) => Math.max(m, x), 0) };
+  return { keys, titles, depth: Int32Array.from(depth), groupOf, groupParent: Int32Array.from(parent), maxDepth: depth.reduce((m, x) => Math.max(m, x), 0) };
 }

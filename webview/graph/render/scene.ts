@@ -101,14 +101,15 @@ function groupFrames(groups: LayoutGroups, layout: LayoutResult): GroupFrame[] {
     const b = box[g];
     if (b.x0 === Infinity) continue;
     const key = groups.keys[g];
+    const title = groups.titles[g];
     const depth = groups.depth[g];
     const pad = framePadX(depth, groups.maxDepth);
     // Left to right, the layout's room for headers lies before the first column; the header goes on top.
     const along = b.top * (FRAME_PAD + HEADER);
     const across = b.bottom * FRAME_PAD;
     frames.push(layout.direction === 'LR'
-      ? { key, title: key.slice(key.lastIndexOf('/') + 1), depth, x0: b.x0 - along, x1: b.x1 + across, y0: b.y0 - pad - HEADER, y1: b.y1 + pad }
-      : { key, title: key.slice(key.lastIndexOf('/') + 1), depth, x0: b.x0 - pad, x1: b.x1 + pad, y0: b.y0 - along, y1: b.y1 + across });
+      ? { key, title, depth, x0: b.x0 - along, x1: b.x1 + across, y0: b.y0 - pad - HEADER, y1: b.y1 + pad }
+      : { key, title, depth, x0: b.x0 - pad, x1: b.x1 + pad, y0: b.y0 - along, y1: b.y1 + across });
   }
   return frames.sort((a, b) => a.depth - b.depth);
 }
