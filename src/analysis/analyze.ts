@@ -51,9 +51,15 @@ function analyzeAtSizes(model: Model, options: AnalyzeOptions): Analysis {
   return a;
 }
 
-/** The model's groups (src/analysis/blocks), found once the figures they sum are final. */
+/** The model's groups (src/analysis/blocks), found once the figures they sum are final. A model
+ * too malformed to group (a reader let through a node with no op name) is still shown, ungrouped. */
 function withGroups(model: Model, a: Analysis): Analysis {
-  a.groups = findGroups(model, a).groups;
+  try {
+    a.groups = findGroups(model, a).groups;
+  } catch (e) {
+    a.groups = [];
+    a.warnings.push({ kind: 'read', node: '', message: l10n.t('The layers could not be grouped: {0}', e instanceof Error ? e.message : String(e)) });
+  }
   return a;
 }
 

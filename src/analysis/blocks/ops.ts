@@ -29,7 +29,7 @@ export const isActivation = (n: Node): boolean => ACTIVATION.has(n.opType);
 
 /** A convolution whose every filter sees one input channel (ONNX `group` > 1 with as many groups as channels is the common case). */
 export function isDepthwise(n: Node): boolean {
-  if (n.opType.startsWith('Depthwise')) return true;
+  if (String(n.opType).startsWith('Depthwise')) return true;
   const g = n.attributes.group ?? n.attributes.groups;
   return typeof g === 'number' && g > 1;
 }
