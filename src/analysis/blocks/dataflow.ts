@@ -14,6 +14,10 @@ export class Dataflow {
   readonly succs: number[][] = [];
   /** Per node: it writes a graph output. */
   readonly feedsOutput: boolean[] = [];
+  /** Per node: the data tensors it reads (graph inputs and other nodes' outputs), each once. */
+  readonly reads: string[][] = [];
+  /** Data tensors by name → the indexes of the nodes that read them. */
+  readonly readers = new Map<string, number[]>();
   /** Data tensors by name → the index of the node that writes them. */
   readonly producer = new Map<string, number>();
   readonly isData: (t: string) => boolean;
@@ -43,10 +47,15 @@ export class Dataflow {
     const outputs = (this.graphOutputs = new Set(graph.outputs.map((o) => o.name)));
     this.nodes.forEach((node, v) => {
       const preds = new Set<number>();
-      for (const t of node.inputs) {
+      const reads = [...new Set(node.inputs.filter(this.isData))];
+      for (const t of reads) {
         const p = this.producer.get(t);
         if (p !== undefined && p !== v) preds.add(p);
+        const list = this.readers.get(t);
+        if (list) list.push(v);
+        else this.readers.set(t, [v]);
       }
+      this.reads.push(reads);
       this.preds.push([...preds]);
       this.succs.push([]);
       this.feedsOutput.push(node.outputs.some((t) => outputs.has(t)));
@@ -65,8 +74,4 @@ export class Dataflow {
     return this.nodes[v].inputs.some((t) => this.inputs.has(t));
   }
 
-  /** The data tensors a node reads (graph inputs and other nodes' outputs), each once. */
-  dataInputs(v: number): string[] {
-    return [...new Set(this.nodes[v].inputs.filter(this.isData))];
-  }
 }

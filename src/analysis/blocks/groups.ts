@@ -113,12 +113,13 @@ function finish(flow: Dataflow, drafts: Draft[]): LayerGroup[] {
     let params: number | null = 0;
     let macs: number | null = 0;
     for (const v of d.members) {
-      for (const t of flow.dataInputs(v)) {
+      for (const t of flow.reads[v]) {
         const p = flow.producer.get(t);
         if (p === undefined || !inside.has(p)) inputs.add(t);
       }
-      for (const s of flow.succs[v]) if (!inside.has(s)) for (const t of flow.nodes[v].outputs) if (flow.nodes[s].inputs.includes(t)) written.add(t);
-      for (const t of flow.nodes[v].outputs) if (flow.graphOutputs.has(t)) written.add(t);
+      for (const t of flow.nodes[v].outputs) {
+        if (flow.graphOutputs.has(t) || flow.readers.get(t)?.some((s) => !inside.has(s))) written.add(t);
+      }
       const f = flow.analysis.nodes.get(flow.ids[v]);
       params = params === null || !f || f.params === null ? null : params + f.params;
       macs = macs === null || !f || f.macs === null ? null : macs + f.macs;

@@ -29,7 +29,12 @@ export function scopeGroups(flow: Dataflow): { groups: ScopeGroup[]; refused: Re
   const refused: Refusal[] = [];
   const kept = new Map<string, ScopeGroup>();
   // Outer scopes first: a key's parent prefix is decided before the key.
-  const keys = [...members.keys()].sort((a, b) => a.split('/').length - b.split('/').length);
+  const depth = (k: string): number => {
+    let d = 1;
+    for (let i = k.indexOf('/'); i >= 0; i = k.indexOf('/', i + 1)) d++;
+    return d;
+  };
+  const keys = [...members.keys()].map((k) => ({ k, d: depth(k) })).sort((a, b) => a.d - b.d).map((e) => e.k);
   for (const key of keys) {
     const list = members.get(key)!;
     const parentKey = keptAround(key, kept);
@@ -58,7 +63,7 @@ function entryProblem(flow: Dataflow, list: number[]): string | null {
   const inside = new Set(list);
   const entering = new Set<string>();
   for (const v of list) {
-    for (const t of flow.dataInputs(v)) {
+    for (const t of flow.reads[v]) {
       const p = flow.producer.get(t);
       if (p === undefined || !inside.has(p)) entering.add(t);
     }
