@@ -62,9 +62,12 @@ export function activate(context: vscode.ExtensionContext): { graphPanels: Graph
     registerJsonModelSupport(
       source.service,
       (doc) => graphPanels.openToSide(doc.uri),
-      // Each edit that still reads as a model updates every open graph of it, keeping zoom and selection.
+      // Each edit that still reads as a model updates every open graph of it, keeping zoom and selection;
+      // one that does not leaves the graph as it was, marked as the last version that read as a model.
       (doc, state) => {
-        if (state.graph && graphPanels.has(doc.uri)) graphPanels.showModel(doc.uri, state.graph);
+        if (!graphPanels.has(doc.uri)) return;
+        if (state.graph) graphPanels.showModel(doc.uri, state.graph);
+        else graphPanels.markStale(doc.uri, staleReason(doc, state.problems));
       },
       graphPanels,
     ),
@@ -76,6 +79,13 @@ export function activate(context: vscode.ExtensionContext): { graphPanels: Graph
   InferenceController.register(context, graphPanels, source, log, trust);
   log.info(`ConvLens activated (display language ${vscode.env.language})`);
   return { graphPanels };
+}
+
+/** The first error of a JSON model that no longer reads as one, with its line ('line 12: Expected comma'). */
+function staleReason(doc: vscode.TextDocument, problems: readonly { severity: string; message: string; range: { offset: number } }[]): string {
+  const p = problems.find((q) => q.severity === 'error') ?? problems[0];
+  if (!p) return vscode.l10n.t('the text does not read as a model');
+  return vscode.l10n.t('line {0}: {1}', doc.positionAt(p.range.offset).line + 1, p.message);
 }
 
 export function deactivate(): void {

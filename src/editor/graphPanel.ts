@@ -36,6 +36,8 @@ interface DocumentState {
   /** The view graph as the model worker encoded it; the host passes it on without parsing it. */
   graph?: GraphDigest;
   error?: string;
+  /** Why the text no longer reads as a model, while the graph shown is its last version that did. */
+  stale?: string;
   /** Increases with every load, so a slow load never overwrites a newer one. */
   generation: number;
   loading?: Promise<void>;
@@ -161,6 +163,14 @@ export class GraphPanels implements vscode.Disposable {
     if (doc) this.setError(doc, message);
   }
 
+  /** The text of `uri` no longer reads as a model: every graph of it says it shows the last version that did. */
+  markStale(uri: vscode.Uri, reason: string): void {
+    const doc = this.docs.get(uri.toString());
+    if (!doc?.graph || doc.stale === reason) return;
+    doc.stale = reason;
+    this.broadcastTo(doc, { type: 'graphStale', reason });
+  }
+
   selectNode(uri: vscode.Uri, nodeId: string | null, reveal: boolean): void {
     const doc = this.docs.get(uri.toString());
     if (doc) this.broadcastTo(doc, { type: 'selectNode', nodeId, reveal });
@@ -214,6 +224,7 @@ export class GraphPanels implements vscode.Disposable {
   private setGraph(doc: DocumentState, graph: GraphDigest): void {
     doc.graph = graph;
     doc.error = undefined;
+    doc.stale = undefined;
     this.problems.delete(doc.uri);
     for (const state of doc.panels.values()) this.sendGraph(state, doc);
     this.loadedEmitter.fire({ uri: doc.uri, graph });
@@ -248,8 +259,10 @@ export class GraphPanels implements vscode.Disposable {
       case 'ready':
         state.ready = true;
         reply({ type: 'setOptions', options: readViewOptions() });
-        if (doc.graph) this.sendGraph(state, doc);
-        else if (doc.error) reply({ type: 'showError', message: doc.error });
+        if (doc.graph) {
+          this.sendGraph(state, doc);
+          if (doc.stale) reply({ type: 'graphStale', reason: doc.stale });
+        } else if (doc.error) reply({ type: 'showError', message: doc.error });
         break;
       case 'nodeSelected':
         this.selectEmitter.fire({ ...event, nodeId: message.nodeId });

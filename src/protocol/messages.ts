@@ -34,8 +34,12 @@ export interface SetDiffMessage { type: 'setDiff'; diff: ViewDiff | null }
 /** Pan and zoom to match the other side of a comparison: `anchor.nodeId` is a node of this side (see webview/graph/viewSync.ts). */
 export interface FollowViewMessage { type: 'followView'; anchor: ViewAnchor }
 
+/** The document's text no longer reads as a model (a JSON edit half done): the graph shown is its last
+ * version that did; `reason` says why this one does not (the first error, with its line). Cleared by the next showGraph. */
+export interface GraphStaleMessage { type: 'graphStale'; reason: string }
+
 export type ToWebview =
-  | ShowGraphMessage | ShowErrorMessage | SelectNodeMessage | SetOptionsMessage
+  | ShowGraphMessage | ShowErrorMessage | SelectNodeMessage | SetOptionsMessage | GraphStaleMessage
   | InferenceStateMessage | SetDiffMessage | FollowViewMessage | ReplyMessage;
 
 /** Webview -> host */

@@ -165,6 +165,17 @@ test('editing a ConvLens JSON model updates its side graph as the user types', {
   }
   await page.waitForTimeout(500); // let the editor repaint before the picture
   await screenshot(page, 'graph-convlens-json-live', 'docs/images');
+
+  // Half an edit ('8x' is not JSON): the graph stays as it was, marked out of date with the line at fault;
+  // the edit finished, the mark goes.
+  await page.keyboard.type('x');
+  const stale = frame.locator('#cl-stale');
+  await stale.waitFor({ state: 'visible', timeout: 20_000 });
+  assert.match(await stale.innerText(), /Out of date.*line \d+/s);
+  assert.ok((await params()).includes(want), 'the last graph that read as a model stays');
+  await screenshot(page, 'graph-convlens-json-stale');
+  await page.keyboard.press('Backspace');
+  await stale.waitFor({ state: 'hidden', timeout: 20_000 });
 });
 
 test('a file that is not a model shows what went wrong and where, in the panel', { timeout: 120_000 }, async () => {

@@ -1,6 +1,6 @@
 import type { InferenceState, ViewAnchor, ViewOptions } from '../../src/protocol/messages';
 import type { ViewDiff, ViewGraph } from '../../src/protocol/viewModel';
-import { h } from '../common/dom';
+import { h, icon } from '../common/dom';
 import { GraphCommands, type CommandTarget } from './commands';
 import { GraphController, type HostRequests } from './controller';
 import { MermaidPreview } from './export/mermaidPreview';
@@ -71,6 +71,8 @@ export class App implements HostRequests, CommandTarget {
   private readonly inputSizes = new InputSizeBar((values) => this.host.setInputSizes(values));
   private readonly stage: HTMLElement;
   private readonly message = h('div', { class: 'cl-message cl-hidden', attrs: { id: 'cl-message', role: 'status' } });
+  /** Said above the graph while it is not the document's current text (graphStale), never over a box. */
+  private readonly stale = h('div', { class: 'cl-stale cl-hidden', attrs: { id: 'cl-stale', role: 'status' } });
   private saveTimer = 0;
   /** Pan and zoom shared with the other side of a comparison. */
   readonly sync: ViewSync;
@@ -109,7 +111,7 @@ export class App implements HostRequests, CommandTarget {
     }, this.search.el);
     const header = h('header', { class: 'cl-header' });
     const stage = h('div', { class: 'cl-stage', attrs: { id: 'cl-stage' } });
-    const column = h('div', { class: 'cl-column' }, stage);
+    const column = h('div', { class: 'cl-column' }, this.stale, stage);
     const main = h('div', { class: 'cl-main' }, column);
     root.append(header, main, this.message);
     this.summary = new SummaryBar(header, (id) => this.selectById(id, true, true));
@@ -164,6 +166,7 @@ export class App implements HostRequests, CommandTarget {
     const t0 = performance.now();
     const cam = this.state.showGraph(graph, preserveView, this.host.savedState());
     this.showMessage('', false);
+    this.stale.classList.add('cl-hidden');
     this.summary.show(graph, this.state.diff);
     this.inputSizes.show(graph);
     this.modelPanel.update(graph);
@@ -183,6 +186,11 @@ export class App implements HostRequests, CommandTarget {
 
   showError(message: string): void {
     this.showMessage(message, true);
+  }
+
+  graphStale(reason: string): void {
+    this.stale.replaceChildren(icon('warning'), ' ', h('b', {}, l10n.t('Out of date')), ' ', l10n.t('The text no longer reads as a model ({0}); this graph is its last version that did.', reason));
+    this.stale.classList.remove('cl-hidden');
   }
 
   selectNode(nodeId: string | null, reveal: boolean): void {

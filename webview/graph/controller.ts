@@ -10,6 +10,7 @@ import type { SavedState } from './state';
 export interface HostRequests {
   showGraph(graph: ViewGraph, preserveView: boolean): void;
   showError(message: string): void;
+  graphStale(reason: string): void;
   selectNode(nodeId: string | null, reveal: boolean): void;
   setOptions(options: ViewOptions): void;
   inferenceState(state: InferenceState): void;
@@ -41,6 +42,7 @@ export class GraphController {
     switch (m.type) {
       case 'showGraph': return this.view.showGraph(isEncodedGraph(m.graph) ? await decodeGraph(m.graph) : m.graph, m.preserveView);
       case 'showError': return this.view.showError(m.message);
+      case 'graphStale': return this.view.graphStale(m.reason);
       case 'selectNode': return this.view.selectNode(m.nodeId, m.reveal);
       case 'setOptions': return this.view.setOptions(m.options);
       case 'inferenceState': return this.view.inferenceState(m.state);

@@ -25,6 +25,7 @@ const SELECTOR: vscode.DocumentSelector = [{ language: 'json' }, { language: 'js
 export function registerJsonModelSupport(
   service: ModelService,
   openGraph: (doc: vscode.TextDocument) => void,
+  /** Every new state of a JSON document: one that reads as a model (state.graph) or one that does not. */
   onModelChanged?: (doc: vscode.TextDocument, state: JsonModelState) => void,
   graph?: GraphSync,
 ): vscode.Disposable {
@@ -39,7 +40,7 @@ export function registerJsonModelSupport(
       return d;
     }));
     hintsChanged.fire();
-    if (state.graph) onModelChanged?.(doc, state);
+    onModelChanged?.(doc, state);
   };
   const refresh = (doc: vscode.TextDocument) => {
     if (!isJsonDocument(doc)) return;

@@ -103,3 +103,53 @@ test("a graph view's input sizes are remembered per model and every later load o
     restore();
   }
 });
+
+test('a graph whose text no longer reads as a model is marked stale, also for a view that opens later, until the next graph', async () => {
+  const restore = installVscodeMock(emptyRegistrations());
+  try {
+    const vscode = require('vscode') as typeof import('vscode');
+    delete require.cache[require.resolve('../../../src/editor/graphPanel')];
+    const { GraphPanels } = require('../../../src/editor/graphPanel') as typeof import('../../../src/editor/graphPanel');
+    const digest = (title: string) => ({ title, format: 'convlens-json', nodeCount: 3, encoded: { encoding: 'json' as const, bytes: new Uint8Array() } });
+    const source = { load: async () => ({ ok: true as const, graph: digest('v1'), millis: 0 }) };
+    const log = { info() {}, warn() {}, error() {} };
+    const panels = new GraphPanels(vscode.Uri.file('/ext'), source as never, log as never);
+    const view = () => {
+      const posted: { type: string; reason?: string }[] = [];
+      let receive: (m: unknown) => void = () => undefined;
+      const panel = {
+        active: false, iconPath: undefined as unknown,
+        webview: { options: {}, html: '', cspSource: 'vscode-resource:', asWebviewUri: (u: unknown) => u, onDidReceiveMessage: (f: (m: unknown) => void) => ((receive = f), { dispose() {} }), postMessage: async (m: { type: string }) => (posted.push(m), true) },
+        onDidDispose: () => ({ dispose() {} }),
+        dispose() {},
+      };
+      return { panel, posted, ready: () => receive({ type: 'ready' }) };
+    };
+    const uri = vscode.Uri.file('/work/net.json');
+    const first = view();
+    panels.attach(uri, first.panel as never);
+    first.ready();
+    await new Promise((r) => setTimeout(r, 10));
+    assert.ok(first.posted.some((m) => m.type === 'showGraph'));
+    panels.markStale(uri, 'line 7: value expected');
+    panels.markStale(uri, 'line 7: value expected'); // the same state again (a hover, a second change event): said once
+    assert.deepEqual(first.posted.filter((m) => m.type === 'graphStale'), [{ type: 'graphStale', reason: 'line 7: value expected' }]);
+    // A view opened meanwhile (or rebuilt when its tab comes back) gets the graph and the mark.
+    const second = view();
+    panels.attach(uri, second.panel as never);
+    second.ready();
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(second.posted.filter((m) => m.type === 'showGraph' || m.type === 'graphStale').map((m) => m.type), ['showGraph', 'graphStale']);
+    // The text reads as a model again: the next graph clears the mark, and a later view is not told.
+    panels.showModel(uri, digest('v2') as never);
+    const third = view();
+    panels.attach(uri, third.panel as never);
+    third.ready();
+    await new Promise((r) => setTimeout(r, 10));
+    assert.ok(third.posted.some((m) => m.type === 'showGraph'));
+    assert.equal(third.posted.filter((m) => m.type === 'graphStale').length, 0);
+    panels.dispose();
+  } finally {
+    restore();
+  }
+});
