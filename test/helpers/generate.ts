@@ -16,7 +16,7 @@ import { seededRandom as prng } from '../../src/common/prng';
 export { prng };
 
 /** Builds a graph node by node; names follow PyTorch's exporter ('/layer1/layer1.0/conv1/Conv'). */
-class GraphBuilder {
+export class GraphBuilder {
   readonly nodes: Node[] = [];
   readonly initializers = new Map<string, TensorData>();
   private readonly rand: () => number;

@@ -74,6 +74,28 @@ describe('every panel width', () => {
     });
   }
 
+  test('a panel resized (a source editor opened beside it) keeps the middle of the view; opening the drawer moves nothing', async () => {
+    const page = await h.open({ width: 1600, height: 900 });
+    await showGraph(page, resnet);
+    const middle = () => page.evaluate(() => {
+      const v = (window as any).convlens.debug.view;
+      return (v.viewport.width / 2 - v.cam.tx) / v.cam.scale;
+    });
+    const tx = () => page.evaluate(() => (window as any).convlens.debug.view.cam.tx);
+    const before = await middle();
+    await page.setViewportSize({ width: 800, height: 900 });
+    await page.waitForFunction(() => (window as any).convlens.debug.view.viewport.width < 900);
+    assert.ok(Math.abs((await middle()) - before) < 1, `the middle moved from ${before} to ${await middle()}`);
+    await page.setViewportSize({ width: 1600, height: 900 });
+    await page.waitForFunction(() => (window as any).convlens.debug.view.viewport.width > 1500);
+    const still = await tx();
+    await page.evaluate((id) => window.postMessage({ type: 'selectNode', nodeId: id, reveal: false }, '*'), resnet.nodes.find((n) => n.op === 'Conv')!.id);
+    await page.locator('#cl-details').waitFor({ state: 'visible' });
+    await page.waitForFunction(() => (window as any).convlens.debug.view.viewport.width < 1400);
+    assert.equal(await tx(), still, 'the docked drawer narrows the graph from the right without moving it');
+    await page.close();
+  });
+
   test('the check fails on a deliberately broken layout: a drawer that covers the graph', async () => {
     const page = await openWithDetails(800);
     // (CSSOM, since the page's CSP refuses inline style sheets.)

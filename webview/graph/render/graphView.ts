@@ -28,6 +28,8 @@ export class GraphView {
   private width = 0;
   private height = 0;
   private dpr = 1;
+  /** The page's width at the last resize: a panel made narrower or wider keeps what was in its middle there. */
+  private pageWidth = 0;
   /** Frames drawn and the time the last one took, for the benchmark and tests. */
   readonly stats = { frames: 0, lastMs: 0, last: { nodes: 0, edges: 0, labels: 0 } as FrameStats };
   private readonly pointers = new Map<number, { x: number; y: number }>();
@@ -109,7 +111,15 @@ export class GraphView {
   private resize(): void {
     const r = this.container.getBoundingClientRect();
     this.dpr = window.devicePixelRatio || 1;
-    this.width = Math.max(1, Math.round(r.width));
+    const width = Math.max(1, Math.round(r.width));
+    // The panel itself was resized (a source editor opened beside it): keep the middle of the view in the
+    // middle. Not when the drawer opens or closes inside the page, which would move the box just clicked.
+    if (this.scene && this.width > 1 && this.pageWidth && window.innerWidth !== this.pageWidth && width !== this.width) {
+      this.cam = { ...this.cam, tx: this.cam.tx + (width - this.width) / 2 };
+      this.events.cameraChanged(this.cam);
+    }
+    this.pageWidth = window.innerWidth;
+    this.width = width;
     this.height = Math.max(1, Math.round(r.height));
     this.canvas.width = Math.round(this.width * this.dpr);
     this.canvas.height = Math.round(this.height * this.dpr);
