@@ -22,6 +22,8 @@ export class WeightsPanel {
   constructor(drawer: Drawer, private readonly fetch: (tensor: string, offset: number) => Promise<WeightReply>) {
     this.panel = drawer.addPanel({ id: 'cl-weights', label: l10n.t('Weight tensor'), closeLabel: l10n.t('Close weight tensor'), onClose: () => (this.current = '') });
     this.panel.el.classList.add('cl-weights');
+    // Docked and bottom sheet lay the drawer out anew: the tensor the user opened stays in view.
+    new ResizeObserver(() => this.current && this.panel.isOpen && this.reveal()).observe(drawer.el);
   }
 
   get el(): HTMLElement {
@@ -38,17 +40,26 @@ export class WeightsPanel {
     const title = h('div', { class: 'cl-info-title' }, role ? `${role} · ${tensor}` : tensor);
     this.panel.body.replaceChildren(title, h('div', { class: 'cl-weight-status', attrs: { role: 'status' } }, l10n.t('Reading {0}…', tensor)));
     this.panel.open();
+    this.reveal();
     const r = await this.ask(tensor, 0);
     if (this.current !== tensor) return;
     if (!r.summary || !r.page) {
       this.panel.body.replaceChildren(title, h('div', { class: 'cl-warning cl-weight-error', attrs: { role: 'alert' } }, r.error ?? l10n.t('{0}: no values came back', tensor)));
+      this.reveal();
       return;
     }
     this.values = h('div', { class: 'cl-weight-values', attrs: { id: 'cl-weight-values' } });
     this.more = h('button', { class: 'cl-btn cl-text-btn', attrs: { type: 'button', id: 'cl-weight-more' } }, l10n.t('More values'));
     this.more.addEventListener('click', () => void this.next(tensor));
-    this.panel.body.replaceChildren(title, statsTable(r.summary), histogram(r.summary), h('div', { class: 'cl-info-head' }, l10n.t('values (row-major)')), this.values, this.more);
+    this.panel.body.replaceChildren(title, histogram(r.summary), statsTable(r.summary), h('div', { class: 'cl-info-head' }, l10n.t('values (row-major)')), this.values, this.more);
     this.append(r.page);
+    this.reveal();
+  }
+
+  /** The drawer stacks panels under the layer's details: in a bottom sheet this one would start below its fold. */
+  private reveal(): void {
+    const drawer = this.panel.el.parentElement;
+    if (drawer) drawer.scrollTop += this.panel.el.getBoundingClientRect().top - drawer.getBoundingClientRect().top;
   }
 
   private async next(tensor: string): Promise<void> {
