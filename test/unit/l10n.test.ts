@@ -76,6 +76,25 @@ test('l10n/bundle.l10n.ko.json translates every message, keeping its placeholder
   checkTranslations(en, messages('l10n/bundle.l10n.ko.json'), 'bundle.l10n.ko.json');
 });
 
+/** Keys written twice in one bundle: JSON.parse keeps the last silently, so one translation is dead text. */
+function duplicateKeys(text: string): string[] {
+  const seen = new Set<string>();
+  const twice: string[] = [];
+  for (const m of text.matchAll(/^\s*("(?:[^"\\]|\\.)*")\s*:/gm)) {
+    const key = JSON.parse(m[1]) as string;
+    if (seen.has(key)) twice.push(key);
+    seen.add(key);
+  }
+  return twice;
+}
+
+test('no bundle holds a key twice (the second translation would silently replace the first)', () => {
+  for (const p of ['l10n/bundle.l10n.json', 'l10n/bundle.l10n.ko.json', 'package.nls.json', 'package.nls.ko.json']) {
+    assert.deepEqual(duplicateKeys(readFileSync(join(root, p), 'utf8')), [], p);
+  }
+  assert.deepEqual(duplicateKeys('{\n  "a": "1",\n  "b \\" c": "2",\n  "a": "3"\n}'), ['a'], 'the check finds a repeated key');
+});
+
 test('the translation checks fail on a lost placeholder, a lost code span and an untranslated message', () => {
   assert.throws(() => checkTranslations({ 'a {0}': 'a {0}' }, { 'a {0}': '가' }, 'probe'), /placeholders/);
   assert.throws(() => checkTranslations({ 'run `x`': 'run `x`' }, { 'run `x`': '실행 x' }, 'probe'), /code and links/);
