@@ -70,6 +70,20 @@ function concrete(shape: Shape | null | undefined, what: string): number[] {
   });
 }
 
+/** One source layer as the lowering records it (read back by src/runtime/sourceLayers.ts). */
+export interface LoweredLayerRecord {
+  id: string;
+  name: string;
+  type: string;
+  /** Keras tensors in and out. */
+  inputs: string[];
+  output: string;
+  /** Outputs of the ONNX nodes this layer became, in order. */
+  onnx: string[];
+  /** Dropout-like layers: the rate they drop while training. */
+  rate?: number;
+}
+
 export function lowerKerasModel(model: Model, options: LowerOptions = {}): Model {
   const a = options.analysis ?? analyze(model);
   const b = new OnnxBuilder();
@@ -79,6 +93,9 @@ export function lowerKerasModel(model: Model, options: LowerOptions = {}): Model
   /** ONNX tensor -> [Keras tensor, Keras layer id, layout] for each layer's output, so that the run's
    * captured tensors can be shown on the Keras graph (metadata 'convlens.loweredTensors'). */
   const origin: Record<string, [string, string, Layout]> = {};
+  /** Each Keras layer with the ONNX nodes it became (by their output), so Step mode can step over the
+   * source layers and not the helper Transposes (metadata 'convlens.loweredLayers', src/runtime/sourceLayers.ts). */
+  const layers: LoweredLayerRecord[] = [];
   const inputs: ValueInfo[] = model.graph.inputs.map((vi) => {
     const shape = a.tensors.get(vi.name)?.shape ?? vi.shape;
     concrete(shape, `input '${vi.name}'`);
@@ -101,13 +118,16 @@ export function lowerKerasModel(model: Model, options: LowerOptions = {}): Model
         if (!(onnx in origin)) origin[onnx] = [out, node.id, layout];
       },
     };
+    const before = b.nodes.length;
     emit(ctx);
+    const rate = node.attributes.rate;
+    layers.push({ id: node.id, name: node.name, type: node.opType, inputs: node.inputs, output: out, onnx: b.nodes.slice(before).map((n) => n.outputs[0]), ...(typeof rate === 'number' ? { rate } : {}) });
   }
   const outputs: ValueInfo[] = model.graph.outputs.map((o) => {
     const name = b.get(o.name, 'cl');
     return { name, dtype: 'float32', shape: a.tensors.get(o.name)?.shape ?? null };
   });
-  const metadata: Record<string, string> = { ...model.metadata, 'convlens.loweredFrom': model.format, 'convlens.loweredTensors': JSON.stringify(origin) };
+  const metadata: Record<string, string> = { ...model.metadata, 'convlens.loweredFrom': model.format, 'convlens.loweredTensors': JSON.stringify(origin), 'convlens.loweredLayers': JSON.stringify(layers) };
   const readWarnings = [...model.readWarnings];
   if (generated.size) {
     metadata['convlens.generatedWeights'] = `He-normal, seed ${options.seed ?? 1}: ${generated.size} layers had no saved weights`;

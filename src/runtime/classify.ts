@@ -17,6 +17,35 @@ export function classCount(dims: number[]): number | null {
   return big[0];
 }
 
+/** Ops that pass scores through unchanged in value (only their shape): looked through to find who made them. */
+const RESHAPING = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Transpose']);
+
+/** The op that made the scores in `tensor`, looking through reshapes. */
+export function scoreSource(producers: Map<string, { opType: string; inputs: string[] }>, tensor: string): string {
+  let n = producers.get(tensor);
+  for (let hops = 0; n && RESHAPING.has(n.opType) && hops < 8; hops++) n = producers.get(n.inputs[0]);
+  return n?.opType ?? '';
+}
+
+/** Fewer than this many scores are not read as classes unless a softmax made them (a 4-channel pool is no classifier). */
+export const MIN_LOGIT_CLASSES = 5;
+
+/** A pooled feature vector ([1, C, 1, 1]) holds features, not class scores. */
+const POOLS = new Set(['GlobalAveragePool', 'GlobalMaxPool', 'AveragePool', 'MaxPool', 'ReduceMean', 'ReduceMax']);
+
+/**
+ * A classifier's output: class scores ([1, K], [K], [1, K, 1, 1]: no spatial extent) made by a softmax,
+ * or logits over at least MIN_LOGIT_CLASSES classes made by anything but a pooling (DenseNet's 1×1 Conv
+ * head is a classifier; a global pool's channels are features). Detectors' outputs ([1, 4420, 2] scores,
+ * boxes) and feature maps are not.
+ */
+export function isClassifierOutput(dims: number[], producerOp: string): boolean {
+  const k = classCount(dims);
+  if (k === null) return false;
+  if (producerOp === 'Softmax' || producerOp === 'LogSoftmax') return true;
+  return k >= MIN_LOGIT_CLASSES && !POOLS.has(producerOp);
+}
+
 /** True when the values already are a probability distribution (non-negative, summing to 1). */
 export function isDistribution(v: Float32Array): boolean {
   let sum = 0;

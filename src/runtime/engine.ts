@@ -4,8 +4,10 @@ import * as ort from 'onnxruntime-node';
 import type { Analysis } from '../analysis/types';
 import type { Model, Node } from '../ir/types';
 import { captureCandidates, planFusedCapture, type CaptureCandidate, type FusedCapturePlan } from './capture';
-import { parseLabels, topK } from './classify';
-import { explainNode } from './explain';
+import { classCount, isClassifierOutput, parseLabels, scoreSource, topK, type Prediction } from './classify';
+import { explainNode, type StepExplanation } from './explain';
+import { DROPOUT_LIKE, explainDropout } from './dropout';
+import { sourceLayers, sourceStepOf, type SourceLayer } from './sourceLayers';
 import { renderFilters } from './filters';
 import { renderGrid, THUMBNAIL_GRID, type GridOptions } from './grid';
 import { readImageFile } from './image';
@@ -61,6 +63,8 @@ interface Loaded {
   origins: Map<string, LoweredOrigin>;
   /** Which inputs and tensors are channels-last, from the model (./layout.ts). */
   layouts: ModelLayouts;
+  /** For a lowered model: its source layers, which Step mode steps over. */
+  sources: SourceLayer[] | null;
 }
 
 export type Progress = (message: string) => void;
@@ -77,6 +81,8 @@ export class Engine {
   private loaded?: Loaded;
   private tensors = new Map<string, HostTensor>();
   private producers = new Map<string, string>();
+  /** The labels the last run's classifier output was read with (Step's top-k uses them too). */
+  private labels?: { classes: number; labels: string[] };
   /** The last run's inputs: true where fed channels-last. */
   private inputLayout = new Map<string, boolean>();
   /** The last run's inputs, for the unfused session; whether it ran on them yet. */
@@ -204,27 +210,73 @@ export class Engine {
     };
   }
 
-  /** Step mode: the index-th captured layer, its input maps, the operation explained, its output maps. */
+  /**
+   * Step mode: the index-th layer, its input maps, the operation explained, its output maps. A lowered
+   * Keras/TF.js/ConvLens JSON model steps over its source layers (./sourceLayers.ts), named and typed as
+   * in the source, each showing the source layer's input and output.
+   */
   async step(index: number, grid: Partial<GridOptions> = {}): Promise<StepView> {
     const l = this.loaded;
     if (!l) throw new Error('run the model first');
+    const opts = { maxChannels: 16, targetWidth: 360, gap: 2, ...grid };
+    if (l.sources) return this.sourceStep(l, l.sources, index, opts);
     const steps = this.steps(l);
     if (steps.length === 0) throw new Error('no layer of this model was captured');
     const i = Math.max(0, Math.min(steps.length - 1, index));
     const node = steps[i];
     await this.unfusedRun([...node.inputs, ...node.outputs]);
-    const opts = { maxChannels: 16, targetWidth: 360, gap: 2, ...grid };
     const data = node.inputs.filter((n) => n && this.tensors.has(n) && !l.analysis.tensors.get(n)?.isWeight);
     const inputs = data.map((n) => this.drawn(n, opts));
     const outputs = node.outputs.filter((n) => this.tensors.has(n)).map((n) => this.drawn(n, opts));
-    const weightDims = node.inputs.map((n) => (n ? l.model.graph.initializers.get(n)?.dims ?? this.tensors.get(n)?.dims ?? numericShape(l.analysis.tensors.get(n)?.shape) : undefined));
-    const explanation = explainNode(node, { inputs: inputs.map((d) => d.shape), outputs: outputs.map((d) => d.shape), outputZeros: outputs[0]?.zeros }, weightDims, l.analysis.nodes.get(node.id));
-    return { index: i, count: steps.length, nodeId: node.id, opType: node.opType, name: node.name, inputs, outputs, explanation };
+    const explanation = this.explain(l, node, inputs, outputs);
+    return { index: i, count: steps.length, nodeId: node.id, opType: node.opType, name: node.name, inputs, outputs, explanation, top: this.topOf(l, node, outputs[0]?.tensor) };
+  }
+
+  private async sourceStep(l: Loaded, layers: SourceLayer[], index: number, opts: Partial<GridOptions>): Promise<StepView> {
+    if (layers.length === 0) throw new Error('no layer of this model was captured');
+    const i = Math.max(0, Math.min(layers.length - 1, index));
+    const layer = layers[i];
+    await this.unfusedRun([...layer.onnxInputs, layer.onnxOutput]);
+    const inputs = layer.onnxInputs.filter((n) => this.tensors.has(n)).map((n) => this.drawn(n, opts));
+    const outputs = this.tensors.has(layer.onnxOutput) ? [this.drawn(layer.onnxOutput, opts)] : [];
+    const main = layer.main;
+    let explanation: StepExplanation;
+    if (DROPOUT_LIKE.test(layer.type)) explanation = explainDropout(layer.type, layer.rate, outputs[0]?.shape, true);
+    else if (main) {
+      // The explanation reads the ONNX node's own tensors (channels-first where the lowering made them so).
+      await this.unfusedRun([...main.inputs, ...main.outputs]);
+      const ins = main.inputs.filter((n) => n && this.tensors.has(n) && !l.analysis.tensors.get(n)?.isWeight).map((n) => this.tensors.get(n)!.dims);
+      const outs = main.outputs.filter((n) => this.tensors.has(n)).map((n) => this.tensors.get(n)!);
+      const zeros = outs[0] ? tensorStats(outs[0].data).zeros : undefined;
+      explanation = explainNode(main, { inputs: ins, outputs: outs.map((t) => t.dims), outputZeros: zeros }, this.weightDims(l, main), l.analysis.nodes.get(main.id));
+    } else explanation = { title: layer.type, lines: [] };
+    const top = main ? this.topOf(l, main, layer.onnxOutput) : undefined;
+    return { index: i, count: layers.length, nodeId: layer.id, opType: layer.type, name: layer.name, inputs, outputs, explanation, top };
+  }
+
+  private weightDims(l: Loaded, node: Node): (number[] | undefined)[] {
+    return node.inputs.map((n) => (n ? l.model.graph.initializers.get(n)?.dims ?? this.tensors.get(n)?.dims ?? numericShape(l.analysis.tensors.get(n)?.shape) : undefined));
+  }
+
+  private explain(l: Loaded, node: Node, inputs: TensorDetail[], outputs: TensorDetail[]): StepExplanation {
+    if (node.opType === 'Dropout') return explainDropout(node.opType, typeof node.attributes.ratio === 'number' ? node.attributes.ratio : 0.5, outputs[0]?.shape, false);
+    return explainNode(node, { inputs: inputs.map((d) => d.shape), outputs: outputs.map((d) => d.shape), outputZeros: outputs[0]?.zeros }, this.weightDims(l, node), l.analysis.nodes.get(node.id));
+  }
+
+  /** Top-k of a step's output, only where it is a classifier's class scores (./classify.ts). */
+  private topOf(l: Loaded, node: Node, tensor: string | undefined): Prediction[] | undefined {
+    const t = tensor ? this.tensors.get(tensor) : undefined;
+    // Only the model's own output: a hidden Dense layer's 128 values are features, not classes.
+    if (!t || !l.model.graph.outputs.some((o) => o.name === tensor) || !isClassifierOutput(t.dims, node.opType)) return undefined;
+    return topK(t, this.labels?.classes === classCount(t.dims) ? this.labels.labels : null) ?? undefined;
   }
 
   /** Index of `nodeId` among the steps (for opening Step mode at the selected layer). */
   stepIndexOf(nodeId: string): number {
-    return this.loaded ? this.steps(this.loaded).findIndex((n) => n.id === nodeId) : -1;
+    const l = this.loaded;
+    if (!l) return -1;
+    if (l.sources) return sourceStepOf(l.sources, nodeId, l.model);
+    return this.steps(l).findIndex((n) => n.id === nodeId);
   }
 
   async dispose(): Promise<void> {
@@ -292,13 +344,16 @@ export class Engine {
     }
   }
 
+  /** Top-5 of the first graph output that is a classifier's (softmax, or logits over enough classes). */
   private async classify(l: Loaded, spec: RunSpec) {
+    this.labels = undefined;
+    const producers = new Map(l.model.graph.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
     for (const o of l.model.graph.outputs) {
       const t = this.tensors.get(o.name);
-      if (!t) continue;
-      const classes = t.dims.filter((d) => d !== 1);
-      if (classes.length !== 1) continue;
-      const labels = await readLabels(spec, classes[0]);
+      if (!t || !isClassifierOutput(t.dims, scoreSource(producers, o.name))) continue;
+      const classes = classCount(t.dims)!;
+      const labels = await readLabels(spec, classes);
+      if (labels) this.labels = { classes, labels };
       const top = topK(t, labels);
       if (top) return top;
     }
@@ -346,7 +401,7 @@ export class Engine {
       key, model, analysis, session: opened.session, provider: opened.provider, where: describeProvider(opened.provider, device),
       notes: [...opened.notes, ...notes], capture: plan.capture, fused: plan.fused, survivors: probe.survivors,
       source: { path: spec.modelPath, bytes: spec.model?.bytes }, loadMillis: performance.now() - t0, firstConvWeight,
-      origins: loweredOrigins(model), layouts: modelLayouts(model),
+      origins: loweredOrigins(model), layouts: modelLayouts(model), sources: sourceLayers(model),
     };
     return this.loaded;
   }

@@ -19,6 +19,8 @@ export interface StepExplanation {
   params?: number | null;
   /** Conv and pooling: the window at the run's real sizes, to map an output pixel to its inputs. */
   window?: NodeWindow;
+  /** Dropout: a sample training mask (./dropout.ts), white kept, black dropped. */
+  mask?: { png: string; width: number; height: number };
 }
 
 export interface StepShapes {

@@ -25,7 +25,8 @@ export interface ModelLayouts {
 }
 
 const TO_NCHW = [0, 3, 1, 2];
-const TO_NHWC = [0, 2, 3, 1];
+/** [0, 2, …, r − 1, 1]: channels moved from axis 1 to the end (NCW→NWC, NCHW→NHWC, NCDHW→NDHWC). */
+const toChannelsLast = (p: number[] | undefined) => !!p && p.length >= 3 && p[0] === 0 && p[p.length - 1] === 1 && p.slice(1, -1).every((v, i) => v === i + 2);
 const CHANNELS_FIRST_OPS = new Set(['Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'LpPool', 'GlobalAveragePool', 'GlobalMaxPool', 'BatchNormalization', 'InstanceNormalization', 'LRN']);
 /** Element-wise ops: their output is laid out as their first input. */
 const KEEPS_LAYOUT = new Set(['Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Clip', 'HardSigmoid', 'HardSwish', 'Elu', 'Selu', 'Softplus', 'Identity', 'Dropout', 'Add', 'Sub', 'Mul', 'Div', 'Neg', 'Abs', 'Exp', 'Log', 'Sqrt', 'Cast', 'Round', 'Floor', 'Ceil']);
@@ -51,14 +52,12 @@ export function modelLayouts(model: Model): ModelLayouts {
   }
   for (const [name, e] of inputs) if (e.layout === 'NHWC') channelsLast.add(name);
   for (const [onnx, o] of loweredOrigins(model)) if (o.layout === 'cl') channelsLast.add(onnx);
-  if (!lowered) {
-    // Nodes are in graph order; ONNX requires it to be topological, so one pass follows the chain.
-    for (const n of g.nodes) {
-      const out = n.outputs[0];
-      if (!out) continue;
-      if (n.opType === 'Transpose' && same(perm(n), TO_NHWC)) channelsLast.add(out);
-      else if (KEEPS_LAYOUT.has(n.opType) && channelsLast.has(n.inputs[0])) channelsLast.add(out);
-    }
+  // Nodes are in graph order; ONNX requires it to be topological, so one pass follows the chain.
+  for (const n of g.nodes) {
+    const out = n.outputs[0];
+    if (!out) continue;
+    if (n.opType === 'Transpose' && toChannelsLast(perm(n))) channelsLast.add(out);
+    else if (KEEPS_LAYOUT.has(n.opType) && channelsLast.has(n.inputs[0])) channelsLast.add(out);
   }
   return { inputs, channelsLast };
 }

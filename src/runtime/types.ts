@@ -119,4 +119,6 @@ export interface StepView {
   inputs: TensorDetail[];
   outputs: TensorDetail[];
   explanation: StepExplanation;
+  /** The classes this step's output scores highest, only where it is a classifier's output. */
+  top?: Prediction[];
 }

@@ -70,7 +70,9 @@ function save(): void {
 function setMode(mode: SavedState['mode']): void {
   state.mode = mode;
   save();
-  if (mode === 'step') void ask('step', { index: state.step }, showStep);
+  // Step mode opens at the layer selected (in the graph or the list), not at layer 1.
+  const producer = state.tensors.find((t) => t.tensor === state.tensor)?.producer;
+  if (mode === 'step') void ask('step', producer ? { nodeId: producer } : { index: state.step }, showStep);
   else if (state.tensor) void ask('detail', { tensor: state.tensor }, showDetail);
 }
 

@@ -3,6 +3,7 @@ import { inputWindow } from '../../src/analysis/window/geometry';
 import { h } from '../common/dom';
 import { GridView } from './grid';
 import { legend } from './layerView';
+import { top5View } from './top5';
 import * as l10n from '@vscode/l10n';
 
 /**
@@ -47,11 +48,23 @@ export function stepView(s: StepView, go: (index: number) => void): HTMLElement 
       h('div', { class: 'explain' },
         h('h2', {}, s.explanation.title),
         ...s.explanation.lines.map((l) => h('p', {}, l)),
+        maskView(s.explanation.mask),
+        s.top ? h('div', { class: 'step-top' }, h('h3', {}, l10n.t('Most likely classes')), top5View(s.top)) : null,
       ),
       column(l10n.t('Output'), outputs),
     ),
     note,
   );
+}
+
+/** Dropout's sample training mask, enlarged with crisp cells. */
+function maskView(m: StepView['explanation']['mask']): HTMLElement | null {
+  if (!m) return null;
+  const img = h('img', { class: 'dropout-mask', attrs: { src: m.png, alt: l10n.t('sample dropout mask') } });
+  const zoom = Math.max(1, Math.floor(192 / Math.max(m.width, m.height)));
+  img.style.width = `${m.width * zoom}px`;
+  img.style.height = `${m.height * zoom}px`;
+  return img;
 }
 
 function column(title: string, items: { d: TensorDetail; g: GridView }[]): HTMLElement {
