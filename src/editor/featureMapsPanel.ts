@@ -6,6 +6,7 @@ import type { RunResult } from '../runtime/types';
 import { featureMapTensors, thumbnailOf } from '../runtime/lowered';
 import { buildHtml, makeNonce, webviewOptions } from './webviewHtml';
 import { webviewL10n } from './l10n';
+import { saneSettings, type PreprocessSettings } from '../runtime/preprocess';
 
 /**
  * The feature-map panel: one layer's channels large, with statistics and a histogram, and Step mode
@@ -42,6 +43,8 @@ export class FeatureMapsPanel implements vscode.Disposable {
     private readonly rerun: (uri: vscode.Uri) => void,
     /** Computes the run's fused-away tensors (an unfused run) and shows them everywhere; the updated run. */
     private readonly unfuse: (uri: vscode.Uri) => Promise<RunResult | undefined>,
+    /** The preprocessing this model's runs use, and keeping a new choice (then running again with it). */
+    private readonly preprocessing: { get(uri: vscode.Uri): PreprocessSettings; set(uri: vscode.Uri, s: PreprocessSettings): void },
   ) {
     this.panel = vscode.window.createWebviewPanel(FeatureMapsPanel.viewType, vscode.l10n.t('Feature Maps'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, webviewOptions(extensionUri, vscode.Uri.joinPath));
     const w = this.panel.webview;
@@ -65,6 +68,7 @@ export class FeatureMapsPanel implements vscode.Disposable {
     const selected = thumbnailOf(r, nodeId)?.tensor ?? r.thumbnails[0]?.tensor;
     this.post({
       type: 'fmRun', model: uri.fsPath, where: r.where, millis: r.millis, selected, notes: r.notes, top5: r.top5,
+      preprocessing: r.preprocessing, settings: this.preprocessing.get(uri),
       tensors: featureMapTensors(r),
     });
     this.panel.reveal(undefined, true);
@@ -114,6 +118,10 @@ export class FeatureMapsPanel implements vscode.Disposable {
         return;
       case 'fmRerun':
         if (this.uri) this.rerun(this.uri);
+        return;
+      case 'fmPreprocess':
+        // Checked before it is kept: the webview's message is input like any other.
+        if (this.uri) this.preprocessing.set(this.uri, saneSettings(m.settings));
         return;
     }
   }

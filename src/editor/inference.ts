@@ -26,6 +26,8 @@ export class InferenceController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly last = new Map<string, RunResult>();
   private readonly selected = new Map<string, string | null>();
+  /** The picture each model last ran on. */
+  private readonly inputs = new Map<string, InferenceInputChoice>();
   /** What each model's run row shows, sent again when a graph webview (re)loads: a hidden tab's
    * webview is rebuilt when shown, and a run that went on meanwhile must still show its result. */
   private readonly shown = new Map<string, InferenceState>();
@@ -99,6 +101,8 @@ export class InferenceController implements vscode.Disposable {
     try {
       const picture = await resolvePicture(input, uri);
       if (!picture) return undefined;
+      // Run again (and a new preprocessing choice) reuses this picture without asking for it again.
+      this.inputs.set(key, picture.kind === 'image' ? { kind: 'image', path: picture.path } : input);
       const base: LoadSpec = { modelPath: uri.fsPath, providers: readExecutionProviders(), memoryBudgetMB: readMemoryBudgetMB() };
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('ConvLens: {0}', basename(key)), cancellable: true },
@@ -150,7 +154,10 @@ export class InferenceController implements vscode.Disposable {
     if (!this.featureMaps) {
       this.featureMaps = new FeatureMapsPanel(this.extensionUri, this.client, this.log, () => {
         this.featureMaps = undefined;
-      }, (u) => void this.run(u, { kind: 'pattern', pattern: 'gradient' }), (u) => this.unfuse(u));
+      }, (u) => void this.run(u, this.inputs.get(u.toString()) ?? { kind: 'pattern', pattern: 'gradient' }), (u) => this.unfuse(u), {
+        get: (u) => this.preprocess.get(u) ?? DEFAULT_PREPROCESS,
+        set: (u, s) => void this.preprocess.set(u, s).then(() => this.run(u, this.inputs.get(u.toString()) ?? { kind: 'pattern', pattern: 'gradient' })),
+      });
     }
     this.featureMaps.showRun(uri, result, nodeId ?? this.selected.get(key) ?? undefined);
   }

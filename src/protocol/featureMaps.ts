@@ -1,4 +1,5 @@
 import type { Prediction } from '../runtime/classify';
+import type { AppliedPreprocessing, PreprocessSettings } from '../runtime/preprocess';
 import type { StepView, TensorDetail } from '../runtime/types';
 import type { CancelMessage, Exchange, NoticeMessage, ReplyMessage, RequestMessage, Timeouts } from './rpc';
 
@@ -34,7 +35,9 @@ export const FEATURE_MAP_TIMEOUTS: Timeouts<FeatureMapRequests> = { detail: 60_0
 
 /** Host -> feature-map panel */
 export type ToFeatureMaps =
-  | { type: 'fmRun'; model: string; where: string; millis: number; tensors: FeatureMapTensor[]; selected?: string; notes: string[]; top5?: Prediction[] }
+  | { type: 'fmRun'; model: string; where: string; millis: number; tensors: FeatureMapTensor[]; selected?: string; notes: string[]; top5?: Prediction[];
+      /** What was done to the picture for each image input, and the settings this model's runs use. */
+      preprocessing?: AppliedPreprocessing[]; settings?: PreprocessSettings }
   /** The user selected a layer in the graph: show its output (Layer mode) or its step (Step mode). */
   | { type: 'fmFocus'; tensor: string; nodeId: string }
   /** The fused tensors were computed: none is marked fused any more. */
@@ -46,5 +49,7 @@ export type ToFeatureMaps =
 export type FromFeatureMaps =
   | { type: 'ready' }
   | { type: 'fmRerun' }
+  /** The user chose preprocessing for this model: keep it and run again with it. */
+  | { type: 'fmPreprocess'; settings: PreprocessSettings }
   | RequestMessage<FeatureMapRequests>
   | CancelMessage;

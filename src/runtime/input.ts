@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Dim } from '../ir/types';
 import { drawPattern, type PatternName } from './patterns';
 import { resizeBilinear, toUnitFloat, type RgbImage } from './image';
@@ -148,7 +149,7 @@ export function prepareInput(spec: InputSpec, source: PictureSource, opts: Input
     source: pic.source, resize: s.resize, ...(pic.resizedTo ? { resizedTo: pic.resizedTo } : {}),
     width: lay.width, height: lay.height, channels: lay.channels, order: gray ? 'gray' : s.channels,
     mean: norm.mean, std: norm.std, layout: lay.layout as AppliedPreprocessing['layout'],
-    layoutReason: s.layout !== 'auto' ? 'chosen in the preprocessing settings' : opts.layout?.reason ?? 'read off the shape: the axis of 1 to 4 values is the channel axis',
+    layoutReason: s.layout !== 'auto' ? l10n.t('chosen in the preprocessing settings') : opts.layout?.reason ?? l10n.t('read off the shape: the axis of 1 to 4 values is the channel axis'),
   };
   return {
     name: spec.name,

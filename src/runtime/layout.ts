@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Model, Node } from '../ir/types';
 import { loweredOrigins } from './lowered';
 
@@ -46,9 +47,9 @@ export function modelLayouts(model: Model): ModelLayouts {
     const rank = vi.shape?.length ?? 0;
     if (rank !== 3 && rank !== 4) continue;
     const r = readers.get(vi.name) ?? [];
-    if (lowered) inputs.set(vi.name, { layout: 'NHWC', reason: `a ${lowered} model: its inputs are channels-last` });
-    else if (rank === 4 && r.length > 0 && r.every((n) => n.opType === 'Transpose' && same(perm(n), TO_NCHW))) inputs.set(vi.name, { layout: 'NHWC', reason: 'the model transposes it from NHWC to NCHW (perm 0, 3, 1, 2) before its first layer' });
-    else if (r.some((n) => CHANNELS_FIRST_OPS.has(n.opType) && n.inputs[0] === vi.name)) inputs.set(vi.name, { layout: 'NCHW', reason: `read directly by ${r.find((n) => CHANNELS_FIRST_OPS.has(n.opType))!.opType}, which is channels-first` });
+    if (lowered) inputs.set(vi.name, { layout: 'NHWC', reason: l10n.t('a {0} model: its inputs are channels-last', lowered) });
+    else if (rank === 4 && r.length > 0 && r.every((n) => n.opType === 'Transpose' && same(perm(n), TO_NCHW))) inputs.set(vi.name, { layout: 'NHWC', reason: l10n.t('the model transposes it from NHWC to NCHW (perm 0, 3, 1, 2) before its first layer') });
+    else if (r.some((n) => CHANNELS_FIRST_OPS.has(n.opType) && n.inputs[0] === vi.name)) inputs.set(vi.name, { layout: 'NCHW', reason: l10n.t('read directly by {0}, which is channels-first', r.find((n) => CHANNELS_FIRST_OPS.has(n.opType))!.opType) });
   }
   for (const [name, e] of inputs) if (e.layout === 'NHWC') channelsLast.add(name);
   for (const [onnx, o] of loweredOrigins(model)) if (o.layout === 'cl') channelsLast.add(onnx);

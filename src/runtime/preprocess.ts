@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+
 /**
  * How a picture becomes a model's input tensor: the settings a user picks (a preset or their own) and
  * what was applied, resolved for one input. Every value is x = (pixel − mean[c]) / std[c] with the pixel
@@ -51,11 +53,11 @@ export function presetSettings(preset: PresetName, base: PreprocessSettings = DE
 
 /** What 'auto' picks for an input with `channels` channels and `dtype`, and why (said in the panel). */
 export function resolveNormalization(s: PreprocessSettings, channels: number, dtype: string): { mean: number[]; std: number[]; preset: PresetName; reason?: string } {
-  if (dtype === 'uint8' || dtype === 'int8') return { mean: [0], std: [1], preset: 'raw255', reason: `the input is ${dtype}: pixels are fed as they are` };
+  if (dtype === 'uint8' || dtype === 'int8') return { mean: [0], std: [1], preset: 'raw255', reason: l10n.t('the input is {0}: pixels are fed as they are', dtype) };
   if (s.preset !== 'auto') return { mean: s.mean, std: s.std, preset: s.preset };
   const pick = channels >= 3 ? 'imagenet' : 'unit';
   const v = PRESET_VALUES[pick];
-  return { mean: v.mean, std: v.std, preset: pick, reason: channels >= 3 ? `the input has ${channels} channels: ImageNet mean/std` : `the input has ${channels} channel: values in [0, 1]` };
+  return { mean: v.mean, std: v.std, preset: pick, reason: channels >= 3 ? l10n.t('the input has {0} channels: ImageNet mean/std', channels) : l10n.t('the input has {0} channel: values in [0, 1]', channels) };
 }
 
 /** Mean and std of channel `c`: the last value given serves the channels after it. */

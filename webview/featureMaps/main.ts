@@ -8,6 +8,7 @@ import { host } from './host';
 import { layerView } from './layerView';
 import { stepView } from './stepView';
 import { top5View } from './top5';
+import { preprocessView } from './preprocessView';
 import * as l10n from '@vscode/l10n';
 
 interface SavedState {
@@ -23,7 +24,8 @@ const header = h('header', { class: 'header' });
 const list = h('nav', { class: 'tensor-list' });
 const main = h('main', { class: 'content' }, l10n.t('Run a model (ConvLens: Run Sample Inference) to see its feature maps.'));
 const status = h('div', { class: 'status' });
-root.append(h('div', { class: 'page' }, header, h('div', { class: 'body' }, list, h('div', { class: 'right' }, status, main))));
+const prep = h('div', { class: 'prep-wrap' });
+root.append(h('div', { class: 'page' }, header, prep, h('div', { class: 'body' }, list, h('div', { class: 'right' }, status, main))));
 
 const fusedTip = () => l10n.t('Fused by ONNX Runtime into the next layer in the fast run: selecting it computes it with a second run.');
 
@@ -115,6 +117,10 @@ window.addEventListener('message', (ev: MessageEvent<ToFeatureMaps>) => {
         // Providers skipped and tensors left out: said, but folded so they do not push the maps down.
         ...(m.notes.length ? [h('details', { class: 'notes' }, h('summary', {}, m.notes.length === 1 ? l10n.t('{0} note on this run', 1) : l10n.t('{0} notes on this run', m.notes.length)), ...m.notes.map((n) => h('div', { class: 'note' }, n)))] : []),
       );
+      prep.replaceChildren(...(m.settings ? [preprocessView(m.preprocessing ?? [], m.settings, (settings) => {
+        status.textContent = l10n.t('running again with the new preprocessing');
+        host.post({ type: 'fmPreprocess', settings });
+      })] : []));
       list.replaceChildren(...m.tensors.map((t) => {
         // The layer's name on its own line, then its op and its whole shape (wrapped, never cut).
         const item = h('button', { class: t.fused ? 'tensor-item fused' : 'tensor-item', title: t.fused ? `${t.tensor}\n${fusedTip()}` : t.tensor, on: { click: () => select(t.tensor) } },
