@@ -129,6 +129,9 @@ export interface ViewGraph {
   model?: ViewModelInfo;
   /** Every group, parents before children; each node's `scope` is its innermost group's path. */
   groups?: ViewGroup[];
+  /** `nodes` indices in reading order (analysis/readingOrder.ts: a branch finished before the next
+   * starts), for tables; absent when the model has no analysis order. */
+  readingOrder?: number[];
 }
 
 /** A group of layers (Analysis.groups): a scope from node names, or a block or stage found in the data flow. */

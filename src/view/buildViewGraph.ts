@@ -6,6 +6,7 @@ import { displayShape, legendEntries } from '../analysis/aliases';
 import { quantMark } from '../analysis/quantLayers';
 import { formatAttributes } from './attributes';
 import { opFamily } from './family';
+import { readingOrder } from '../analysis/readingOrder';
 import { otherLabel, windowLabel } from './labels';
 
 /**
@@ -142,8 +143,22 @@ export function buildViewGraph(model: Model, analysis: Analysis, title: string):
     ...(aliases && aliases.size ? { dimLegend: Object.fromEntries(legendEntries(aliases)) } : {}),
     ...(quantLayers.length ? { quantLayers } : {}),
     ...(groups.length ? { groups } : {}),
+    ...(analysis.order.length ? { readingOrder: readingIndices(analysis, nodes) } : {}),
     model: modelInfo(model),
   };
+}
+
+/** The drawn nodes' indices in reading order; any node the order does not reach keeps its place at the end. */
+function readingIndices(analysis: Analysis, nodes: ViewNode[]): number[] {
+  const index = new Map(nodes.map((n, i) => [n.id, i]));
+  const out: number[] = [];
+  const seen = new Uint8Array(nodes.length);
+  for (const id of readingOrder(analysis)) {
+    const i = index.get(id);
+    if (i !== undefined && !seen[i]) (seen[i] = 1), out.push(i);
+  }
+  nodes.forEach((_, i) => { if (!seen[i]) out.push(i); });
+  return out;
 }
 
 function viewTensor(name: string, info: TensorInfo | undefined, dtype: string, shape: ViewTensor['shape']): ViewTensor {

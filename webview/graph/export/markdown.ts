@@ -4,7 +4,7 @@ import { describeDims } from '../../../src/analysis/inputDims';
 import { markdownText } from '../../../src/common/markdownText';
 import { DECLARED_MARK, DECLARED_NOTE } from '../../../src/common/shapeMarks';
 
-/** A Markdown summary: the model's header facts, then one table row per layer. */
+/** A Markdown summary: the model's header facts, then one table row per layer in reading order. */
 export function toMarkdown(g: ViewGraph, hideBatch: boolean): string {
   const cell = markdownText;
   const n = (v: number | null): string => (v === null ? '?' : v.toLocaleString('en-US'));
@@ -24,7 +24,10 @@ export function toMarkdown(g: ViewGraph, hideBatch: boolean): string {
     '| # | Layer | Op | Attributes | Output shape | Params | MACs | Receptive field |',
     '| ---: | --- | --- | --- | --- | ---: | ---: | --- |',
   ];
-  g.nodes.forEach((node, i) => {
+  // Rows in the view's reading order (a branch finished before the next), as `convlens summary` prints them.
+  const order = g.readingOrder?.length === g.nodes.length ? g.readingOrder : g.nodes.map((_, i) => i);
+  order.forEach((k, i) => {
+    const node = g.nodes[k];
     const out = g.tensors[node.outputs[0] ?? ''];
     lines.push(`| ${i + 1} | ${cell(node.name)} | ${cell(node.op)} | ${cell(node.label)} | ${cell(formatShape(out?.shape, hideBatch) + (out?.shapeSource === 'declared' ? ` ${DECLARED_MARK}` : ''))} | ${n(node.params)} | ${n(node.macs)} | ${out?.receptiveField?.join('×') ?? ''} |`);
   });
