@@ -104,7 +104,7 @@ export class App implements HostRequests, CommandTarget {
       expandAll: () => this.setCollapsed(new Set()),
       collapseTo: (d) => state.display && this.setCollapsed(collapseToDepth(state.display.groups, d)),
       exportSvg: () => void this.commands.exportSvg(),
-      exportPng: () => void this.commands.exportPng(),
+      exportPng: (n?: number) => void this.commands.exportPng(n),
       copyMermaid: () => this.commands.copyMermaid(),
       copyMarkdown: () => this.commands.copyMarkdown(),
       showModel: () => this.modelPanel.toggle(this.state.graph),

@@ -3,6 +3,7 @@ import { toMermaid } from './export/mermaid';
 import type { MermaidPreview } from './export/mermaidPreview';
 import { sceneToPngBase64 } from './export/png';
 import { sceneToSvg } from './export/svg';
+import { canvasMeasure } from './render/boxText';
 import type { GraphController } from './controller';
 import type { EdgeNavigator } from './model/navigation';
 import type { GraphView } from './render/graphView';
@@ -48,14 +49,15 @@ export class GraphCommands {
   async exportSvg(): Promise<void> {
     const scene = this.t.state.scene;
     if (!scene) return;
-    await this.save(`${this.t.state.baseName()}.svg`, sceneToSvg(scene, readTheme(this.t.root)), 'utf8');
+    const theme = readTheme(this.t.root);
+    await this.save(`${this.t.state.baseName()}.svg`, sceneToSvg(scene, theme, canvasMeasure(theme.fontFamily)), 'utf8');
   }
 
-  async exportPng(): Promise<void> {
+  async exportPng(pixelRatio = 1): Promise<void> {
     const scene = this.t.state.scene;
     if (!scene) return;
-    const png = await sceneToPngBase64(scene, readTheme(this.t.root), this.t.view.overlay);
-    await this.save(`${this.t.state.baseName()}.png`, png.base64, 'base64');
+    const png = await sceneToPngBase64(scene, readTheme(this.t.root), this.t.view.overlay, pixelRatio);
+    await this.save(`${this.t.state.baseName()}${pixelRatio === 1 ? '' : `@${pixelRatio}x`}.png`, png.base64, 'base64');
   }
 
   copyMermaid(): void {

@@ -6,13 +6,19 @@ import type { Theme } from '../render/theme';
 const MAX_SIDE = 16000;
 const MAX_AREA = 120e6;
 
-/** The whole graph as PNG bytes (base64), at full size when it fits, scaled down when it does not. */
-export async function sceneToPngBase64(scene: Scene, theme: Theme, overlay: Overlay): Promise<{ base64: string; width: number; height: number }> {
+/** The pixel densities the export menu offers: 1× is one pixel per canvas px at zoom 1. */
+export const PNG_SCALES = [1, 2, 3] as const;
+
+/**
+ * The whole graph as PNG bytes (base64) at `pixelRatio` pixels per canvas px (2× / 3× for slides and
+ * high-density screens), scaled down only when Chromium could not hold the canvas.
+ */
+export async function sceneToPngBase64(scene: Scene, theme: Theme, overlay: Overlay, pixelRatio = 1): Promise<{ base64: string; width: number; height: number }> {
   const b = scene.layout.bounds;
   const pad = 20;
   const w = b.maxX - b.minX + 2 * pad;
   const h = b.maxY - b.minY + 2 * pad;
-  const scale = Math.min(1, MAX_SIDE / w, MAX_SIDE / h, Math.sqrt(MAX_AREA / (w * h)));
+  const scale = Math.min(pixelRatio, MAX_SIDE / w, MAX_SIDE / h, Math.sqrt(MAX_AREA / (w * h)));
   const cw = Math.max(1, Math.round(w * scale));
   const ch = Math.max(1, Math.round(h * scale));
   const canvas = new OffscreenCanvas(cw, ch);

@@ -2,6 +2,7 @@ import { h, iconButton } from '../../common/dom';
 import * as l10n from '@vscode/l10n';
 import type { Direction } from '../layout/types';
 import type { TitleMode } from '../render/boxText';
+import { PNG_SCALES } from '../export/png';
 import { ToolbarMenu, type MenuCommand } from './toolbarMenu';
 
 const TITLE_MODES: [TitleMode, () => string][] = [['both', () => l10n.t('Ops and names')], ['ops', () => l10n.t('Ops')], ['names', () => l10n.t('Names')]];
@@ -18,7 +19,7 @@ export interface ToolbarActions {
   collapseTo(depth: number): void;
   exportSvg(): void;
   showModel(): void;
-  exportPng(): void;
+  exportPng(pixelRatio?: number): void;
   copyMermaid(): void;
   copyMarkdown(): void;
 }
@@ -67,7 +68,7 @@ export class Toolbar {
       search,
       h('span', { class: 'cl-spacer' }),
       wide(iconButton('info', l10n.t('Model properties'), a.showModel, 'cl-model-info')),
-      wide(iconButton('file-media', l10n.t('Export PNG'), a.exportPng, 'cl-export-png')),
+      wide(iconButton('file-media', l10n.t('Export PNG'), () => a.exportPng(1), 'cl-export-png')),
       wide(iconButton('file-code', l10n.t('Export SVG'), a.exportSvg, 'cl-export-svg')),
       wide(iconButton('type-hierarchy', l10n.t('Copy as Mermaid…'), a.copyMermaid, 'cl-copy-mermaid')),
       wide(iconButton('markdown', l10n.t('Copy Markdown summary'), a.copyMarkdown, 'cl-copy-markdown')),
@@ -94,7 +95,7 @@ export class Toolbar {
     }
     list.push(
       { command: 'cl-model-info', label: l10n.t('Model properties'), run: a.showModel, section: true },
-      { command: 'cl-export-png', label: l10n.t('Export PNG'), run: a.exportPng },
+      ...PNG_SCALES.map((n): MenuCommand => ({ command: n === 1 ? 'cl-export-png' : `cl-export-png:${n}`, label: l10n.t('Export PNG at {0}×', n), run: () => a.exportPng(n) })),
       { command: 'cl-export-svg', label: l10n.t('Export SVG'), run: a.exportSvg },
       { command: 'cl-copy-mermaid', label: l10n.t('Copy as Mermaid…'), run: a.copyMermaid },
       { command: 'cl-copy-markdown', label: l10n.t('Copy Markdown summary'), run: a.copyMarkdown },
