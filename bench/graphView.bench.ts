@@ -11,8 +11,11 @@ import type { BenchRow } from './types';
  *   same page takes just to JSON.parse the graph and receive it by postMessage (the floor any
  *   view pays to get the data), for light ResNet-50 and synthetic 2,000 / 10,000-node graphs;
  * - the longest main-thread stall while the 10,000-node graph is shown (the page stays responsive);
- * - frames per second while panning the 10,000-node graph, against a loop of blank frames.
- * Absolute goals from the brief are shown beside: ResNet-50 ≤ 150 ms, 10k ≤ 3 s, ≥ 30 fps.
+ * - frames per second while panning the 50,000-node graph over its drawn middle (not beside it),
+ *   against a loop of blank frames.
+ * Absolute goals from the brief are shown beside: ResNet-50 ≤ 150 ms, 10k ≤ 3 s, 50k ≤ 1 s, ≥ 60 fps.
+ * Groups are on as a user sees them (the synthetic graph is scoped stage/block); colour overlays
+ * are drawn too when the view has them.
  */
 const RUNS = 3;
 
@@ -81,6 +84,7 @@ export async function run(): Promise<BenchRow[]> {
       ['light ResNet-50 (176 layers)', await corpusGraph('onnx-backend', 'light', 'light_resnet50.onnx'), 150],
       ['synthetic 2,000 nodes', syntheticGraph(2_000), 1000],
       ['synthetic 10,000 nodes', syntheticGraph(10_000), 3000],
+      ['synthetic 50,000 nodes', syntheticGraph(50_000), 1000],
     ];
     const page = await h.open({ width: 1200, height: 800 });
     for (const [name, graph, goal] of cases) {
@@ -101,13 +105,20 @@ export async function run(): Promise<BenchRow[]> {
         rows.push({ name: `graph view: ${name}: longest main-thread stall while showing (layout in the worker)`, measured: `${stall.toFixed(0)} ms`, reference: `first paint ${ms.toFixed(0)} ms`, ratio: stall / ms, goal: '≤ 250 ms', pass: stall <= 250 });
       }
     }
-    // Panning the 10k graph, at reading zoom (text drawn) and zoomed out so thousands of boxes are in view.
+    // Panning the last graph shown (50k), at reading zoom (text drawn) and zoomed out so thousands of
+    // boxes are in view; the camera starts on the middle node so every frame draws the graph.
     const blank = await panFps(page, 120, true);
     for (const [label, scale] of [['reading zoom 0.8', 0.8], ['overview zoom 0.05', 0.05]] as const) {
-      await page.evaluate((s) => (window as any).convlens.debug.view.setCamera({ scale: s, tx: 400, ty: 0 }), scale);
+      await page.evaluate((s) => {
+        const { view, scene } = (window as any).convlens.debug;
+        const mid = Math.floor(scene.layout.x.length / 2);
+        const { width, height } = view.viewport;
+        view.setCamera({ scale: s, tx: width / 2 - s * scene.layout.x[mid], ty: height / 2 - s * scene.layout.y[mid] });
+      }, scale);
       const fps = await panFps(page, 120, false);
       const drawn = await page.evaluate(() => (window as any).convlens.debug.view.stats.last);
-      rows.push({ name: `graph view: pan the 10,000-node graph at ${label} (${drawn.nodes} boxes, ${drawn.edges} edges in view) vs blank frames`, measured: `${fps.toFixed(0)} fps`, reference: `${blank.toFixed(0)} fps blank`, ratio: fps / blank, goal: '≥ 30 fps', pass: fps >= 30 });
+      if (drawn.nodes === 0) throw new Error(`pan at ${label} drew no boxes: the camera is off the graph`);
+      rows.push({ name: `graph view: pan the 50,000-node graph at ${label} (${drawn.nodes} boxes, ${drawn.edges} edges in view) vs blank frames`, measured: `${fps.toFixed(0)} fps`, reference: `${blank.toFixed(0)} fps blank`, ratio: fps / blank, goal: '≥ 60 fps', pass: fps >= 60 });
     }
     await page.close();
   } finally {
