@@ -1,5 +1,6 @@
 import type { GridOptions } from '../runtime/grid';
 import type { ShapeRunSpec } from '../runtime/shapeRun';
+import type { LayerTimes } from '../runtime/profile';
 import type { LoadSpec, ModelInputInfo, RunResult, RunSpec, StepView, TensorDetail, ThumbnailRecord } from '../runtime/types';
 import type { Exchange } from './rpc';
 
@@ -13,6 +14,8 @@ export interface InferenceRequests {
   detail: Exchange<{ tensor: string; grid?: Partial<GridOptions> }, TensorDetail, InferenceNotice>;
   /** Thumbnails of the last run's fused-away tensors, computed by an unfused session. */
   unfused: Exchange<Record<string, never>, ThumbnailRecord[], InferenceNotice>;
+  /** Time per layer on the last run's input, from ONNX Runtime's profiler. */
+  profile: Exchange<Record<string, never>, LayerTimes, InferenceNotice>;
   step: Exchange<{ index?: number; nodeId?: string; grid?: Partial<GridOptions> }, StepView, InferenceNotice>;
   dispose: Exchange<Record<string, never>, void, InferenceNotice>;
   /** `convlens check`: runtime shapes of the given tensors (progress 'running' once the session loaded). */

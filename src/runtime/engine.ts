@@ -18,6 +18,8 @@ import { describeProvider, gpuName, type ProviderName } from './providers';
 import { openSession } from './session';
 import { confinedOptions } from './confine';
 import { probeFusion, type FusionProbe } from './fusion';
+import type { LayerTimes } from './profile';
+import { profileLayers } from './profiler';
 import { channelStats, histogram, tensorStats } from './stats';
 import { toFloat32, type HostTensor } from './tensorView';
 import type { FusedRecord, LoadSpec, ModelInputInfo, RunResult, RunSpec, StepView, TensorDetail, ThumbnailRecord } from './types';
@@ -277,6 +279,15 @@ export class Engine {
     if (!l) return -1;
     if (l.sources) return sourceStepOf(l.sources, nodeId, l.model);
     return this.steps(l).findIndex((n) => n.id === nodeId);
+  }
+
+  /** Time per layer on the last run's input, from ONNX Runtime's profiler (./profiler.ts). */
+  async profile(progress?: Progress): Promise<LayerTimes> {
+    const l = this.loaded;
+    if (!l || !this.feeds) throw new Error('no run to time: run the model first (its layers are timed on the same input)');
+    progress?.(l10n.t('timing each layer with ONNX Runtime\'s profiler'));
+    const bare = await this.access.onnxBytes(l.model, l.source.path, l.source.bytes);
+    return profileLayers(l.model, bare, l.provider, confinedOptions(l.model, l.source.path), this.feeds, (id) => l.analysis.nodes.get(id)?.macs ?? null);
   }
 
   async dispose(): Promise<void> {

@@ -35,6 +35,18 @@ const ACTIVATIONS = new Set(['Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Clip', 'Ha
  * which costs time but never a wrong value.
  */
 export function survivingTensors(original: Model, optimized: Model): Set<string> {
+  const stands = optimizedNodeTensors(original);
+  const out = new Set<string>();
+  for (const n of optimized.graph.nodes) for (const t of stands(n)) out.add(t);
+  return out;
+}
+
+/**
+ * For one node of the optimised graph: the original tensors it computes (empty for a layout conversion or a
+ * node that cannot be traced back). The rules are those of survivingTensors; the profiler's reading
+ * (./profile.ts) uses them to give each timed kernel its original nodes.
+ */
+export function optimizedNodeTensors(original: Model): (n: Node) => string[] {
   const producer = new Map<string, Node>();
   const consumers = new Map<string, Node[]>();
   const byName = new Map<string, Node>();
@@ -43,20 +55,16 @@ export function survivingTensors(original: Model, optimized: Model): Set<string>
     for (const i of n.inputs) if (i) consumers.set(i, [...(consumers.get(i) ?? []), n]);
     if (n.name) byName.set(n.name, n);
   }
-  const out = new Set<string>();
-  for (const n of optimized.graph.nodes) {
-    let matched = false;
-    for (const o of n.outputs) if (o && producer.has(o)) { out.add(o); matched = true; }
-    if (matched || REORDERS.has(n.opType)) continue;
+  return (n) => {
+    const named = n.outputs.filter((o) => o && producer.has(o));
+    if (named.length || REORDERS.has(n.opType)) return named;
     const name = n.name ?? '';
     if (name.endsWith(NCHWC_SUFFIX) && producer.has(name.slice(0, -NCHWC_SUFFIX.length))) {
-      out.add(sumFusedValue(name.slice(0, -NCHWC_SUFFIX.length), n, consumers));
-      continue;
+      return [sumFusedValue(name.slice(0, -NCHWC_SUFFIX.length), n, consumers)];
     }
     const same = byName.get(name);
-    if (same && same.opType === n.opType) for (const o of same.outputs) if (o) out.add(o);
-  }
-  return out;
+    return same && same.opType === n.opType ? same.outputs.filter((o) => o) : [];
+  };
 }
 
 /** The tensor an NCHWc node named after `tensor` computes: `tensor` itself, or past the Add (and activation) it absorbed. */

@@ -28,6 +28,7 @@ const answer = serve<InferenceRequests>((m) => void process.send?.(m), {
   run: (r, ctx) => engine.run(r.spec, progress(ctx)),
   detail: (r) => engine.detail(r.tensor, r.grid),
   unfused: () => engine.unfused(),
+  profile: (_r, ctx) => engine.profile(progress(ctx)),
   step: (r) => {
     const index = r.nodeId !== undefined ? engine.stepIndexOf(r.nodeId) : r.index ?? 0;
     if (index < 0) throw new Error(`node '${r.nodeId}' has no captured output in the last run`);
