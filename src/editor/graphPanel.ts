@@ -7,6 +7,7 @@ import { webviewL10n } from './l10n';
 import { readViewOptions } from './settings';
 import type { ModelSource } from './modelSource';
 import type { InputSizeStore } from './inputSizes';
+import type { LayerTimes } from '../runtime/profile';
 import { isJsonDocument } from './documentVersion';
 import { manageTrust } from './workspaceTrust';
 
@@ -63,6 +64,9 @@ export class GraphPanels implements vscode.Disposable {
   readonly onDidReceiveMessage = this.messageEmitter.event;
   /** A document's graph (or error) changed. */
   readonly onDidLoad = this.loadedEmitter.event;
+
+  /** Answers a webview's layerTimes request; set by the inference controller, which owns the runs. */
+  layerTimes?: (uri: vscode.Uri) => Promise<LayerTimes>;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -295,6 +299,10 @@ export class GraphPanels implements vscode.Disposable {
       },
       saveFile: (m) => this.save(doc.uri, m.suggestedName, m.data, m.encoding),
       weight: (m) => this.source.weight(doc.uri, m.tensor, m.offset),
+      layerTimes: () => {
+        if (!this.layerTimes) throw new Error(vscode.l10n.t('Layer times need a run, and running is not available here.'));
+        return this.layerTimes(doc.uri);
+      },
     });
   }
 

@@ -8,6 +8,7 @@ import { PreprocessStore } from './preprocessStore';
 import { DEFAULT_PREPROCESS } from '../runtime/preprocess';
 import { PATTERNS, type PatternName } from '../runtime/patterns';
 import type { LoadSpec, PictureChoice, RunResult, RunSpec } from '../runtime/types';
+import type { LayerTimes } from '../runtime/profile';
 import { readExecutionProviders, readLabelsFile, readMemoryBudgetMB } from './settings';
 import { FeatureMapsPanel } from './featureMapsPanel';
 import { viewThumbnails, withUnfused } from '../runtime/lowered';
@@ -32,6 +33,8 @@ export class InferenceController implements vscode.Disposable {
    * webview is rebuilt when shown, and a run that went on meanwhile must still show its result. */
   private readonly shown = new Map<string, InferenceState>();
   private running?: string;
+  /** The model the inference process ran last: its session and input are what a profile times. */
+  private ranLast?: string;
   private featureMaps?: FeatureMapsPanel;
   private readonly sizes: InputSizeStore;
   /** The preprocessing chosen per model in the feature-map panel, fed by every run of it. */
@@ -49,6 +52,7 @@ export class InferenceController implements vscode.Disposable {
     this.sizes = new InputSizeStore(memento);
     this.preprocess = new PreprocessStore(memento);
     this.client = new InferenceClient({ workerPath: vscode.Uri.joinPath(extensionUri, 'dist', 'inferenceWorker.js').fsPath, l10nBundle: bundlePath() });
+    panels.layerTimes = (uri) => this.layerTimes(uri);
     this.disposables.push(
       panels.onDidReceiveMessage(({ uri, message }) => {
         if (message.type === 'ready') this.reshow(uri);
@@ -124,6 +128,7 @@ export class InferenceController implements vscode.Disposable {
         },
       );
       this.last.set(key, result);
+      this.ranLast = key;
       this.log.info(`inference ${uri.fsPath}: ${result.where}, run ${result.millis.toFixed(1)} ms, load ${result.loadMillis.toFixed(0)} ms, thumbnails ${result.thumbMillis.toFixed(0)} ms, ${result.thumbnails.length} tensors`);
       for (const n of result.notes) this.log.info(`inference note: ${n}`);
       post(doneState(result));
@@ -175,6 +180,16 @@ export class InferenceController implements vscode.Disposable {
     this.last.set(key, result);
     this.panels.post(uri, { type: 'inferenceState', state: doneState(result) });
     return result;
+  }
+
+  /** Time per layer of `uri`, on its last run's input (ONNX Runtime's profiler in the inference process). */
+  async layerTimes(uri: vscode.Uri): Promise<LayerTimes> {
+    const key = uri.toString();
+    if (this.running) throw new Error(vscode.l10n.t('A run is in progress: time the layers once it is done.'));
+    if (!this.last.has(key) || this.ranLast !== key) throw new Error(vscode.l10n.t('Run the model first: its layers are timed on the input of its last run.'));
+    const times = await this.client.profile();
+    this.log.info(`layer times ${uri.fsPath}: run ${(times.runMicros / 1000).toFixed(2)} ms (mean of ${times.runs}), kernels ${(times.kernelMicros / 1000).toFixed(2)} ms, layout ${(times.layoutMicros / 1000).toFixed(2)} ms, ${times.unmapped.length} kernels not traced back`);
+    return times;
   }
 
   /** Remembers the selection per model; an open feature-map panel on that model follows it. */

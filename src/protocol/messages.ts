@@ -1,3 +1,4 @@
+import type { LayerTimes } from '../runtime/profile';
 import type { EncodedGraph, WeightReply } from './modelService';
 import type { CancelMessage, Exchange, ReplyMessage, RequestMessage, Timeouts } from './rpc';
 import type { ViewDiff, ViewGraph } from './viewModel';
@@ -16,11 +17,14 @@ export interface GraphRequests {
   saveFile: Exchange<{ suggestedName: string; /** base64 for binary, utf8 text otherwise */ data: string; encoding: 'base64' | 'utf8' }, string | null>;
   /** A weight tensor of the model shown: statistics and histogram, and the values from `offset` (read in the model worker). */
   weight: Exchange<{ tensor: string; offset: number }, WeightReply>;
+  /** Time per layer on the last run's input (ONNX Runtime's profiler, in the inference process). */
+  layerTimes: Exchange<Record<string, never>, LayerTimes>;
 }
 
 /** Copying answers at once; saving waits on the save dialog, for as long as the person takes. */
 /** A weight is decoded and summed in the model worker: a large one (external data) takes seconds. */
-export const GRAPH_TIMEOUTS: Timeouts<GraphRequests> = { copyText: 10_000, saveFile: 'person', weight: 120_000 };
+/** Timing makes a session and runs the model four times: a large model on CPU takes a minute or more. */
+export const GRAPH_TIMEOUTS: Timeouts<GraphRequests> = { copyText: 10_000, saveFile: 'person', weight: 120_000, layerTimes: 600_000 };
 
 /** Host -> webview */
 /** `graph` is the ViewGraph, or (from the extension) as the model worker encoded it: the host never parses it. */

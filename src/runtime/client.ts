@@ -3,6 +3,7 @@ import * as l10n from '@vscode/l10n';
 import { RpcClient, RpcError, type ReplyOf, type RequestOf, type Timeouts } from '../protocol/rpc';
 import type { InferenceNotice, InferenceRequests } from '../protocol/inference';
 import type { GridOptions } from './grid';
+import type { LayerTimes } from './profile';
 import type { LoadSpec, ModelInputInfo, RunResult, RunSpec, StepView, TensorDetail, ThumbnailRecord } from './types';
 import type { ShapeRunSpec } from './shapeRun';
 
@@ -97,6 +98,11 @@ export class InferenceClient {
     return this.request('unfused', {});
   }
 
+  /** Time per layer on the last run's input, from ONNX Runtime's profiler (src/runtime/profiler.ts). */
+  profile(progress?: (m: string) => void): Promise<LayerTimes> {
+    return this.request('profile', {}, progress);
+  }
+
   step(at: { index?: number; nodeId?: string }, grid?: Partial<GridOptions>): Promise<StepView> {
     return this.request('step', { ...at, grid });
   }
@@ -123,7 +129,7 @@ export class InferenceClient {
     });
     this.starts++;
     const limit = this.opts.timeoutMs ?? 10 * 60_000;
-    const timeouts: Timeouts<InferenceRequests> = { inspect: limit, run: limit, detail: limit, unfused: limit, step: limit, dispose: limit, shapes: limit };
+    const timeouts: Timeouts<InferenceRequests> = { inspect: limit, run: limit, detail: limit, unfused: limit, profile: limit, step: limit, dispose: limit, shapes: limit };
     // Node reports a failed send (process gone, channel closed) to the callback; a request that cannot be
     // serialised throws at once. The two are told apart: only the first means the process is unusable.
     const rpc = new RpcClient<InferenceRequests>((m) => {

@@ -156,6 +156,8 @@ class WebGraphs implements vscode.Disposable {
       },
       // The browser build keeps no model after drawing it (it may have no worker to keep one in).
       weight: async () => ({ error: vscode.l10n.t('Weight values are shown by the desktop extension; the browser build shows shapes only') }),
+      // No inference here: the time overlay is left out of the toolbar, this only answers a stray request.
+      layerTimes: async () => { throw new Error(vscode.l10n.t('Layer times need a run, and running is not available here.')); },
     });
   }
 
