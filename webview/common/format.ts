@@ -37,6 +37,13 @@ export function formatBytes(n: number): string {
   return `${n} B`;
 }
 
+/** A duration given in microseconds: '85 µs', '1.24 ms', '2.10 s'. */
+export function formatMicros(us: number): string {
+  if (us >= 1e6) return `${(us / 1e6).toFixed(2)} s`;
+  if (us >= 1e3) return `${(us / 1e3).toFixed(2)} ms`;
+  return `${us >= 10 ? us.toFixed(0) : us.toFixed(1)} µs`;
+}
+
 /** A tensor value: four significant digits, exponent notation when very small or large. */
 export function formatValue(v: number): string {
   if (!Number.isFinite(v)) return String(v);

@@ -16,6 +16,7 @@ import { columnGapFor, LAYER_GAP, LAYER_GAP_LR, makeScene, NODE_H, NODE_W } from
 import { readTheme, watchTheme } from './render/theme';
 import { DetailsPanel } from './ui/details';
 import { ModelPanel } from './ui/modelPanel';
+import { OverlayPanel } from './ui/overlayPanel';
 import { WeightsPanel } from './ui/weights';
 import { Drawer } from './ui/drawer';
 import { InferenceBar } from './ui/inference';
@@ -65,6 +66,8 @@ export class App implements HostRequests, CommandTarget {
   private readonly details: DetailsPanel;
   private readonly weights: WeightsPanel;
   private readonly modelPanel: ModelPanel;
+  /** Colour by parameters, MACs, memory or measured time, with its legend and top 10. */
+  private readonly overlayPanel: OverlayPanel;
   /** Every side panel's container: docked at the right, or a bottom sheet in a compact view. Other panels: drawer.addPanel. */
   readonly drawer: Drawer;
   private readonly inference: InferenceBar;
@@ -142,12 +145,25 @@ export class App implements HostRequests, CommandTarget {
     });
     this.weights = new WeightsPanel(this.drawer, (tensor, offset) => this.host.weight(tensor, offset));
     this.modelPanel = new ModelPanel(this.drawer);
+    this.overlayPanel = new OverlayPanel(this.drawer, {
+      layerTimes: () => this.host.layerTimes(),
+      select: (v) => this.select(v, true, true),
+      fillsChanged: (fills) => {
+        this.view.overlay.fills = fills;
+        // Test hooks: the overlay shown and how many boxes it colours.
+        this.stage.dataset.overlay = this.overlayPanel.current;
+        this.stage.dataset.overlayBoxes = String(fills?.filter(Boolean).length ?? 0);
+        this.view.invalidate();
+      },
+    });
+    this.toolbar.setOverlay(this.overlayPanel);
     this.mermaid = new MermaidPreview(root, root.dataset.mermaid, nonce, (text) => void this.commands.copy(text, l10n.t('Mermaid flowchart')));
     watchTheme(() => {
       theme = readTheme(root);
       this.measure = null;
       this.view.setTheme(theme);
       this.minimap.setTheme(theme);
+      if (this.state.graph && this.state.display) this.overlayPanel.update(this.state.graph, this.state.display, theme);
     });
     document.addEventListener('keydown', (ev) => this.commands.onKey(ev));
     watchPanelWidth(root, () => this.toolbar.menu.close(false));
@@ -210,6 +226,7 @@ export class App implements HostRequests, CommandTarget {
 
   inferenceState(s: InferenceState): void {
     this.inference.show(s);
+    if (s.status === 'done' || s.status === 'idle') this.overlayPanel.runChanged(s.status === 'done' ? `${s.provider} ${s.millis}` : null);
     if (s.status !== 'done') {
       if (s.status === 'idle' && this.state.thumbnails.size) {
         this.state.thumbnails.clear();
@@ -276,6 +293,7 @@ export class App implements HostRequests, CommandTarget {
     this.nav.setGraph(display);
     this.view.setScene(s.scene);
     this.minimap.setScene(s.scene);
+    this.overlayPanel.update(graph, display, this.view.theme);
     this.legend.show(new Set(display.nodes.map((n) => n.family)), layout.edgeKind.some((k) => k === EdgeKind.Skip), display.edges.some((e) => e.declared), prefix);
     this.toolbar.setMaxDepth(display.groups.reduce((m, g) => Math.max(m, g.depth), 0));
     this.toolbar.setToggles(s.fold, s.hideBatch);

@@ -2,6 +2,7 @@ import { GRAPH_TIMEOUTS, type FromWebview, type GraphRequests, type InferenceInp
 import { decodeGraph, isEncodedGraph } from '../../src/protocol/graphEncoding';
 import { RpcClient } from '../../src/protocol/rpc';
 import type { WeightReply } from '../../src/protocol/modelService';
+import type { LayerTimes } from '../../src/runtime/profile';
 import type { ViewDiff, ViewGraph } from '../../src/protocol/viewModel';
 import { createHost } from '../common/vscodeApi';
 import type { SavedState } from './state';
@@ -74,6 +75,11 @@ export class GraphController {
   /** A weight's statistics and the page of its values at `offset`, read in the model worker. */
   weight(tensor: string, offset: number): Promise<WeightReply> {
     return this.rpc.request('weight', { tensor, offset }, { what: tensor });
+  }
+
+  /** Time per layer on the last run (ONNX Runtime's profiler, in the inference process). */
+  layerTimes(): Promise<LayerTimes> {
+    return this.rpc.request('layerTimes', {}, { what: 'layer times' });
   }
 
   savedState(): SavedState | undefined { return this.host.getState<SavedState>(); }

@@ -17,6 +17,8 @@ export interface Overlay {
   thumbnails: ReadonlyMap<number, CanvasImageSource>;
   /** Comparison marks by display node index: the border takes the mark's colour, the second line its deltas. */
   diff?: ReadonlyMap<number, ViewDiffMark>;
+  /** An overlay's fill per display box (ui/overlayPanel.ts), worked out once per change; undefined: the usual fill. */
+  fills?: readonly (string | undefined)[];
   /** Filled by each frame with where the edge labels were drawn (the screen's hit test for them). */
   labelBoxes?: LabelBox[];
   /** When set, every text run drawn on a box is recorded here (the tests measure them against their boxes). */
@@ -93,7 +95,7 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, cam: Came
   else {
     const { w, h } = layout;
     for (const v of nodes) {
-      ctx.fillStyle = theme.family[display.nodes[v].family];
+      ctx.fillStyle = ov.fills?.[v] ?? theme.family[display.nodes[v].family];
       ctx.fillRect(layout.x[v] - w[v] / 2, layout.y[v] - h[v] / 2, w[v], h[v]);
     }
     for (const v of [ov.selected, ...ov.matches]) {
@@ -199,7 +201,7 @@ function drawNode(ctx: CanvasRenderingContext2D, scene: Scene, v: number, theme:
   const y = scene.layout.y[v] - H / 2;
   const terminal = d.kind === 'input' || d.kind === 'output';
   roundRect(ctx, x, y, W, H, terminal ? Math.min(H, W) / 2 : 5);
-  ctx.fillStyle = d.kind === 'group' ? theme.color.groupFill : theme.color.nodeFill;
+  ctx.fillStyle = ov.fills?.[v] ?? (d.kind === 'group' ? theme.color.groupFill : theme.color.nodeFill);
   ctx.fill();
   const emphasis = v === ov.selected ? theme.color.focus : ov.matches.has(v) ? theme.color.match : v === ov.hovered ? theme.color.focus : '';
   const mark = ov.diff?.get(v);

@@ -8,7 +8,7 @@ import type { OpFamily } from '../../../src/protocol/viewModel';
  */
 export const FAMILIES: OpFamily[] = ['convolution', 'pooling', 'normalization', 'activation', 'merge', 'dense', 'reshape', 'input', 'output', 'other'];
 
-const NAMES = ['background', 'nodeFill', 'nodeBorder', 'text', 'muted', 'edge', 'skip', 'focus', 'match', 'groupFrame', 'groupFill', 'labelBg', 'diffAdded', 'diffRemoved', 'diffChanged'] as const;
+const NAMES = ['background', 'nodeFill', 'nodeBorder', 'text', 'muted', 'edge', 'skip', 'focus', 'match', 'groupFrame', 'groupFill', 'labelBg', 'diffAdded', 'diffRemoved', 'diffChanged', 'heatLow', 'heatHigh'] as const;
 export type ColorName = (typeof NAMES)[number];
 
 export interface Theme {

@@ -4,6 +4,8 @@ import type { Direction } from '../layout/types';
 import type { TitleMode } from '../render/boxText';
 import { PNG_SCALES } from '../export/png';
 import { ToolbarMenu, type MenuCommand } from './toolbarMenu';
+import { OVERLAY_METRICS } from '../model/overlayValues';
+import type { OverlayPanel } from './overlayPanel';
 
 const TITLE_MODES: [TitleMode, () => string][] = [['both', () => l10n.t('Ops and names')], ['ops', () => l10n.t('Ops')], ['names', () => l10n.t('Names')]];
 
@@ -38,6 +40,7 @@ export class Toolbar {
   readonly titles = h('select', { class: 'cl-select', title: l10n.t('What box titles show'), attrs: { id: 'cl-titles', 'aria-label': l10n.t('Box titles') } },
     ...TITLE_MODES.map(([value, text]) => h('option', { attrs: { value } }, text())));
   readonly menu: ToolbarMenu;
+  private overlay?: OverlayPanel;
   private dir: Direction = 'TB';
   private maxDepth = 0;
 
@@ -89,6 +92,8 @@ export class Toolbar {
       { command: 'cl-direction', label: this.direction.title, run: () => a.setDirection(this.dir === 'TB' ? 'LR' : 'TB') },
       ...TITLE_MODES.map(([mode, text], i): MenuCommand => ({ command: `cl-titles:${mode}`, label: l10n.t('Box titles: {0}', text()), run: () => a.setTitleMode(mode), kind: 'radio', checked: () => this.titles.value === mode, section: i === 0 })),
     ];
+    const o = this.overlay;
+    if (o) list.push(...OVERLAY_METRICS.map((m, i): MenuCommand => ({ command: `cl-overlay:${m}`, label: l10n.t('Colour by: {0}', o.labelOf(m)), run: () => o.setMetric(m), kind: 'radio', checked: () => o.current === m, section: i === 0 })));
     if (this.maxDepth > 0) {
       list.push({ command: 'cl-expand-all', label: l10n.t('Expand all groups'), run: a.expandAll, section: true });
       for (let d = 1; d <= this.maxDepth; d++) list.push({ command: `cl-depth:${d}`, label: l10n.t('Collapse groups to depth {0}', d), run: () => a.collapseTo(d) });
@@ -101,6 +106,14 @@ export class Toolbar {
       { command: 'cl-copy-markdown', label: l10n.t('Copy Markdown summary'), run: a.copyMarkdown },
     );
     return list;
+  }
+
+  /** The "Colour by" choice (ui/overlayPanel.ts), placed after the box titles' choice and listed in the menu. */
+  setOverlay(o: OverlayPanel): void {
+    this.overlay = o;
+    const el = o.select;
+    el.classList.add('cl-tb-wide');
+    this.titles.after(el);
   }
 
   setToggles(fold: boolean, hideBatch: boolean): void {
