@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resnet50File } from '../test/helpers/generate';
 import { Engine } from '../src/runtime/engine';
@@ -56,7 +57,12 @@ export async function run(): Promise<BenchRow[]> {
   const full = await ort.InferenceSession.create(withExtraOutputs(readFileSync(path), every), OPTIONS);
   let fetches = (await full.run(feeds)) as Record<string, ort.Tensor>;
 
-  const t = { bare: [] as number[], capture: [] as number[], total: [] as number[], thumbs: [] as number[], runs: [] as number[], full: [] as number[], onRequest: [] as number[] };
+  // ONNX Runtime's profiler on (what timing every run would cost), profile written to a temporary folder.
+  const profDir = mkdtempSync(join(tmpdir(), 'convlens-bench-profile-'));
+  const profiled = await ort.InferenceSession.create(path, { ...OPTIONS, enableProfiling: true, profileFilePrefix: join(profDir, 'profile') });
+  await profiled.run(feeds);
+
+  const t = { profiled: [] as number[], bare: [] as number[], capture: [] as number[], total: [] as number[], thumbs: [] as number[], runs: [] as number[], full: [] as number[], onRequest: [] as number[] };
   let last = first;
   /** PER runs of one kind in a row, their median: ONNX Runtime's threads spin for a while after a run, and
    * would slow a different session run right after (not what a user's runs meet). */
@@ -83,9 +89,14 @@ export async function run(): Promise<BenchRow[]> {
       await engine.run({ ...spec, noThumbnails: true });
       return (await timed(() => engine.unfused()))[0];
     }));
+    t.profiled.push(await block(async () => (await timed(() => profiled.run(feeds)))[0]));
     t.full.push(await block(async () => (await timed(async () => { fetches = (await full.run(feeds, fetches)) as Record<string, ort.Tensor>; }))[0]));
   }
-  await Promise.all([bare.release(), full.release(), engine.dispose()]);
+  // The time overlay's request after a run: its own profiling session, a warm-up and 3 timed runs, the profile read and mapped.
+  const [profileMillis, times] = await timed(() => engine.profile());
+  profiled.endProfiling();
+  await Promise.all([bare.release(), full.release(), profiled.release(), engine.dispose()]);
+  rmSync(profDir, { recursive: true, force: true });
 
   // The fastest of each kind: other processes on shared cores only ever add time, so the fastest run is the
   // closest to the cost itself (the medians wandered by 2× under load where the fastest stayed put).
@@ -108,6 +119,11 @@ export async function run(): Promise<BenchRow[]> {
       measured: ms(median(t.thumbs)), reference: 'goal 200 ms', ratio: median(t.thumbs) / 200, goal: '≤ 200 ms', pass: median(t.thumbs) <= 200,
     },
     row(`ResNet-50: every tensor exposed (${every.length}, ONNX Runtime's fusions stopped; what the capture cost before) vs bare ORT run`, t.full, null),
+    row('ResNet-50: a run with ONNX Runtime\'s profiler on (enableProfiling; what profiling every run would cost) vs bare ORT run', t.profiled, null),
+    {
+      name: `ResNet-50: the time overlay's request after a run (profiling session, warm-up + ${times.runs} timed runs, ${Object.keys(times.nodes).length} nodes mapped)`,
+      measured: ms(profileMillis), reference: `bare ${ms(tBare)}`, ratio: profileMillis / tBare, goal: 'reference', pass: true,
+    },
     row(`ResNet-50: the ${first.fused.length} fused tensors on request, once per run, unfused session reused (the first request, which makes it, took ${ms(firstUnfused)}; the first run with its two sessions ${ms(firstMillis)}) vs bare ORT run`, t.onRequest, null),
     {
       name: `ResNet-50: peak RSS above the bare run's after the first ConvLens run (bare peak ${mb(rssBare)}, ConvLens peak ${mb(rssPeak)}; captured tensors ${mb(capturedBytes)})`,
