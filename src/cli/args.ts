@@ -13,8 +13,9 @@ export const USAGE = `Usage:
       Layer table in graph order (each branch finished before the next, the main chain first):
       output shape, params, MACs, receptive field; Total / Trainable / Non-trainable params,
       MACs, activations and warnings.
-      --depth N: one row per scope N levels deep (nested Keras models, PyTorch module paths),
-      its nodes' params and MACs summed.
+      --depth N: one row per group N levels deep (nested Keras models, PyTorch module paths, or
+      the residual blocks, Inception modules and stages found where names carry no scopes),
+      with the group's params and MACs.
       --json prints the same as one JSON object.
   convlens check MODEL [--input-shape NAME=1x3x224x224]...
       Runs the ONNX model in ONNX Runtime (CPU) with every intermediate tensor as an output and

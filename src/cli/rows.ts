@@ -1,5 +1,6 @@
 import type { Node } from '../ir/types';
 import type { Analysis, QuantLayer, TensorInfo } from '../analysis/types';
+import type { LayerGroup } from '../analysis/blocks/groups';
 import { displayShape, legendText } from '../analysis/aliases';
 import { quantMark } from '../analysis/quantLayers';
 import { DECLARED_MARK, DECLARED_NOTE } from '../common/shapeMarks';
@@ -9,8 +10,9 @@ import { visibleText } from '../common/visibleText';
 
 /**
  * The rows of `convlens summary`'s table: nodes in reading order (analysis/readingOrder.ts), or,
- * with a depth, one row per scope at that depth (torchinfo's `depth`) with its nodes' params and
- * MACs summed and the output of its last node.
+ * with a depth, one row per group at that depth (torchinfo's `depth`) of the analysis's group tree
+ * (src/analysis/blocks: name scopes, or found residual blocks, Inception modules and stages), with
+ * the group's own params, MACs and output.
  */
 export interface Row {
   layer: string;
@@ -72,29 +74,48 @@ function figures(a: Analysis, id: string, layer: QuantLayer | undefined): { para
   return { params, macs };
 }
 
+/** Each node's innermost group's path in the analysis's one group tree (scopes or found blocks). */
+function groupPaths(a: Analysis): Map<string, string[]> {
+  const at = new Map<string, string[]>();
+  for (const g of a.groups ?? []) {
+    for (const id of g.nodes) if ((at.get(id)?.length ?? -1) < g.path.length) at.set(id, g.path);
+  }
+  return at;
+}
+
 export function tableRows(a: Analysis, depth?: number): Row[] {
   const rows: Row[] = [];
-  const groups = new Map<string, { row: Row; count: number }>();
+  const paths = depth === undefined ? new Map<string, string[]>() : groupPaths(a);
+  const byKey = new Map((a.groups ?? []).map((g) => [g.key, g]));
+  const open = new Map<string, { row: Row; count: number }>();
   for (const { node, out, layer } of shown(a)) {
     const op = layer ? `${layer.op} [${quantMark(layer)}]` : opName(node);
     const row: Row = { layer: visibleText(node.name || node.id), op: visibleText(op), shape: shapeCell(a, out), ...figures(a, node.id, layer), field: fieldText(out) };
-    if (depth === undefined || node.scope.length < depth) {
+    const path = paths.get(node.id) ?? [];
+    const group = depth === undefined || path.length < depth ? undefined : byKey.get(path.slice(0, depth).join('/'));
+    if (!group) {
       rows.push(row);
       continue;
     }
-    const key = node.scope.slice(0, depth).join('/');
-    const g = groups.get(key);
+    let g = open.get(group.key);
     if (!g) {
-      const first = { row: { ...row }, count: 1 };
-      groups.set(key, first);
-      rows.push(first.row);
-      continue;
+      // The group's figures are the analysis's sums; its shape and field are those of what it writes.
+      const outT = group.outputs.length ? a.tensors.get(group.outputs[group.outputs.length - 1]) : out;
+      g = { row: { layer: visibleText(group.key), op: '', shape: shapeCell(a, outT), params: group.params, macs: group.macs, field: fieldText(outT) }, count: 0 };
+      open.set(group.key, g);
+      rows.push(g.row);
     }
-    // The group's row shows where it ends: the output and field of its last node.
     g.count++;
-    Object.assign(g.row, { layer: visibleText(key || 'model'), op: `${g.count} nodes`, shape: row.shape, field: row.field, params: sum(g.row.params, row.params), macs: sum(g.row.macs, row.macs) });
+    g.row.op = groupOp(group, g.count);
   }
   return rows;
+}
+
+/** What a group row holds: a stage's repeat ('4 × bottleneck'), a found block's kind, a scope's node count. */
+function groupOp(g: LayerGroup, count: number): string {
+  if (g.repeat) return `${g.repeat.count} × ${g.repeat.of}`;
+  const nodes = `${count} node${count === 1 ? '' : 's'}`;
+  return g.kind === 'scope' || g.kind === 'stage' ? nodes : `${g.kind}, ${nodes}`;
 }
 
 /** A group's figure is unknown when one of its nodes' is. */

@@ -113,6 +113,29 @@ test('--depth N: one row per scope N levels deep, its params and MACs summed', a
   assert.equal(bad.code, 2);
 });
 
+test('--depth reads the analysis\'s group tree: a ResNet-50 without scope names gives 4 stage rows, then 16 bottlenecks, with the groups\' figures', async () => {
+  const path = corpus('onnx-backend', 'light', 'light_resnet50.onnx');
+  const a = analyze(await readModelFile(path));
+  const groups = a.groups ?? [];
+  const stages = groups.filter((g) => g.parent === -1 && g.kind === 'stage');
+  assert.equal(stages.length, 4);
+  const rowOf = (stdout: string, key: string) => stdout.split('\n').find((l) => l.startsWith(`${key} `));
+  const one = await summary(path, '--depth', '1');
+  assert.equal(one.code, 0, one.stderr);
+  for (const s of stages) {
+    const line = rowOf(one.stdout, s.key);
+    assert.ok(line, `a row for ${s.key}`);
+    assert.match(line!, new RegExp(`\\s${s.params!.toLocaleString('en-US')}\\s+${s.macs!.toLocaleString('en-US')}\\s`), line);
+  }
+  const flat = layerColumn((await summary(path)).stdout);
+  const staged = layerColumn(one.stdout);
+  assert.ok(staged.length < flat.length - 100, `${staged.length} rows grouped from ${flat.length}`);
+  const two = layerColumn((await summary(path, '--depth', '2')).stdout);
+  const blocks = groups.filter((g) => g.kind === 'bottleneck');
+  assert.equal(blocks.length, 16);
+  for (const b of blocks) assert.ok(two.includes(b.key), `a row for ${b.key}`);
+});
+
 test('summary piped into head: the first line, and nothing on stderr (EPIPE ends quietly, exit 0)', async () => {
   // A table far longer than a pipe's buffer, so writing goes on after head has exited.
   const layers = Array.from({ length: 3000 }, (_, i) => ({ class_name: 'Dense', config: { name: `dense_${i}`, units: 4, ...(i === 0 ? { batch_input_shape: [null, 4] } : {}) } }));
