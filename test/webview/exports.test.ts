@@ -163,5 +163,9 @@ describe('PNG at 1×, 2× and 3× from the menu', () => {
     assert.deepEqual(scaleProblems(one.img, two.img, 2), []);
     assert.deepEqual(scaleProblems(one.img, three.img, 3), []);
     assert.ok(scaleProblems(one.img, one.img, 2).length === 2, 'a 1× image passed off as 2× is found');
+    // A wide panel keeps its toolbar buttons, and 2× is still one menu away.
+    await page.setViewportSize({ width: 1600, height: 800 });
+    const wide = await png('cl-export-png:2');
+    assert.equal(wide.name, 'mnist_c_cxx@2x.png');
   });
 });

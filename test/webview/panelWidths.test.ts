@@ -59,7 +59,8 @@ describe('every panel width', () => {
       } else {
         assert.ok(drawer.left >= stage.right - 1, 'docked beside the graph, not over it');
         assert.ok(minimap.shown && minimap.inner === 150);
-        assert.equal(await page.locator('#cl-menu-btn').isVisible(), false);
+        assert.ok(await page.locator('#cl-zoom-in').isVisible(), 'a wide toolbar shows its buttons');
+        assert.ok(await page.locator('#cl-menu-btn').isVisible(), 'and its menu, which alone holds PNG at 2× and 3×');
       }
       await page.locator('#cl-details .cl-close').click();
       await page.locator('#cl-drawer').waitFor({ state: 'hidden' });
