@@ -8,6 +8,8 @@ import { classCount, isClassifierOutput, parseLabels, scoreSource, topK, type Pr
 import { explainNode, type StepExplanation } from './explain';
 import { DROPOUT_LIKE, explainDropout } from './dropout';
 import { sourceLayers, sourceStepOf, type SourceLayer } from './sourceLayers';
+import { arithmeticOf, type Arithmetic, type ArithmeticSource, type OutputAt } from './arithmetic/index';
+import { windowAt } from '../analysis/window/formula';
 import { renderFilters } from './filters';
 import { renderGrid, THUMBNAIL_GRID, type GridOptions } from './grid';
 import { readImageFile } from './image';
@@ -271,6 +273,44 @@ export class Engine {
     // Only the model's own output: a hidden Dense layer's 128 values are features, not classes.
     if (!t || !l.model.graph.outputs.some((o) => o.name === tensor) || !isClassifierOutput(t.dims, node.opType)) return undefined;
     return topK(t, this.labels?.classes === classCount(t.dims) ? this.labels.labels : null) ?? undefined;
+  }
+
+  /** One output value of `nodeId` computed from the numbers it reads (./arithmetic), with the runtime's. */
+  async arithmetic(nodeId: string, at: OutputAt): Promise<Arithmetic> {
+    const l = this.loaded;
+    if (!l) throw new Error('run the model first');
+    const src = this.arithmeticSource(l);
+    const node = src.node(nodeId);
+    // The layer's input, its output and the bias Add and activation after it: fused ones are computed first.
+    const wanted = node ? [...node.inputs, ...node.outputs, ...src.consumers(node.outputs[0]).flatMap((c) => [...c.outputs, ...src.consumers(c.outputs[0]).flatMap((d) => d.outputs)])] : [];
+    await this.unfusedRun(wanted.filter(Boolean));
+    return arithmeticOf(src, nodeId, at);
+  }
+
+  private arithmeticSource(l: Loaded): ArithmeticSource {
+    const outputs = new Set(l.model.graph.outputs.map((o) => o.name));
+    return {
+      node: (id) => l.analysis.nodeById.get(id),
+      consumers: (tensor) => l.model.graph.nodes.filter((n) => n.inputs.includes(tensor)),
+      isGraphOutput: (tensor) => outputs.has(tensor),
+      tensor: (name) => this.weight(l, name) ?? this.reshapedConstant(l, name),
+      constant: (name) => (l.model.graph.initializers.has(name) ? this.weight(l, name) : this.reshapedConstant(l, name)),
+      window: (node, inSpatial) => {
+        const w = l.analysis.nodes.get(node.id)?.window;
+        return w ? windowAt(w, inSpatial) : undefined;
+      },
+    };
+  }
+
+  /** A weight that is an initializer seen through Reshape/Flatten/Identity (MNIST's MatMul weight: ONNX
+   * Runtime folds it, so it is no run output): the same values in the analysis's shape. */
+  private reshapedConstant(l: Loaded, name: string): HostTensor | undefined {
+    const producer = l.analysis.tensors.get(name)?.producer;
+    const n = producer ? l.analysis.nodeById.get(producer) : undefined;
+    const dims = numericShape(l.analysis.tensors.get(name)?.shape);
+    if (!n || !dims || !['Reshape', 'Flatten', 'Identity', 'Squeeze', 'Unsqueeze'].includes(n.opType) || !n.inputs[0]) return undefined;
+    const from = l.model.graph.initializers.has(n.inputs[0]) ? this.weight(l, n.inputs[0]) : this.reshapedConstant(l, n.inputs[0]);
+    return from && from.data.length === dims.reduce((a, b) => a * b, 1) ? { ...from, name, dims } : undefined;
   }
 
   /** Index of `nodeId` among the steps (for opening Step mode at the selected layer). */

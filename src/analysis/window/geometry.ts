@@ -163,16 +163,32 @@ export function fieldThrough(
   };
 }
 
-/** Inclusive input ranges [start, end] per axis that output position `pos` reads, clipped to the
- * input (Step mode's click-to-window); null when the padding is not known as numbers. */
-export function inputWindow(axes: readonly WindowAxis[], pos: number[], inSize: number[]): { start: number; end: number }[] | null {
-  const out: { start: number; end: number }[] = [];
+/** The input cells output position `pos` reads on one axis: its kernel taps (every `dilation`-th cell
+ * of the span) and the whole span, unclipped: an index below 0 or at/after the input size is padding. */
+export interface WindowTaps {
+  taps: number[];
+  span: number[];
+}
+
+/** The taps of output position `pos` per axis (input index = pos·s − pad_begin + t·d, t = 0…k − 1);
+ * null when the padding is not known as numbers. */
+export function windowTaps(axes: readonly WindowAxis[], pos: number[]): WindowTaps[] | null {
+  const out: WindowTaps[] = [];
   for (let i = 0; i < pos.length; i++) {
     const a = axes[i];
     if (!a || a.padBegin === null) return null;
     const start = pos[i] * a.stride - a.padBegin;
-    const end = start + a.dilation * (a.kernel - 1);
-    out.push({ start: Math.max(0, start), end: Math.min(inSize[i] - 1, end) });
+    const taps = Array.from({ length: a.kernel }, (_, t) => start + t * a.dilation);
+    const span = Array.from({ length: taps[taps.length - 1] - start + 1 }, (_, t) => start + t);
+    out.push({ taps, span });
   }
   return out;
+}
+
+/** Inclusive input ranges [start, end] per axis that output position `pos` reads, clipped to the
+ * input (Step mode's click-to-window); null when the padding is not known as numbers. */
+export function inputWindow(axes: readonly WindowAxis[], pos: number[], inSize: number[]): { start: number; end: number }[] | null {
+  const taps = windowTaps(axes, pos);
+  if (!taps) return null;
+  return taps.map((t, i) => ({ start: Math.max(0, t.span[0]), end: Math.min(inSize[i] - 1, t.span[t.span.length - 1]) }));
 }
