@@ -33,6 +33,8 @@ export class FeatureMapsPanel implements vscode.Disposable {
       if (this.run?.fused.length) await this.computeFused(ctx.notify);
       return this.client.step({ index: m.index, nodeId: m.nodeId });
     }),
+    // The inference process computes a fused input or output of the layer itself when it needs one.
+    arithmetic: (m) => this.relay(() => this.client.arithmetic(m.nodeId, m.at)),
   });
 
   constructor(

@@ -1,5 +1,6 @@
 import type { Prediction } from '../runtime/classify';
 import type { AppliedPreprocessing, PreprocessSettings } from '../runtime/preprocess';
+import type { Arithmetic, OutputAt } from '../runtime/arithmetic/types';
 import type { StepView, TensorDetail } from '../runtime/types';
 import type { CancelMessage, Exchange, NoticeMessage, ReplyMessage, RequestMessage, Timeouts } from './rpc';
 
@@ -28,10 +29,12 @@ export interface FeatureMapRequests {
   detail: Exchange<{ tensor: string; firstChannel?: number }, TensorDetail, string>;
   /** One step of Step mode, by index or by the node whose output it shows. */
   step: Exchange<{ index?: number; nodeId?: string }, StepView, string>;
+  /** One output value of a layer, computed from what it reads (the arithmetic view). */
+  arithmetic: Exchange<{ nodeId: string; at: OutputAt }, Arithmetic, string>;
 }
 
 /** Nobody waits on a dialog here: an answer that does not come is said after this long. */
-export const FEATURE_MAP_TIMEOUTS: Timeouts<FeatureMapRequests> = { detail: 60_000, step: 60_000 };
+export const FEATURE_MAP_TIMEOUTS: Timeouts<FeatureMapRequests> = { detail: 60_000, step: 60_000, arithmetic: 60_000 };
 
 /** Host -> feature-map panel */
 export type ToFeatureMaps =
@@ -42,7 +45,7 @@ export type ToFeatureMaps =
   | { type: 'fmFocus'; tensor: string; nodeId: string }
   /** The fused tensors were computed: none is marked fused any more. */
   | { type: 'fmUnfused' }
-  | ReplyMessage<TensorDetail | StepView>
+  | ReplyMessage<TensorDetail | StepView | Arithmetic>
   | NoticeMessage<string>;
 
 /** Feature-map panel -> host */

@@ -2,6 +2,7 @@ import type { GridOptions } from '../runtime/grid';
 import type { ShapeRunSpec } from '../runtime/shapeRun';
 import type { LayerTimes } from '../runtime/profile';
 import type { LoadSpec, ModelInputInfo, RunResult, RunSpec, StepView, TensorDetail, ThumbnailRecord } from '../runtime/types';
+import type { Arithmetic, OutputAt } from '../runtime/arithmetic/types';
 import type { Exchange } from './rpc';
 
 /**
@@ -17,6 +18,8 @@ export interface InferenceRequests {
   /** Time per layer on the last run's input, from ONNX Runtime's profiler. */
   profile: Exchange<Record<string, never>, LayerTimes, InferenceNotice>;
   step: Exchange<{ index?: number; nodeId?: string; grid?: Partial<GridOptions> }, StepView, InferenceNotice>;
+  /** One output value of a layer computed from the numbers it reads, with the runtime's (Step mode). */
+  arithmetic: Exchange<{ nodeId: string; at: OutputAt }, Arithmetic, InferenceNotice>;
   dispose: Exchange<Record<string, never>, void, InferenceNotice>;
   /** `convlens check`: runtime shapes of the given tensors (progress 'running' once the session loaded). */
   shapes: Exchange<{ spec: ShapeRunSpec }, Record<string, number[]>, InferenceNotice>;

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as l10n from '@vscode/l10n';
 import { RpcClient, RpcError, type ReplyOf, type RequestOf, type Timeouts } from '../protocol/rpc';
+import type { Arithmetic, OutputAt } from './arithmetic/types';
 import type { InferenceNotice, InferenceRequests } from '../protocol/inference';
 import type { GridOptions } from './grid';
 import type { LayerTimes } from './profile';
@@ -107,6 +108,10 @@ export class InferenceClient {
     return this.request('step', { ...at, grid });
   }
 
+  arithmetic(nodeId: string, at: OutputAt): Promise<Arithmetic> {
+    return this.request('arithmetic', { nodeId, at });
+  }
+
   /** Stops whatever is running; pending requests fail with CancelledError. */
   cancel(): void {
     const proc = this.proc;
@@ -129,7 +134,7 @@ export class InferenceClient {
     });
     this.starts++;
     const limit = this.opts.timeoutMs ?? 10 * 60_000;
-    const timeouts: Timeouts<InferenceRequests> = { inspect: limit, run: limit, detail: limit, unfused: limit, profile: limit, step: limit, dispose: limit, shapes: limit };
+    const timeouts: Timeouts<InferenceRequests> = { inspect: limit, run: limit, detail: limit, unfused: limit, profile: limit, step: limit, arithmetic: limit, dispose: limit, shapes: limit };
     // Node reports a failed send (process gone, channel closed) to the callback; a request that cannot be
     // serialised throws at once. The two are told apart: only the first means the process is unusable.
     const rpc = new RpcClient<InferenceRequests>((m) => {

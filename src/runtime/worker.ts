@@ -34,6 +34,7 @@ const answer = serve<InferenceRequests>((m) => void process.send?.(m), {
     if (index < 0) throw new Error(`node '${r.nodeId}' has no captured output in the last run`);
     return engine.step(index, r.grid);
   },
+  arithmetic: (r) => engine.arithmetic(r.nodeId, r.at),
   dispose: () => engine.dispose(),
   shapes: (r, ctx) => runShapes(defaultAccess, r.spec, progress(ctx)),
 }, { serial: true });

@@ -7,7 +7,7 @@ import { histogramView } from './histogram';
 import * as l10n from '@vscode/l10n';
 
 /** One tensor: its channel grid with legend and paging, whole-tensor statistics and histogram. */
-export function layerView(d: TensorDetail, page: (firstChannel: number) => void): HTMLElement {
+export function layerView(d: TensorDetail, page: (firstChannel: number) => void, arithmetic?: (grid: GridView) => HTMLElement | null): HTMLElement {
   const grid = new GridView(d.grid, 720);
   const hover = h('div', { class: 'hover-info' }, l10n.t('Point at a tile to see its channel.'));
   grid.root.addEventListener('mousemove', (ev) => {
@@ -28,6 +28,7 @@ export function layerView(d: TensorDetail, page: (firstChannel: number) => void)
     grid.root,
     hover,
     h('div', { class: 'stats' }, l10n.t('min {0} · max {1} · mean {2} · zeros {3}', formatValue(d.min), formatValue(d.max), formatValue(d.mean), formatPercent(d.zeros))),
+    arithmetic?.(grid) ?? null,
     histogramView(d.histogram),
   );
 }

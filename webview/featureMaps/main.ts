@@ -1,12 +1,14 @@
 // First: the display language's bundle is configured before any view words a message.
 import '../common/l10n';
 import './style.css';
+import './arithmetic/arith.css';
 import { FEATURE_MAP_TIMEOUTS, type FeatureMapRequests, type FeatureMapTensor, type ToFeatureMaps } from '../../src/protocol/featureMaps';
 import { RpcClient, RpcError, type ReplyOf, type RequestOf } from '../../src/protocol/rpc';
 import { h } from '../common/dom';
 import { host } from './host';
 import { layerView } from './layerView';
 import { stepView } from './stepView';
+import { attachArithmetic, type FetchArithmetic } from './arithmetic/attach';
 import { top5View } from './top5';
 import { preprocessView } from './preprocessView';
 import * as l10n from '@vscode/l10n';
@@ -54,15 +56,19 @@ async function ask<K extends keyof FeatureMapRequests>(type: K, request: Request
   }
 }
 
+/** The arithmetic view asks on its own: it must not cancel, or be cancelled by, the page's requests. */
+const fetchArithmetic: FetchArithmetic = (nodeId, at) => rpc.request('arithmetic', { nodeId, at });
+
 function showDetail(detail: ReplyOf<FeatureMapRequests, 'detail'>): void {
-  main.replaceChildren(layerView(detail, (first) => select(detail.tensor, first)));
+  const t = state.tensors.find((x) => x.tensor === detail.tensor);
+  main.replaceChildren(layerView(detail, (first) => select(detail.tensor, first), t ? (g) => attachArithmetic({ d: detail, g }, t.producer, t.opType, fetchArithmetic) : undefined));
 }
 
 function showStep(step: ReplyOf<FeatureMapRequests, 'step'>): void {
   state.step = step.index;
   state.stepCount = step.count;
   save();
-  main.replaceChildren(stepView(step, goStep));
+  main.replaceChildren(stepView(step, goStep, fetchArithmetic));
 }
 
 function save(): void {

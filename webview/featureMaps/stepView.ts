@@ -5,12 +5,13 @@ import { GridView } from './grid';
 import { legend } from './layerView';
 import { top5View } from './top5';
 import * as l10n from '@vscode/l10n';
+import { attachArithmetic, type FetchArithmetic } from './arithmetic/attach';
 
 /**
  * Step mode: the layer's input maps, the operation explained with its numbers, its output maps.
  * For a convolution or pooling layer, clicking an output pixel outlines the input window it reads.
  */
-export function stepView(s: StepView, go: (index: number) => void): HTMLElement {
+export function stepView(s: StepView, go: (index: number) => void, fetchArithmetic?: FetchArithmetic): HTMLElement {
   const inputs = s.inputs.map((d) => ({ d, g: new GridView(d.grid, 420) }));
   const outputs = s.outputs.map((d) => ({ d, g: new GridView(d.grid, 420) }));
   const note = h('div', { class: 'hover-info' }, s.explanation.window ? l10n.t('Click an output pixel to outline the input window it reads.') : ' ');
@@ -35,6 +36,7 @@ export function stepView(s: StepView, go: (index: number) => void): HTMLElement 
       });
     }
   }
+  const arithmetic = fetchArithmetic && outputs[0] ? attachArithmetic(outputs[0], s.nodeId, s.opType, fetchArithmetic, first?.g) : null;
   const nav = h('div', { class: 'step-nav' },
     h('button', { props: { disabled: s.index === 0 }, on: { click: () => go(s.index - 1) } }, l10n.t('‹ Previous layer')),
     h('span', {}, l10n.t('Layer {0} of {1}: {2}', s.index + 1, s.count, `${s.opType}${s.name ? ` (${s.name})` : ''}`)),
@@ -54,6 +56,7 @@ export function stepView(s: StepView, go: (index: number) => void): HTMLElement 
       column(l10n.t('Output'), outputs),
     ),
     note,
+    arithmetic,
   );
 }
 

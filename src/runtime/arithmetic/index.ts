@@ -10,6 +10,7 @@ import { strides } from './tensor';
 import { agrees, type Arithmetic, type ArithmeticStage, type OutputAt } from './types';
 
 export type { Arithmetic, OutputAt } from './types';
+export { ARITHMETIC_OPS } from './types';
 
 /** What the arithmetic needs from a run: the graph, the run's tensors and initializers, the analysis's window. */
 export interface ArithmeticSource {
@@ -25,8 +26,6 @@ export interface ArithmeticSource {
   window(node: Node, inSpatial: number[]): NodeWindow | undefined;
 }
 
-/** Ops whose one output value the arithmetic view computes. */
-export const ARITHMETIC_OPS = new Set(['Conv', 'MaxPool', 'AveragePool', 'Gemm', 'MatMul', 'BatchNormalization']);
 
 const numAttr = (n: Node, name: string, dflt: number): number => (typeof n.attributes[name] === 'number' ? (n.attributes[name] as number) : dflt);
 

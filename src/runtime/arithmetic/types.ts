@@ -104,3 +104,6 @@ export function agrees(value: number, runtime: number, magnitude: number): boole
   if (!Number.isFinite(value) || !Number.isFinite(runtime)) return Object.is(value, runtime);
   return Math.abs(value - runtime) <= 1e-4 * Math.max(Math.abs(runtime), 1e-2 * magnitude, 1e-30);
 }
+
+/** Ops whose one output value the arithmetic view computes. */
+export const ARITHMETIC_OPS: ReadonlySet<string> = new Set(['Conv', 'MaxPool', 'AveragePool', 'Gemm', 'MatMul', 'BatchNormalization']);

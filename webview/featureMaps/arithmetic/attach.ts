@@ -1,0 +1,34 @@
+import type { Arithmetic, OutputAt } from '../../../src/runtime/arithmetic/types';
+import { ARITHMETIC_OPS } from '../../../src/runtime/arithmetic/types';
+import type { TensorDetail } from '../../../src/runtime/types';
+import type { GridView } from '../grid';
+import { ArithmeticPlayer, outputAt, type OutputMap } from './player';
+
+export type FetchArithmetic = (nodeId: string, at: OutputAt) => Promise<Arithmetic>;
+
+/**
+ * Makes the output grid of a Conv, pooling, Gemm/MatMul or BatchNormalization layer clickable for the
+ * arithmetic of the clicked value, with the window animation; the window is outlined on the input grid
+ * (Step mode) as it slides. Null for other layers.
+ */
+export function attachArithmetic(out: { d: TensorDetail; g: GridView }, nodeId: string, opType: string, fetch: FetchArithmetic, input?: GridView): HTMLElement | null {
+  if (!ARITHMETIC_OPS.has(opType)) return null;
+  const vector = opType === 'Gemm' || opType === 'MatMul';
+  const map: OutputMap = { nodeId, height: out.d.grid.mapHeight, width: out.d.grid.mapWidth, vector, valid: vector ? out.d.shape[out.d.shape.length - 1] : out.d.grid.mapHeight * out.d.grid.mapWidth };
+  const player = new ArithmeticPlayer(map, fetch, (a) => {
+    const spatial = a.axes?.slice(-2);
+    if (input && spatial?.length === 2) {
+      const [ry, rx] = spatial.map((ax) => ({ start: Math.max(0, ax.span[0]), end: Math.min(ax.size - 1, ax.span[ax.span.length - 1]) }));
+      input.highlight({ y0: ry.start, y1: ry.end, x0: rx.start, x1: rx.end });
+    }
+    const [y, x] = vector ? [Math.floor(a.at.channel / map.width), a.at.channel % map.width] : a.at.pos;
+    out.g.highlight({ y0: y, y1: y, x0: x, x1: x });
+  });
+  out.g.root.classList.add('clickable');
+  out.g.root.addEventListener('click', (ev) => {
+    const hit = out.g.hit(ev);
+    const at = hit ? outputAt(map, hit) : null;
+    if (at) void player.show(at);
+  });
+  return player.root;
+}
