@@ -1,7 +1,7 @@
 /**
  * The arithmetic view's one value, recomputed from what it lists: for every Conv, pooling, Gemm/MatMul and
  * BatchNormalization layer of the MNIST sample and of the LeNet-5, AlexNet and ResNet-18 zoo models (lowered,
- * generated weights), at corners (where padding matters), an edge and the centre, the sum of the listed
+ * generated weights), and every activation after them, at corners (where padding matters), an edge and the centre, the sum of the listed
  * products plus the listed bias (the max or mean of the listed cells; the BN formula of the listed numbers),
  * with the listed following bias and activation, equals ONNX Runtime's output within 1e-4 relative. The
  * runtime values come from a run that returns the tensors (not from the arithmetic). A window one cell off
@@ -28,6 +28,7 @@ const ACT: Record<string, (x: number) => number> = { Relu: (x) => Math.max(0, x)
 
 /** The value from the listed numbers only. */
 function fromListed(a: Arithmetic): number {
+  if (a.kind === 'activation') return ACT[a.opType](a.activation!.x);
   if (a.kind === 'batchnorm') {
     const n = a.batchNorm!;
     return ((n.x - n.mean) / Math.sqrt(n.variance + n.epsilon)) * n.scale + n.bias;
@@ -112,7 +113,7 @@ async function checkModel(file: string, cancels = false, inputDims: Record<strin
 
 test('MNIST sample: every Conv, MaxPool and MatMul value recomputed from the listed window, weights and bias equals ONNX Runtime', async () => {
   const r = await checkModel(join(samples, 'mnist_c_cxx.onnx'));
-  assert.deepEqual([...r.layers.keys()].sort(), ['Conv', 'MatMul', 'MaxPool']);
+  assert.deepEqual([...r.layers.keys()].sort(), ['Conv', 'MatMul', 'MaxPool', 'Relu']);
   assert.ok(r.padded > 0, 'corners read padding cells');
   const conv = (await engine.arithmetic((await firstOf(join(samples, 'mnist_c_cxx.onnx'), 'Conv')).id, { channel: 0, pos: [0, 0] }));
   // 5×5 kernel, pads 2: the corner window's first two rows and columns are padding (25 − 9 = 16 cells).
@@ -124,6 +125,7 @@ for (const name of ['lenet5', 'alexnet', 'resnet18']) {
   test(`zoo ${name} (generated weights): every layer's value from the listed numbers equals ONNX Runtime`, async () => {
     const r = await checkModel(join(samples, 'zoo', `${name}.json`), name === 'resnet18');
     assert.ok((r.layers.get('Conv') ?? 0) > 0);
+    assert.ok((r.layers.get(name === 'lenet5' ? 'Tanh' : 'Relu') ?? 0) > 0, 'activations are checked too');
     if (name === 'resnet18') assert.ok((r.layers.get('BatchNormalization') ?? 0) > 0, 'ResNet-18 has BatchNormalization layers');
     else assert.ok((r.layers.get('Gemm') ?? 0) > 0 && ((r.layers.get('MaxPool') ?? 0) + (r.layers.get('AveragePool') ?? 0)) > 0);
   });

@@ -121,7 +121,7 @@ test('Step mode, second convolution: a corner pixel shows windows with padding z
   await page.close();
 });
 
-test('Feature Maps grid: MatMul shows the top products and the full sum, MaxPool its picked maximum', async () => {
+test('Feature Maps grid: MatMul shows the top products and the full sum, MaxPool its picked maximum, ReLU its curve with the point', async () => {
   const t = featureMapTensors(run);
   const mm = t.find((x) => x.opType === 'MatMul')!;
   const page = await openPanel(mm.tensor);
@@ -152,6 +152,28 @@ test('Feature Maps grid: MatMul shows the top products and the full sum, MaxPool
   const pw = await engine.arithmetic(pool.producer, { channel: 0, pos: [1, 2] });
   assert.equal(await page.locator('.arith-grid td.picked').count(), 1);
   assert.equal(Number(await page.locator('.arith-grid td.picked').innerText()), Number(pw.total.toPrecision(5)));
+
+  // An activation: its curve with the point marked over the histogram of its inputs.
+  const relu = t.find((x) => x.opType === 'Relu')!;
+  await page.locator(`.tensor-item[data-tensor="${relu.tensor}"]`).click();
+  await page.waitForFunction((n) => document.querySelector('.layer h2')?.textContent?.startsWith(`${n}  `), relu.tensor);
+  const rd = await engine.detail(relu.tensor);
+  const rb = (await page.locator('.layer .grid-img').boundingBox())!;
+  const rz = rb.width / rd.grid.width;
+  await page.mouse.click(rb.x + (14.5 * rd.grid.tileWidth / rd.grid.mapWidth) * rz, rb.y + (12.5 * rd.grid.tileHeight / rd.grid.mapHeight) * rz);
+  await page.locator('.arith .arith-curve').waitFor();
+  const rw = await engine.arithmetic(relu.producer, { channel: 0, pos: [12, 14] });
+  assert.equal(await page.locator('.arith-formula').innerText(), `y = Relu(x) = Relu(${Number(rw.activation!.x.toPrecision(5))}) = ${Number(rw.total.toPrecision(5))}`);
+  const painted = await page.locator('.arith-curve').evaluate((c: HTMLCanvasElement) => {
+    const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
+    return n;
+  });
+  assert.ok(painted > 300, `curve and histogram painted: ${painted} pixels`);
+  assert.match(await page.locator('.arith-stages').innerText(), /✓ agree/);
+  await page.locator('.arith').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(shots, 'arithmetic-relu-1200.png') });
   assert.deepEqual(errors(page), []);
   await page.close();
 });

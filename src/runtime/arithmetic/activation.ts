@@ -1,4 +1,8 @@
 import type { Node } from '../../ir/types';
+import { histogram, tensorStats } from '../stats';
+import type { HostTensor } from '../tensorView';
+import { strides } from './tensor';
+import type { Arithmetic, OutputAt } from './types';
 
 /** Element-wise activations the arithmetic view applies after a layer, as ONNX defines them. */
 export const ACTIVATIONS = new Set(['Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Clip', 'Elu', 'Selu', 'HardSigmoid', 'HardSwish', 'Softplus']);
@@ -27,4 +31,25 @@ export function activationFn(n: Node, constant: (name: string) => number | undef
     }
     default: throw new Error(`${n.name || n.id}: ${n.opType} is not an activation the arithmetic view knows`);
   }
+}
+
+/** Points of the curve drawn over the input's range. */
+const CURVE_POINTS = 97;
+
+/** y = f(x) at one element, with f's curve over the input's range and the input's histogram. */
+export function activationArithmetic(n: Node, x: HostTensor, at: OutputAt, constant: (name: string) => number | undefined): Arithmetic {
+  const f = activationFn(n, constant);
+  const index = [at.batch ?? 0, at.channel, ...at.pos];
+  if (index.length !== x.dims.length) throw new Error(`${n.name || n.id}: output (${at.pos.join(', ')}) of channel ${at.channel} does not fit its input [${x.dims.join(', ')}]`);
+  const s = strides(x.dims);
+  const v = x.data[index.reduce((o, i, k) => o + i * s[k], 0)];
+  const stats = tensorStats(x.data);
+  const lo = Math.min(stats.min, v), hi = Math.max(stats.max, v);
+  const xs = Array.from({ length: CURVE_POINTS }, (_, i) => lo + ((hi - lo) * i) / (CURVE_POINTS - 1));
+  const total = f(v);
+  return {
+    kind: 'activation', nodeId: n.id, opType: n.opType, input: x.name, output: n.outputs[0], at,
+    blocks: [{ channel: at.channel, values: [v], padding: [false], sum: total }], bias: null,
+    activation: { x: v, curve: { x: xs, y: xs.map(f) }, histogram: histogram(x.data, 48, { min: lo, max: hi }) }, total, stages: [],
+  };
 }

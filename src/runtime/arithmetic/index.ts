@@ -1,7 +1,7 @@
 import type { NodeWindow } from '../../analysis/window/geometry';
 import type { Node } from '../../ir/types';
 import type { HostTensor } from '../tensorView';
-import { activationFn, ACTIVATIONS } from './activation';
+import { activationArithmetic, activationFn, ACTIVATIONS } from './activation';
 import { batchNormArithmetic } from './batchnorm';
 import { convArithmetic } from './conv';
 import { dotArithmetic } from './dot';
@@ -61,13 +61,14 @@ export function layerArithmetic(src: ArithmeticSource, node: Node, at: OutputAt,
         mean: need(src, node, node.inputs[3], 'running mean μ'), variance: need(src, node, node.inputs[4], 'running variance σ²'), epsilon: numAttr(node, 'epsilon', 1e-5),
       }, at);
     default:
+      if (ACTIVATIONS.has(node.opType)) return activationArithmetic(node, x, at, (name) => src.constant(name)?.data[0]);
       throw new Error(`${node.name || node.id}: the arithmetic view shows Conv, pooling, Gemm, MatMul and BatchNormalization, not ${node.opType}`);
   }
 }
 
 /** Where `at` sits in the layer's output tensor. */
 function outputIndex(a: Arithmetic, rank: number): number[] {
-  if (a.kind === 'dot') return rank === 1 ? [a.at.channel] : [a.at.batch ?? 0, a.at.channel];
+  if (a.kind === 'dot' || (a.kind === 'activation' && a.at.pos.length === 0)) return rank === 1 ? [a.at.channel] : [a.at.batch ?? 0, a.at.channel];
   return [a.at.batch ?? 0, a.at.channel, ...a.at.pos];
 }
 
@@ -105,7 +106,7 @@ export function arithmeticOf(src: ArithmeticSource, nodeId: string, at: OutputAt
   const stages = [stage('sum', node, a.total)];
   let tensor = a.output;
   let value = a.total;
-  for (let hop = 0; hop < 2; hop++) {
+  for (let hop = 0; hop < 2 && a.kind !== 'activation'; hop++) {
     const readers = src.consumers(tensor);
     if (readers.length !== 1 || src.isGraphOutput(tensor)) break;
     const r = readers[0];

@@ -72,8 +72,15 @@ export interface PoolNumbers {
   countIncludePad?: boolean;
 }
 
+/** An activation: the input value, the function's curve over the input's range and the input's histogram. */
+export interface ActivationNumbers {
+  x: number;
+  curve: { x: number[]; y: number[] };
+  histogram: { min: number; max: number; counts: number[] };
+}
+
 export interface Arithmetic {
-  kind: 'conv' | 'pool' | 'dot' | 'batchnorm';
+  kind: 'conv' | 'pool' | 'dot' | 'batchnorm' | 'activation';
   nodeId: string;
   opType: string;
   /** The layer's input and output tensors. */
@@ -92,6 +99,7 @@ export interface Arithmetic {
   beta?: number;
   pool?: PoolNumbers;
   batchNorm?: BatchNormNumbers;
+  activation?: ActivationNumbers;
   /** The layer's value: Σ block sums + bias (conv/dot), the max/mean (pool), the normalised value (BN). */
   total: number;
   /** The layer's value, then a following bias Add and activation when the layer feeds them alone. */
@@ -106,4 +114,5 @@ export function agrees(value: number, runtime: number, magnitude: number): boole
 }
 
 /** Ops whose one output value the arithmetic view computes. */
-export const ARITHMETIC_OPS: ReadonlySet<string> = new Set(['Conv', 'MaxPool', 'AveragePool', 'Gemm', 'MatMul', 'BatchNormalization']);
+export const ARITHMETIC_OPS: ReadonlySet<string> = new Set(['Conv', 'MaxPool', 'AveragePool', 'Gemm', 'MatMul', 'BatchNormalization',
+  'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Clip', 'Elu', 'Selu', 'HardSigmoid', 'HardSwish', 'Softplus']);

@@ -13,7 +13,8 @@ export type FetchArithmetic = (nodeId: string, at: OutputAt) => Promise<Arithmet
  */
 export function attachArithmetic(out: { d: TensorDetail; g: GridView }, nodeId: string, opType: string, fetch: FetchArithmetic, input?: GridView): HTMLElement | null {
   if (!ARITHMETIC_OPS.has(opType)) return null;
-  const vector = opType === 'Gemm' || opType === 'MatMul';
+  // A vector output (Gemm, MatMul, an activation after them) is drawn as one map, row by row.
+  const vector = out.d.shape.length <= 2;
   const map: OutputMap = { nodeId, height: out.d.grid.mapHeight, width: out.d.grid.mapWidth, vector, valid: vector ? out.d.shape[out.d.shape.length - 1] : out.d.grid.mapHeight * out.d.grid.mapWidth };
   const player = new ArithmeticPlayer(map, fetch, (a) => {
     const spatial = a.axes?.slice(-2);

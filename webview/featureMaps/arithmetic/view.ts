@@ -122,12 +122,47 @@ function batchNormBody(a: Arithmetic): HTMLElement[] {
   return [h('p', { class: 'arith-formula' }, `y = (x − μ) / √(σ² + ε) · γ + β = (${num(n.x)} − ${num(n.mean)}) / √(${num(n.variance)} + ${num(n.epsilon)}) · ${num(n.scale)} + ${num(n.bias)} = ${num(a.total)}`)];
 }
 
+/** The activation's curve over its input's range, the point marked, the input's histogram behind it. */
+function activationBody(a: Arithmetic): HTMLElement[] {
+  const n = a.activation!;
+  const W = 320, H = 160;
+  const canvas = h('canvas', { class: 'arith-curve', props: { width: W, height: H } });
+  const ctx = canvas.getContext('2d');
+  const xs = n.curve.x, ys = n.curve.y;
+  const x0 = xs[0], x1 = xs[xs.length - 1];
+  const y0 = Math.min(...ys), y1 = Math.max(...ys);
+  const px = (x: number) => (x1 > x0 ? ((x - x0) / (x1 - x0)) * (W - 8) + 4 : W / 2);
+  const py = (y: number) => (y1 > y0 ? H - 4 - ((y - y0) / (y1 - y0)) * (H - 8) : H / 2);
+  if (ctx) {
+    const css = getComputedStyle(document.body);
+    const max = Math.max(1, ...n.histogram.counts);
+    const bw = (W - 8) / n.histogram.counts.length;
+    ctx.globalAlpha = 0.35;
+    ctx.fillStyle = css.getPropertyValue('--vscode-charts-blue') || '#3794ff';
+    n.histogram.counts.forEach((c, i) => { const bh = Math.sqrt(c / max) * (H - 8); ctx.fillRect(4 + i * bw, H - 4 - bh, Math.max(1, bw - 1), bh); });
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = css.getPropertyValue('--vscode-foreground') || '#ccc';
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    xs.forEach((x, i) => (i ? ctx.lineTo(px(x), py(ys[i])) : ctx.moveTo(px(x), py(ys[i]))));
+    ctx.stroke();
+    ctx.fillStyle = css.getPropertyValue('--vscode-editorError-foreground') || '#f14c4c';
+    ctx.beginPath();
+    ctx.arc(px(n.x), py(a.total), 5, 0, 2 * Math.PI);
+    ctx.fill();
+  }
+  return [
+    h('p', { class: 'arith-formula' }, `y = ${a.opType}(x) = ${a.opType}(${num(n.x)}) = ${num(a.total)}`),
+    h('figure', { class: 'arith-curve-wrap' }, canvas, h('figcaption', {}, l10n.t('the curve over this input\'s range {0} … {1}, the point marked; bars: how often each input value occurs', num(x0), num(x1)))),
+  ];
+}
+
 function stageLabel(a: Arithmetic, s: ArithmeticStage): string {
   if (s.kind === 'bias') return l10n.t('+ bias {0} (the {1} after it)', num(s.operand ?? 0), s.op);
   if (s.kind === 'activation') return l10n.t('activation function {0}', s.op);
   if (a.kind === 'conv' || a.kind === 'dot') return a.bias === null ? l10n.t('sum of products') : l10n.t('sum of products + bias {0}', num(a.bias));
   if (a.kind === 'pool') return a.pool?.mode === 'max' ? l10n.t('maximum') : l10n.t('mean');
-  return l10n.t('normalised value');
+  return a.kind === 'activation' ? l10n.t('activation function {0}', a.opType) : l10n.t('normalised value');
 }
 
 /** Each stage with its computed value and ONNX Runtime's; a disagreement is marked, never hidden. */
@@ -144,8 +179,8 @@ function stagesTable(a: Arithmetic): HTMLElement {
 }
 
 export function arithmeticView(a: Arithmetic): HTMLElement {
-  const where = a.kind === 'dot' ? l10n.t('output {0}', a.at.channel) : l10n.t('output ({0}) of channel {1}', a.at.pos.join(', '), a.at.channel);
-  const body = a.kind === 'conv' ? convBody(a) : a.kind === 'pool' ? poolBody(a) : a.kind === 'dot' ? dotBody(a) : batchNormBody(a);
+  const where = a.at.pos.length === 0 ? l10n.t('output {0}', a.at.channel) : l10n.t('output ({0}) of channel {1}', a.at.pos.join(', '), a.at.channel);
+  const body = a.kind === 'conv' ? convBody(a) : a.kind === 'pool' ? poolBody(a) : a.kind === 'dot' ? dotBody(a) : a.kind === 'activation' ? activationBody(a) : batchNormBody(a);
   const last = a.stages[a.stages.length - 1];
   return h('section', { class: 'arith' },
     h('h3', {}, l10n.t('{0}: {1}, computed', a.opType, where)),
