@@ -16,13 +16,14 @@ import { startFeatureMapsHarness, type FeatureMapsHarness } from './featureMapsH
  * a click on an output pixel shows the window of each input channel (padding cells as zeros at the
  * corner), the weights, the products, the sums, the bias Add and ReLU after it, and the runtime's value
  * beside the computed one, as the engine's Arithmetic has them; Play slides the window on, Pause stops it.
- * Gemm/MatMul and pooling from the Feature Maps grid. Screenshots at 800 and 1600 px go to docs/images.
+ * Gemm/MatMul and pooling from the Feature Maps grid. Screenshots at 800 and 1600 px go to .test-artifacts
+ * (and to the committed docs/images with CONVLENS_UPDATE_SCREENSHOTS=1, as the e2e ones do).
  */
 let h: FeatureMapsHarness;
 const engine = new Engine(defaultAccess);
 let run: RunResult;
 const MODEL = corpus('real', 'mnist_c_cxx.onnx');
-const shots = join(__dirname, '..', '..', 'docs', 'images');
+const shots = join(__dirname, '..', '..', process.env.CONVLENS_UPDATE_SCREENSHOTS === '1' ? 'docs/images' : '.test-artifacts');
 
 before(async () => {
   run = await engine.run({ modelPath: MODEL, providers: ['cpu'], memoryBudgetMB: 256, picture: { kind: 'pattern', pattern: 'digit' }, normalization: 'auto', bgr: false, dims: {} });
