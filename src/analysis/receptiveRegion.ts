@@ -125,3 +125,29 @@ function spatialSize(analysis: Analysis, name: string, n: number): number[] | nu
   const s = shape.slice(shape.length - n);
   return s.every((d): d is number => typeof d === 'number') ? s : null;
 }
+
+/** Every output position's input range, axis by axis (the back-projection is separable: each layer
+ * and each merge acts on one axis at a time), for a view that outlines the field of any pixel it is
+ * pointed at without asking again. */
+export interface FieldMap {
+  input: string;
+  size: number[];
+  /** axes[i][p]: the unclipped input range of output index p on axis i. */
+  axes: AxisRange[][];
+}
+
+export function fieldMap(analysis: Analysis, tensor: string, outSize: readonly number[]): FieldMap | null {
+  const longest = Math.max(0, ...outSize);
+  const axes: AxisRange[][] = outSize.map(() => []);
+  let input = '';
+  let size: number[] | null = null;
+  for (let p = 0; p < longest; p++) {
+    const r = inputRegions(analysis, tensor, outSize.map((n) => Math.min(p, n - 1)));
+    if (r.length !== 1 || !r[0].size) return null;
+    ({ input, size } = r[0]);
+    r[0].range.forEach((q, i) => {
+      if (p < outSize[i]) axes[i].push(q);
+    });
+  }
+  return size ? { input, size, axes } : null;
+}

@@ -10,6 +10,7 @@ import { DROPOUT_LIKE, explainDropout } from './dropout';
 import { sourceLayers, sourceStepOf, type SourceLayer } from './sourceLayers';
 import { arithmeticOf, type Arithmetic, type ArithmeticSource, type OutputAt } from './arithmetic/index';
 import { windowAt } from '../analysis/window/formula';
+import { fieldMap } from '../analysis/receptiveRegion';
 import { renderFilters } from './filters';
 import { renderGrid, THUMBNAIL_GRID, type GridOptions } from './grid';
 import { readImageFile } from './image';
@@ -233,7 +234,8 @@ export class Engine {
     const inputs = data.map((n) => this.drawn(n, opts));
     const outputs = node.outputs.filter((n) => this.tensors.has(n)).map((n) => this.drawn(n, opts));
     const explanation = this.explain(l, node, inputs, outputs);
-    return { index: i, count: steps.length, nodeId: node.id, opType: node.opType, name: node.name, inputs, outputs, explanation, top: this.topOf(l, node, outputs[0]?.tensor) };
+    const field = this.field(l, node.outputs[0], outputs, opts);
+    return { index: i, count: steps.length, nodeId: node.id, opType: node.opType, name: node.name, inputs, outputs, explanation, top: this.topOf(l, node, outputs[0]?.tensor), ...(field ? { field } : {}) };
   }
 
   private async sourceStep(l: Loaded, layers: SourceLayer[], index: number, opts: Partial<GridOptions>): Promise<StepView> {
@@ -255,7 +257,8 @@ export class Engine {
       explanation = explainNode(main, { inputs: ins, outputs: outs.map((t) => t.dims), outputZeros: zeros }, this.weightDims(l, main), l.analysis.nodes.get(main.id));
     } else explanation = { title: layer.type, lines: [] };
     const top = main ? this.topOf(l, main, layer.onnxOutput) : undefined;
-    return { index: i, count: layers.length, nodeId: layer.id, opType: layer.type, name: layer.name, inputs, outputs, explanation, top };
+    const field = this.field(l, layer.onnxOutput, outputs, opts);
+    return { index: i, count: layers.length, nodeId: layer.id, opType: layer.type, name: layer.name, inputs, outputs, explanation, top, ...(field ? { field } : {}) };
   }
 
   private weightDims(l: Loaded, node: Node): (number[] | undefined)[] {
@@ -369,6 +372,15 @@ export class Engine {
     const o = l.origins.get(c.tensor);
     const channelsLast = this.channelsLast(c.tensor, t.dims);
     return { tensor: c.tensor, png: renderGrid(t, { ...THUMBNAIL_GRID, channelsLast }).png, shape: t.dims, producer: c.producer, opType: c.opType, order: c.order, ...(o ? { viewTensor: o.tensor, viewNode: o.node } : {}) };
+  }
+
+  /** The field of a step's output tensor on the input image, when it is a 2-D map of one image input. */
+  private field(l: Loaded, name: string | undefined, outputs: TensorDetail[], opts: Partial<GridOptions>): StepView['field'] {
+    const out = outputs.find((d) => d.tensor === name);
+    if (!out || !name || l.analysis.tensors.get(name)?.receptiveField?.length !== 2) return undefined;
+    const map = fieldMap(l.analysis, name, [out.grid.mapHeight, out.grid.mapWidth]);
+    if (!map || !this.tensors.has(map.input)) return undefined;
+    return { map, image: this.drawn(map.input, opts) };
   }
 
   /** Drawn channels-last: as fed (inputs), else as the model lays it out (./layout.ts). */

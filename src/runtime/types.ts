@@ -6,6 +6,7 @@ import type { GridImage } from './grid';
 import type { Prediction } from './classify';
 import type { FilterImage } from './filters';
 import type { StepExplanation } from './explain';
+import type { FieldMap } from '../analysis/receptiveRegion';
 
 /** What to feed: a built-in pattern or an image file. */
 export type PictureChoice = { kind: 'pattern'; pattern: PatternName; seed?: number } | { kind: 'image'; path: string };
@@ -121,4 +122,7 @@ export interface StepView {
   explanation: StepExplanation;
   /** The classes this step's output scores highest, only where it is a classifier's output. */
   top?: Prediction[];
+  /** The first output's receptive field on the model's input image, per output row and column
+   * (src/analysis/receptiveRegion.ts), with that image drawn; absent when not 2-D spatial. */
+  field?: { map: FieldMap; image: TensorDetail };
 }

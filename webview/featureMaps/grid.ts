@@ -46,13 +46,18 @@ export class GridView {
   /** Outlines map rows y0..y1 and columns x0..x1 (inclusive) in every tile. */
   highlight(win: { y0: number; y1: number; x0: number; x1: number } | null): void {
     this.overlay.replaceChildren();
-    if (!win) return;
+    if (win) this.mark(win, 'rf-box');
+  }
+
+  /** Adds a box with class `cls` over rows y0..y1, columns x0..x1 of every tile (they may lie
+   * outside the map, as padding does), keeping what is drawn. */
+  mark(win: { y0: number; y1: number; x0: number; x1: number }, cls: string): void {
     const g = this.grid;
     const sx = (g.tileWidth / g.mapWidth) * this.zoom;
     const sy = (g.tileHeight / g.mapHeight) * this.zoom;
     for (let k = 0; k < g.channelsShown; k++) {
       const col = k % g.cols, row = Math.floor(k / g.cols);
-      const box = h('div', { class: 'rf-box' });
+      const box = h('div', { class: cls });
       box.style.left = `${col * (g.tileWidth + g.gap) * this.zoom + win.x0 * sx}px`;
       box.style.top = `${row * (g.tileHeight + g.gap) * this.zoom + win.y0 * sy}px`;
       box.style.width = `${(win.x1 - win.x0 + 1) * sx}px`;

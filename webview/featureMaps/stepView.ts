@@ -4,6 +4,7 @@ import { h } from '../common/dom';
 import { GridView } from './grid';
 import { legend } from './layerView';
 import { top5View } from './top5';
+import { inputFieldView } from './receptive/inputField';
 import * as l10n from '@vscode/l10n';
 import { attachArithmetic, type FetchArithmetic } from './arithmetic/attach';
 
@@ -57,6 +58,7 @@ export function stepView(s: StepView, go: (index: number) => void, fetchArithmet
     ),
     note,
     arithmetic,
+    s.field ? inputFieldView(s.field, outputs.map((o) => o.g)) : null,
   );
 }
 
