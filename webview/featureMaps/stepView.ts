@@ -5,6 +5,7 @@ import { GridView } from './grid';
 import { legend } from './layerView';
 import { top5View } from './top5';
 import { inputFieldView } from './receptive/inputField';
+import { convBlocks, convBlocksView } from './blocks/convBlocks';
 import * as l10n from '@vscode/l10n';
 import { attachArithmetic, type FetchArithmetic } from './arithmetic/attach';
 
@@ -38,6 +39,7 @@ export function stepView(s: StepView, go: (index: number) => void, fetchArithmet
     }
   }
   const arithmetic = fetchArithmetic && outputs[0] ? attachArithmetic(outputs[0], s.nodeId, s.opType, fetchArithmetic, first?.g) : null;
+  const blocks = convBlocks(s);
   const nav = h('div', { class: 'step-nav' },
     h('button', { props: { disabled: s.index === 0 }, on: { click: () => go(s.index - 1) } }, l10n.t('‹ Previous layer')),
     h('span', {}, l10n.t('Layer {0} of {1}: {2}', s.index + 1, s.count, `${s.opType}${s.name ? ` (${s.name})` : ''}`)),
@@ -56,6 +58,7 @@ export function stepView(s: StepView, go: (index: number) => void, fetchArithmet
       ),
       column(l10n.t('Output'), outputs),
     ),
+    blocks ? convBlocksView(blocks) : null,
     note,
     arithmetic,
     s.field ? inputFieldView(s.field, outputs.map((o) => o.g)) : null,
