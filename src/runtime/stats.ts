@@ -1,3 +1,4 @@
+import { binCounts } from '../analysis/weights/stats';
 import { mapView, type HostTensor } from './tensorView';
 
 export interface ChannelStats {
@@ -52,16 +53,11 @@ export function tensorStats(data: Float32Array): ChannelStats {
 /** Histogram with `bins` equal bins from min to max (the max value falls in the last bin). */
 export function histogram(data: Float32Array, bins = 32, range?: { min: number; max: number }): Histogram {
   const { min, max } = range ?? tensorStats(data);
-  const counts = new Array<number>(bins).fill(0);
   if (!(max > min)) {
+    // A constant map (or an empty range): every value in the first bin, whatever it is.
+    const counts = new Array<number>(bins).fill(0);
     if (data.length) counts[0] = data.length;
     return { min, max, counts };
   }
-  const scale = bins / (max - min);
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (!(v >= min && v <= max)) continue;
-    counts[Math.min(bins - 1, Math.floor((v - min) * scale))]++;
-  }
-  return { min, max, counts };
+  return { min, max, counts: binCounts(data, min, max, bins) };
 }

@@ -59,13 +59,22 @@ export function weightStats(values: ArrayLike<number>): WeightStats {
 /** Histogram of the finite values over [stats.min, stats.max]. */
 export function weightHistogram(values: ArrayLike<number>, stats: WeightStats, bins = HISTOGRAM_BINS): WeightHistogram {
   const { min, max } = stats;
+  return { min, max, counts: binCounts(values, min, max, bins) };
+}
+
+/**
+ * Counts of the values in [min, max] in `bins` equal-width bins (the max in the last; min = max puts
+ * them all in bin 0); values outside, NaN included, are left out. Feature-map histograms
+ * (src/runtime/stats.ts) bin with it too.
+ */
+export function binCounts(values: ArrayLike<number>, min: number, max: number, bins: number): number[] {
   const counts = new Array<number>(bins).fill(0);
-  if (!(max >= min)) return { min, max, counts };
+  if (!(max >= min)) return counts;
   const scale = max > min ? bins / (max - min) : 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (!(v >= min && v <= max)) continue;
     counts[Math.min(bins - 1, Math.floor((v - min) * scale))]++;
   }
-  return { min, max, counts };
+  return counts;
 }
