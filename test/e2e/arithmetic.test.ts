@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { repoRoot } from './harness/codeServer';
 import { openSession, type Session } from './harness/session';
-import { openFromExplorer, runCommand, screenshot, webviewFrame } from './harness/browser';
+import { frameWaiter, openFromExplorer, runCommand, screenshot, webviewFrame } from './harness/browser';
 import { Engine } from '../../src/runtime/engine';
 import { defaultAccess } from '../../src/runtime/access';
 import { graphFrame } from './harness/graph';
@@ -29,14 +29,7 @@ after(async () => {
   await session?.close();
 });
 
-async function waitFor(frame: Frame, fn: (arg: string) => boolean, what: string, arg = '', timeout = 60_000): Promise<void> {
-  try {
-    await frame.waitForFunction(fn, arg, { timeout, polling: 200 });
-  } catch (e) {
-    await screenshot(page, 'e2e-arithmetic-failed');
-    throw new Error(`${what}: ${(e as Error).message}`);
-  }
-}
+const waitFor = frameWaiter(() => page, 'e2e-arithmetic-failed');
 
 /** The pixel of channel 0 of the second convolution whose ReLU output is largest (a value the ReLU keeps),
  * from this test's own run on the same digit pattern. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { repoRoot, type CodeServer } from './harness/codeServer';
 import { openSession, type Session } from './harness/session';
-import { openFromExplorer, screenshot, webviewFrame } from './harness/browser';
+import { frameWaiter, openFromExplorer, screenshot, webviewFrame } from './harness/browser';
 import { graphFrame } from './harness/graph';
 import { readModelFile } from '../../src/formats/index';
 import { analyze } from '../../src/analysis/analyze';
@@ -39,14 +39,7 @@ async function convs(): Promise<{ id: string; output: string; weight: number[] }
     .map((n) => ({ id: n.id, output: n.outputs[0], weight: model.graph.initializers.get(n.inputs[1])!.dims }));
 }
 
-async function waitFor(frame: Frame, fn: (arg: string) => boolean, what: string, arg = '', timeout = 60_000): Promise<void> {
-  try {
-    await frame.waitForFunction(fn, arg, { timeout, polling: 200 });
-  } catch (e) {
-    await screenshot(page, 'e2e-inference-failed');
-    throw new Error(`${what}: ${(e as Error).message}`);
-  }
-}
+const waitFor = frameWaiter(() => page, 'e2e-inference-failed');
 
 test('Run on the digit pattern from the graph view: thumbnails on the boxes, where and how long, top-5 reads 3; the feature maps follow the graph', { timeout: 240_000 }, async () => {
   const [first, second] = await convs();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { repoRoot } from './harness/codeServer';
 import { openSession, type Session } from './harness/session';
-import { openFromExplorer, runCommand, screenshot, webviewFrame } from './harness/browser';
+import { frameWaiter, openFromExplorer, runCommand, screenshot, webviewFrame } from './harness/browser';
 import { graphFrame } from './harness/graph';
 
 /**
@@ -32,14 +32,7 @@ after(async () => {
   await session?.close();
 });
 
-async function waitFor(frame: Frame | Page, fn: (arg: string) => boolean, what: string, arg = '', timeout = 60_000): Promise<void> {
-  try {
-    await (frame as Frame).waitForFunction(fn, arg, { timeout, polling: 200 });
-  } catch (e) {
-    await screenshot(page, 'e2e-json-run-unsaved-failed');
-    throw new Error(`${what}: ${(e as Error).message}`);
-  }
-}
+const waitFor = frameWaiter(() => page, 'e2e-json-run-unsaved-failed');
 
 test('a JSON model edited and not saved runs as edited: the Feature Maps panel shows the edited layer\'s output shape', { timeout: 300_000 }, async () => {
   const saved = readFileSync(join(folder, MODEL), 'utf8');

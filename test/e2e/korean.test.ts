@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { repoRoot } from './harness/codeServer';
 import { openSession, type Session } from './harness/session';
-import { openFromExplorer, runCommand, screenshot, webviewFrame } from './harness/browser';
+import { frameWaiter, openFromExplorer, runCommand, screenshot, webviewFrame } from './harness/browser';
 import { graphFrame } from './harness/graph';
 import { readModelFile } from '../../src/formats/index';
 import { analyze } from '../../src/analysis/analyze';
@@ -29,14 +29,7 @@ after(async () => {
   await session?.close();
 });
 
-async function waitFor(frame: Frame, fn: (arg: string) => boolean, what: string, arg = '', timeout = 60_000): Promise<void> {
-  try {
-    await frame.waitForFunction(fn, arg, { timeout, polling: 200 });
-  } catch (e) {
-    await screenshot(page, 'e2e-korean-failed');
-    throw new Error(`${what}: ${(e as Error).message}`);
-  }
-}
+const waitFor = frameWaiter(() => page, 'e2e-korean-failed');
 
 test('the display language is Korean: the workbench and the extension host say ko', async () => {
   // The workbench loaded the language pack's messages: its language global and the Explorer's own actions.

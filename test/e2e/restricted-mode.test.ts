@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { repoRoot } from './harness/codeServer';
 import { openSession, type Session } from './harness/session';
-import { openFromExplorer, screenshot } from './harness/browser';
+import { frameWaiter, openFromExplorer, screenshot } from './harness/browser';
 import { graphFrame } from './harness/graph';
 import { loadModelFile } from '../../src/editor/modelLoader';
 import { formatShape } from '../../webview/common/format';
@@ -30,14 +30,7 @@ after(async () => {
   await session?.close();
 });
 
-async function waitFor(frame: Frame, fn: () => boolean, what: string, timeout = 60_000): Promise<void> {
-  try {
-    await frame.waitForFunction(fn, undefined, { timeout, polling: 200 });
-  } catch (e) {
-    await screenshot(page, 'e2e-restricted-failed');
-    throw new Error(`${what}: ${(e as Error).message}`);
-  }
-}
+const waitFor = frameWaiter(() => page, 'e2e-restricted-failed');
 
 const status = () => document.getElementById('cl-inference')?.dataset.status ?? '';
 
@@ -85,7 +78,7 @@ test('in Restricted Mode the graph shows with its shapes, Run waits for trust an
 
   // The run that waited goes on by itself.
   const { frame: graph } = await graphFrame(page, MODEL);
-  await waitFor(graph, () => ['done', 'error'].includes(document.getElementById('cl-inference')?.dataset.status ?? ''), 'the run did not go on after trust', 120_000);
+  await waitFor(graph, () => ['done', 'error'].includes(document.getElementById('cl-inference')?.dataset.status ?? ''), 'the run did not go on after trust', '', 120_000);
   assert.equal(await graph.evaluate(status), 'done', await graph.locator('#cl-inf-status').innerText());
   assert.match(await graph.locator('#cl-inf-status').innerText(), /^ran on cpu in /);
   const top5 = await graph.locator('#cl-top5 li').allInnerTexts();

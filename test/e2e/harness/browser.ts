@@ -62,6 +62,22 @@ export async function webviewFrame(page: Page, selector: string, timeoutMs = 60_
   }
 }
 
+/**
+ * The wait the e2e tests run in a webview (or the workbench): poll `fn` there until it holds; on a
+ * timeout, save the workbench as `<failShot>.png` and fail saying what was awaited. `page` is a
+ * getter because a test file's page is opened in its before().
+ */
+export function frameWaiter(page: () => Page, failShot: string) {
+  return async (frame: Frame | Page, fn: (arg: string) => boolean, what: string, arg = '', timeout = 60_000): Promise<void> => {
+    try {
+      await (frame as Frame).waitForFunction(fn, arg, { timeout, polling: 200 });
+    } catch (e) {
+      await screenshot(page(), failShot);
+      throw new Error(`${what}: ${(e as Error).message}`);
+    }
+  };
+}
+
 export async function screenshot(page: Page, name: string, alsoTo?: string): Promise<string> {
   mkdirSync(artifactsDir, { recursive: true });
   const file = join(artifactsDir, `${name}.png`);
