@@ -67,9 +67,9 @@ export class FeatureMapsPanel implements vscode.Disposable {
     this.uri = uri;
     this.run = r;
     this.panel.title = vscode.l10n.t('Feature Maps: {0}', uri.path.split('/').pop() ?? '');
-    const selected = thumbnailOf(r, nodeId)?.tensor ?? r.thumbnails[0]?.tensor;
+    const chosen = thumbnailOf(r, nodeId)?.tensor;
     this.post({
-      type: 'fmRun', model: uri.fsPath, where: r.where, millis: r.millis, selected, notes: r.notes, top5: r.top5,
+      type: 'fmRun', model: uri.fsPath, where: r.where, millis: r.millis, selected: chosen ?? r.thumbnails[0]?.tensor, chosen: chosen !== undefined, notes: r.notes, top5: r.top5,
       preprocessing: r.preprocessing, settings: this.preprocessing.get(uri),
       tensors: featureMapTensors(r),
     });
@@ -81,7 +81,7 @@ export class FeatureMapsPanel implements vscode.Disposable {
     if (this.uri?.toString() !== uri.toString()) return false;
     const t = thumbnailOf(r, nodeId);
     if (!t) return false;
-    if (!this.ready && this.pending?.type === 'fmRun') this.pending = { ...this.pending, selected: t.tensor };
+    if (!this.ready && this.pending?.type === 'fmRun') this.pending = { ...this.pending, selected: t.tensor, chosen: true };
     else this.post({ type: 'fmFocus', tensor: t.tensor, nodeId: t.producer });
     return true;
   }

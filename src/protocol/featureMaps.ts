@@ -38,7 +38,9 @@ export const FEATURE_MAP_TIMEOUTS: Timeouts<FeatureMapRequests> = { detail: 60_0
 
 /** Host -> feature-map panel */
 export type ToFeatureMaps =
-  | { type: 'fmRun'; model: string; where: string; millis: number; tensors: FeatureMapTensor[]; selected?: string; notes: string[]; top5?: Prediction[];
+  | { type: 'fmRun'; model: string; where: string; millis: number; tensors: FeatureMapTensor[]; selected?: string;
+      /** `selected` is the layer the user selected in the graph (Step mode opens there), not a default. */
+      chosen?: boolean; notes: string[]; top5?: Prediction[];
       /** What was done to the picture for each image input, and the settings this model's runs use. */
       preprocessing?: AppliedPreprocessing[]; settings?: PreprocessSettings }
   /** The user selected a layer in the graph: show its output (Layer mode) or its step (Step mode). */

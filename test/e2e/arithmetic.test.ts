@@ -72,6 +72,8 @@ test('Step mode on MNIST: clicking an output pixel of the second convolution sho
   // Click an output pixel of channel 0 in the output grid (one the ReLU keeps, so every stage shows).
   const { y, x } = await brightPixel(join(session.folder, MODEL));
   const img = maps.locator('.step-col').nth(1).locator('.grid-img');
+  // The preprocessing panel above can push the output grid below the fold: bring it into view first.
+  await img.scrollIntoViewIfNeeded();
   const g = await img.evaluate((e: HTMLImageElement) => ({ nw: e.naturalWidth, cw: e.clientWidth }));
   const box = (await img.boundingBox())!;
   // 16 maps of 14×14 in 4 columns with 2 px gaps (Step mode's grid); the first tile is channel 0.
@@ -79,7 +81,7 @@ test('Step mode on MNIST: clicking an output pixel of the second convolution sho
   const z = g.cw / g.nw;
   const tileW = (g.nw - 3 * 2) / 4;
   await page.mouse.click(box.x + (((x + 0.5) * tileW) / map) * z, box.y + (((y + 0.5) * tileW) / map) * z);
-  await maps.locator('.arith .arith-stages').waitFor({ timeout: 60_000 });
+  await waitFor(maps, () => document.querySelector('.arith .arith-stages') !== null, 'the click on the output grid opened no arithmetic');
   const title = await maps.locator('.arith h3').innerText();
   assert.equal(title, `Conv: output (${y}, ${x}) of channel 0, computed`);
   assert.equal(await maps.locator('.arith-block').count(), 4, 'four input channels drawn, the other four folded');

@@ -115,9 +115,13 @@ test('Run on the digit pattern from the graph view: thumbnails on the boxes, whe
   assert.equal(await maps.locator('.tensor-item.fused').count(), 0, 'items still marked fused');
   await screenshot(page, 'inference-graph-mnist-unfused');
 
-  // Step mode: the first layer is the first convolution, explained with its real numbers; → advances.
+  // Step mode opens at the layer selected (the second convolution, not layer 1); selecting the first
+  // convolution in the graph moves it there, explained with its real numbers; → advances.
   await maps.getByRole('button', { name: 'Step ←/→' }).click();
-  await waitFor(maps, () => /^Layer 1 of \d+: Conv/.test(document.querySelector('.step-nav span')?.textContent ?? ''), 'Step mode did not open at the first layer');
+  await waitFor(maps, () => /^Layer ([2-9]|\d\d+) of \d+: Conv/.test(document.querySelector('.step-nav span')?.textContent ?? ''), 'Step mode did not open at the selected (second) convolution');
+  await graph.locator('#cl-search').fill(first.id);
+  await graph.locator('#cl-search').press('Enter');
+  await waitFor(maps, () => /^Layer 1 of \d+: Conv/.test(document.querySelector('.step-nav span')?.textContent ?? ''), 'Step mode did not follow the selection to the first layer');
   const explain = await maps.locator('.explain').innerText();
   const [cout, cin, kh, kw] = first.weight;
   assert.ok(explain.includes(`${cout} filters of ${kh}×${kw} over ${cin} input channels`), explain);
@@ -130,4 +134,12 @@ test('Run on the digit pattern from the graph view: thumbnails on the boxes, whe
   await waitFor(maps, () => /^Layer 2 of \d+: /.test(document.querySelector('.step-nav span')?.textContent ?? ''), 'ArrowRight did not advance Step mode');
   await page.keyboard.press('ArrowLeft');
   await waitFor(maps, () => /^Layer 1 of \d+: Conv/.test(document.querySelector('.step-nav span')?.textContent ?? ''), 'ArrowLeft did not go back');
+
+  // Preprocessing: 'auto' fed MNIST [0, 1]; choosing raw 0–255 in the panel runs again with it, and it is kept.
+  assert.match(await maps.locator('.prep-applied').innerText(), /x = \(pixel − 0\) \/ 255/);
+  await maps.locator('select[name=preset]').selectOption('raw255');
+  await maps.locator('.prep-apply').click();
+  await waitFor(maps, () => /x = \(pixel − 0\) \/ 1(?!\d)/.test(document.querySelector('.prep-applied')?.textContent ?? ''), 'the raw 0–255 preset was not applied by the next run', '', 120_000);
+  assert.equal(await maps.locator('select[name=preset]').inputValue(), 'raw255');
+  await screenshot(page, 'feature-maps-preprocessing-mnist');
 });

@@ -119,7 +119,8 @@ test('setting a dynamic model\'s input size in the graph view draws concrete sha
   await frame.waitForFunction(() => ['done', 'error'].includes(document.getElementById('cl-inference')?.dataset.status ?? ''), undefined, { timeout: 120_000, polling: 250 });
   assert.equal(await page.locator('.quick-input-widget:visible').count(), 0, 'Run asked for a size');
   assert.equal(await frame.locator('#cl-inference').getAttribute('data-status'), 'done', await frame.locator('#cl-inf-status').innerText());
-  assert.match((await frame.locator('#cl-inf-status').getAttribute('title')) ?? '', /640×480/);
+  // The input as fed, C × H×W: 480 rows of 640.
+  assert.match((await frame.locator('#cl-inf-status').getAttribute('title')) ?? '', /3 × 480×640/);
 
   // "Defaults" forgets the choice: symbolic again.
   await frame.locator('#cl-dim-reset').click();

@@ -47,6 +47,9 @@ async function openPanel(model: string, first: PreprocessSettings, sent: Preproc
       settings = m.settings;
       run = await runOf(model, settings);
       await post(fmRun());
+    } else if (m.type === 'fmRerun') {
+      run = await runOf(model, settings);
+      await post(fmRun());
     }
   });
 }
@@ -97,6 +100,14 @@ test('Ultraface: choosing (x − 127) / 128 sends it, the next run applies it, a
   await page.waitForFunction(() => /x = \(pixel − \(104, 117, 123\)\) \/ 1/.test(document.querySelector('.prep-applied')?.textContent ?? ''));
   assert.deepEqual([sent[1].preset, sent[1].channels, sent[1].mean], ['custom', 'BGR', [104, 117, 123]]);
   assert.match(await page.locator('.prep-applied').innerText(), /BGR · 3/);
+  // Closed by the user, the panel stays closed when the next run draws it again.
+  const isOpen = () => page.locator('details.prep').evaluate((d) => (d as HTMLDetailsElement).open);
+  assert.equal(await isOpen(), true, 'open by default');
+  await page.click('details.prep > summary');
+  const old = await page.locator('details.prep').elementHandle();
+  await page.click('header.header button:has-text("Run again")');
+  await page.waitForFunction((e) => document.querySelector('details.prep') !== null && document.querySelector('details.prep') !== e, old);
+  assert.equal(await isOpen(), false, 'the panel opened again after a run');
   assert.deepEqual(errors(page), []);
   await page.close();
   assert.deepEqual(presetSettings('tf127_128').mean, [127]);

@@ -16,6 +16,10 @@ import * as l10n from '@vscode/l10n';
 interface SavedState {
   mode: 'layer' | 'step';
   tensor?: string;
+  /** `tensor` was picked by the user (in the graph or the list), not shown by default after a run. */
+  chosen?: boolean;
+  /** The preprocessing panel was left open (the default) or closed: kept across runs and reloads. */
+  prepOpen?: boolean;
   step: number;
 }
 
@@ -72,20 +76,21 @@ function showStep(step: ReplyOf<FeatureMapRequests, 'step'>): void {
 }
 
 function save(): void {
-  host.setState<SavedState>({ mode: state.mode, tensor: state.tensor, step: state.step });
+  host.setState<SavedState>({ mode: state.mode, tensor: state.tensor, chosen: state.chosen, prepOpen: state.prepOpen, step: state.step });
 }
 
 function setMode(mode: SavedState['mode']): void {
   state.mode = mode;
   save();
-  // Step mode opens at the layer selected (in the graph or the list), not at layer 1.
-  const producer = state.tensors.find((t) => t.tensor === state.tensor)?.producer;
+  // Step mode opens at the layer the user selected (in the graph or the list); with none, at layer 1.
+  const producer = state.chosen ? state.tensors.find((t) => t.tensor === state.tensor)?.producer : undefined;
   if (mode === 'step') void ask('step', producer ? { nodeId: producer } : { index: state.step }, showStep);
   else if (state.tensor) void ask('detail', { tensor: state.tensor }, showDetail);
 }
 
-function select(tensor: string, firstChannel = 0): void {
+function select(tensor: string, firstChannel = 0, chosen = true): void {
   state.tensor = tensor;
+  state.chosen = chosen;
   state.mode = 'layer';
   save();
   for (const item of list.children) item.classList.toggle('selected', (item as HTMLElement).dataset.tensor === tensor);
@@ -123,10 +128,15 @@ window.addEventListener('message', (ev: MessageEvent<ToFeatureMaps>) => {
         // Providers skipped and tensors left out: said, but folded so they do not push the maps down.
         ...(m.notes.length ? [h('details', { class: 'notes' }, h('summary', {}, m.notes.length === 1 ? l10n.t('{0} note on this run', 1) : l10n.t('{0} notes on this run', m.notes.length)), ...m.notes.map((n) => h('div', { class: 'note' }, n)))] : []),
       );
-      prep.replaceChildren(...(m.settings ? [preprocessView(m.preprocessing ?? [], m.settings, (settings) => {
-        status.textContent = l10n.t('running again with the new preprocessing');
-        host.post({ type: 'fmPreprocess', settings });
-      })] : []));
+      if (m.settings) {
+        const panel = preprocessView(m.preprocessing ?? [], m.settings, (settings) => {
+          status.textContent = l10n.t('running again with the new preprocessing');
+          host.post({ type: 'fmPreprocess', settings });
+        }) as HTMLDetailsElement;
+        panel.open = state.prepOpen ?? true;
+        panel.addEventListener('toggle', () => { state.prepOpen = panel.open; save(); });
+        prep.replaceChildren(panel);
+      } else prep.replaceChildren();
       list.replaceChildren(...m.tensors.map((t) => {
         // The layer's name on its own line, then its op and its whole shape (wrapped, never cut).
         const item = h('button', { class: t.fused ? 'tensor-item fused' : 'tensor-item', title: t.fused ? `${t.tensor}\n${fusedTip()}` : t.tensor, on: { click: () => select(t.tensor) } },
@@ -135,9 +145,11 @@ window.addEventListener('message', (ev: MessageEvent<ToFeatureMaps>) => {
         item.dataset.tensor = t.tensor;
         return item;
       }));
-      const pick = m.selected ?? (state.tensor && m.tensors.some((t) => t.tensor === state.tensor) ? state.tensor : m.tensors[0]?.tensor);
+      const kept = state.tensor && m.tensors.some((t) => t.tensor === state.tensor) ? state.tensor : undefined;
+      const pick = (m.chosen ? m.selected : undefined) ?? kept ?? m.selected ?? m.tensors[0]?.tensor;
+      const chosen = m.chosen === true || (pick === kept && state.chosen === true);
       if (state.mode === 'step') goStep(state.step);
-      else if (pick) select(pick);
+      else if (pick) select(pick, 0, chosen);
       break;
     }
     case 'fmFocus':
