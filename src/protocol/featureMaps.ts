@@ -19,6 +19,9 @@ export interface FeatureMapTensor {
   producer: string;
   opType: string;
   shape: number[];
+  /** For a lowered Keras/TF.js/ConvLens JSON model: the source layer this tensor is the output of, named and
+   * typed as the file has them (the list shows these, not the ONNX node doing the work). */
+  layer?: { name: string; type: string };
   /** Fused by ONNX Runtime in the fast run: selecting it computes it (an unfused run, once per run). */
   fused?: true;
 }

@@ -16,7 +16,7 @@ import { renderGrid, THUMBNAIL_GRID, type GridOptions } from './grid';
 import { readImageFile } from './image';
 import { modelLayouts, type ModelLayouts } from './layout';
 import { prepareInputs, settingsOf, type InputSpec, type PictureSource, type PreparedInput } from './input';
-import { loweredOrigins, type LoweredOrigin } from './lowered';
+import { loweredOrigins, viewOf, type LoweredOrigin } from './lowered';
 import { describeProvider, gpuName, type ProviderName } from './providers';
 import { openSession } from './session';
 import { confinedOptions } from './confine';
@@ -369,9 +369,8 @@ export class Engine {
   private thumbnail(l: Loaded, c: CaptureCandidate): ThumbnailRecord | undefined {
     const t = this.tensors.get(c.tensor);
     if (!t || t.data.length === 0) return undefined;
-    const o = l.origins.get(c.tensor);
     const channelsLast = this.channelsLast(c.tensor, t.dims);
-    return { tensor: c.tensor, png: renderGrid(t, { ...THUMBNAIL_GRID, channelsLast }).png, shape: t.dims, producer: c.producer, opType: c.opType, order: c.order, ...(o ? { viewTensor: o.tensor, viewNode: o.node } : {}) };
+    return { tensor: c.tensor, png: renderGrid(t, { ...THUMBNAIL_GRID, channelsLast }).png, shape: t.dims, producer: c.producer, opType: c.opType, order: c.order, ...viewOf(l.origins, l.sources, c.tensor) };
   }
 
   /** The field of a step's output tensor on the input image, when it is a 2-D map of one image input. */
@@ -481,9 +480,8 @@ function identityInput(l: Loaded, c: CaptureCandidate): string | undefined {
 }
 
 function fusedRecord(l: Loaded, c: CaptureCandidate, dims: Record<string, number>): FusedRecord {
-  const o = l.origins.get(c.tensor);
   const shape = (c.shape ?? []).map((d) => (typeof d === 'number' ? d : dims[d] ?? 1));
-  return { tensor: c.tensor, shape, producer: c.producer, opType: c.opType, order: c.order, ...(o ? { viewTensor: o.tensor, viewNode: o.node } : {}) };
+  return { tensor: c.tensor, shape, producer: c.producer, opType: c.opType, order: c.order, ...viewOf(l.origins, l.sources, c.tensor) };
 }
 
 function sameTensors(a: CaptureCandidate[], b: CaptureCandidate[]): boolean {

@@ -1,5 +1,6 @@
 import type { Model } from '../ir/types';
 import type { FusedRecord, ThumbnailRecord } from './types';
+import type { SourceLayer } from './sourceLayers';
 
 /** Where an ONNX tensor of a lowered Keras/TF.js/ConvLens JSON model came from. */
 export interface LoweredOrigin {
@@ -21,6 +22,15 @@ export function loweredOrigins(model: Model): Map<string, LoweredOrigin> {
   return out;
 }
 
+/** What a lowered model's graph calls ONNX tensor `tensor`: its source tensor and layer, and the source layer
+ * (name and type) it belongs to, marked when it holds that layer's output. Nothing for a model read as ONNX. */
+export function viewOf(origins: Map<string, LoweredOrigin>, layers: SourceLayer[] | null, tensor: string): Pick<ThumbnailRecord, 'viewTensor' | 'viewNode' | 'viewLayer'> {
+  const o = origins.get(tensor);
+  const layer = layers?.find((l) => l.onnxOutput === tensor) ?? layers?.find((l) => l.onnx.includes(tensor));
+  const viewLayer = layer ? { name: layer.name, type: layer.type, ...(layer.onnxOutput === tensor ? { output: true as const } : {}), ...(o?.layout === 'cf' ? { channelsFirst: true as const } : {}) } : undefined;
+  return { ...(o ? { viewTensor: o.tensor, viewNode: o.node } : {}), ...(viewLayer ? { viewLayer } : {}) };
+}
+
 /** Thumbnails keyed as the graph view names tensors: a lowered model's Keras names, once each. */
 export function viewThumbnails(thumbs: ThumbnailRecord[]): { tensor: string; png: string; shape: number[]; producer: string }[] {
   const seen = new Set<string>();
@@ -39,15 +49,33 @@ export function viewThumbnails(thumbs: ThumbnailRecord[]): { tensor: string; png
 export function thumbnailOf(r: { thumbnails: ThumbnailRecord[]; fused?: FusedRecord[] }, nodeId: string | undefined): FusedRecord | undefined {
   if (!nodeId) return undefined;
   const of = (t: FusedRecord) => (t.viewNode ?? t.producer) === nodeId;
-  return r.thumbnails.find(of) ?? r.fused?.find(of);
+  // A source layer's own output first (the row the panel lists), then any tensor of the layer.
+  const own = (t: FusedRecord) => of(t) && t.viewLayer?.output === true;
+  return r.thumbnails.find(own) ?? r.fused?.find(own) ?? r.thumbnails.find(of) ?? r.fused?.find(of);
 }
 
-/** The feature-map panel's list: every layer output in network order, the fused ones marked. */
-export function featureMapTensors(r: { thumbnails: ThumbnailRecord[]; fused: FusedRecord[] }): { tensor: string; producer: string; opType: string; shape: number[]; fused?: true }[] {
+/** The feature-map panel's list: every layer output in network order, the fused ones marked. A lowered
+ * model lists its source layers (the graph's boxes), not the Transposes and Identities of the lowering. */
+export function featureMapTensors(r: { thumbnails: ThumbnailRecord[]; fused: FusedRecord[] }): { tensor: string; producer: string; opType: string; shape: number[]; layer?: { name: string; type: string }; fused?: true }[] {
   const drawn = new Set(r.thumbnails.map((t) => t.tensor));
   const rows = [...r.thumbnails.map((t) => ({ t, fused: false })), ...r.fused.filter((f) => !drawn.has(f.tensor)).map((t) => ({ t, fused: true }))];
-  return rows.sort((a, b) => a.t.order - b.t.order)
-    .map(({ t, fused }) => ({ tensor: t.tensor, producer: t.producer, opType: t.opType, shape: t.shape, ...(fused ? { fused: true as const } : {}) }));
+  rows.sort((a, b) => a.t.order - b.t.order);
+  // One row per source layer: the tensor holding its output, else its last one.
+  const shown = new Map<string, (typeof rows)[number]>();
+  for (const row of rows) {
+    const l = row.t.viewLayer;
+    if (l && !(shown.get(l.name)?.t.viewLayer?.output)) shown.set(l.name, row);
+  }
+  const lowered = shown.size > 0;
+  return rows.filter((row) => !lowered || (row.t.viewLayer && shown.get(row.t.viewLayer.name) === row))
+    .map(({ t, fused }) => ({ tensor: t.tensor, producer: t.producer, opType: t.opType, shape: sourceShape(t), ...(t.viewLayer ? { layer: { name: t.viewLayer.name, type: t.viewLayer.type } } : {}), ...(fused ? { fused: true as const } : {}) }));
+}
+
+/** A source layer's output is listed as the source lays it out: the lowering's channels-first copy of a
+ * channels-last tensor (N, C, …) reads N, …, C. */
+function sourceShape(t: FusedRecord): number[] {
+  if (!t.viewLayer?.channelsFirst || t.shape.length < 3) return t.shape;
+  return [t.shape[0], ...t.shape.slice(2), t.shape[1]];
 }
 
 /** A run once its fused tensors were computed: their thumbnails join the others, none is left fused. */

@@ -65,6 +65,8 @@ export interface ThumbnailRecord {
   /** For a model lowered from Keras/TF.js/ConvLens JSON: the tensor and layer id as its graph names them. */
   viewTensor?: string;
   viewNode?: string;
+  /** The source layer this tensor belongs to; `output` on the one that holds its output as the source lays it out. */
+  viewLayer?: { name: string; type: string; output?: true; channelsFirst?: true };
 }
 
 /** A layer output ONNX Runtime fused into the layer after it: not in the fast run, computed on request. */

@@ -8,7 +8,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Engine } from '../../src/runtime/engine';
 import { defaultAccess } from '../../src/runtime/access';
-import { thumbnailOf, viewThumbnails, withUnfused } from '../../src/runtime/lowered';
+import { featureMapTensors, thumbnailOf, viewThumbnails, withUnfused } from '../../src/runtime/lowered';
 import { deriveDisplayGraph } from '../../webview/graph/model/displayGraph';
 import { decodePngDataUrl } from '../../src/runtime/png';
 import { loadModelFile } from '../../src/editor/modelLoader';
@@ -45,4 +45,21 @@ test('Keras MNIST CNN: every layer of the graph gets a thumbnail under its own t
   const conv = byTensor.get(loaded.graph.nodes.find((n) => n.op === 'Convolution2D' || n.op === 'Conv2D')!.outputs[0])!;
   const png = decodePngDataUrl(conv.png);
   assert.ok(png.width > 0 && png.width === png.height, `${png.width}×${png.height}`);
+});
+
+test("Keras MNIST CNN: the Feature Maps list is the file's layers, in order, with their names and types, none of the lowering's Transposes or Identities", async () => {
+  const path = corpus('keras-json', 'mnist_cnn.json');
+  const loaded = await loadModelFile(path);
+  assert.ok(loaded.ok, !loaded.ok ? loaded.error : '');
+  const r = await engine.run({ modelPath: path, providers: ['cpu'], memoryBudgetMB: 256, picture: { kind: 'pattern', pattern: 'digit' }, normalization: 'auto', bgr: false, dims: { N: 1 } });
+  const rows = featureMapTensors(r);
+  const layers = loaded.graph.nodes.filter((n) => n.op !== 'InputLayer');
+  assert.deepEqual(rows.map((t) => [t.layer?.name, t.layer?.type]), layers.map((n) => [n.name ?? n.id, n.op]));
+  // Each row's shape is the layer's as the file lays it out (channels last), and its tensor one the engine draws.
+  for (const [i, row] of rows.entries()) {
+    const declared: readonly unknown[] | null | undefined = loaded.graph.tensors[layers[i].outputs[0]]?.shape;
+    assert.deepEqual(row.shape.slice(1), declared?.slice(1), `${row.layer?.name}: ${row.shape.join('×')} against ${declared?.join('×')}`);
+    const d = await engine.detail(row.tensor);
+    assert.equal(d.shape.reduce((a, b) => a * b, 1), row.shape.reduce((a, b) => a * b, 1), `${row.layer?.name}: ${d.shape.join('×')}`);
+  }
 });

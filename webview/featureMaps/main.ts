@@ -140,8 +140,8 @@ window.addEventListener('message', (ev: MessageEvent<ToFeatureMaps>) => {
       list.replaceChildren(...m.tensors.map((t) => {
         // The layer's name on its own line, then its op and its whole shape (wrapped, never cut).
         const item = h('button', { class: t.fused ? 'tensor-item fused' : 'tensor-item', title: t.fused ? `${t.tensor}\n${fusedTip()}` : t.tensor, on: { click: () => select(t.tensor) } },
-          h('span', { class: 'name' }, t.producer || t.tensor),
-          h('span', { class: 'meta' }, h('span', { class: 'op' }, t.opType), ...(t.fused ? [h('span', { class: 'fused-mark' }, l10n.t('fused'))] : []), h('span', { class: 'shape' }, t.shape.join('×'))));
+          h('span', { class: 'name' }, t.layer?.name ?? (t.producer || t.tensor)),
+          h('span', { class: 'meta' }, h('span', { class: 'op' }, t.layer?.type ?? t.opType), ...(t.fused ? [h('span', { class: 'fused-mark' }, l10n.t('fused'))] : []), h('span', { class: 'shape' }, t.shape.join('×'))));
         item.dataset.tensor = t.tensor;
         return item;
       }));
