@@ -11,8 +11,9 @@ import { EdgeNavigator } from './model/navigation';
 import { readableFit, type Camera } from './render/camera';
 import { drawScene, TEXT_SCALE, type DrawnText } from './render/draw';
 import { GraphView } from './render/graphView';
-import { canvasMeasure, commonNamePrefix, LABEL_H, measureBoxes, measureLabels, type Measure, type TitleMode } from './render/boxText';
+import { canvasMeasure, commonNamePrefix, LABEL_H, measureBoxesSliced, measureLabels, type Measure, type TitleMode } from './render/boxText';
 import { columnGapFor, LAYER_GAP, LAYER_GAP_LR, makeScene, NODE_H, NODE_W } from './render/scene';
+import { yieldToPage } from './render/slices';
 import { readTheme, watchTheme } from './render/theme';
 import { DetailsPanel } from './ui/details';
 import { ModelPanel } from './ui/modelPanel';
@@ -258,7 +259,11 @@ export class App implements HostRequests, CommandTarget {
     const graph = s.graph;
     if (!graph) return;
     const gen = ++this.generation;
+    const live = () => gen === this.generation;
     const display = deriveDisplayGraph(graph, { fold: s.fold, collapsed: s.collapsed, hideBatchDim: s.hideBatch });
+    // A large graph is prepared in turns with the page (render/slices.ts): it keeps painting and answering input.
+    await yieldToPage();
+    if (!live()) return;
     const groups = layoutGroups(display);
     const edges = new Int32Array(display.edges.length * 2);
     display.edges.forEach((e, i) => {
@@ -266,9 +271,10 @@ export class App implements HostRequests, CommandTarget {
       edges[2 * i + 1] = e.to;
     });
     // Boxes as large as their text, labels as wide as theirs, measured in the canvas's own fonts.
-    this.measure ??= canvasMeasure(this.view.theme.fontFamily);
+    const measure = (this.measure ??= canvasMeasure(this.view.theme.fontFamily));
     const prefix = commonNamePrefix(display);
-    const sizes = measureBoxes(display, { mode: s.titleMode, prefix, marks: s.diffByDisplay(display), thumbs: s.thumbBoxes(display) }, this.measure);
+    const sizes = await measureBoxesSliced(display, { mode: s.titleMode, prefix, marks: s.diffByDisplay(display), thumbs: s.thumbBoxes(display) }, measure, live);
+    if (!sizes) return;
     const tensorIds = new Map<string, number>();
     const edgeTensor = Int32Array.from(display.edges, (e) => tensorIds.get(e.tensor) ?? (tensorIds.set(e.tensor, tensorIds.size), tensorIds.size - 1));
     const lr = s.direction === 'LR';
@@ -276,7 +282,7 @@ export class App implements HostRequests, CommandTarget {
     try {
       layout = await this.layout.layout({
         nodeCount: display.nodes.length, edges, nodeWidth: NODE_W, nodeHeight: NODE_H, widths: sizes.widths, heights: sizes.heights,
-        labelWidths: measureLabels(display, this.measure), labelHeight: LABEL_H, edgeTensor, direction: s.direction,
+        labelWidths: measureLabels(display, measure), labelHeight: LABEL_H, edgeTensor, direction: s.direction,
         layerGap: lr ? LAYER_GAP_LR : LAYER_GAP, columnGap: columnGapFor(groups.maxDepth, lr), groupOf: groups.groupOf, groupParent: groups.groupParent,
       });
     } catch (e) {

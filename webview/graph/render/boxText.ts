@@ -4,6 +4,7 @@ import { formatCount } from '../../common/format';
 import * as l10n from '@vscode/l10n';
 import { DECLARED_MARK } from '../../../src/common/shapeMarks';
 import type { DisplayGraph, DisplayNode } from '../model/displayGraph';
+import { forEachSliced } from './slices';
 
 /**
  * What each box says, line by line, and how big the box must be to say it: as wide as its longest
@@ -51,6 +52,15 @@ export const roughMeasure: Measure = (text, font) => text.length * (font === 'ti
 export function measureBoxes(display: DisplayGraph, o: Omit<BoxTextOptions, 'mark' | 'thumb'> & { marks?: ReadonlyMap<number, ViewDiffMark>; thumbs?: ReadonlySet<number> }, measure: Measure): { text: BoxText[]; widths: Float64Array; heights: Float64Array } {
   const text = display.nodes.map((d, i) => boxText(d, { mode: o.mode, prefix: o.prefix, mark: o.marks?.get(i), thumb: o.thumbs?.has(i) ?? false }, measure));
   return { text, widths: Float64Array.from(text, (t) => t.width), heights: Float64Array.from(text, (t) => t.height) };
+}
+
+/** measureBoxes in slices that let the page paint and answer input between them (./slices.ts); null when `live()` turned false. */
+export async function measureBoxesSliced(display: DisplayGraph, o: Omit<BoxTextOptions, 'mark' | 'thumb'> & { marks?: ReadonlyMap<number, ViewDiffMark>; thumbs?: ReadonlySet<number> }, measure: Measure, live: () => boolean): Promise<{ text: BoxText[]; widths: Float64Array; heights: Float64Array } | null> {
+  const text: BoxText[] = new Array(display.nodes.length);
+  const done = await forEachSliced(display.nodes.length, (i) => {
+    text[i] = boxText(display.nodes[i], { mode: o.mode, prefix: o.prefix, mark: o.marks?.get(i), thumb: o.thumbs?.has(i) ?? false }, measure);
+  }, live);
+  return done ? { text, widths: Float64Array.from(text, (t) => t.width), heights: Float64Array.from(text, (t) => t.height) } : null;
 }
 
 /** Each edge's shape label width (as drawn: control characters escaped). */
