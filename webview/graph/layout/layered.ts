@@ -92,6 +92,7 @@ export function layeredLayout(input: LayoutInput): LayoutResult {
     }
     if (l !== Infinity && l > layer[v] && l - layer[v] <= MAX_SINK) layer[v] = l;
   }
+  if (G) sinkGroups(n, groups, layer, onChain, succStart, succ, forward);
   if (G) {
     lo.fill(0x7fffffff);
     hi.fill(-1);
@@ -231,4 +232,35 @@ function topoOrder(n: number, succStart: Int32Array, succ: Int32Array, predStart
     for (let k = succStart[v]; k < succStart[v + 1]; k++) if (--indeg[succ[k]] === 0) push(succ[k]);
   }
   return order;
+}
+
+/**
+ * A group off the main chain sinks as a whole towards the nodes that read it (at most MAX_SINK layers),
+ * innermost groups first. The node pass cannot move it, since no node leaves its group: an Inception
+ * branch found as a group (Inception v3's mixed9 and mixed10) would otherwise end layers above the
+ * Concat that joins it, beside branches that sank to just above that Concat.
+ */
+function sinkGroups(n: number, groups: GroupPaths, layer: Int32Array, onChain: Uint8Array, succStart: Int32Array, succ: Int32Array, forward: (from: number, to: number) => boolean): void {
+  const members: number[][] = Array.from({ length: groups.count }, () => []);
+  const depth = new Int32Array(groups.count);
+  for (let v = 0; v < n; v++) {
+    const p = groups.path(v);
+    p.forEach((g, d) => {
+      members[g].push(v);
+      depth[g] = d;
+    });
+  }
+  const byDepth = Array.from({ length: groups.count }, (_, g) => g).sort((a, b) => depth[b] - depth[a]);
+  for (const g of byDepth) {
+    const own = members[g];
+    if (own.length === 0 || own.some((v) => onChain[v])) continue;
+    let slack = Infinity;
+    for (const v of own) {
+      for (let k = succStart[v]; k < succStart[v + 1]; k++) {
+        const w = succ[k];
+        if (forward(v, w) && !groups.path(w).includes(g)) slack = Math.min(slack, layer[w] - 1 - layer[v]);
+      }
+    }
+    if (slack !== Infinity && slack > 0 && slack <= MAX_SINK) for (const v of own) layer[v] += slack;
+  }
 }
