@@ -102,6 +102,24 @@ test('ResNet-50: parameters and MACs overlays list and scale the analysis\'s fig
   }
 });
 
+test('the "Colour by" choice is kept when the webview is reloaded, and "none" is kept too', async () => {
+  const page = await open(resnet.graph, 1600);
+  await choose(page, 'macs');
+  await page.reload();
+  await page.waitForFunction(() => (window as unknown as { __posted?: { type: string }[] }).__posted?.some((m) => m.type === 'ready'));
+  await showGraph(page, resnet.graph);
+  await page.waitForFunction(() => document.getElementById('cl-stage')?.dataset.overlay === 'macs');
+  await checkAgainst(page, resnet.figures, 'macs');
+  assert.equal(await page.locator('#cl-overlay-panel').isVisible(), true, 'the legend is shown again');
+  await choose(page, 'none');
+  await page.reload();
+  await page.waitForFunction(() => (window as unknown as { __posted?: { type: string }[] }).__posted?.some((m) => m.type === 'ready'));
+  await showGraph(page, resnet.graph);
+  assert.equal(await page.locator('#cl-stage').getAttribute('data-overlay-boxes'), '0');
+  assert.equal(await page.locator('#cl-overlay-panel').isVisible(), false);
+  await page.close();
+});
+
 test('the check catches figures that are not the analysis\'s', async () => {
   const broken = structuredClone(resnet.graph);
   const biggest = expected(resnet.figures, 'params').top[0][0];

@@ -156,7 +156,9 @@ export class App implements HostRequests, CommandTarget {
         this.stage.dataset.overlayBoxes = String(fills?.filter(Boolean).length ?? 0);
         this.view.invalidate();
       },
+      chosen: () => this.saveState(),
     });
+    this.overlayPanel.restore(this.host.savedState()?.overlay);
     this.toolbar.setOverlay(this.overlayPanel);
     this.mermaid = new MermaidPreview(root, root.dataset.mermaid, nonce, (text) => void this.commands.copy(text, l10n.t('Mermaid flowchart')));
     watchTheme(() => {
@@ -426,7 +428,7 @@ export class App implements HostRequests, CommandTarget {
 
   private saveState(): void {
     const s = this.state.saved(this.view.cam, this.root.dataset.document);
-    if (s) this.host.saveState(s);
+    if (s) this.host.saveState({ ...s, overlay: this.overlayPanel.current });
   }
 
   private mapThumbnails(): void {

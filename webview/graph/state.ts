@@ -1,3 +1,4 @@
+import type { OverlayMetric } from './model/overlayValues';
 import type { Camera } from './render/camera';
 
 /** What survives the webview being hidden or reloaded (vscode.setState), per model title. */
@@ -12,6 +13,8 @@ export interface SavedState {
   /** Layout direction and what box titles show (absent in states saved before these existed). */
   direction?: 'TB' | 'LR';
   titleMode?: 'both' | 'ops' | 'names';
+  /** The toolbar's "Colour by" choice (absent: none). */
+  overlay?: OverlayMetric;
   /** The model document's URI (data-document on #root), so VS Code can reopen a side graph after a reload. */
   document?: string;
 }

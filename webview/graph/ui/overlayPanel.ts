@@ -22,6 +22,8 @@ export interface OverlayHost {
   select(box: number): void;
   /** The boxes' fills changed (undefined: no overlay). */
   fillsChanged(fills: (string | undefined)[] | undefined): void;
+  /** The user chose another figure (kept in the webview's saved state). */
+  chosen(metric: OverlayMetric): void;
 }
 
 /**
@@ -47,6 +49,11 @@ export class OverlayPanel {
     this.select.addEventListener('change', () => this.setMetric(this.select.value as OverlayMetric));
   }
 
+  /** The figure chosen before a reload, shown again (unknown names from older states are ignored). */
+  restore(m: OverlayMetric | undefined): void {
+    if (m && (OVERLAY_METRICS as readonly string[]).includes(m)) this.setMetric(m, false);
+  }
+
   get current(): OverlayMetric {
     return this.metric;
   }
@@ -55,8 +62,9 @@ export class OverlayPanel {
     return LABELS[m]();
   }
 
-  setMetric(m: OverlayMetric): void {
+  setMetric(m: OverlayMetric, chosen = true): void {
     this.metric = m;
+    if (chosen) this.host.chosen(m);
     this.select.value = m;
     if (m === 'time' && !this.times && this.timing === 'ready') void this.fetchTimes();
     this.refresh();
