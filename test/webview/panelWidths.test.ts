@@ -155,4 +155,68 @@ describe('every panel width', () => {
     assert.deepEqual(pageErrors(page).filter((e) => !e.startsWith('Failed to load resource')), []); // the favicon
     await page.close();
   });
+
+  /** How many rows the toolbar's shown controls take (by their vertical centres). */
+  const toolbarRows = (page: Page) => page.evaluate(() => {
+    const shown = [...document.getElementById('cl-toolbar')!.children].filter((c): c is HTMLElement => c instanceof HTMLElement && c.id !== 'cl-menu' && c.offsetParent !== null && c.offsetWidth > 0);
+    const rows: number[] = [];
+    for (const c of shown) {
+      const mid = c.getBoundingClientRect().top + c.offsetHeight / 2;
+      if (!rows.some((r) => Math.abs(r - mid) < 10)) rows.push(mid);
+    }
+    return { rows: rows.length, hidden: [...document.querySelectorAll('#cl-toolbar .cl-tb-over')].map((e) => e.id || e.className) };
+  });
+
+  test('1000–1500 px: the toolbar keeps one row; squeezed (longer labels, Korean), what does not fit steps into the "⋯" menu, least used first', async () => {
+    const page = await openWithDetails(1000);
+    for (const width of [1000, 1100, 1300, 1500]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForFunction((w) => document.getElementById('cl-toolbar')!.getBoundingClientRect().width >= w - 20, width);
+      await page.waitForTimeout(100);
+      const t = await toolbarRows(page);
+      assert.equal(t.rows, 1, `${width} px: ${t.rows} rows, hidden ${t.hidden.join(' ')}`);
+      assert.deepEqual(t.hidden, [], `${width} px: everything fits (the search box gives way first)`);
+    }
+    // Squeezed to 750 px (CSSOM, since the page's CSP refuses inline style sheets).
+    await page.setViewportSize({ width: 1000, height: 900 });
+    await page.evaluate(() => document.getElementById('cl-toolbar')!.style.setProperty('max-width', '750px'));
+    await page.waitForFunction(() => document.querySelector('#cl-copy-markdown.cl-tb-over') !== null);
+    const t = await toolbarRows(page);
+    assert.equal(t.rows, 1, `squeezed: ${t.rows} rows`);
+    assert.ok(!t.hidden.includes('cl-fold') && await page.locator('#cl-fold').isVisible() && await page.locator('#cl-overlay').isVisible(), `fold and the overlay choice stay: hidden ${t.hidden.join(' ')}`);
+    const toolbar = await rect(page, '#cl-toolbar');
+    assert.ok((await rect(page, '#cl-menu-btn')).right <= toolbar.right + 1, 'the menu button stays in the row');
+    // The menu still runs what stepped into it.
+    await page.locator('#cl-menu-btn').click();
+    assert.ok(await page.locator('#cl-menu [data-command="cl-copy-markdown"]').isVisible());
+    await page.keyboard.press('Escape');
+    // Room again: everything comes back.
+    await page.evaluate(() => document.getElementById('cl-toolbar')!.style.removeProperty('max-width'));
+    await page.waitForFunction(() => document.querySelector('#cl-toolbar .cl-tb-over') === null);
+    // Broken on purpose: the same squeeze with nothing stepping aside, and the check sees the overflow.
+    await page.evaluate(() => {
+      const tb = document.getElementById('cl-toolbar')!;
+      tb.style.setProperty('flex-wrap', 'wrap');
+      tb.style.setProperty('max-width', '750px');
+    });
+    await page.waitForTimeout(100);
+    await page.evaluate(() => { for (const e of document.querySelectorAll('.cl-tb-over')) e.classList.remove('cl-tb-over'); });
+    assert.ok((await toolbarRows(page)).rows > 1, 'the check sees a wrapped toolbar');
+    await page.close();
+  });
+
+  test('800 px: the header is one line with the totals and warnings first, fading where more lies beyond', async () => {
+    const page = await openWithDetails(800);
+    const head = await rect(page, '#cl-summary');
+    const tops = await page.locator('#cl-summary > *').evaluateAll((els) => els.filter((e) => (e as HTMLElement).offsetWidth > 0).map((e) => Math.round(e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2)));
+    assert.ok(Math.max(...tops) - Math.min(...tops) < 6 && head.height < 40, `one line: ${head.height} px, centres ${tops.join(' ')}`);
+    for (const sel of ['.cl-sum-title', '#cl-warnings-btn', '.cl-sum-key >> nth=0', '.cl-sum-key >> nth=1']) {
+      const r = await rect(page, sel);
+      assert.ok(r.shown && r.right <= head.right - 30, `${sel} is in sight: ${JSON.stringify(r)} in ${JSON.stringify(head)}`);
+    }
+    assert.equal(await page.locator('#cl-summary').evaluate((e) => e.classList.contains('cl-sum-end')), false, 'more lies beyond: the edge fades');
+    await page.locator('#cl-summary').evaluate((e) => { e.scrollLeft = e.scrollWidth; });
+    await page.waitForFunction(() => document.getElementById('cl-summary')!.classList.contains('cl-sum-end'));
+    await page.close();
+  });
 });

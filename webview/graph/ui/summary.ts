@@ -13,6 +13,10 @@ export class SummaryBar {
 
   constructor(parent: HTMLElement, private readonly onWarning: (nodeId: string) => void) {
     parent.append(this.el, this.list);
+    // A compact header is one line that scrolls; its right edge fades while more lies beyond it.
+    const ends = () => this.el.classList.toggle('cl-sum-end', this.el.scrollLeft + this.el.clientWidth >= this.el.scrollWidth - 1);
+    this.el.addEventListener('scroll', ends, { passive: true });
+    new ResizeObserver(ends).observe(this.el);
     // Capture phase: the popover closes before the graph sees the Escape or the click (which
     // would otherwise clear the selection or start a pan under a list the user meant to dismiss).
     document.addEventListener('keydown', (ev) => {
@@ -39,7 +43,8 @@ export class SummaryBar {
   show(g: ViewGraph, diff: ViewDiff | null = null): void {
     clear(this.el);
     const opsets = Object.entries(g.opsets).map(([d, v]) => `${d || 'ai.onnx'} ${v}`).join(', ');
-    const item = (label: string, value: string) => h('span', { class: 'cl-sum-item' }, h('span', { class: 'cl-sum-label' }, label), ' ', value);
+    // Key items (the totals) come first in a compact header, where the line scrolls.
+    const item = (label: string, value: string, key = false) => h('span', { class: key ? 'cl-sum-item cl-sum-key' : 'cl-sum-item' }, h('span', { class: 'cl-sum-label' }, label), ' ', value);
     const items = [
       h('span', { class: 'cl-sum-title' }, g.title),
       item(l10n.t('format'), g.format.toUpperCase()),
@@ -47,13 +52,13 @@ export class SummaryBar {
       opsets ? item(l10n.t('opset'), opsets) : null,
       item(l10n.t('inputs'), g.inputs.map((t) => `${t.name} ${formatShape(t.shape, false)}`).join(', ') || '—'),
       item(l10n.t('outputs'), g.outputs.map((t) => `${t.name} ${formatShape(t.shape, false)}`).join(', ') || '—'),
-      item(l10n.t('params'), formatTotal(g.totals.params, g.totals.partial?.params.length)),
+      item(l10n.t('params'), formatTotal(g.totals.params, g.totals.partial?.params.length), true),
       // Keras summary()'s split, where something does not train (BatchNorm statistics, frozen layers).
       g.totals.nonTrainableParams ? item(l10n.t('trainable'), formatCount(g.totals.trainableParams ?? 0)) : null,
       g.totals.nonTrainableParams ? item(l10n.t('non-trainable'), formatCount(g.totals.nonTrainableParams)) : null,
       // Where MACs depend on symbolic input dims, the sizes they are at (never an unsaid 1).
-      item(l10n.t('MACs'), g.totals.evaluatedAt?.length ? l10n.t('{0} at {1}', formatTotal(g.totals.macs, g.totals.partial?.macs.length), describeDims(aliased(g, g.totals.evaluatedAt))) : formatTotal(g.totals.macs, g.totals.partial?.macs.length)),
-      item(l10n.t('weights'), formatBytes(g.totals.weightBytes)),
+      item(l10n.t('MACs'), g.totals.evaluatedAt?.length ? l10n.t('{0} at {1}', formatTotal(g.totals.macs, g.totals.partial?.macs.length), describeDims(aliased(g, g.totals.evaluatedAt))) : formatTotal(g.totals.macs, g.totals.partial?.macs.length), true),
+      item(l10n.t('weights'), formatBytes(g.totals.weightBytes), true),
       partialItem(g),
       dimsItem(g),
     ];
@@ -67,6 +72,8 @@ export class SummaryBar {
     this.button = btn;
     this.el.append(btn);
     this.list.classList.add('cl-hidden');
+    this.el.scrollLeft = 0;
+    this.el.classList.toggle('cl-sum-end', this.el.scrollWidth <= this.el.clientWidth + 1);
   }
 
   private toggleList(g: ViewGraph): void {
@@ -100,7 +107,7 @@ function partialItem(g: ViewGraph): HTMLElement | null {
   if (!n) return null;
   const text = n === 1 ? l10n.t('partial: {0} node unknown', n) : l10n.t('partial: {0} nodes unknown', n);
   return h('span', {
-    class: 'cl-sum-item cl-sum-partial',
+    class: 'cl-sum-item cl-sum-key cl-sum-partial',
     attrs: { id: 'cl-sum-partial' },
     title: n === 1
       ? l10n.t('The figures of {0} node are unknown (no shape rule, or a shape that could not be inferred); params, MACs and weights above leave them out. See the warnings.', n)

@@ -28,7 +28,8 @@ export interface ToolbarActions {
 
 /**
  * The buttons above the graph; toggles show their state with aria-pressed. In a compact view (see
- * ./panelWidth.ts) only fit, search and the "⋯" menu show; the menu lists every command.
+ * ./panelWidth.ts) only fit, search and the "⋯" menu show; the menu lists every command. Wider, the
+ * toolbar stays one row: controls that do not fit step into the menu, the least used first.
  */
 export class Toolbar {
   readonly el = h('div', { class: 'cl-toolbar', attrs: { role: 'toolbar', id: 'cl-toolbar' } });
@@ -55,29 +56,50 @@ export class Toolbar {
       this.depth.value = '0';
     });
     this.groupControls = h('span', { class: 'cl-group-controls' }, iconButton('expand-all', l10n.t('Expand all groups'), a.expandAll, 'cl-expand-all'), this.depth);
-    const wide = (el: HTMLElement) => (el.classList.add('cl-tb-wide'), el);
+    // The rank is the order in which controls step into the menu when the row is too narrow.
+    const wide = (el: HTMLElement, rank: number) => (el.classList.add('cl-tb-wide'), (el.dataset.overflowRank = String(rank)), el);
     this.menu = new ToolbarMenu(() => this.menuCommands(a));
     this.el.append(
       iconButton('screen-full', l10n.t('Fit to view (0)'), a.fit, 'cl-fit'),
-      wide(iconButton('zoom-in', l10n.t('Zoom in (+)'), a.zoomIn, 'cl-zoom-in')),
-      wide(iconButton('zoom-out', l10n.t('Zoom out (−)'), a.zoomOut, 'cl-zoom-out')),
-      wide(h('span', { class: 'cl-sep' })),
-      wide(this.fold),
-      wide(this.batch),
-      wide(this.direction),
-      wide(this.titles),
-      wide(this.groupControls),
-      wide(h('span', { class: 'cl-sep' })),
+      wide(iconButton('zoom-in', l10n.t('Zoom in (+)'), a.zoomIn, 'cl-zoom-in'), 9),
+      wide(iconButton('zoom-out', l10n.t('Zoom out (−)'), a.zoomOut, 'cl-zoom-out'), 8),
+      wide(h('span', { class: 'cl-sep' }), 9),
+      wide(this.fold, 13),
+      wide(this.batch, 10),
+      wide(this.direction, 11),
+      wide(this.titles, 7),
+      wide(this.groupControls, 6),
+      wide(h('span', { class: 'cl-sep' }), 6),
       search,
       h('span', { class: 'cl-spacer' }),
-      wide(iconButton('info', l10n.t('Model properties'), a.showModel, 'cl-model-info')),
-      wide(iconButton('file-media', l10n.t('Export PNG'), () => a.exportPng(1), 'cl-export-png')),
-      wide(iconButton('file-code', l10n.t('Export SVG'), a.exportSvg, 'cl-export-svg')),
-      wide(iconButton('type-hierarchy', l10n.t('Copy as Mermaid…'), a.copyMermaid, 'cl-copy-mermaid')),
-      wide(iconButton('markdown', l10n.t('Copy Markdown summary'), a.copyMarkdown, 'cl-copy-markdown')),
+      wide(iconButton('info', l10n.t('Model properties'), a.showModel, 'cl-model-info'), 5),
+      wide(iconButton('file-media', l10n.t('Export PNG'), () => a.exportPng(1), 'cl-export-png'), 4),
+      wide(iconButton('file-code', l10n.t('Export SVG'), a.exportSvg, 'cl-export-svg'), 3),
+      wide(iconButton('type-hierarchy', l10n.t('Copy as Mermaid…'), a.copyMermaid, 'cl-copy-mermaid'), 2),
+      wide(iconButton('markdown', l10n.t('Copy Markdown summary'), a.copyMarkdown, 'cl-copy-markdown'), 1),
       this.menu.button,
       this.menu.el,
     );
+    let width = -1;
+    new ResizeObserver((entries) => {
+      const w = entries[entries.length - 1].contentRect.width;
+      if (w !== width) (width = w), this.fitRow();
+    }).observe(this.el);
+  }
+
+  /** Hides, lowest rank first, the controls that would not fit on the toolbar's one row (the search box shrinks first). */
+  fitRow(): void {
+    const ranked = [...this.el.querySelectorAll<HTMLElement>('[data-overflow-rank]')]
+      .sort((x, y) => Number(x.dataset.overflowRank) - Number(y.dataset.overflowRank));
+    for (const el of ranked) el.classList.remove('cl-tb-over');
+    for (const el of ranked) {
+      if (!this.overflows()) return;
+      el.classList.add('cl-tb-over');
+    }
+  }
+
+  private overflows(): boolean {
+    return this.el.scrollWidth > this.el.clientWidth + 1;
   }
 
   /** Every command of the toolbar, worded and checked as its control is now. */
@@ -113,7 +135,9 @@ export class Toolbar {
     this.overlay = o;
     const el = o.select;
     el.classList.add('cl-tb-wide');
+    el.dataset.overflowRank = '12';
     this.titles.after(el);
+    this.fitRow();
   }
 
   setToggles(fold: boolean, hideBatch: boolean): void {
@@ -137,5 +161,6 @@ export class Toolbar {
     this.groupControls.classList.toggle('cl-hidden', max === 0);
     this.depth.replaceChildren(h('option', { attrs: { value: '0' } }, l10n.t('Collapse to…')), ...Array.from({ length: max }, (_, i) => h('option', { attrs: { value: String(i + 1) } }, l10n.t('depth {0}', i + 1))));
     this.depth.value = '0';
+    this.fitRow();
   }
 }
