@@ -44,13 +44,16 @@ export function renderGrid(t: HostTensor, opts: GridOptions): GridImage {
   const v = mapView(t.dims, opts.channelsLast ?? false);
   const first = Math.min(Math.max(0, opts.firstChannel ?? 0), Math.max(0, v.channels - 1));
   const shown = Math.max(1, Math.min(opts.maxChannels, v.channels - first));
-  const cols = Math.ceil(Math.sqrt(shown));
+  // A map one row high (a 1-D convolution's [N, C, L]) is a strip: the channels are stacked as the rows of
+  // one C × L picture, as a sentence's embedding matrix is drawn, so a window is a band across them.
+  const strip = t.dims.length >= 3 && v.height === 1 && v.width > 1;
+  const cols = strip ? 1 : Math.ceil(Math.sqrt(shown));
   const rows = Math.ceil(shown / cols);
   const target = Math.max(4, Math.floor((opts.targetWidth - opts.gap * (cols - 1)) / cols));
-  let scale = Math.min(target / v.width, target / v.height);
+  let scale = strip ? target / v.width : Math.min(target / v.width, target / v.height);
   if (scale >= 1) scale = Math.floor(scale);
   const tileW = Math.max(1, Math.round(v.width * scale));
-  const tileH = Math.max(1, Math.round(v.height * scale));
+  const tileH = strip ? Math.max(3, Math.min(12, Math.round(scale))) : Math.max(1, Math.round(v.height * scale));
   const width = cols * tileW + (cols - 1) * opts.gap;
   const height = rows * tileH + (rows - 1) * opts.gap;
   const rgba = new Uint8Array(width * height * 4); // gaps stay transparent

@@ -37,15 +37,20 @@ async function check(m: Model, x: HostTensor): Promise<{ checked: number; padded
   const window = windowAt(a.nodes.get('n')!.window!, x.dims.slice(2));
   const init = (name: string): HostTensor | undefined => { const t = m.graph.initializers.get(name); return t ? { name, dims: t.dims, dtype: 'float32', data: Float32Array.from(t.values()) } : undefined; };
   const src: ArithmeticSource = { node: () => node, consumers: () => [], isGraphOutput: () => true, tensor: (n) => (n === 'x' ? x : init(n)), constant: init, window: () => window };
-  const [, c, h, w] = y.dims;
+  const [, c, ...spatial] = y.dims;
+  const plane = spatial.reduce((a, b) => a * b, 1);
   let checked = 0, padded = 0;
-  for (let ch = 0; ch < c; ch++) for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) {
-    const r = layerArithmetic(src, node, { channel: ch, pos: [i, j] });
+  for (let ch = 0; ch < c; ch++) for (let k = 0; k < plane; k++) {
+    // Position k of the output map, outermost axis first (a 1-D map has one axis).
+    const pos: number[] = [];
+    for (let i = spatial.length - 1, r = k; i >= 0; i--) { pos.unshift(r % spatial[i]); r = Math.floor(r / spatial[i]); }
+    const r = layerArithmetic(src, node, { channel: ch, pos });
     let v: number;
     if (r.kind === 'conv') v = r.blocks.reduce((s, b) => s + b.values.reduce((t, x, k) => t + x * b.weights![k], 0), 0) + (r.bias ?? 0);
+    else if (r.pool!.mode === 'max') v = Math.max(...r.blocks[0].values.filter((_, i) => !r.blocks[0].padding[i]));
     else v = r.blocks[0].values.reduce((s2, x) => s2 + x, 0) / r.pool!.divisor!;
-    const want = (y.data as Float32Array)[((ch * h) + i) * w + j];
-    assert.ok(Math.abs(v - want) <= 1e-4 * Math.max(Math.abs(want), 1e-3), `${node.opType} ${JSON.stringify(node.attributes)} channel ${ch} at (${i}, ${j}): listed ${v}, ONNX Runtime ${want}`);
+    const want = (y.data as Float32Array)[ch * plane + k];
+    assert.ok(Math.abs(v - want) <= 1e-4 * Math.max(Math.abs(want), 1e-3), `${node.opType} ${JSON.stringify(node.attributes)} channel ${ch} at (${pos.join(', ')}): listed ${v}, ONNX Runtime ${want}`);
     if (r.blocks.some((b) => b.padding.some(Boolean))) padded++;
     checked++;
   }
@@ -75,3 +80,16 @@ for (const include of [1, 0]) {
     assert.ok(r.padded > 0);
   });
 }
+
+test('1-D Conv over a sentence (padded, strided, dilated) and MaxPool1d: every output from the listed taps equals ONNX Runtime', async () => {
+  // 8 embedding channels over 23 tokens, 5 filters of 3 tokens, dilation 2: a text CNN's Conv1d.
+  const x: HostTensor = { name: 'x', dims: [1, 8, 23], dtype: 'float32', data: values(8 * 23, 5) };
+  const conv = oneNode('Conv', { dilations: [2], pads: [2, 1], strides: [2] }, x.dims, {
+    w: { dims: [5, 8, 3], data: values(5 * 8 * 3, 6) }, b: { dims: [5], data: values(5, 7) },
+  });
+  const r = await check(conv, x);
+  assert.ok(r.checked === 5 * 11 && r.padded > 0, JSON.stringify(r));
+  const pool = await check(oneNode('MaxPool', { kernel_shape: [3], pads: [1, 1], strides: [2] }, x.dims, {}), x);
+  assert.ok(pool.checked === 8 * 12 && pool.padded > 0, JSON.stringify(pool));
+});
+

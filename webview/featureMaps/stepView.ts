@@ -19,20 +19,24 @@ export function stepView(s: StepView, go: (index: number) => void, fetchArithmet
   const note = h('div', { class: 'hover-info' }, s.explanation.window ? l10n.t('Click an output pixel to outline the input window it reads.') : ' ');
   const w = s.explanation.window;
   const first = inputs[0];
-  if (w && w.kind === 'window' && first && w.axes.length === 2) {
+  if (w && w.kind === 'window' && first && (w.axes.length === 2 || w.axes.length === 1)) {
+    const strip = w.axes.length === 1;
     for (const o of outputs) {
       o.g.root.classList.add('clickable');
       o.g.root.addEventListener('click', (ev) => {
         const hit = o.g.hit(ev);
         if (!hit) return;
-        const range = inputWindow(w.axes, [hit.y, hit.x], [first.d.grid.mapHeight, first.d.grid.mapWidth]);
+        const range = strip ? inputWindow(w.axes, [hit.x], [first.d.grid.mapWidth]) : inputWindow(w.axes, [hit.y, hit.x], [first.d.grid.mapHeight, first.d.grid.mapWidth]);
         if (!range) return;
-        const [ry, rx] = range;
+        const [ry, rx] = strip ? [{ start: 0, end: 0 }, range[0]] : range;
         first.g.highlight({ y0: ry.start, y1: ry.end, x0: rx.start, x1: rx.end });
         o.g.highlight({ y0: hit.y, y1: hit.y, x0: hit.x, x1: hit.x });
         const every = w.axes.some((a) => a.dilation > 1) ? l10n.t(' (every {0} pixel)', w.axes.map((a) => a.dilation).join('×')) : '';
         const reads = [hit.y, hit.x, hit.channel, ry.start, ry.end, rx.start, rx.end, every];
-        note.textContent = s.opType === 'Conv'
+        if (strip) note.textContent = s.opType === 'Conv'
+          ? l10n.t('output position {0} of channel {1} reads input positions {2}–{3}{4} in every input channel of its group.', hit.x, hit.channel, rx.start, rx.end, every)
+          : l10n.t('output position {0} of channel {1} reads input positions {2}–{3}{4} in its own channel.', hit.x, hit.channel, rx.start, rx.end, every);
+        else note.textContent = s.opType === 'Conv'
           ? l10n.t('output ({0}, {1}) of channel {2} reads input rows {3}–{4}, columns {5}–{6}{7} in every input channel of its group.', ...reads)
           : l10n.t('output ({0}, {1}) of channel {2} reads input rows {3}–{4}, columns {5}–{6}{7} in its own channel.', ...reads);
       });

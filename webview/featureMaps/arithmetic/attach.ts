@@ -15,14 +15,17 @@ export function attachArithmetic(out: { d: TensorDetail; g: GridView }, nodeId: 
   if (!ARITHMETIC_OPS.has(opType)) return null;
   // A vector output (Gemm, MatMul, an activation after them) is drawn as one map, row by row.
   const vector = out.d.shape.length <= 2;
-  const map: OutputMap = { nodeId, height: out.d.grid.mapHeight, width: out.d.grid.mapWidth, vector, valid: vector ? out.d.shape[out.d.shape.length - 1] : out.d.grid.mapHeight * out.d.grid.mapWidth };
+  // [N, C, L]: a 1-D convolution's output, drawn as one strip per channel (src/runtime/grid.ts).
+  const spatial = out.d.shape.length === 3 ? 1 : 2;
+  const map: OutputMap = { nodeId, height: out.d.grid.mapHeight, width: out.d.grid.mapWidth, vector, spatial, valid: vector ? out.d.shape[out.d.shape.length - 1] : out.d.grid.mapHeight * out.d.grid.mapWidth };
   const player = new ArithmeticPlayer(map, fetch, (a) => {
-    const spatial = a.axes?.slice(-2);
-    if (input && spatial?.length === 2) {
-      const [ry, rx] = spatial.map((ax) => ({ start: Math.max(0, ax.span[0]), end: Math.min(ax.size - 1, ax.span[ax.span.length - 1]) }));
+    const axes = a.axes?.slice(-2);
+    if (input && axes && axes.length === spatial) {
+      const range = axes.map((ax) => ({ start: Math.max(0, ax.span[0]), end: Math.min(ax.size - 1, ax.span[ax.span.length - 1]) }));
+      const [ry, rx] = spatial === 1 ? [{ start: 0, end: 0 }, range[0]] : range;
       input.highlight({ y0: ry.start, y1: ry.end, x0: rx.start, x1: rx.end });
     }
-    const [y, x] = vector ? [Math.floor(a.at.channel / map.width), a.at.channel % map.width] : a.at.pos;
+    const [y, x] = vector ? [Math.floor(a.at.channel / map.width), a.at.channel % map.width] : spatial === 1 ? [0, a.at.pos[0]] : a.at.pos;
     out.g.highlight({ y0: y, y1: y, x0: x, x1: x });
   });
   out.g.root.classList.add('clickable');

@@ -12,11 +12,13 @@ export interface OutputMap {
   vector: boolean;
   /** Real values in the map (a vector's near-square block has empty cells at its end). */
   valid: number;
+  /** Spatial axes of the output: 1 for a 1-D convolution's strip (its map is one row), else 2. */
+  spatial: 1 | 2;
 }
 
 /** A map cell clicked in a grid, and the output value it stands for. */
 export function outputAt(map: OutputMap, hit: { channel: number; y: number; x: number }): OutputAt | null {
-  if (!map.vector) return { channel: hit.channel, pos: [hit.y, hit.x] };
+  if (!map.vector) return { channel: hit.channel, pos: map.spatial === 1 ? [hit.x] : [hit.y, hit.x] };
   const k = hit.y * map.width + hit.x;
   return k < map.valid ? { channel: k, pos: [] } : null;
 }
@@ -78,12 +80,13 @@ export class ArithmeticPlayer {
   /** The next output position in reading order (the same channel), wrapping at the end of the map. */
   private next(at: OutputAt): OutputAt {
     if (this.map.vector) return { channel: (at.channel + 1) % this.map.valid, pos: [] };
+    if (this.map.spatial === 1) return { ...at, pos: [(at.pos[0] + 1) % this.map.width] };
     const k = ((at.pos[0] * this.map.width + at.pos[1]) + 1) % (this.map.height * this.map.width);
     return { ...at, pos: [Math.floor(k / this.map.width), k % this.map.width] };
   }
 
   private async advance(): Promise<boolean> {
-    return this.draw(this.next(this.at ?? (this.map.vector ? { channel: -1, pos: [] } : { channel: 0, pos: [0, -1] })));
+    return this.draw(this.next(this.at ?? (this.map.vector ? { channel: -1, pos: [] } : { channel: 0, pos: this.map.spatial === 1 ? [-1] : [0, -1] })));
   }
 
   private toggle(): void {

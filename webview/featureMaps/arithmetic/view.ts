@@ -46,7 +46,8 @@ function windowTable(a: Arithmetic, values: number[], padding: boolean[], cls: s
       const ix = cols.taps.indexOf(x);
       if (iy < 0 || ix < 0) { tr.append(h('td', { class: 'hole', title: l10n.t('skipped by the dilation') })); continue; }
       const k = iy * cols.taps.length + ix;
-      const td = h('td', { title: padding[k] ? l10n.t('padding: outside the image, counts as 0') : l10n.t('input row {0}, column {1}', y, x) }, num(values[k]));
+      const where = axes.length === 1 ? l10n.t('input position {0}', x) : l10n.t('input row {0}, column {1}', y, x);
+      const td = h('td', { title: padding[k] ? l10n.t('padding: outside the input, counts as 0') : where }, num(values[k]));
       if (padding[k]) td.classList.add('pad');
       else heat(td, values[k], lo, hi);
       if (k === picked) td.classList.add('picked');
