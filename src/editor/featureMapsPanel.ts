@@ -62,14 +62,14 @@ export class FeatureMapsPanel implements vscode.Disposable {
     );
   }
 
-  /** Shows a run's tensors, opening at the output of `nodeId` when given. */
-  showRun(uri: vscode.Uri, r: RunResult, nodeId?: string): void {
+  /** Shows a run's tensors, opening at the output of `nodeId` when given (in Step mode with its receptive field, `field`). */
+  showRun(uri: vscode.Uri, r: RunResult, nodeId?: string, field = false): void {
     this.uri = uri;
     this.run = r;
     this.panel.title = vscode.l10n.t('Feature Maps: {0}', uri.path.split('/').pop() ?? '');
     const chosen = thumbnailOf(r, nodeId)?.tensor;
     this.post({
-      type: 'fmRun', model: uri.fsPath, where: r.where, millis: r.millis, selected: chosen ?? r.thumbnails[0]?.tensor, chosen: chosen !== undefined, notes: r.notes, top5: r.top5,
+      type: 'fmRun', model: uri.fsPath, where: r.where, millis: r.millis, selected: chosen ?? r.thumbnails[0]?.tensor, chosen: chosen !== undefined, field: field && chosen !== undefined, notes: r.notes, top5: r.top5,
       preprocessing: r.preprocessing, settings: this.preprocessing.get(uri),
       tensors: featureMapTensors(r),
     });

@@ -58,7 +58,7 @@ export class InferenceController implements vscode.Disposable {
         if (message.type === 'ready') this.reshow(uri);
         else if (message.type === 'runInference') void this.run(uri, message.input);
         else if (message.type === 'cancelInference') this.client.cancel();
-        else if (message.type === 'showFeatureMaps') void this.showFeatureMaps(uri, message.nodeId);
+        else if (message.type === 'showFeatureMaps') void this.showFeatureMaps(uri, message.nodeId, message.field === true);
         else if (message.type === 'nodeSelected') this.nodeSelected(uri, message.nodeId);
       }),
       panels.onDidLoad(({ uri }) => {
@@ -149,11 +149,12 @@ export class InferenceController implements vscode.Disposable {
     }
   }
 
-  /** Opens the feature-map panel on the model's last run (running it on a pattern first if needed). */
-  async showFeatureMaps(uri: vscode.Uri, nodeId?: string): Promise<void> {
+  /** Opens the feature-map panel on the model's last run (running it on a pattern first if needed);
+   * `field`: in Step mode at `nodeId`, its receptive field on the input shown. */
+  async showFeatureMaps(uri: vscode.Uri, nodeId?: string, field = false): Promise<void> {
     const key = uri.toString();
     let result = this.last.get(key);
-    if (!result && this.mayNotRun(uri, () => void this.showFeatureMaps(uri, nodeId))) return;
+    if (!result && this.mayNotRun(uri, () => void this.showFeatureMaps(uri, nodeId, field))) return;
     if (!result) result = await this.run(uri, { kind: 'pattern', pattern: 'gradient' });
     if (!result) return;
     if (!this.featureMaps) {
@@ -164,7 +165,7 @@ export class InferenceController implements vscode.Disposable {
         set: (u, s) => void this.preprocess.set(u, s).then(() => this.run(u, this.inputs.get(u.toString()) ?? { kind: 'pattern', pattern: 'gradient' })),
       });
     }
-    this.featureMaps.showRun(uri, result, nodeId ?? this.selected.get(key) ?? undefined);
+    this.featureMaps.showRun(uri, result, nodeId ?? this.selected.get(key) ?? undefined, field);
   }
 
   /**

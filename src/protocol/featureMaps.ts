@@ -44,6 +44,8 @@ export type ToFeatureMaps =
   | { type: 'fmRun'; model: string; where: string; millis: number; tensors: FeatureMapTensor[]; selected?: string;
       /** `selected` is the layer the user selected in the graph (Step mode opens there), not a default. */
       chosen?: boolean; notes: string[]; top5?: Prediction[];
+      /** Open Step mode at `selected` with its receptive field on the input image shown ("Show receptive field"). */
+      field?: boolean;
       /** What was done to the picture for each image input, and the settings this model's runs use. */
       preprocessing?: AppliedPreprocessing[]; settings?: PreprocessSettings }
   /** The user selected a layer in the graph: show its output (Layer mode) or its step (Step mode). */

@@ -53,7 +53,8 @@ export interface RevealSourceMessage { type: 'revealSource'; nodeId: string }
 export interface RunInferenceMessage { type: 'runInference'; input: InferenceInputChoice }
 export interface CancelInferenceMessage { type: 'cancelInference' }
 /** Open the feature-map panel on the last run (at `nodeId`'s output when given). */
-export interface ShowFeatureMapsMessage { type: 'showFeatureMaps'; nodeId?: string }
+/** `field`: open Step mode at the node with its receptive field outlined on the input image. */
+export interface ShowFeatureMapsMessage { type: 'showFeatureMaps'; nodeId?: string; field?: boolean }
 export interface LogMessage { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
 /** Analyse the model at these sizes of its symbolic input dims (by name; null: back to symbolic shapes).
  * The host remembers them per model and Run uses them. */

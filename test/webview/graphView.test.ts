@@ -147,6 +147,13 @@ describe('interaction', () => {
     assert.deepEqual(sel.at(-1), { type: 'nodeSelected', nodeId: 'Convolution28' });
     await page.mouse.dblclick(p.x, p.y);
     assert.deepEqual((await posted(page)).filter((m) => m.type === 'revealSource').at(-1), { type: 'revealSource', nodeId: 'Convolution28' });
+    // "Show receptive field" asks the host for Step mode at the box's layer (its last member: a folded
+    // Conv + bias + ReLU shows the ReLU's output, whose field is the Conv's).
+    await page.locator('#cl-show-field').click();
+    const field = (await posted(page)).filter((m) => m.type === 'showFeatureMaps').at(-1) as { nodeId: string; field: boolean } | undefined;
+    const box = await page.evaluate(() => { const v = (window as any).convlens.debug; return v.display.nodes[v.view.overlay.selected].members.map((i: number) => v.graph.nodes[i].id) as string[]; });
+    assert.deepEqual(field, { type: 'showFeatureMaps', nodeId: box.at(-1), field: true });
+    assert.ok(box.includes('Convolution28'));
     await page.close();
   });
 

@@ -133,3 +133,38 @@ test('Step mode on MNIST: the second convolution\'s outline on the digit is the 
   await page.close();
   await engine.dispose();
 });
+
+test('"Show receptive field" from the graph: the run opens in Step mode at that layer, its middle pixel\'s field outlined and in view', async () => {
+  const engine = new Engine(defaultAccess);
+  const run = await engine.run({ modelPath: MNIST, providers: ['cpu'], memoryBudgetMB: 256, picture: { kind: 'pattern', pattern: 'digit' }, normalization: 'auto', bgr: false, dims: {} });
+  const a = analyze(await readModelFile(MNIST));
+  const conv2 = a.nodeById.get(a.order.filter((id) => a.nodeById.get(id)!.opType === 'Conv')[1])!;
+  const tensors = featureMapTensors(run);
+  const selected = tensors.find((t) => t.producer === conv2.id)!.tensor;
+  // What src/editor/featureMapsPanel.ts posts for the graph's showFeatureMaps { nodeId, field: true }.
+  const page = await h.open(async (m: FromFeatureMaps, post: (m: ToFeatureMaps) => Promise<void>) => {
+    if (m.type === 'ready') await post({ type: 'fmRun', model: MNIST, where: run.where, millis: run.millis, notes: run.notes, top5: run.top5, tensors, selected, chosen: true, field: true });
+    else if (m.type === 'step') await post({ type: 'reply', id: m.id, ok: true, value: await engine.step(m.nodeId !== undefined ? engine.stepIndexOf(m.nodeId) : m.index ?? 0) });
+    else if (m.type === 'detail') await post({ type: 'reply', id: m.id, ok: true, value: await engine.detail(m.tensor) });
+  });
+  await page.setViewportSize({ width: 1200, height: 700 });
+  const at = engine.stepIndexOf(conv2.id);
+  await page.waitForFunction((n) => (document.querySelector('.step-nav span')?.textContent ?? '').startsWith(`Layer ${n} of`), at + 1);
+  const s = await engine.step(at);
+  const rf = a.tensors.get(conv2.outputs[0])!.receptiveField!;
+  const [oh, ow] = [s.outputs[0].grid.mapHeight, s.outputs[0].grid.mapWidth];
+  const [my, mx] = [Math.floor(oh / 2), Math.floor(ow / 2)];
+  await page.locator('.rf-input .rf-box').first().waitFor();
+  assert.match(await page.locator('.rf-note').innerText(), new RegExp(`^Output \\(${my}, ${mx}\\) sees ${rf[0]}×${rf[1]} input pixels`));
+  // The outline's size on the page is the analysis's field (no padding at the middle of a 28×28 digit).
+  const g = s.field!.image.grid;
+  const ib = (await page.locator('.rf-input .grid-img').boundingBox())!;
+  const bb = (await page.locator('.rf-input .rf-box').first().boundingBox())!;
+  const px = (ib.width / g.width) * (g.tileWidth / g.mapWidth);
+  assert.deepEqual([Math.round(bb.height / px), Math.round(bb.width / px)], rf);
+  const inView = await page.locator('.rf-input').evaluate((e) => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight; });
+  assert.ok(inView, 'scrolled into view');
+  assert.equal(await page.locator('.tensor-item.selected').getAttribute('data-tensor'), selected);
+  await page.close();
+  await engine.dispose();
+});

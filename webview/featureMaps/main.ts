@@ -60,6 +60,9 @@ async function ask<K extends keyof FeatureMapRequests>(type: K, request: Request
   }
 }
 
+/** The node of the step on the page (Step mode). */
+let shownStep: string | undefined;
+
 /** The arithmetic view asks on its own: it must not cancel, or be cancelled by, the page's requests. */
 const fetchArithmetic: FetchArithmetic = (nodeId, at) => rpc.request('arithmetic', { nodeId, at });
 
@@ -68,11 +71,24 @@ function showDetail(detail: ReplyOf<FeatureMapRequests, 'detail'>): void {
   main.replaceChildren(layerView(detail, (first) => select(detail.tensor, first), t ? (g) => attachArithmetic({ d: detail, g }, t.producer, t.opType, fetchArithmetic) : undefined));
 }
 
-function showStep(step: ReplyOf<FeatureMapRequests, 'step'>): void {
+/** `field`: outline the receptive field of the map's middle pixel on the input and scroll to it. */
+function showStep(step: ReplyOf<FeatureMapRequests, 'step'>, field = false): void {
+  shownStep = step.nodeId;
   state.step = step.index;
   state.stepCount = step.count;
   save();
-  main.replaceChildren(stepView(step, goStep, fetchArithmetic));
+  main.replaceChildren(stepView(step, goStep, fetchArithmetic, field));
+  if (field) main.querySelector('.rf-input')?.scrollIntoView({ block: 'center' });
+}
+
+/** "Show receptive field" in the graph: Step mode at the layer that makes `tensor`, its field shown. */
+function showField(tensor: string, nodeId: string): void {
+  state.tensor = tensor;
+  state.chosen = true;
+  state.mode = 'step';
+  save();
+  for (const item of list.children) item.classList.toggle('selected', (item as HTMLElement).dataset.tensor === tensor);
+  void ask('step', { nodeId }, (s) => showStep(s, true));
 }
 
 function save(): void {
@@ -89,6 +105,7 @@ function setMode(mode: SavedState['mode']): void {
 }
 
 function select(tensor: string, firstChannel = 0, chosen = true): void {
+  shownStep = undefined;
   state.tensor = tensor;
   state.chosen = chosen;
   state.mode = 'layer';
@@ -148,11 +165,15 @@ window.addEventListener('message', (ev: MessageEvent<ToFeatureMaps>) => {
       const kept = state.tensor && m.tensors.some((t) => t.tensor === state.tensor) ? state.tensor : undefined;
       const pick = (m.chosen ? m.selected : undefined) ?? kept ?? m.selected ?? m.tensors[0]?.tensor;
       const chosen = m.chosen === true || (pick === kept && state.chosen === true);
-      if (state.mode === 'step') goStep(state.step);
+      const producer = m.field && m.selected ? m.tensors.find((t) => t.tensor === m.selected)?.producer : undefined;
+      if (producer) showField(m.selected!, producer);
+      else if (state.mode === 'step') goStep(state.step);
       else if (pick) select(pick, 0, chosen);
       break;
     }
     case 'fmFocus':
+      // The layer already shown (a selection echoed back, or the one "Show receptive field" opened) stays as it is.
+      if (state.mode === 'step' && m.nodeId === shownStep) break;
       if (state.mode === 'step') void ask('step', { nodeId: m.nodeId }, showStep);
       else select(m.tensor);
       break;

@@ -13,7 +13,7 @@ import { attachArithmetic, type FetchArithmetic } from './arithmetic/attach';
  * Step mode: the layer's input maps, the operation explained with its numbers, its output maps.
  * For a convolution or pooling layer, clicking an output pixel outlines the input window it reads.
  */
-export function stepView(s: StepView, go: (index: number) => void, fetchArithmetic?: FetchArithmetic): HTMLElement {
+export function stepView(s: StepView, go: (index: number) => void, fetchArithmetic?: FetchArithmetic, showField = false): HTMLElement {
   const inputs = s.inputs.map((d) => ({ d, g: new GridView(d.grid, 420) }));
   const outputs = s.outputs.map((d) => ({ d, g: new GridView(d.grid, 420) }));
   const note = h('div', { class: 'hover-info' }, s.explanation.window ? l10n.t('Click an output pixel to outline the input window it reads.') : ' ');
@@ -65,7 +65,7 @@ export function stepView(s: StepView, go: (index: number) => void, fetchArithmet
     blocks ? convBlocksView(blocks) : null,
     note,
     arithmetic,
-    s.field ? inputFieldView(s.field, outputs.map((o) => o.g)) : null,
+    s.field ? inputFieldView(s.field, outputs.map((o) => o.g), showField) : null,
   );
 }
 

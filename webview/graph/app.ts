@@ -143,6 +143,7 @@ export class App implements HostRequests, CommandTarget {
       collapse: (key) => this.toggleGroup(key),
       close: () => this.select(-1, true, false),
       showWeight: (w) => void this.weights.show(w.name, w.role),
+      showField: () => this.host.showFeatureMaps(this.state.modelNodeAt(this.view.overlay.selected), true),
     });
     this.weights = new WeightsPanel(this.drawer, (tensor, offset) => this.host.weight(tensor, offset));
     this.modelPanel = new ModelPanel(this.drawer);

@@ -58,7 +58,7 @@ export class GraphController {
   revealSource(nodeId: string): void { this.host.post({ type: 'revealSource', nodeId }); }
   runInference(input: InferenceInputChoice): void { this.host.post({ type: 'runInference', input }); }
   cancelInference(): void { this.host.post({ type: 'cancelInference' }); }
-  showFeatureMaps(nodeId: string | undefined): void { this.host.post({ type: 'showFeatureMaps', nodeId }); }
+  showFeatureMaps(nodeId: string | undefined, field = false): void { this.host.post({ type: 'showFeatureMaps', nodeId, ...(field ? { field } : {}) }); }
   setInputSizes(values: Record<string, number> | null): void { this.host.post({ type: 'setInputSizes', values }); }
   viewMoved(anchor: ViewAnchor): void { this.host.post({ type: 'viewMoved', anchor }); }
   manageTrust(): void { this.host.post({ type: 'manageTrust' }); }

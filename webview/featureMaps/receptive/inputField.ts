@@ -9,7 +9,7 @@ import * as l10n from '@vscode/l10n';
  * covers the image, dashed where it reaches into the padding, the centre marked, its size said.
  * Every number is the analysis's (StepView.field, from src/analysis/receptiveRegion.ts).
  */
-export function inputFieldView(field: NonNullable<StepView['field']>, outputs: readonly GridView[]): HTMLElement {
+export function inputFieldView(field: NonNullable<StepView['field']>, outputs: readonly GridView[], showMiddle = false): HTMLElement {
   const { map, image } = field;
   const grid = new Grid(image.grid, 420);
   const note = h('div', { class: 'rf-note' }, l10n.t('Click an output pixel to outline its receptive field on the input image.'));
@@ -38,6 +38,8 @@ export function inputFieldView(field: NonNullable<StepView['field']>, outputs: r
       if (hit) show(hit.y, hit.x);
     });
   }
+  // Asked for from the graph ("Show receptive field"): the middle output pixel's field, at once.
+  if (showMiddle) show(Math.floor(map.axes[0].length / 2), Math.floor(map.axes[1].length / 2));
   return h('div', { class: 'rf-input' },
     h('h3', {}, l10n.t('Receptive field on the input ({0} [{1}])', map.input, image.shape.join(', '))),
     grid.root,

@@ -12,6 +12,8 @@ export interface DetailsActions {
   collapse(groupKey: string): void;
   close(): void;
   showWeight(w: ViewWeight): void;
+  /** Opens Step mode at the layer with its receptive field outlined on the input image. */
+  showField(): void;
 }
 
 /** The drawer panel for the selected box: every figure, attribute and tensor, and what can be done with it. */
@@ -35,6 +37,9 @@ export class DetailsPanel {
     const buttons = h('div', { class: 'cl-detail-buttons' });
     const first = d.members.length ? g.nodes[d.members[0]] : undefined;
     if (d.kind === 'node' && first?.hasSource) buttons.append(this.button('go-to-file', l10n.t('Reveal source'), () => this.a.reveal(first.id), 'cl-reveal'));
+    // A layer whose output has a 2-D receptive field (the analysis's) can show it on the input image.
+    const last = d.kind === 'node' && d.members.length ? g.nodes[d.members[d.members.length - 1]] : undefined;
+    if (last && g.tensors[last.outputs[0]]?.receptiveField?.length === 2) buttons.append(this.button('target', l10n.t('Show receptive field'), () => this.a.showField(), 'cl-show-field'));
     if (d.kind === 'group') buttons.append(this.button('unfold', l10n.t('Expand group'), () => this.a.expand(d.scope.join('/')), 'cl-expand'));
     else if (first && first.scope.length > 0) {
       for (let depth = first.scope.length; depth >= 1; depth--) {
