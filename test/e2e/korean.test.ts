@@ -57,6 +57,20 @@ test('the display language is Korean: the workbench and the extension host say k
 test('the graph view and Step mode of the MNIST sample are in Korean, with the analysis\'s figures', { timeout: 240_000 }, async () => {
   const { frame: graph } = await graphFrame(page, MODEL);
   assert.equal(await graph.evaluate(() => document.documentElement.lang), 'ko', 'the page is told vscode.env.language');
+  // Hangul is drawn as glyphs: without a Korean font every syllable is the same missing-glyph box.
+  const distinct = await graph.evaluate(() => {
+    const seen = new Set<string>();
+    for (const ch of ['합', '성', '곱']) {
+      const c = document.createElement('canvas');
+      c.width = c.height = 32;
+      const g = c.getContext('2d')!;
+      g.font = `24px ${getComputedStyle(document.body).fontFamily}`;
+      g.fillText(ch, 2, 26);
+      seen.add(Array.from(g.getImageData(0, 0, 32, 32).data).join(','));
+    }
+    return seen.size;
+  });
+  assert.equal(distinct, 3, 'Hangul syllables render as three different glyphs (a Korean font is installed: fonts-nanum in .ci/run)');
   // Toolbar, summary and inference bar in Korean.
   assert.equal(await graph.locator('#cl-fit').getAttribute('title'), '화면에 맞추기 (0)');
   const summary = await graph.locator('#cl-summary').innerText();
@@ -103,4 +117,23 @@ test('the graph view and Step mode of the MNIST sample are in Korean, with the a
   await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
   await maps.locator('.explain').waitFor();
   await screenshot(page, 'step-mnist-ko', 'docs/images');
+
+  // The arithmetic of one output pixel of channel 0, (14, 14), in Korean: the title, the stages, the verdict.
+  const img = maps.locator('.step-col').nth(1).locator('.grid-img');
+  await img.scrollIntoViewIfNeeded();
+  const g = await img.evaluate((e: HTMLImageElement) => ({ nw: e.naturalWidth, cw: e.clientWidth }));
+  const box = (await img.boundingBox())!;
+  const cols = Math.ceil(Math.sqrt(cout));
+  const tile = (g.nw - (cols - 1) * 2) / cols; // Step mode's grid: 2 px gaps, 28×28 maps
+  const z = g.cw / g.nw;
+  await page.mouse.click(box.x + (14.5 * tile / 28) * z, box.y + (14.5 * tile / 28) * z);
+  await waitFor(maps, () => document.querySelector('.arith .arith-stages') !== null, 'the click on the output grid opened no arithmetic');
+  assert.equal(await maps.locator('.arith h3').innerText(), 'Conv: 채널 0의 출력 (14, 14) 계산');
+  const stages = await maps.locator('.arith-stages').innerText();
+  assert.match(stages, /✓ 일치/, stages);
+  assert.doesNotMatch(stages, /agree/, stages);
+  assert.match(await maps.locator('.arith-final').innerText(), /^계산한 값 -?[\d.e+-]+; ONNX Runtime의 값 -?[\d.e+-]+\.$/);
+  assert.match(await maps.locator('.arith-controls').innerText(), /재생/);
+  await maps.locator('.arith h3').scrollIntoViewIfNeeded();
+  await screenshot(page, 'arithmetic-mnist-ko', 'docs/images');
 });
