@@ -7,7 +7,9 @@ import type { DiffReply, DocumentVersion, EncodedGraph, GraphDigest, JsonDigest,
 import { findWeight, summarizeWeight, weightPage, weightValues, type WeightSummary } from '../analysis/weights/summary';
 import type { ViewGraph } from '../protocol/viewModel';
 import { analyze } from '../analysis/analyze';
-import { readModelBytes, readModelFile } from '../formats/index';
+import { readModelBytes, readModelFile, siblingReader } from '../formats/index';
+import { tfjsTextManifest, tfjsWeightsFor } from '../formats/tfjs/read';
+import { shardStamp } from '../formats/tfjs/shardStamp';
 import { analyzeJsonText } from '../formats/json/modelDocument';
 import { encodeModel } from '../formats/onnx/writer';
 import { lowerKerasModel } from '../lowering/lower';
@@ -46,6 +48,8 @@ const KEEP = 8;
 
 export class ModelStore {
   private readonly entries = new Map<string, Entry>();
+  /** TF.js weight shards read for a model.json's text, by its path (see tfjsWeights). */
+  private readonly shards = new Map<string, { key: string; attach: (model: Model) => void }>();
   readonly counts: WorkCounts = { reads: 0, analyses: 0, lowerings: 0 };
 
   /** Reads and analyses `doc` (unless this version is cached) and digests it. */
@@ -160,7 +164,8 @@ export class ModelStore {
   private async readJson(doc: DocumentVersion, e: Entry): Promise<void> {
     const text = doc.text ?? (doc.bytes ? new TextDecoder().decode(doc.bytes) : await readFile(doc.path, 'utf8'));
     this.counts.reads++;
-    const state = analyzeJsonText(text, doc.path);
+    const weights = await this.tfjsWeights(doc, text);
+    const state = analyzeJsonText(text, doc.path, weights ? (model, kind) => kind === 'tfjs' && weights(model) : undefined);
     e.json = state;
     e.model = state.model;
     if (state.analysis) {
@@ -170,6 +175,24 @@ export class ModelStore {
       e.error = state.problems.find((p) => p.severity === 'error')?.message ?? (state.kind ? l10n.t('the model could not be analysed') : l10n.t('not a model ConvLens reads (Keras JSON, TF.js model.json or ConvLens JSON)'));
       e.error = errorText(new Error(e.error), doc.path);
     }
+  }
+
+  /**
+   * A TF.js model.json's weight shards for its text (an editor's, as the user types): read once per
+   * manifest and shard files (size, mtime), so typing elsewhere in the file does not read them again.
+   */
+  private async tfjsWeights(doc: DocumentVersion, text: string): Promise<((model: Model) => void) | undefined> {
+    if (!text.includes('weightsManifest')) return undefined;
+    const groups = tfjsTextManifest(text, doc.path);
+    if (groups.length === 0) return undefined;
+    const why = doc.onlyThisFile ?? (doc.bytes ? 'virtual' : undefined);
+    const key = `${doc.path}\n${why ?? ''}\n${JSON.stringify(groups)}\n${why ? '' : shardStamp(doc.path, groups)}`;
+    const kept = this.shards.get(doc.path);
+    if (kept?.key === key) return kept.attach;
+    const attach = await tfjsWeightsFor(groups, siblingReader(doc.path, why ? { refuseSiblings: siblingsRefused(why) } : {}));
+    this.shards.set(doc.path, { key, attach });
+    while (this.shards.size > KEEP) this.shards.delete(this.shards.keys().next().value!);
+    return attach;
   }
 
   private async readFile(doc: DocumentVersion, e: Entry): Promise<void> {

@@ -83,6 +83,11 @@ export async function readModelBytes(bytes: Uint8Array, path?: string, options: 
   return readWith(bytes, abs, contextFor(abs, options), options);
 }
 
+/** How a reader of the model at `path` reads the files beside it (refused, saying why, with `refuseSiblings`). */
+export function siblingReader(path: string, options: ReadOptions = {}): (location: string) => Promise<Uint8Array> {
+  return contextFor(resolve(path), options).readSibling;
+}
+
 function contextFor(abs: string | undefined, options: ReadOptions): ReadContext {
   const folder = abs ? dirname(abs) : undefined;
   const why = options.refuseSiblings;

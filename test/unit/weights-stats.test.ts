@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelProtoType } from '../../src/formats/onnx/schema';
 import { ModelStore } from '../../src/editor/modelStore';
+import { analyze } from '../../src/analysis/analyze';
+import { readModelFile } from '../../src/formats/index';
 import type { DocumentVersion } from '../../src/protocol/modelService';
 import type { WeightSummary } from '../../src/analysis/weights/summary';
 import { MAX_WEIGHT_ELEMENTS, summarizeWeight } from '../../src/analysis/weights/summary';
@@ -194,4 +196,43 @@ test('TF.js: each weight\'s statistics equal those of the tensor @tensorflow/tfj
     }
   }
   assert.equal(checked, 19, `${checked} weights`);
+});
+
+test('TF.js from an editor\'s unsaved text: the weights are read beside it (the same statistics as tfjs\'s), again when a shard changes, never in Restricted Mode', async () => {
+  const m = sequentialCnn();
+  const path = await saveTfjs(m);
+  const text = readFileSync(path, 'utf8');
+  const store = new ModelStore();
+  const version = (v: number, extra: Partial<DocumentVersion> = {}): DocumentVersion => ({ key: `file://${path}`, version: `text:${v}`, path, title: 'model.json', text: text + ' '.repeat(v), ...extra });
+  const fromFile = await new ModelStore().open(doc(path), false);
+  const reply = await store.open(version(1), true);
+  assert.ok(reply.graph && reply.json, reply.error);
+  assert.equal(reply.json!.totals!.params, analyze(await readModelFile(path)).totals.params, 'the text\'s figures are the file\'s');
+  assert.deepEqual(reply.graph.nodeCount, fromFile.graph!.nodeCount);
+  const conv = m.layers.find((l) => l.getClassName() === 'Conv2D')!;
+  const kernel = conv.weights[0];
+  const { summary } = (() => { const r = store.weight(`file://${path}`, kernel.originalName, 0); assert.ok(r.summary, r.error); return { summary: r.summary }; })();
+  assertMatches(summary, Array.from(kernel.read().dataSync()), kernel.originalName);
+  // Run lowers what the editor shows: with the saved weights, the same ONNX as the file's (not generated ones).
+  const loweredText = await store.lowered(version(1));
+  const loweredFile = await new ModelStore().lowered(doc(path));
+  assert.ok(loweredText.bytes && loweredFile.bytes, loweredText.error ?? loweredFile.error);
+  assert.ok(Buffer.from(loweredText.bytes).equals(Buffer.from(loweredFile.bytes)), 'the lowered model of the text is the file\'s');
+  // A new shard (another model's weights, same layout) is read for the next version of the text.
+  const other = sequentialCnn();
+  await saveTfjs(other, join(path, '..'));
+  writeFileSync(path, text); // the topology the editor shows stays as it was
+  const again = store.weight(`file://${path}`, kernel.originalName, 0);
+  assert.ok(again.summary);
+  assert.equal(again.summary.stats.mean, summary.stats.mean, 'the same version keeps its weights');
+  await store.open(version(2), true);
+  const next = store.weight(`file://${path}`, kernel.originalName, 0);
+  assert.ok(next.summary, next.error);
+  assertMatches(next.summary, Array.from(other.layers.find((l) => l.getClassName() === 'Conv2D')!.weights[0].read().dataSync()), 'after the shard changed');
+  // Restricted Mode: nothing beside the file is read, and the weight says why.
+  const store2 = new ModelStore();
+  const restricted = await store2.open(version(3, { onlyThisFile: 'untrusted' }), true);
+  assert.ok(restricted.graph);
+  assert.ok(restricted.json!.problems.some((p) => /19 weights are missing: .*Restricted Mode/.test(p.message)), JSON.stringify(restricted.json!.problems));
+  assert.match(store2.weight(`file://${path}`, kernel.originalName, 0).error ?? '', /holds no values/);
 });

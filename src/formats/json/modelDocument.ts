@@ -5,6 +5,7 @@ import { analyze } from '../../analysis/analyze';
 import { formatShape } from '../../analysis/dims';
 import { buildConvLens } from '../convlens-json/build';
 import { modelFromTopology } from '../keras/read';
+import { tfjsMetadata } from '../tfjs/read';
 import { keys, parseJson, prop, rangeOf, type JsonNode } from './tree';
 import { JsonModelError, type JsonProblem } from './problems';
 
@@ -60,7 +61,8 @@ const SEVERITY: Record<WarningKind, 'error' | 'warning'> = {
   'unused-pixels': 'warning', 'unknown-op': 'warning', 'invalid-attribute': 'warning', 'unknown-figures': 'warning', read: 'warning',
 };
 
-export function analyzeJsonText(text: string, path?: string): JsonModelDocument {
+/** `prepare`: called on the model read from the text before it is analysed (a TF.js model's weights, read beside it). */
+export function analyzeJsonText(text: string, path?: string, prepare?: (model: Model, kind: JsonModelKind) => void): JsonModelDocument {
   const problems: JsonProblem[] = [];
   const empty = (kind: JsonModelKind | null, extra: Partial<JsonModelDocument> = {}): JsonModelDocument => ({
     kind, problems, layerAt: () => undefined, layerInfo: () => undefined, definitionAt: () => undefined, layers: () => [], references: () => [], ...extra,
@@ -87,6 +89,7 @@ export function analyzeJsonText(text: string, path?: string): JsonModelDocument 
       const topology = kind === 'tfjs' ? prop(prop(root, 'modelTopology'), 'model_config') ?? prop(root, 'modelTopology')! : root;
       if (kind === 'tfjs' && prop(prop(root, 'modelTopology'), 'node')) return empty(kind); // graph models have no layer rules
       model = modelFromTopology(topology, kind, path);
+      if (kind === 'tfjs') tfjsMetadata(root, model);
     }
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
@@ -96,6 +99,7 @@ export function analyzeJsonText(text: string, path?: string): JsonModelDocument 
   }
   // Syntax errors make a partial tree; analysing it would report follow-on noise.
   if (errors.length) return empty(kind, { model });
+  prepare?.(model, kind);
 
   const analysis = analyze(model);
   const byId = analysis.nodeById;

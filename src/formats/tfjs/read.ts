@@ -2,7 +2,7 @@ import { ModelError, type Model, type Node, type TensorData } from '../../ir/typ
 import { prop, str, type JsonNode } from '../json/tree';
 import { modelFromTopology, parseOrThrow } from '../keras/read';
 import { graphModelFromTopology } from './graphModel';
-import { loadWeights, parseManifest } from './weights';
+import { loadWeights, parseManifest, type ManifestGroup } from './weights';
 
 /**
  * TF.js model.json: {format: 'layers-model' | 'graph-model', modelTopology, weightsManifest}.
@@ -25,12 +25,45 @@ export async function readTfjsModel(text: string, path?: string, readSibling?: (
     model = modelFromTopology(keras, 'tfjs', path);
     attachWeights(model, weights, warnings, groups.length > 0);
   }
+  tfjsMetadata(root, model);
+  model.readWarnings.push(...warnings);
+  return model;
+}
+
+/** Who wrote the model.json (the Model panel's producer lines). */
+export function tfjsMetadata(root: JsonNode, model: Model): void {
   const gen = str(prop(root, 'generatedBy'));
   if (gen) model.metadata.generatedBy = gen;
   const conv = str(prop(root, 'convertedBy'));
   if (conv) model.metadata.convertedBy = conv;
-  model.readWarnings.push(...warnings);
-  return model;
+}
+
+/**
+ * The weight groups of a TF.js layers model's text: for a model.json read from an editor
+ * (src/formats/json/modelDocument.ts builds the model from the text). Empty when it lists none or is
+ * not a layers model (or does not parse: the document reader reports that).
+ */
+export function tfjsTextManifest(text: string, path: string | undefined): ManifestGroup[] {
+  let root: JsonNode;
+  try {
+    root = parseOrThrow(text, path);
+  } catch {
+    return [];
+  }
+  const topology = prop(root, 'modelTopology');
+  if (!topology || prop(topology, 'node') || str(prop(root, 'format')) === 'graph-model') return [];
+  return parseManifest(prop(root, 'weightsManifest'), path ?? 'model.json');
+}
+
+/** Reads the groups' shards once; the result gives a model built from the text the weights its layers own,
+ * as readTfjsModel does (the figures count the weights a file holds, so this comes before the analysis). */
+export async function tfjsWeightsFor(groups: ManifestGroup[], readSibling?: (location: string) => Promise<Uint8Array>): Promise<(model: Model) => void> {
+  const warnings: string[] = [];
+  const weights = await loadWeights(groups, readSibling, warnings);
+  return (model) => {
+    attachWeights(model, weights, warnings, true);
+    model.readWarnings.push(...warnings);
+  };
 }
 
 /** Keras weight order by the last part of a weight's name. */
