@@ -23,6 +23,7 @@ import { confinedOptions } from './confine';
 import { probeFusion, type FusionProbe } from './fusion';
 import type { LayerTimes } from './profile';
 import { profileLayers } from './profiler';
+import { sourceLayerTimes } from './sourceTimes';
 import { channelStats, histogram, tensorStats } from './stats';
 import { toFloat32, type HostTensor } from './tensorView';
 import type { FusedRecord, LoadSpec, ModelInputInfo, RunResult, RunSpec, StepView, TensorDetail, ThumbnailRecord } from './types';
@@ -330,7 +331,9 @@ export class Engine {
     if (!l || !this.feeds) throw new Error('no run to time: run the model first (its layers are timed on the same input)');
     progress?.(l10n.t('timing each layer with ONNX Runtime\'s profiler'));
     const bare = await this.access.onnxBytes(l.model, l.source.path, l.source.bytes);
-    return profileLayers(l.model, bare, l.provider, confinedOptions(l.model, l.source.path), this.feeds, (id) => l.analysis.nodes.get(id)?.macs ?? null);
+    const times = await profileLayers(l.model, bare, l.provider, confinedOptions(l.model, l.source.path), this.feeds, (id) => l.analysis.nodes.get(id)?.macs ?? null);
+    // A lowered model's graph view draws its source layers: the times are theirs.
+    return l.sources ? sourceLayerTimes(times, l.sources, l.model) : times;
   }
 
   async dispose(): Promise<void> {

@@ -19,6 +19,7 @@ import { openSession } from './session';
 
 /** The NCHWc transformer (level 'all' on x86 CPUs) names each node it makes after the tensor it stands for. */
 const NCHWC_SUFFIX = '_nchwc';
+const BN_NCHWC_SUFFIX = '_bn_nchwc';
 /** Layout conversions: they carry a value, they do not compute one. */
 const REORDERS = new Set(['ReorderInput', 'ReorderOutput']);
 /** Element-wise activations the NCHWc Conv applies after its sum input. */
@@ -30,6 +31,7 @@ const ACTIVATIONS = new Set(['Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Clip', 'Ha
  *  - it outputs that tensor by name (nodes ONNX Runtime kept or fused keep the last fused tensor's name);
  *  - it is an NCHWc node named `<tensor>_nchwc`: it computes that tensor in blocked layout, or, when it took
  *    a sum input (Conv+Add fused), the Add's output, and the activation after that when it absorbed one;
+ *  - it is a BatchNormalization turned into an NCHWc Conv, named `<tensor>_bn_nchwc` after the BN's output;
  *  - it kept an original node's name (an element-wise node rewired onto blocked tensors).
  * A node that matches none of these is left out: its tensor is then fetched from an unfused run on request,
  * which costs time but never a wrong value.
@@ -59,6 +61,8 @@ export function optimizedNodeTensors(original: Model): (n: Node) => string[] {
     const named = n.outputs.filter((o) => o && producer.has(o));
     if (named.length || REORDERS.has(n.opType)) return named;
     const name = n.name ?? '';
+    // A BatchNormalization the NCHWc transformer made a Conv is named after its output: `<tensor>_bn_nchwc`.
+    if (name.endsWith(BN_NCHWC_SUFFIX) && producer.get(name.slice(0, -BN_NCHWC_SUFFIX.length))?.opType === 'BatchNormalization') return [name.slice(0, -BN_NCHWC_SUFFIX.length)];
     if (name.endsWith(NCHWC_SUFFIX) && producer.has(name.slice(0, -NCHWC_SUFFIX.length))) {
       return [sumFusedValue(name.slice(0, -NCHWC_SUFFIX.length), n, consumers)];
     }

@@ -12,6 +12,11 @@ import { kernelMembers, layerTimes, parseProfile } from '../../src/runtime/profi
 import type { LayerTimes } from '../../src/runtime/profile';
 import type { RunSpec } from '../../src/runtime/types';
 import { corpus } from '../helpers/corpus';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readModelFile } from '../../src/formats/index';
+import { saveTfjs, sequentialCnn } from './tfjs-fixtures';
 
 const engine = new Engine(defaultAccess);
 after(() => engine.dispose());
@@ -71,4 +76,20 @@ test('a broken profile or a graph that was not the one timed is refused or left 
   assert.equal(Object.keys(t.nodes).length, 0);
   assert.equal(kernelMembers(model, model).size, model.graph.nodes.filter((n) => n.name).length);
   assert.throws(() => layerTimes(model, model, [], () => null), /holds no run/);
+});
+
+test('TF.js CNN (lowered): the times are by the source layers the graph draws, every kernel given once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'convlens-profile-tfjs-'));
+  const path = await saveTfjs(sequentialCnn(), dir);
+  await engine.run({ ...spec(path), dims: { N: 1 } });
+  const times = await engine.profile();
+  checkTotals(times);
+  const model = await readModelFile(path);
+  const layers = new Map(model.graph.nodes.map((n) => [n.id, n.opType]));
+  for (const id of Object.keys(times.nodes)) assert.ok(layers.has(id), `${id} is a layer of the file`);
+  // Every layer that computes something got a time; a Conv2D's includes its own layout Transposes.
+  for (const [id, op] of layers) if (/Conv2D|Dense|Pooling2D|BatchNormalization/.test(op)) assert.ok(times.nodes[id]?.micros >= 0 && times.nodes[id].kernel, `${id} (${op}) timed`);
+  assert.ok(Object.values(times.nodes).some((t) => t.micros > 0));
+  // Members count layers, never the helper nodes a layer was lowered to.
+  for (const [id, t] of Object.entries(times.nodes)) assert.ok(t.members >= 1 && t.members <= layers.size, `${id}: ${t.members}`);
 });
