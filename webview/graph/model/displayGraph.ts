@@ -71,6 +71,13 @@ export interface DisplayOptions {
 
 export const scopeKey = (path: string[]): string => path.join('/');
 
+/** Two scope paths alike, name by name (cheaper than comparing their keys). */
+export function sameScope(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 const FOLDABLE = new Set<OpFamily>(['activation', 'normalization']);
 
 export function deriveDisplayGraph(g: ViewGraph, opt: DisplayOptions): DisplayGraph {
@@ -177,16 +184,22 @@ export function deriveDisplayGraph(g: ViewGraph, opt: DisplayOptions): DisplayGr
   for (const t of g.outputs) add(terminal('output', t.name));
 
   const edges: DisplayEdge[] = [];
-  const seen = new Set<string>();
+  // The tensors already drawn between two boxes, by the pair's number (no string key per edge: 50,000-node graphs).
+  const seen = new Map<number, string[]>();
+  const labels = new Map<string, string>();
   for (const e of g.edges) {
     const from = indexOf.get(e.from);
     const to = indexOf.get(e.to);
     if (from === undefined || to === undefined || from === to) continue;
-    const key = `${from}>${to}>${e.tensor}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const pair = from * nodes.length + to;
+    const drawn = seen.get(pair);
+    if (drawn?.includes(e.tensor)) continue;
+    if (drawn) drawn.push(e.tensor);
+    else seen.set(pair, [e.tensor]);
     const t = g.tensors[e.tensor];
-    edges.push({ from, to, tensor: e.tensor, label: formatShape(t?.shape, opt.hideBatchDim), declared: t?.shapeSource === 'declared' });
+    let label = labels.get(e.tensor);
+    if (label === undefined) labels.set(e.tensor, (label = formatShape(t?.shape, opt.hideBatchDim)));
+    edges.push({ from, to, tensor: e.tensor, label, declared: t?.shapeSource === 'declared' });
     if (nodes[to].kind === 'group') pushUnique(nodes[to].inTensors, e.tensor);
     if (nodes[from].kind === 'group') pushUnique(nodes[from].outTensors, e.tensor);
   }
@@ -234,14 +247,21 @@ function collectGroups(groups: ViewGroup[]): GroupInfo[] {
 /** A view model that lists no groups (made by hand, as the synthetic benchmark graphs are): its nodes' paths are the groups. */
 function groupsFromScopes(nodes: ViewNode[]): GroupInfo[] {
   const sizes = new Map<string, GroupInfo>();
+  // Nodes come in model order, so neighbours mostly share their scope: its groups are looked up once.
+  let last: string[] = [];
+  let chain: GroupInfo[] = [];
   for (const n of nodes) {
-    for (let d = 1; d <= n.scope.length; d++) {
-      const path = n.scope.slice(0, d);
-      const key = scopeKey(path);
-      const info = sizes.get(key) ?? { key, path, title: path[d - 1], depth: d, size: 0 };
-      info.size++;
-      sizes.set(key, info);
+    if (!sameScope(n.scope, last)) {
+      last = n.scope;
+      chain = n.scope.map((title, i) => {
+        const path = n.scope.slice(0, i + 1);
+        const key = scopeKey(path);
+        let info = sizes.get(key);
+        if (!info) sizes.set(key, (info = { key, path, title, depth: i + 1, size: 0 }));
+        return info;
+      });
     }
+    for (const info of chain) info.size++;
   }
   return [...sizes.values()].filter((gi) => gi.size > 1).sort((a, b) => a.depth - b.depth);
 }

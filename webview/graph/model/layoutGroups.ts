@@ -1,4 +1,4 @@
-import type { DisplayGraph } from './displayGraph';
+import { sameScope, type DisplayGraph } from './displayGraph';
 
 /**
  * The expanded scope groups as the layout wants them: each box's innermost expanded group (a
@@ -32,16 +32,18 @@ export function layoutGroups(display: DisplayGraph): LayoutGroups {
     parent.push(p);
   }
   const groupOf = new Int32Array(display.nodes.length).fill(-1);
+  // Boxes come in model order, so neighbours mostly share a scope: its group is looked up once.
+  let lastScope: string[] = [];
+  let lastGroup = -1;
   display.nodes.forEach((d, v) => {
     if (d.kind === 'input' || d.kind === 'output') return;
     const scope = d.kind === 'group' ? d.scope.slice(0, -1) : d.scope;
-    for (let k = scope.length; k >= 1; k--) {
-      const g = index.get(scope.slice(0, k).join('/'));
-      if (g !== undefined) {
-        groupOf[v] = g;
-        break;
-      }
+    if (!sameScope(scope, lastScope)) {
+      lastScope = scope;
+      lastGroup = -1;
+      for (let k = scope.length; k >= 1 && lastGroup < 0; k--) lastGroup = index.get(scope.slice(0, k).join('/')) ?? -1;
     }
+    groupOf[v] = lastGroup;
   });
   return { keys, titles, depth: Int32Array.from(depth), groupOf, groupParent: Int32Array.from(parent), maxDepth: depth.reduce((m, x) => Math.max(m, x), 0) };
 }
