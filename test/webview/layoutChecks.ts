@@ -164,3 +164,46 @@ export function branchOrderProblems(f: Facts): string[] {
 }
 
 export const CHECKS = { text: textProblems, boxes: boxOverlaps, labels: labelOverlaps, merges: mergeProblems, branches: branchOrderProblems };
+
+/**
+ * Group titles no edge crosses: for each frame's title (its text measured here with the canvas at the
+ * font it is drawn in), points across the text are tested against every nearby edge as the view strokes
+ * it (the drawing's own path, `isPointInStroke`). A title drawn on a plate (no free side) is counted apart:
+ * it is readable, the edge passes under it. Returns the crossings and how many titles are plated.
+ */
+export async function frameTitleCrossings(page: Page): Promise<{ crossed: string[]; plated: number; titles: number }> {
+  return page.evaluate(() => {
+    const d = (window as any).convlens.debug;
+    const s = d.scene;
+    const L = s.layout;
+    const ctx = document.createElement('canvas').getContext('2d')!;
+    ctx.font = `11px ${getComputedStyle(document.body).fontFamily}`;
+    ctx.lineWidth = 1.2;
+    const E = L.edgeOffset.length - 1;
+    const bbox: number[][] = [];
+    for (let e = 0; e < E; e++) {
+      let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      for (let k = L.edgeOffset[e]; k < L.edgeOffset[e + 1]; k += 2) {
+        x0 = Math.min(x0, L.edgePoints[k]); x1 = Math.max(x1, L.edgePoints[k]);
+        y0 = Math.min(y0, L.edgePoints[k + 1]); y1 = Math.max(y1, L.edgePoints[k + 1]);
+      }
+      bbox.push([x0, y0, x1, y1]);
+    }
+    const crossed: string[] = [];
+    let plated = 0;
+    for (const f of s.frames) {
+      if (f.plate) { plated++; continue; }
+      const w = ctx.measureText(`▾ ${f.title}`).width;
+      const rx0 = f.titleX, rx1 = f.titleX + w, ry0 = f.y0 + 4, ry1 = f.y0 + 14;
+      for (let e = 0; e < E; e++) {
+        const b = bbox[e];
+        if (b[2] < rx0 - 2 || b[0] > rx1 + 2 || b[3] < ry0 - 2 || b[1] > ry1 + 2) continue;
+        const path = d.edgePath(e);
+        let hit = false;
+        for (let x = rx0; x <= rx1 && !hit; x += 1.5) for (let y = ry0; y <= ry1 && !hit; y += 1.5) hit = ctx.isPointInStroke(path, x, y);
+        if (hit) crossed.push(`edge ${e} crosses the title "${f.title}"`);
+      }
+    }
+    return { crossed, plated, titles: s.frames.length };
+  });
+}

@@ -7,7 +7,7 @@ import type { ViewGraph } from '../../src/protocol/viewModel';
 import { corpus } from '../helpers/corpus';
 import { corpusGraph, fileGraph } from './corpusGraphs';
 import { showGraph, startHarness, type Harness } from './harness';
-import { CHECKS, branchOrderProblems, inceptionModules, sceneFacts, type Facts } from './layoutChecks';
+import { CHECKS, branchOrderProblems, frameTitleCrossings, inceptionModules, sceneFacts, type Facts } from './layoutChecks';
 
 /**
  * The graph reads like a careful drawing, on every corpus CNN and every zoo model (real readers,
@@ -59,6 +59,9 @@ describe('every corpus and zoo model reads like a drawing', () => {
       const f = await facts(graph);
       assert.ok(f.runs.length >= f.boxes.length, 'text was drawn on every box');
       assertClean(name, f);
+      const titles = await frameTitleCrossings(page);
+      if (process.env.CONVLENS_TITLE_STATS) console.log(`${name}: ${titles.titles} titles, ${titles.plated} on plates`);
+      assert.deepEqual(titles.crossed.slice(0, 5), [], `${name}: ${titles.crossed.length} group titles crossed by an edge`);
       // Folded boxes carry the longest text ("Conv 1×1 ×64 +BatchNormalization +Relu").
       await relayout(page, () => page.click('#cl-fold'));
       assertClean(`${name} folded`, await sceneFacts(page));
@@ -113,6 +116,25 @@ describe('each check fails on a layout broken on purpose', () => {
     const k = copy();
     k.runs = k.runs.filter((r) => r.box !== v);
     assert.ok(CHECKS.text(k).some((p) => p.includes('does not say')));
+  });
+
+  test('group titles: the plates taken away, the edges they cover are found crossing them', async () => {
+    await showGraph(page, await corpusGraph('onnx-backend', 'light', 'light_resnet50.onnx'));
+    const clean = await frameTitleCrossings(page);
+    assert.deepEqual(clean.crossed, []);
+    assert.ok(clean.plated > 0 && clean.plated < clean.titles, `${clean.plated} of ${clean.titles} titles on plates`);
+    await page.evaluate(() => { for (const f of (window as any).convlens.debug.scene.frames) f.plate = false; });
+    const broken = await frameTitleCrossings(page);
+    assert.ok(broken.crossed.length > 0, 'a title an edge crosses is found');
+    // And one moved back to the left where the right side was free is found too.
+    await showGraph(page, await corpusGraph('onnx-backend', 'light', 'light_resnet50.onnx'));
+    const moved = await page.evaluate(() => {
+      const frames = (window as any).convlens.debug.scene.frames;
+      const right = frames.filter((f: { plate: boolean; titleX: number; x0: number }) => !f.plate && f.titleX > f.x0 + 8);
+      for (const f of right) f.titleX = f.x0 + 8;
+      return right.length;
+    });
+    if (moved > 0) assert.ok((await frameTitleCrossings(page)).crossed.length > 0, 'a title put back on its crossed side is found');
   });
 
   test('boxes: one moved onto its neighbour', () => {

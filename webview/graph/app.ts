@@ -9,7 +9,7 @@ import { collapseToDepth, deriveDisplayGraph } from './model/displayGraph';
 import { layoutGroups } from './model/layoutGroups';
 import { EdgeNavigator } from './model/navigation';
 import { readableFit, type Camera } from './render/camera';
-import { drawScene, TEXT_SCALE, type DrawnText } from './render/draw';
+import { drawScene, tracePath, TEXT_SCALE, type DrawnText } from './render/draw';
 import { GraphView } from './render/graphView';
 import { canvasMeasure, commonNamePrefix, LABEL_H, measureBoxesSliced, measureLabels, type Measure, type TitleMode } from './render/boxText';
 import { columnGapFor, LAYER_GAP, LAYER_GAP_LR, makeScene, NODE_H, NODE_W } from './render/scene';
@@ -298,7 +298,7 @@ export class App implements HostRequests, CommandTarget {
       this.host.log('warn', layout.note);
     }
     s.display = display;
-    s.scene = makeScene(display, layout, groups, sizes.text, prefix);
+    s.scene = makeScene(display, layout, groups, sizes.text, prefix, measure);
     this.nav.setGraph(display);
     this.view.setScene(s.scene);
     this.minimap.setScene(s.scene);
@@ -458,7 +458,13 @@ export class App implements HostRequests, CommandTarget {
   /** For tests and the benchmark: the live view and scene (read-only use). */
   get debug() {
     const s = this.state;
-    return { view: this.view, scene: s.scene, display: s.display, graph: s.graph, layoutMode: this.layout.mode, drawnText: (scale: number) => this.drawnText(scale) };
+    const edgePath = (e: number): Path2D | null => {
+      if (!s.scene) return null;
+      const p = new Path2D();
+      tracePath(p, s.scene, e);
+      return p;
+    };
+    return { view: this.view, scene: s.scene, display: s.display, graph: s.graph, layoutMode: this.layout.mode, drawnText: (scale: number) => this.drawnText(scale), edgePath };
   }
 
   /** For tests: every text run drawn on a box when the whole graph is drawn at `scale` (in tiles, off screen). */

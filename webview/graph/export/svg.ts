@@ -61,12 +61,15 @@ export function sceneToSvg(scene: Scene, theme: Theme, measure: Measure = roughM
     const [, weight, size] = /^(?:(\d+) )?(\d+(?:\.\d+)?)px/.exec(fontCss(f, '')) ?? [];
     return `font-family="${xmlText(theme.fontFamily)}" font-size="${size}"${weight ? ` font-weight="${weight}"` : ''}${italic ? ' font-style="italic"' : ''}`;
   };
+  // Titles go after the edges, as on the canvas (one on a plate covers the edges under it).
+  const titles: string[] = [];
   for (const f of scene.frames) {
     ext.add(f.x0, f.y0), ext.add(f.x1, f.y1);
     const title = `▾ ${visibleText(f.title)}`;
-    ext.add(f.x0 + 8 + measure(title, 'label'), f.y0);
+    ext.add(f.titleX + measure(title, 'label'), f.y0);
     body.push(`<rect class="frame" x="${r(f.x0)}" y="${r(f.y0)}" width="${r(f.x1 - f.x0)}" height="${r(f.y1 - f.y0)}" rx="8" fill="none" stroke="${xmlText(theme.color.groupFrame)}"/>`);
-    body.push(`<text class="frame-title" x="${r(f.x0 + 8)}" y="${r(f.y0 + 9)}" dominant-baseline="central" ${font('label')} fill="${xmlText(theme.color.muted)}">${xmlText(title)}</text>`);
+    if (f.plate) titles.push(`<rect class="frame-plate" x="${r(f.titleX - 3)}" y="${r(f.y0 + 2)}" width="${r(f.titleW + 6)}" height="14" fill="${xmlText(theme.color.background)}"/>`);
+    titles.push(`<text class="frame-title" x="${r(f.titleX)}" y="${r(f.y0 + 9)}" dominant-baseline="central" ${font('label')} fill="${xmlText(theme.color.muted)}">${xmlText(title)}</text>`);
   }
   for (let e = 0; e < display.edges.length; e++) {
     const p = new SvgPath(ext);
@@ -85,6 +88,7 @@ export function sceneToSvg(scene: Scene, theme: Theme, measure: Measure = roughM
     body.push(`<rect class="label-bg" x="${r(x - 1)}" y="${r(y - LABEL_H / 2)}" width="${r(w + 2)}" height="${LABEL_H}" fill="${xmlText(theme.color.labelBg)}"/>`);
     body.push(`<text class="label" x="${r(x)}" y="${r(y)}" dominant-baseline="central" ${font('label', de.declared)} fill="${xmlText(skip ? theme.color.skip : theme.color.muted)}">${xmlText(label)}</text>`);
   }
+  body.push(...titles);
   display.nodes.forEach((d, i) => {
     const W = layout.w[i];
     const H = layout.h[i];

@@ -89,6 +89,8 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene, cam: Came
     ctx.fillStyle = theme.color.edge;
     ctx.fill();
   }
+  // Titles after the edges: one drawn on a plate covers the edges it could not avoid.
+  if (cam.scale >= 0.2) drawFrameTitles(ctx, scene, theme, x0, y0, x1, y1);
 
   const nodes = index.nodesIn(x0, y0, x1, y1);
   if (detailed) for (const v of nodes) drawNode(ctx, scene, v, theme, ov);
@@ -296,7 +298,19 @@ function drawFrames(ctx: CanvasRenderingContext2D, scene: Scene, theme: Theme, x
     ctx.strokeStyle = theme.color.groupFrame;
     ctx.lineWidth = Math.max(1, px);
     ctx.stroke();
+  }
+}
+
+function drawFrameTitles(ctx: CanvasRenderingContext2D, scene: Scene, theme: Theme, x0: number, y0: number, x1: number, y1: number): void {
+  ctx.font = `11px ${theme.fontFamily}`;
+  ctx.textBaseline = 'middle';
+  for (const f of scene.frames) {
+    if (f.x1 < x0 || f.x0 > x1 || f.y1 < y0 || f.y0 > y1) continue;
+    if (f.plate) {
+      ctx.fillStyle = theme.color.background;
+      ctx.fillRect(f.titleX - 3, f.y0 + 2, f.titleW + 6, 14);
+    }
     ctx.fillStyle = theme.color.muted;
-    ctx.fillText(`▾ ${visibleText(f.title)}`, f.x0 + 8, f.y0 + 9);
+    ctx.fillText(`▾ ${visibleText(f.title)}`, f.titleX, f.y0 + 9);
   }
 }

@@ -2,7 +2,8 @@ import type { DisplayGraph } from '../model/displayGraph';
 import type { LayoutResult } from '../layout/types';
 import { FRAME_HEADER, FRAME_PAD } from '../layout/groups';
 import { layoutGroups, type LayoutGroups } from '../model/layoutGroups';
-import type { BoxText } from './boxText';
+import { roughMeasure, type BoxText, type Measure } from './boxText';
+import { placeFrameTitles } from './frameTitles';
 import { SpatialIndex } from './spatialIndex';
 
 /** The default box size in world units (boxes are as wide as their text: ./boxText.ts). */
@@ -22,6 +23,10 @@ export interface GroupFrame {
   y0: number;
   x1: number;
   y1: number;
+  /** The title's left end and width, and whether it is drawn on a plate over edges (./frameTitles.ts). */
+  titleX: number;
+  titleW: number;
+  plate: boolean;
 }
 
 /** A laid-out display graph, ready to draw and hit-test. */
@@ -36,8 +41,11 @@ export interface Scene {
   prefix: string;
 }
 
-export function makeScene(display: DisplayGraph, layout: LayoutResult, groups: LayoutGroups = layoutGroups(display), text: BoxText[] | null = null, prefix = ''): Scene {
-  return { display, layout, index: new SpatialIndex(layout), frames: groupFrames(groups, layout), text, prefix };
+/** `measure`: the page's text measurer (frame titles are placed by their width). */
+export function makeScene(display: DisplayGraph, layout: LayoutResult, groups: LayoutGroups = layoutGroups(display), text: BoxText[] | null = null, prefix = '', measure: Measure = roughMeasure): Scene {
+  const frames = groupFrames(groups, layout);
+  placeFrameTitles(frames, layout, measure).forEach((t, i) => Object.assign(frames[i], { titleX: t.x, titleW: t.w, plate: t.plate }));
+  return { display, layout, index: new SpatialIndex(layout), frames, text, prefix };
 }
 
 const HEADER = FRAME_HEADER;
@@ -108,8 +116,8 @@ function groupFrames(groups: LayoutGroups, layout: LayoutResult): GroupFrame[] {
     const along = b.top * (FRAME_PAD + HEADER);
     const across = b.bottom * FRAME_PAD;
     frames.push(layout.direction === 'LR'
-      ? { key, title, depth, x0: b.x0 - along, x1: b.x1 + across, y0: b.y0 - pad - HEADER, y1: b.y1 + pad }
-      : { key, title, depth, x0: b.x0 - pad, x1: b.x1 + pad, y0: b.y0 - along, y1: b.y1 + across });
+      ? { key, title, depth, x0: b.x0 - along, x1: b.x1 + across, y0: b.y0 - pad - HEADER, y1: b.y1 + pad, titleX: 0, titleW: 0, plate: false }
+      : { key, title, depth, x0: b.x0 - pad, x1: b.x1 + pad, y0: b.y0 - along, y1: b.y1 + across, titleX: 0, titleW: 0, plate: false });
   }
   return frames.sort((a, b) => a.depth - b.depth);
 }
