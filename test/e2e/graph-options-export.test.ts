@@ -74,9 +74,10 @@ test('changing hideBatchDim and foldActivations in settings updates the open gra
   await until('back to the defaults', drawn, (d) => d.boxes === 13 && d.firstLabel === '1×28×28');
 });
 
-/** Clicks a toolbar button in the graph and accepts the save dialog's suggestion (next to the model). */
-async function saveVia(button: string, name: string): Promise<Buffer> {
-  await frame.locator(button).click();
+/** Clicks a toolbar button in the graph (or does `button`) and accepts the save dialog's suggestion (next to the model). */
+async function saveVia(button: string | (() => Promise<void>), name: string): Promise<Buffer> {
+  if (typeof button === 'string') await frame.locator(button).click();
+  else await button();
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 20_000 });
   await until('the suggested name in the save dialog', () => input.inputValue(), (v) => v.endsWith(`/models/${name}`));
@@ -93,6 +94,15 @@ test('Save as SVG and PNG write the picture next to the model through the save d
   assert.equal((svg.match(/<g class="node /g) ?? []).length, 13);
   const png = await saveVia('#cl-export-png', 'mnist_c_cxx.png');
   assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], 'a PNG file');
+  // 2× and 3× from the "⋯" menu: the same picture at twice and three times the pixels on each side.
+  const size = (b: Buffer) => [b.readUInt32BE(16), b.readUInt32BE(20)];
+  const [w, h] = size(png);
+  for (const n of [2, 3]) {
+    const open = () => frame.locator('#cl-menu-btn').click().then(() => frame.locator(`#cl-menu [data-command="cl-export-png:${n}"]`).click());
+    const big = await saveVia(open, `mnist_c_cxx@${n}x.png`);
+    const [bw, bh] = size(big);
+    assert.ok(Math.abs(bw - n * w) <= n && Math.abs(bh - n * h) <= n, `${n}×: ${bw}×${bh} from ${w}×${h}`);
+  }
 });
 
 const clipboard = () => page.evaluate(() => navigator.clipboard.readText());

@@ -18,9 +18,11 @@ import { GRAPH_COVERAGE_JS, GRAPH_MIN_SHARE, type GraphCoverage } from '../helpe
 let session: Session;
 let page: Page;
 
-const MODELS: { file: string; shot: string; from: () => string }[] = [
+/** `show`: a layer brought into view for the screenshots (GoogLeNet's first inception module's Concat and a
+ * convolution of its first branch, rather than the stem); `details`: the layer whose details are opened. */
+const MODELS: { file: string; shot: string; from: () => string; show?: string; details?: string }[] = [
   { file: 'light_resnet50.onnx', shot: 'resnet50', from: () => corpus('onnx-backend', 'light', 'light_resnet50.onnx') },
-  { file: 'light_inception_v1.onnx', shot: 'googlenet', from: () => corpus('onnx-backend', 'light', 'light_inception_v1.onnx') },
+  { file: 'light_inception_v1.onnx', shot: 'googlenet', from: () => corpus('onnx-backend', 'light', 'light_inception_v1.onnx'), show: 'n23', details: 'n10' },
   { file: 'version-RFB-320.onnx', shot: 'ultraface', from: () => corpus('real', 'Ultraface_version-RFB-320.onnx') },
   { file: 'keras_cnn_tf2onnx.onnx', shot: 'tf2onnx', from: tf2onnxFile },
 ];
@@ -58,10 +60,18 @@ for (const m of MODELS) {
     assert.ok(Math.abs(wide - 1600) <= 8, `the graph panel is ${wide} px wide`);
     await settle(frame);
     assertGraphKeepsMost(await coverage(frame), `${m.shot} at 1600 px`);
+    if (m.show) {
+      await frame.locator('#cl-search').fill(m.show);
+      await frame.locator('#cl-search').press('Enter');
+      await frame.locator('#cl-details').waitFor({ state: 'visible', timeout: 10_000 });
+      await frame.locator('#cl-details .cl-close').click();
+      await frame.locator('#cl-details').waitFor({ state: 'hidden', timeout: 10_000 });
+      await settle(frame);
+    }
     await screenshot(page, `graph-${m.shot}-1600`, 'docs/images');
 
     // A layer's details (the first convolution, found by search) docked beside the graph.
-    await frame.locator('#cl-search').fill('Conv');
+    await frame.locator('#cl-search').fill(m.details ?? 'Conv');
     await frame.locator('#cl-search').press('Enter');
     await frame.locator('#cl-details').waitFor({ state: 'visible', timeout: 10_000 });
     assertGraphKeepsMost(await coverage(frame), `${m.shot} at 1600 px with details`);
