@@ -11,7 +11,7 @@ import { EdgeNavigator } from './model/navigation';
 import { readableFit, type Camera } from './render/camera';
 import { drawScene, tracePath, TEXT_SCALE, type DrawnText } from './render/draw';
 import { GraphView } from './render/graphView';
-import { canvasMeasure, commonNamePrefix, LABEL_H, measureBoxesSliced, measureLabels, type Measure, type TitleMode } from './render/boxText';
+import { canvasMeasure, CHAR_MEASURE_ABOVE, charMeasure, commonNamePrefix, LABEL_H, measureBoxesSliced, measureLabels, type Measure, type TitleMode } from './render/boxText';
 import { columnGapFor, LAYER_GAP, LAYER_GAP_LR, makeScene, NODE_H, NODE_W } from './render/scene';
 import { yieldToPage } from './render/slices';
 import { readTheme, watchTheme } from './render/theme';
@@ -81,6 +81,7 @@ export class App implements HostRequests, CommandTarget {
   /** Pan and zoom shared with the other side of a comparison. */
   readonly sync: ViewSync;
   private measure: Measure | null = null;
+  private charMeasure: Measure | null = null;
   lastReport: RenderReport | null = null;
 
   /** `layout`: the layout engine (main.ts passes the worker one; tests may pass another). */
@@ -165,6 +166,7 @@ export class App implements HostRequests, CommandTarget {
     watchTheme(() => {
       theme = readTheme(root);
       this.measure = null;
+      this.charMeasure = null;
       this.view.setTheme(theme);
       this.minimap.setTheme(theme);
       if (this.state.graph && this.state.display) this.overlayPanel.update(this.state.graph, this.state.display, theme);
@@ -274,7 +276,9 @@ export class App implements HostRequests, CommandTarget {
       edges[2 * i + 1] = e.to;
     });
     // Boxes as large as their text, labels as wide as theirs, measured in the canvas's own fonts.
-    const measure = (this.measure ??= canvasMeasure(this.view.theme.fontFamily));
+    const measure = display.nodes.length > CHAR_MEASURE_ABOVE
+      ? (this.charMeasure ??= charMeasure(this.view.theme.fontFamily))
+      : (this.measure ??= canvasMeasure(this.view.theme.fontFamily));
     const prefix = commonNamePrefix(display);
     const sizes = await measureBoxesSliced(display, { mode: s.titleMode, prefix, marks: s.diffByDisplay(display), thumbs: s.thumbBoxes(display) }, measure, live);
     if (!sizes) return;

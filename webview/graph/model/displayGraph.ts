@@ -94,32 +94,36 @@ export function deriveDisplayGraph(g: ViewGraph, opt: DisplayOptions): DisplayGr
       if (k !== undefined) head[k] = a;
     }
   }
-  // Boxes by key: a head's index, or a pseudo id (input:x); edges inside a box are not counted.
-  const boxOf = (id: string): string => {
-    const i = nodeIndex.get(id);
-    return i === undefined ? id : String(head[i]);
-  };
-  const consumers = new Map<string, number>();
-  const incoming = new Map<string, string[]>();
-  for (const e of g.edges) {
-    const from = boxOf(e.from);
-    const to = boxOf(e.to);
-    if (from === to) continue;
-    consumers.set(from, (consumers.get(from) ?? 0) + 1);
-    const list = incoming.get(to) ?? [];
-    list.push(from);
-    incoming.set(to, list);
-  }
-
   // rep[i]: the ViewNode index whose box shows node i after folding.
   const rep = [...head];
   if (opt.fold) {
+    // Edges between boxes by box number (a head's index; a pseudo id such as input:x, a negative one);
+    // edges inside a box are not counted. Only folding needs them: skipped otherwise (50,000-node graphs).
+    const others = new Map<string, number>();
+    const boxOf = (id: string): number => {
+      const i = nodeIndex.get(id);
+      if (i !== undefined) return head[i];
+      let k = others.get(id);
+      if (k === undefined) others.set(id, (k = -1 - others.size));
+      return k;
+    };
+    const consumers = new Map<number, number>();
+    const incoming = new Map<number, number[]>();
+    for (const e of g.edges) {
+      const from = boxOf(e.from);
+      const to = boxOf(e.to);
+      if (from === to) continue;
+      consumers.set(from, (consumers.get(from) ?? 0) + 1);
+      const list = incoming.get(to);
+      if (list) list.push(from);
+      else incoming.set(to, [from]);
+    }
     g.nodes.forEach((n, i) => {
       if (head[i] !== i || !FOLDABLE.has(n.family)) return;
-      const preds = incoming.get(String(i)) ?? [];
+      const preds = incoming.get(i) ?? [];
       if (preds.length !== 1) return;
-      const p = Number(preds[0]);
-      if (!Number.isInteger(p) || consumers.get(preds[0]) !== 1) return;
+      const p = preds[0];
+      if (p < 0 || consumers.get(p) !== 1) return;
       // Never fold across the edge of a collapsed group: the folded box would belong to two boxes.
       if (!sameCollapsedGroup(g.nodes[p], n, opt.collapsed)) return;
       rep[i] = rep[p];

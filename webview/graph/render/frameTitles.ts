@@ -48,15 +48,17 @@ export function edgePolyline(layout: LayoutResult, e: number): number[] {
 
 /** Whether segment (ax, ay)–(bx, by) meets the rectangle [x0, x1] × [y0, y1] (Liang–Barsky clipping). */
 export function segmentHitsRect(ax: number, ay: number, bx: number, by: number, x0: number, y0: number, x1: number, y1: number): boolean {
-  let t0 = 0, t1 = 1;
+  if (Math.max(ax, bx) < x0 || Math.min(ax, bx) > x1 || Math.max(ay, by) < y0 || Math.min(ay, by) > y1) return false;
   const dx = bx - ax, dy = by - ay;
-  for (const [p, q] of [[-dx, ax - x0], [dx, x1 - ax], [-dy, ay - y0], [dy, y1 - ay]]) {
-    if (p === 0) { if (q < 0) return false; continue; }
+  let t0 = 0, t1 = 1;
+  const clip = (p: number, q: number): boolean => {
+    if (p === 0) return q >= 0;
     const r = q / p;
     if (p < 0) { if (r > t1) return false; if (r > t0) t0 = r; }
     else { if (r < t0) return false; if (r < t1) t1 = r; }
-  }
-  return true;
+    return true;
+  };
+  return clip(-dx, ax - x0) && clip(dx, x1 - ax) && clip(-dy, ay - y0) && clip(dy, y1 - ay);
 }
 
 /** The rectangle a title covers in its frame's header band. */
@@ -77,29 +79,49 @@ export function placeFrameTitles(frames: GroupFrame[], layout: LayoutResult, mea
     const right = f.x1 - INSET - titles[i].w;
     return right > left + 1 ? [left, right] : [left];
   });
-  const grid = new Map<string, number[]>();
+  // Cells by number: column in the low 12 bits (graphs are far taller than wide in cells), row above.
+  const cell = (gx: number, gy: number): number => gy * 4096 + ((gx + 2048) & 4095);
+  const grid = new Map<number, number[]>();
   const crossed = frames.map((_, i) => cand[i].map(() => false));
   frames.forEach((f, i) => {
     const [x0, y0] = titleRect(f, f.x0, 0);
     const [, , , y1] = titleRect(f, f.x1, 0);
     for (let gx = Math.floor(x0 / CELL); gx <= Math.floor(f.x1 / CELL); gx++) for (let gy = Math.floor(y0 / CELL); gy <= Math.floor(y1 / CELL); gy++) {
-      const k = `${gx},${gy}`;
+      const k = cell(gx, gy);
       (grid.get(k) ?? grid.set(k, []).get(k)!).push(i);
     }
   });
   if (frames.length) {
     const E = layout.edgeOffset.length - 1;
+    const pts = layout.edgePoints;
     for (let e = 0; e < E; e++) {
+      // Only edges near a header band are flattened (a curve stays within its points' box).
+      let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      for (let k = layout.edgeOffset[e]; k < layout.edgeOffset[e + 1]; k += 2) {
+        if (pts[k] < x0) x0 = pts[k];
+        if (pts[k] > x1) x1 = pts[k];
+        if (pts[k + 1] < y0) y0 = pts[k + 1];
+        if (pts[k + 1] > y1) y1 = pts[k + 1];
+      }
+      let near = false;
+      for (let gx = Math.floor(x0 / CELL); gx <= Math.floor(x1 / CELL) && !near; gx++) {
+        for (let gy = Math.floor(y0 / CELL); gy <= Math.floor(y1 / CELL) && !near; gy++) near = grid.has(cell(gx, gy));
+      }
+      if (!near) continue;
       const p = edgePolyline(layout, e);
       for (let k = 2; k + 1 < p.length; k += 2) {
         const ax = p[k - 2], ay = p[k - 1], bx = p[k], by = p[k + 1];
-        const near = new Set<number>();
         for (let gx = Math.floor(Math.min(ax, bx) / CELL); gx <= Math.floor(Math.max(ax, bx) / CELL); gx++) {
-          for (let gy = Math.floor(Math.min(ay, by) / CELL); gy <= Math.floor(Math.max(ay, by) / CELL); gy++) for (const i of grid.get(`${gx},${gy}`) ?? []) near.add(i);
+          for (let gy = Math.floor(Math.min(ay, by) / CELL); gy <= Math.floor(Math.max(ay, by) / CELL); gy++) {
+            for (const i of grid.get(cell(gx, gy)) ?? []) {
+              const c = cand[i];
+              const f = frames[i], w = titles[i].w;
+              for (let j = 0; j < c.length; j++) {
+                if (!crossed[i][j] && segmentHitsRect(ax, ay, bx, by, c[j] - 2, f.y0 + 2, c[j] + w + 2, f.y0 + FRAME_HEADER - 2)) crossed[i][j] = true;
+              }
+            }
+          }
         }
-        for (const i of near) cand[i].forEach((x, c) => {
-          if (!crossed[i][c] && segmentHitsRect(ax, ay, bx, by, ...titleRect(frames[i], x, titles[i].w))) crossed[i][c] = true;
-        });
       }
     }
   }
