@@ -7,7 +7,7 @@ import { openSession, type Session } from './harness/session';
 import { frameWaiter, openFromExplorer, runCommand, screenshot, webviewFrame } from './harness/browser';
 import { Engine } from '../../src/runtime/engine';
 import { defaultAccess } from '../../src/runtime/access';
-import { graphFrame } from './harness/graph';
+import { graphFrame, runOnDigit } from './harness/graph';
 
 /**
  * The arithmetic view as a learner uses it in a real VS Code (code-server, the packaged VSIX): open the
@@ -49,10 +49,7 @@ async function brightPixel(file: string): Promise<{ y: number; x: number }> {
 test('Step mode on MNIST: clicking an output pixel of the second convolution shows its arithmetic, and the computed value agrees with ONNX Runtime', { timeout: 240_000 }, async () => {
   await openFromExplorer(page, MODEL);
   const { frame: graph } = await graphFrame(page, MODEL);
-  await graph.locator('#cl-pattern').selectOption('digit');
-  await graph.locator('#cl-run').click();
-  await waitFor(graph, () => ['done', 'error'].includes(document.getElementById('cl-inference')?.dataset.status ?? ''), 'the run did not finish');
-  assert.equal(await graph.locator('#cl-inference').getAttribute('data-status'), 'done', await graph.locator('#cl-inf-status').innerText());
+  await runOnDigit(graph, waitFor);
 
   await graph.locator('#cl-feature-maps').click();
   const maps = await webviewFrame(page, '.tensor-list .tensor-item');

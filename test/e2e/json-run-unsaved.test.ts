@@ -6,7 +6,7 @@ import type { Frame, Page } from 'playwright-core';
 import { repoRoot } from './harness/codeServer';
 import { openSession, type Session } from './harness/session';
 import { frameWaiter, openFromExplorer, runCommand, screenshot, webviewFrame } from './harness/browser';
-import { graphFrame } from './harness/graph';
+import { graphFrame, runOnDigit } from './harness/graph';
 
 /**
  * Inference runs what the user sees: a ConvLens JSON model edited in the editor and not saved (C1's
@@ -67,11 +67,7 @@ test('a JSON model edited and not saved runs as edited: the Feature Maps panel s
   }, 'the side graph does not show C1 with 8 filters');
 
   // Run from the graph view, then open the feature maps on C1.
-  await graph.locator('#cl-pattern').selectOption('digit');
-  await graph.locator('#cl-run').click();
-  await waitFor(graph, () => ['done', 'error'].includes(document.getElementById('cl-inference')?.dataset.status ?? ''), 'the run did not finish', '', 120_000);
-  const status = await graph.locator('#cl-inference').getAttribute('data-status');
-  assert.equal(status, 'done', `run failed: ${await graph.locator('#cl-inf-status').innerText()}`);
+  await runOnDigit(graph, waitFor, 120_000);
   await graph.locator('#cl-search').fill('C1');
   await graph.locator('#cl-search').press('Enter');
   await graph.locator('#cl-feature-maps').click();

@@ -5,7 +5,7 @@ import type { Frame, Page } from 'playwright-core';
 import { repoRoot } from './harness/codeServer';
 import { openSession, type Session } from './harness/session';
 import { frameWaiter, openFromExplorer, runCommand, screenshot, webviewFrame } from './harness/browser';
-import { graphFrame } from './harness/graph';
+import { graphFrame, runOnDigit } from './harness/graph';
 import { readModelFile } from '../../src/formats/index';
 import { analyze } from '../../src/analysis/analyze';
 
@@ -97,9 +97,7 @@ test('the graph view and Step mode of the MNIST sample are in Korean, with the a
   await graph.locator('#cl-details .cl-close').click();
 
   // Run on the digit and open Step mode.
-  await graph.locator('#cl-pattern').selectOption('digit');
-  await graph.locator('#cl-run').click();
-  await waitFor(graph, () => ['done', 'error'].includes(document.getElementById('cl-inference')?.dataset.status ?? ''), 'the run did not finish');
+  await runOnDigit(graph, waitFor);
   const said = await graph.locator('#cl-inf-status').innerText();
   assert.match(said, /^cpu에서 \d+(\.\d+)? m?s 동안 실행 · 텐서 \d+개 그림/, said);
   await graph.locator('#cl-feature-maps').click();

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { repoRoot } from './harness/codeServer';
 import { openSession, type Session } from './harness/session';
 import { frameWaiter, openFromExplorer, screenshot, webviewFrame } from './harness/browser';
-import { graphFrame } from './harness/graph';
+import { graphFrame, runOnDigit } from './harness/graph';
 import { analyze } from '../../src/analysis/analyze';
 import { readModelFile } from '../../src/formats/index';
 
@@ -44,10 +44,7 @@ test('MNIST: "Show receptive field" on the second convolution outlines its field
 
   await openFromExplorer(page, MODEL);
   const { frame: graph } = await graphFrame(page, MODEL);
-  await graph.locator('#cl-pattern').selectOption('digit');
-  await graph.locator('#cl-run').click();
-  await waitFor(graph, () => ['done', 'error'].includes(document.getElementById('cl-inference')?.dataset.status ?? ''), 'the run did not finish');
-  assert.equal(await graph.locator('#cl-inference').getAttribute('data-status'), 'done', await graph.locator('#cl-inf-status').innerText());
+  await runOnDigit(graph, waitFor);
   await graph.locator('#cl-search').fill(conv2.name);
   await graph.locator('#cl-search').press('Enter');
   await graph.locator('#cl-details').waitFor({ state: 'visible' });

@@ -7,9 +7,8 @@ import { Engine } from '../../src/runtime/engine';
 import { defaultAccess } from '../../src/runtime/access';
 import type { RunResult, StepView } from '../../src/runtime/types';
 import { featureMapTensors } from '../../src/runtime/lowered';
-import type { FromFeatureMaps, ToFeatureMaps } from '../../src/protocol/featureMaps';
 import { corpus } from '../helpers/corpus';
-import { startFeatureMapsHarness, type FeatureMapsHarness } from './featureMapsHarness';
+import { engineHost, startFeatureMapsHarness, stepTo, type FeatureMapsHarness } from './featureMapsHarness';
 
 /**
  * The arithmetic view in headless Chromium on a real MNIST run: Step mode at the second convolution,
@@ -36,19 +35,7 @@ after(async () => {
 
 /** What src/editor/featureMapsPanel.ts does with the panel's messages, on the engine of this test. */
 async function openPanel(selected?: string): Promise<Page> {
-  return h.open(async (m: FromFeatureMaps, post: (m: ToFeatureMaps) => Promise<void>) => {
-    const reply = async (f: () => Promise<unknown>) => {
-      try {
-        await post({ type: 'reply', id: (m as { id: number }).id, ok: true, value: await f() } as ToFeatureMaps);
-      } catch (e) {
-        await post({ type: 'reply', id: (m as { id: number }).id, ok: false, error: (e as Error).message } as ToFeatureMaps);
-      }
-    };
-    if (m.type === 'ready') await post({ type: 'fmRun', model: MODEL, where: run.where, millis: run.millis, notes: run.notes, top5: run.top5, selected, tensors: featureMapTensors(run) });
-    else if (m.type === 'detail') await reply(() => engine.detail(m.tensor, { firstChannel: m.firstChannel ?? 0 }));
-    else if (m.type === 'step') await reply(() => engine.step(m.nodeId !== undefined ? engine.stepIndexOf(m.nodeId) : m.index ?? 0));
-    else if (m.type === 'arithmetic') await reply(() => engine.arithmetic(m.nodeId, m.at));
-  });
+  return h.open(engineHost(engine, () => ({ type: 'fmRun', model: MODEL, where: run.where, millis: run.millis, notes: run.notes, top5: run.top5, selected, tensors: featureMapTensors(run) })));
 }
 
 const errors = (page: Page) => (page as Page & { errors?: string[] }).errors ?? [];
@@ -69,10 +56,7 @@ test('Step mode, second convolution: a corner pixel shows windows with padding z
   const s = convSteps[1];
   const page = await openPanel();
   await page.setViewportSize({ width: 1600, height: 1400 });
-  await page.locator('.tensor-item').first().waitFor();
-  await page.getByRole('button', { name: 'Step ←/→' }).click();
-  await page.evaluate((m) => window.postMessage(m, '*'), { type: 'fmFocus', tensor: s.outputs[0].tensor, nodeId: s.nodeId } as never);
-  await page.waitForFunction((n) => (document.querySelector('.step-nav span')?.textContent ?? '').startsWith(`Layer ${n} of`), s.index + 1);
+  await stepTo(page, s);
 
   await clickOutput(page, s, 0, 0, 3);
   await page.locator('.arith').waitFor();

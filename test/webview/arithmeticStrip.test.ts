@@ -8,11 +8,10 @@ import { Engine } from '../../src/runtime/engine';
 import { defaultAccess } from '../../src/runtime/access';
 import type { RunResult, StepView } from '../../src/runtime/types';
 import { featureMapTensors } from '../../src/runtime/lowered';
-import type { FromFeatureMaps, ToFeatureMaps } from '../../src/protocol/featureMaps';
 import { encodeModel } from '../../src/formats/onnx/writer';
 import { bytesOf, tensorFromBytes } from '../../src/ir/tensor';
 import type { AttrValue, Model, Node } from '../../src/ir/types';
-import { startFeatureMapsHarness, type FeatureMapsHarness } from './featureMapsHarness';
+import { engineHost, startFeatureMapsHarness, stepTo, type FeatureMapsHarness } from './featureMapsHarness';
 
 /**
  * The 1-D strip view in headless Chromium on a text CNN built here (8 embedding channels over 40 tokens,
@@ -66,19 +65,7 @@ after(async () => {
 });
 
 async function openPanel(): Promise<Page> {
-  return h.open(async (m: FromFeatureMaps, post: (m: ToFeatureMaps) => Promise<void>) => {
-    const reply = async (f: () => Promise<unknown>) => {
-      try {
-        await post({ type: 'reply', id: (m as { id: number }).id, ok: true, value: await f() } as ToFeatureMaps);
-      } catch (e) {
-        await post({ type: 'reply', id: (m as { id: number }).id, ok: false, error: (e as Error).message } as ToFeatureMaps);
-      }
-    };
-    if (m.type === 'ready') await post({ type: 'fmRun', model: modelPath, where: run.where, millis: run.millis, notes: run.notes, top5: run.top5, tensors: featureMapTensors(run) });
-    else if (m.type === 'detail') await reply(() => engine.detail(m.tensor, { firstChannel: m.firstChannel ?? 0 }));
-    else if (m.type === 'step') await reply(() => engine.step(m.nodeId !== undefined ? engine.stepIndexOf(m.nodeId) : m.index ?? 0));
-    else if (m.type === 'arithmetic') await reply(() => engine.arithmetic(m.nodeId, m.at));
-  });
+  return h.open(engineHost(engine, () => ({ type: 'fmRun', model: modelPath, where: run.where, millis: run.millis, notes: run.notes, top5: run.top5, tensors: featureMapTensors(run) })));
 }
 
 const errors = (page: Page) => (page as Page & { errors?: string[] }).errors ?? [];
@@ -104,10 +91,7 @@ test('a Conv1d is drawn as stacked strips; a click on an output position shows i
 
   const page = await openPanel();
   await page.setViewportSize({ width: 1600, height: 1400 });
-  await page.locator('.tensor-item').first().waitFor();
-  await page.getByRole('button', { name: 'Step ←/→' }).click();
-  await page.evaluate((m) => window.postMessage(m, '*'), { type: 'fmFocus', tensor: s.outputs[0].tensor, nodeId: s.nodeId } as never);
-  await page.waitForFunction((n) => (document.querySelector('.step-nav span')?.textContent ?? '').startsWith(`Layer ${n} of`), s.index + 1);
+  await stepTo(page, s);
 
   // Position 0 of channel 5: dilation 2 and pads 2 read positions −2, 0, 2 — the first tap is padding.
   await clickStrip(page, s, 0, 5);

@@ -6,6 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildHtml, makeNonce } from '../../src/editor/webviewHtml';
 import type { FromFeatureMaps, ToFeatureMaps } from '../../src/protocol/featureMaps';
 import { CHROMIUM_ARGS } from './harness';
+import type { Engine } from '../../src/runtime/engine';
 
 /**
  * The feature-map panel bundle (dist/featureMaps.js) in headless Chromium, on a page built by the
@@ -77,4 +78,30 @@ export async function startFeatureMapsHarness(): Promise<FeatureMapsHarness> {
       await new Promise((r) => server.close(r));
     },
   };
+}
+
+/** What the engine answers for the panel's requests (detail, step, arithmetic), as src/editor/featureMapsPanel.ts
+ * does, after `first` (the run the panel is shown) on 'ready'. A failed request is answered with its message. */
+export function engineHost(engine: Engine, first: () => ToFeatureMaps): PanelHost {
+  return async (m, post) => {
+    const reply = async (f: () => Promise<unknown>) => {
+      try {
+        await post({ type: 'reply', id: (m as { id: number }).id, ok: true, value: await f() } as ToFeatureMaps);
+      } catch (e) {
+        await post({ type: 'reply', id: (m as { id: number }).id, ok: false, error: (e as Error).message } as ToFeatureMaps);
+      }
+    };
+    if (m.type === 'ready') await post(first());
+    else if (m.type === 'detail') await reply(() => engine.detail(m.tensor, { firstChannel: m.firstChannel ?? 0 }));
+    else if (m.type === 'step') await reply(() => engine.step(m.nodeId !== undefined ? engine.stepIndexOf(m.nodeId) : m.index ?? 0));
+    else if (m.type === 'arithmetic') await reply(() => engine.arithmetic(m.nodeId, m.at));
+  };
+}
+
+/** Step mode at step `s`, as a user gets there: the Step button, then the layer selected in the graph. */
+export async function stepTo(page: Page, s: { index: number; nodeId: string; outputs: { tensor: string }[] }): Promise<void> {
+  await page.locator('.tensor-item').first().waitFor();
+  await page.getByRole('button', { name: 'Step ←/→' }).click();
+  await page.evaluate((m) => window.postMessage(m, '*'), { type: 'fmFocus', tensor: s.outputs[0].tensor, nodeId: s.nodeId });
+  await page.waitForFunction((n) => (document.querySelector('.step-nav span')?.textContent ?? '').startsWith(`Layer ${n} of`), s.index + 1);
 }

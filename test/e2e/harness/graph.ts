@@ -38,3 +38,18 @@ export async function errorFrame(page: Page, text: string, timeoutMs = 60_000): 
     await page.waitForTimeout(250);
   }
 }
+
+type Waiter = (frame: Frame, fn: (arg: string) => boolean, what: string, arg?: string, timeout?: number) => Promise<void>;
+
+/**
+ * Runs the model on the digit pattern from the graph's inference bar, as a user does, and waits for the
+ * run to end (`waitFor`: the test's frameWaiter, which saves a screenshot when it times out); fails with
+ * the bar's own message when the run did not succeed.
+ */
+export async function runOnDigit(graph: Frame, waitFor: Waiter, timeout = 60_000): Promise<void> {
+  await graph.locator('#cl-pattern').selectOption('digit');
+  await graph.locator('#cl-run').click();
+  await waitFor(graph, () => ['done', 'error'].includes(document.getElementById('cl-inference')?.dataset.status ?? ''), 'the run did not finish', '', timeout);
+  const status = await graph.locator('#cl-inference').getAttribute('data-status');
+  if (status !== 'done') throw new Error(`the run failed: ${await graph.locator('#cl-inf-status').innerText()}`);
+}
