@@ -183,7 +183,14 @@ export class ModelStore {
    */
   private async tfjsWeights(doc: DocumentVersion, text: string): Promise<((model: Model) => void) | undefined> {
     if (!text.includes('weightsManifest')) return undefined;
-    const groups = tfjsTextManifest(text, doc.path);
+    let groups;
+    try {
+      groups = tfjsTextManifest(text, doc.path);
+    } catch (err) {
+      // A manifest the reader refuses leaves the layers without weights; the text is still analysed, and says why.
+      const why = err instanceof Error ? err.message : String(err);
+      return (model) => void model.readWarnings.push(why);
+    }
     if (groups.length === 0) return undefined;
     const why = doc.onlyThisFile ?? (doc.bytes ? 'virtual' : undefined);
     const key = `${doc.path}\n${why ?? ''}\n${JSON.stringify(groups)}\n${why ? '' : shardStamp(doc.path, groups)}`;

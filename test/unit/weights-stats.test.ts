@@ -236,3 +236,22 @@ test('TF.js from an editor\'s unsaved text: the weights are read beside it (the 
   assert.ok(restricted.json!.problems.some((p) => /19 weights are missing: .*Restricted Mode/.test(p.message)), JSON.stringify(restricted.json!.problems));
   assert.match(store2.weight(`file://${path}`, kernel.originalName, 0).error ?? '', /holds no values/);
 });
+
+test('TF.js editor text: a renamed layer is warned about once per version, and a manifest the reader refuses leaves the text analysed, saying why', async () => {
+  const path = await saveTfjs(sequentialCnn());
+  const text = readFileSync(path, 'utf8');
+  const store = new ModelStore();
+  // 'c1' renamed in the topology only: its saved weights 'c1/…' name no layer now.
+  const renamed = text.replace(/"name":"c1"/g, '"name":"c1x"');
+  assert.notEqual(renamed, text);
+  for (const v of [1, 2, 3]) {
+    const r = await store.open({ key: `file://${path}`, version: `text:${v}`, path, title: 'model.json', text: renamed + ' '.repeat(v) }, true);
+    const said = r.json!.problems.filter((p) => /name no layer of the model/.test(p.message));
+    assert.equal(said.length, 1, `version ${v}: ${said.map((p) => p.message).join(' | ')}`);
+  }
+  const broken = JSON.stringify({ ...JSON.parse(text), weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: 'c1/kernel', dtype: 'float32' }] }] });
+  const r = await store.open({ key: `file://${path}`, version: 'text:9', path, title: 'model.json', text: broken }, true);
+  assert.ok(r.graph, r.error);
+  assert.ok(r.json!.layers.length > 10, 'the layers are still read and analysed');
+  assert.ok(r.json!.problems.some((p) => /shape/.test(p.message)), JSON.stringify(r.json!.problems.map((p) => p.message)));
+});

@@ -127,7 +127,7 @@ test('a Conv1d is drawn as stacked strips; a click on an output position shows i
   await page.waitForFunction(() => document.querySelector('.arith h3')?.textContent === 'Conv: output (1) of channel 5, computed');
   // The window note says positions, not rows and columns.
   await clickStrip(page, s, 10, 2);
-  await page.waitForFunction(() => /output position 10 of channel 2 reads input positions 8–12 \(every 2 pixel\)/.test(document.querySelector('.hover-info')?.textContent ?? ''));
+  await page.waitForFunction(() => /output position 10 of channel 2 reads input positions 8–12 \(taps 2 positions apart\)/.test(document.querySelector('.hover-info')?.textContent ?? ''));
   await page.waitForFunction(() => document.querySelector('.arith h3')?.textContent === 'Conv: output (10) of channel 2, computed');
   assert.deepEqual(errors(page), []);
   await page.close();

@@ -184,6 +184,14 @@ describe('every panel width', () => {
     const t = await toolbarRows(page);
     assert.equal(t.rows, 1, `squeezed: ${t.rows} rows`);
     assert.ok(!t.hidden.includes('cl-fold') && await page.locator('#cl-fold').isVisible() && await page.locator('#cl-overlay').isVisible(), `fold and the overlay choice stay: hidden ${t.hidden.join(' ')}`);
+    // The search box gave way but is never squeezed below its own content (it would lie over the buttons after it).
+    const overlapped = await page.evaluate(() => {
+      const box = document.querySelector<HTMLElement>('#cl-toolbar .cl-search-box')!;
+      const input = document.getElementById('cl-search')!.getBoundingClientRect();
+      const after = [...document.querySelectorAll<HTMLElement>('#cl-toolbar > *')].filter((e) => e.offsetWidth > 0 && e.id !== 'cl-menu' && !e.classList.contains('cl-spacer') && e.getBoundingClientRect().left >= box.getBoundingClientRect().left + 1 && e !== box);
+      return { squeezed: box.scrollWidth > box.clientWidth + 1, over: after.filter((e) => e.getBoundingClientRect().left < input.right - 0.5).map((e) => e.id || e.className) };
+    });
+    assert.deepEqual(overlapped, { squeezed: false, over: [] });
     const toolbar = await rect(page, '#cl-toolbar');
     assert.ok((await rect(page, '#cl-menu-btn')).right <= toolbar.right + 1, 'the menu button stays in the row');
     // The menu still runs what stepped into it.

@@ -31,7 +31,8 @@ export function stepView(s: StepView, go: (index: number) => void, fetchArithmet
         const [ry, rx] = strip ? [{ start: 0, end: 0 }, range[0]] : range;
         first.g.highlight({ y0: ry.start, y1: ry.end, x0: rx.start, x1: rx.end });
         o.g.highlight({ y0: hit.y, y1: hit.y, x0: hit.x, x1: hit.x });
-        const every = w.axes.some((a) => a.dilation > 1) ? l10n.t(' (every {0} pixel)', w.axes.map((a) => a.dilation).join('×')) : '';
+        const dilation = w.axes.map((a) => a.dilation).join('×');
+        const every = !w.axes.some((a) => a.dilation > 1) ? '' : strip ? l10n.t(' (taps {0} positions apart)', dilation) : l10n.t(' (every {0} pixel)', dilation);
         const reads = [hit.y, hit.x, hit.channel, ry.start, ry.end, rx.start, rx.end, every];
         if (strip) note.textContent = s.opType === 'Conv'
           ? l10n.t('output position {0} of channel {1} reads input positions {2}–{3}{4} in every input channel of its group.', hit.x, hit.channel, rx.start, rx.end, every)

@@ -172,7 +172,12 @@ export class App implements HostRequests, CommandTarget {
       if (this.state.graph && this.state.display) this.overlayPanel.update(this.state.graph, this.state.display, theme);
     });
     document.addEventListener('keydown', (ev) => this.commands.onKey(ev));
-    watchPanelWidth(root, () => this.toolbar.menu.close(false));
+    // The compact class changes what the toolbar and the header hold, not their widths: fit them again.
+    watchPanelWidth(root, () => {
+      this.toolbar.menu.close(false);
+      this.toolbar.fitRow();
+      this.summary.refreshEnd();
+    });
     this.toolbar.setToggles(state.fold, state.hideBatch);
   }
 

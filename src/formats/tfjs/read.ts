@@ -60,9 +60,11 @@ export function tfjsTextManifest(text: string, path: string | undefined): Manife
 export async function tfjsWeightsFor(groups: ManifestGroup[], readSibling?: (location: string) => Promise<Uint8Array>): Promise<(model: Model) => void> {
   const warnings: string[] = [];
   const weights = await loadWeights(groups, readSibling, warnings);
+  // Each model built from a version of the text gets its own warnings (the reading's, then its own).
   return (model) => {
-    attachWeights(model, weights, warnings, true);
-    model.readWarnings.push(...warnings);
+    const mine = [...warnings];
+    attachWeights(model, weights, mine, true);
+    model.readWarnings.push(...mine);
   };
 }
 

@@ -71,6 +71,8 @@ export function sceneToSvg(scene: Scene, theme: Theme, measure: Measure = roughM
     if (f.plate) titles.push(`<rect class="frame-plate" x="${r(f.titleX - 3)}" y="${r(f.y0 + 2)}" width="${r(f.titleW + 6)}" height="14" fill="${xmlText(theme.color.background)}"/>`);
     titles.push(`<text class="frame-title" x="${r(f.titleX)}" y="${r(f.y0 + 9)}" dominant-baseline="central" ${font('label')} fill="${xmlText(theme.color.muted)}">${xmlText(title)}</text>`);
   }
+  // Edge labels after the titles, as the canvas draws them last.
+  const labels: string[] = [];
   for (let e = 0; e < display.edges.length; e++) {
     const p = new SvgPath(ext);
     tracePath(p, scene, e);
@@ -85,10 +87,10 @@ export function sceneToSvg(scene: Scene, theme: Theme, measure: Measure = roughM
     const label = de.declared ? `${text} ${DECLARED_MARK}` : text;
     const w = measure(label, 'label') * (de.declared ? 1.05 : 1);
     ext.add(x - 1, y - LABEL_H / 2), ext.add(x + w + 1, y + LABEL_H / 2);
-    body.push(`<rect class="label-bg" x="${r(x - 1)}" y="${r(y - LABEL_H / 2)}" width="${r(w + 2)}" height="${LABEL_H}" fill="${xmlText(theme.color.labelBg)}"/>`);
-    body.push(`<text class="label" x="${r(x)}" y="${r(y)}" dominant-baseline="central" ${font('label', de.declared)} fill="${xmlText(skip ? theme.color.skip : theme.color.muted)}">${xmlText(label)}</text>`);
+    labels.push(`<rect class="label-bg" x="${r(x - 1)}" y="${r(y - LABEL_H / 2)}" width="${r(w + 2)}" height="${LABEL_H}" fill="${xmlText(theme.color.labelBg)}"/>`);
+    labels.push(`<text class="label" x="${r(x)}" y="${r(y)}" dominant-baseline="central" ${font('label', de.declared)} fill="${xmlText(skip ? theme.color.skip : theme.color.muted)}">${xmlText(label)}</text>`);
   }
-  body.push(...titles);
+  body.push(...titles, ...labels);
   display.nodes.forEach((d, i) => {
     const W = layout.w[i];
     const H = layout.h[i];

@@ -79,14 +79,16 @@ export function placeFrameTitles(frames: GroupFrame[], layout: LayoutResult, mea
     const right = f.x1 - INSET - titles[i].w;
     return right > left + 1 ? [left, right] : [left];
   });
-  // Cells by number: column in the low 12 bits (graphs are far taller than wide in cells), row above.
-  const cell = (gx: number, gy: number): number => gy * 4096 + ((gx + 2048) & 4095);
+  // Cells by number: column in the low 21 bits, row above (exact for any graph up to 2^20 cells each way).
+  const cell = (gx: number, gy: number): number => gy * 2097152 + (gx + 1048576);
   const grid = new Map<number, number[]>();
   const crossed = frames.map((_, i) => cand[i].map(() => false));
   frames.forEach((f, i) => {
     const [x0, y0] = titleRect(f, f.x0, 0);
     const [, , , y1] = titleRect(f, f.x1, 0);
-    for (let gx = Math.floor(x0 / CELL); gx <= Math.floor(f.x1 / CELL); gx++) for (let gy = Math.floor(y0 / CELL); gy <= Math.floor(y1 / CELL); gy++) {
+    // A title wider than its frame reaches past it: its cells are registered too.
+    const right = Math.max(f.x1, f.x0 + INSET + titles[i].w + 2);
+    for (let gx = Math.floor(x0 / CELL); gx <= Math.floor(right / CELL); gx++) for (let gy = Math.floor(y0 / CELL); gy <= Math.floor(y1 / CELL); gy++) {
       const k = cell(gx, gy);
       (grid.get(k) ?? grid.set(k, []).get(k)!).push(i);
     }

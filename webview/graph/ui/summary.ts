@@ -14,7 +14,7 @@ export class SummaryBar {
   constructor(parent: HTMLElement, private readonly onWarning: (nodeId: string) => void) {
     parent.append(this.el, this.list);
     // A compact header is one line that scrolls; its right edge fades while more lies beyond it.
-    const ends = () => this.el.classList.toggle('cl-sum-end', this.el.scrollLeft + this.el.clientWidth >= this.el.scrollWidth - 1);
+    const ends = () => this.refreshEnd();
     this.el.addEventListener('scroll', ends, { passive: true });
     new ResizeObserver(ends).observe(this.el);
     // Capture phase: the popover closes before the graph sees the Escape or the click (which
@@ -30,6 +30,11 @@ export class SummaryBar {
       if (!this.isOpen() || (target && (this.list.contains(target) || this.button?.contains(target)))) return;
       this.hideList();
     }, true);
+  }
+
+  /** Whether the line is scrolled to its end (no fade); again when the view turns compact or wide. */
+  refreshEnd(): void {
+    this.el.classList.toggle('cl-sum-end', this.el.scrollLeft + this.el.clientWidth >= this.el.scrollWidth - 1);
   }
 
   private isOpen(): boolean {

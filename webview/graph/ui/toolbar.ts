@@ -45,7 +45,7 @@ export class Toolbar {
   private dir: Direction = 'TB';
   private maxDepth = 0;
 
-  constructor(a: ToolbarActions, search: HTMLElement) {
+  constructor(a: ToolbarActions, private readonly search: HTMLElement) {
     this.fold = iconButton('fold', l10n.t('Fold activations and BatchNorm into the layer before'), a.toggleFold, 'cl-fold');
     this.batch = iconButton('symbol-array', l10n.t('Hide the batch dimension in edge labels'), a.toggleBatch, 'cl-batch');
     this.direction = iconButton('arrow-right', l10n.t('Lay out left to right'), () => a.setDirection(this.dir === 'TB' ? 'LR' : 'TB'), 'cl-direction');
@@ -85,6 +85,8 @@ export class Toolbar {
       const w = entries[entries.length - 1].contentRect.width;
       if (w !== width) (width = w), this.fitRow();
     }).observe(this.el);
+    // Fonts (the codicons, a display language's script) change the controls' widths without a resize.
+    void document.fonts?.ready.then(() => this.fitRow());
   }
 
   /** Hides, lowest rank first, the controls that would not fit on the toolbar's one row (the search box shrinks first). */
@@ -99,7 +101,8 @@ export class Toolbar {
   }
 
   private overflows(): boolean {
-    return this.el.scrollWidth > this.el.clientWidth + 1;
+    // The search box shrinks first: squeezed below its content, it would lie over the buttons after it.
+    return this.el.scrollWidth > this.el.clientWidth + 1 || this.search.scrollWidth > this.search.clientWidth + 1;
   }
 
   /** Every command of the toolbar, worded and checked as its control is now. */
