@@ -83,6 +83,8 @@ function showStep(step: ReplyOf<FeatureMapRequests, 'step'>, field = false): voi
 
 /** "Show receptive field" in the graph: Step mode at the layer that makes `tensor`, its field shown. */
 function showField(tensor: string, nodeId: string): void {
+  // Shown from now on: the graph's echo of this selection, even before the reply comes, must not replace it.
+  shownStep = nodeId;
   state.tensor = tensor;
   state.chosen = true;
   state.mode = 'step';
