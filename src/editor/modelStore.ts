@@ -164,8 +164,7 @@ export class ModelStore {
   private async readJson(doc: DocumentVersion, e: Entry): Promise<void> {
     const text = doc.text ?? (doc.bytes ? new TextDecoder().decode(doc.bytes) : await readFile(doc.path, 'utf8'));
     this.counts.reads++;
-    const weights = await this.tfjsWeights(doc, text);
-    const state = analyzeJsonText(text, doc.path, weights ? (model, kind) => kind === 'tfjs' && weights(model) : undefined);
+    const state = analyzeJsonText(text, doc.path, await this.tfjsWeights(doc, text));
     e.json = state;
     e.model = state.model;
     if (state.analysis) {

@@ -31,7 +31,6 @@ export function sourceLayerTimes(times: LayerTimes, layers: SourceLayer[], model
     const sharing = new Set(kernels.flatMap((k) => [...(kernelLayers.get(k) ?? [])]));
     nodes[layer] = { micros: parts.reduce((a, id) => a + times.nodes[id].micros, 0), kernel: kernels.join(', '), kernelOp: ops.join(', '), members: sharing.size };
   }
-  const given = new Set(layerOf.keys());
-  const rest = Object.entries(times.nodes).filter(([id]) => !given.has(id)).map(([id, t]) => ({ kernel: id, micros: t.micros }));
+  const rest = Object.entries(times.nodes).filter(([id]) => !layerOf.has(id)).map(([id, t]) => ({ kernel: id, micros: t.micros }));
   return { ...times, nodes, unmapped: [...times.unmapped, ...rest] };
 }

@@ -49,6 +49,12 @@ export class GridView {
     if (win) this.mark(win, 'rf-box');
   }
 
+  /** Outlines an input window given per axis: one range for a strip's positions, rows then columns for a 2-D map. */
+  highlightAxes(axes: readonly { start: number; end: number }[]): void {
+    const [ry, rx] = axes.length === 1 ? [{ start: 0, end: 0 }, axes[0]] : axes;
+    this.highlight({ y0: ry.start, y1: ry.end, x0: rx.start, x1: rx.end });
+  }
+
   /** Adds a box with class `cls` over rows y0..y1, columns x0..x1 of every tile (they may lie
    * outside the map, as padding does), keeping what is drawn. */
   mark(win: { y0: number; y1: number; x0: number; x1: number }, cls: string): void {

@@ -83,13 +83,9 @@ function showStep(step: ReplyOf<FeatureMapRequests, 'step'>, field = false): voi
 
 /** "Show receptive field" in the graph: Step mode at the layer that makes `tensor`, its field shown. */
 function showField(tensor: string, nodeId: string): void {
+  pick(tensor, true, 'step');
   // Shown from now on: the graph's echo of this selection, even before the reply comes, must not replace it.
   shownStep = nodeId;
-  state.tensor = tensor;
-  state.chosen = true;
-  state.mode = 'step';
-  save();
-  for (const item of list.children) item.classList.toggle('selected', (item as HTMLElement).dataset.tensor === tensor);
   void ask('step', { nodeId }, (s) => showStep(s, true));
 }
 
@@ -106,13 +102,18 @@ function setMode(mode: SavedState['mode']): void {
   else if (state.tensor) void ask('detail', { tensor: state.tensor }, showDetail);
 }
 
-function select(tensor: string, firstChannel = 0, chosen = true): void {
+/** `tensor` becomes the one shown, in `mode`, marked in the list and kept in the saved state. */
+function pick(tensor: string, chosen: boolean, mode: SavedState['mode']): void {
   shownStep = undefined;
   state.tensor = tensor;
   state.chosen = chosen;
-  state.mode = 'layer';
+  state.mode = mode;
   save();
   for (const item of list.children) item.classList.toggle('selected', (item as HTMLElement).dataset.tensor === tensor);
+}
+
+function select(tensor: string, firstChannel = 0, chosen = true): void {
+  pick(tensor, chosen, 'layer');
   void ask('detail', { tensor, firstChannel }, showDetail);
 }
 

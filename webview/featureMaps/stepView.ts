@@ -26,10 +26,11 @@ export function stepView(s: StepView, go: (index: number) => void, fetchArithmet
       o.g.root.addEventListener('click', (ev) => {
         const hit = o.g.hit(ev);
         if (!hit) return;
-        const range = strip ? inputWindow(w.axes, [hit.x], [first.d.grid.mapWidth]) : inputWindow(w.axes, [hit.y, hit.x], [first.d.grid.mapHeight, first.d.grid.mapWidth]);
+        const size = [first.d.grid.mapHeight, first.d.grid.mapWidth];
+        const range = inputWindow(w.axes, strip ? [hit.x] : [hit.y, hit.x], strip ? size.slice(1) : size);
         if (!range) return;
-        const [ry, rx] = strip ? [{ start: 0, end: 0 }, range[0]] : range;
-        first.g.highlight({ y0: ry.start, y1: ry.end, x0: rx.start, x1: rx.end });
+        first.g.highlightAxes(range);
+        const [ry, rx] = [range[0], range[range.length - 1]];
         o.g.highlight({ y0: hit.y, y1: hit.y, x0: hit.x, x1: hit.x });
         const dilation = w.axes.map((a) => a.dilation).join('×');
         const every = !w.axes.some((a) => a.dilation > 1) ? '' : strip ? l10n.t(' (taps {0} positions apart)', dilation) : l10n.t(' (every {0} pixel)', dilation);

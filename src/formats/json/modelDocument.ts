@@ -62,7 +62,7 @@ const SEVERITY: Record<WarningKind, 'error' | 'warning'> = {
 };
 
 /** `prepare`: called on the model read from the text before it is analysed (a TF.js model's weights, read beside it). */
-export function analyzeJsonText(text: string, path?: string, prepare?: (model: Model, kind: JsonModelKind) => void): JsonModelDocument {
+export function analyzeJsonText(text: string, path?: string, prepare?: (model: Model) => void): JsonModelDocument {
   const problems: JsonProblem[] = [];
   const empty = (kind: JsonModelKind | null, extra: Partial<JsonModelDocument> = {}): JsonModelDocument => ({
     kind, problems, layerAt: () => undefined, layerInfo: () => undefined, definitionAt: () => undefined, layers: () => [], references: () => [], ...extra,
@@ -99,7 +99,7 @@ export function analyzeJsonText(text: string, path?: string, prepare?: (model: M
   }
   // Syntax errors make a partial tree; analysing it would report follow-on noise.
   if (errors.length) return empty(kind, { model });
-  prepare?.(model, kind);
+  prepare?.(model);
 
   const analysis = analyze(model);
   const byId = analysis.nodeById;

@@ -21,9 +21,7 @@ export function attachArithmetic(out: { d: TensorDetail; g: GridView }, nodeId: 
   const player = new ArithmeticPlayer(map, fetch, (a) => {
     const axes = a.axes?.slice(-2);
     if (input && axes && axes.length === spatial) {
-      const range = axes.map((ax) => ({ start: Math.max(0, ax.span[0]), end: Math.min(ax.size - 1, ax.span[ax.span.length - 1]) }));
-      const [ry, rx] = spatial === 1 ? [{ start: 0, end: 0 }, range[0]] : range;
-      input.highlight({ y0: ry.start, y1: ry.end, x0: rx.start, x1: rx.end });
+      input.highlightAxes(axes.map((ax) => ({ start: Math.max(0, ax.span[0]), end: Math.min(ax.size - 1, ax.span[ax.span.length - 1]) })));
     }
     const [y, x] = vector ? [Math.floor(a.at.channel / map.width), a.at.channel % map.width] : spatial === 1 ? [0, a.at.pos[0]] : a.at.pos;
     out.g.highlight({ y0: y, y1: y, x0: x, x1: x });

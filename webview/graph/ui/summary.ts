@@ -78,7 +78,7 @@ export class SummaryBar {
     this.el.append(btn);
     this.list.classList.add('cl-hidden');
     this.el.scrollLeft = 0;
-    this.el.classList.toggle('cl-sum-end', this.el.scrollWidth <= this.el.clientWidth + 1);
+    this.refreshEnd();
   }
 
   private toggleList(g: ViewGraph): void {
