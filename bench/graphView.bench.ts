@@ -1,4 +1,6 @@
+import { deflateSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
+import { encodeGraph } from '../src/protocol/graphEncoding';
 import type { ViewGraph } from '../src/protocol/viewModel';
 import { corpusGraph } from '../test/webview/corpusGraphs';
 import { startHarness } from '../test/webview/harness';
@@ -7,10 +9,11 @@ import type { BenchRow } from './types';
 
 /**
  * The graph view in headless Chromium (same page, CSP and worker as in VS Code):
- * - show -> first paint, from posting showGraph to the first frame of it, against the time the
- *   same page takes just to JSON.parse the graph and receive it by postMessage (the floor any
- *   view pays to get the data), for light ResNet-50 and synthetic 2,000 / 10,000-node graphs;
- * - the longest main-thread stall while the 10,000-node graph is shown (the page stays responsive);
+ * - show -> first paint, from posting showGraph as the extension posts it (the model worker's
+ *   encoded bytes) to the first frame of it, against the time the same page takes just to
+ *   JSON.parse the graph and receive it by postMessage (the floor any view pays to get the data),
+ *   for light ResNet-50 and synthetic 2,000 / 10,000 / 50,000-node graphs;
+ * - the longest main-thread task while the 10,000 and 50,000-node graphs are shown (the page stays responsive);
  * - frames per second while panning the 50,000-node graph over its drawn middle (not beside it),
  *   against a loop of blank frames.
  * Absolute goals from the brief are shown beside: ResNet-50 ≤ 150 ms, 10k ≤ 3 s, 50k ≤ 1 s, ≥ 60 fps.
@@ -33,28 +36,37 @@ async function referenceMs(page: Page, graph: ViewGraph): Promise<number> {
   }), JSON.stringify(graph));
 }
 
-/** Posts showGraph and resolves at the first frame of it; also reports the longest gap between main-thread ticks meanwhile. */
+/**
+ * Posts showGraph as the extension does (the model worker's encoding, src/protocol/graphEncoding.ts,
+ * which the host passes on unparsed) and resolves at the first frame of it; also reports the longest
+ * main-thread task meanwhile (Long Tasks API: the longest time the page could not paint or answer
+ * input). A timer ticking on the page is no measure of that: Chromium runs `scheduler.yield`
+ * continuations before timers, though after input and frames, so sliced work starves a timer that
+ * the user never waits on.
+ */
 async function showMs(page: Page, graph: ViewGraph): Promise<{ ms: number; stallMs: number }> {
-  return page.evaluate((text) => new Promise<{ ms: number; stallMs: number }>((resolve) => {
-    const g = JSON.parse(text);
-    let last = performance.now();
+  const { encoding, bytes } = encodeGraph(graph, (b) => new Uint8Array(deflateSync(b)));
+  return page.evaluate(([enc, b64]) => new Promise<{ ms: number; stallMs: number }>((resolve) => {
+    const raw = atob(b64);
+    const bytes = new Uint8Array(raw.length);
+    for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
     let stall = 0;
-    let done = false;
-    const tick = () => {
-      const now = performance.now();
-      stall = Math.max(stall, now - last);
-      last = now;
-      if (!done) setTimeout(tick, 0);
-    };
+    const tasks = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) stall = Math.max(stall, e.duration);
+    });
+    tasks.observe({ type: 'longtask' });
     const t0 = performance.now();
     document.addEventListener('convlens-rendered', () => {
-      done = true;
-      tick();
-      resolve({ ms: performance.now() - t0, stallMs: stall });
+      const ms = performance.now() - t0;
+      // The task that drew the first frame has ended when a timer runs after it; its entry is then delivered.
+      setTimeout(() => {
+        for (const e of tasks.takeRecords()) stall = Math.max(stall, e.duration);
+        tasks.disconnect();
+        resolve({ ms, stallMs: stall });
+      }, 0);
     }, { once: true });
-    window.postMessage({ type: 'showGraph', graph: g, preserveView: false }, '*');
-    setTimeout(tick, 0);
-  }), JSON.stringify(graph));
+    window.postMessage({ type: 'showGraph', graph: { encoding: enc, bytes }, preserveView: false }, '*');
+  }), [encoding, Buffer.from(bytes).toString('base64')] as const);
 }
 
 /** Pans `frames` frames by 15 px each (or, for the reference, draws nothing) and returns frames per second. */
@@ -103,7 +115,7 @@ async function showRows(page: Page, name: string, graph: ViewGraph, goal: number
   rows.push({ name: `graph view: ${name}: showGraph -> first paint vs JSON.parse + postMessage of the same graph`, measured: `${ms.toFixed(0)} ms`, reference: `${ref.toFixed(1)} ms`, ratio: ms / ref, goal: `≤ ${goal} ms`, pass: ms <= goal });
   if (graph.nodes.length >= 10_000) {
     const stall = median(stalls);
-    rows.push({ name: `graph view: ${name}: longest main-thread stall while showing (layout in the worker)`, measured: `${stall.toFixed(0)} ms`, reference: `first paint ${ms.toFixed(0)} ms`, ratio: stall / ms, goal: '≤ 250 ms', pass: stall <= 250 });
+    rows.push({ name: `graph view: ${name}: longest main-thread task while showing (layout in the worker; tasks under 50 ms are not counted)`, measured: `${stall.toFixed(0)} ms`, reference: `first paint ${ms.toFixed(0)} ms`, ratio: stall / ms, goal: '≤ 250 ms', pass: stall <= 250 });
   }
   return rows;
 }

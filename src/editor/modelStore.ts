@@ -3,9 +3,10 @@ import { deflateSync } from 'node:zlib';
 import type { Analysis } from '../analysis/types';
 import type { JsonModelDocument } from '../formats/json/modelDocument';
 import type { Model } from '../ir/types';
-import type { DiffReply, DocumentVersion, EncodedGraph, GraphDigest, JsonDigest, LoweredReply, NodeReply, OpenReply, WeightReply, WorkCounts } from '../protocol/modelService';
+import type { DiffReply, DocumentVersion, GraphDigest, JsonDigest, LoweredReply, NodeReply, OpenReply, WeightReply, WorkCounts } from '../protocol/modelService';
 import { findWeight, summarizeWeight, weightPage, weightValues, type WeightSummary } from '../analysis/weights/summary';
 import type { ViewGraph } from '../protocol/viewModel';
+import { encodeGraph } from '../protocol/graphEncoding';
 import { analyze } from '../analysis/analyze';
 import { readModelBytes, readModelFile, siblingReader } from '../formats/index';
 import { tfjsTextManifest, tfjsWeightsFor } from '../formats/tfjs/read';
@@ -71,7 +72,7 @@ export class ModelStore {
       }
       g = at;
     }
-    const graph = g ? encodeGraph(g) : undefined;
+    const graph = g ? digestGraph(g) : undefined;
     return { graph, json: json && e.json ? jsonDigest(e.json) : undefined, error: e.graph ? undefined : e.error ?? 'not a model', counts: { ...this.counts } };
   }
 
@@ -212,12 +213,8 @@ export class ModelStore {
   }
 }
 
-/** Graphs whose JSON is larger are sent deflated. */
-const DEFLATE_ABOVE = 1 << 20;
-
-function encodeGraph(g: ViewGraph): GraphDigest {
-  const json = new TextEncoder().encode(JSON.stringify(g));
-  const encoded: EncodedGraph = json.byteLength > DEFLATE_ABOVE ? { encoding: 'json-deflate', bytes: new Uint8Array(deflateSync(json)) } : { encoding: 'json', bytes: json };
+function digestGraph(g: ViewGraph): GraphDigest {
+  const encoded = encodeGraph(g, (bytes) => new Uint8Array(deflateSync(bytes)));
   return { title: g.title, format: g.format, nodeCount: g.nodes.length, evaluatedAt: g.totals.evaluatedAt, encoded };
 }
 

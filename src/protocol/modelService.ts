@@ -37,13 +37,14 @@ export interface GraphDigest {
   nodeCount: number;
   /** The symbolic input dims and the sizes the figures are at (ViewGraph totals.evaluatedAt), for Run. */
   evaluatedAt?: InputDim[];
-  /** The ViewGraph as UTF-8 JSON, zlib-deflated when large (a 200k-node graph: 83 MB of JSON, 5 MB
-   * deflated): a big buffer arriving on the host thread made V8 collect its whole heap there. */
+  /** The ViewGraph as UTF-8 JSON lines (src/protocol/graphEncoding.ts), zlib-deflated when large (a
+   * 200k-node graph: 83 MB of JSON, 5 MB deflated): a big buffer arriving on the host thread made V8
+   * collect its whole heap there. */
   encoded: EncodedGraph;
 }
 
 export interface EncodedGraph {
-  encoding: 'json' | 'json-deflate';
+  encoding: 'rows' | 'rows-deflate';
   bytes: Uint8Array;
 }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { RpcClient, serve } from '../protocol/rpc';
 import type { FromWebview, GraphRequests, ToWebview } from '../protocol/messages';
 import type { ViewGraph } from '../protocol/viewModel';
+import { encodeGraph } from '../protocol/graphEncoding';
 import { buildHtml, makeNonce, webviewOptions } from '../editor/webviewHtml';
 import { configureL10n, webviewL10n } from '../editor/l10n';
 import { readViewOptions } from '../editor/settings';
@@ -137,7 +138,8 @@ class WebGraphs implements vscode.Disposable {
   private send(s: Shown, newGraph: boolean): void {
     if (!s.ready) return;
     const post = (m: ToWebview) => void s.panel.webview.postMessage(m);
-    if (s.graph) post({ type: 'showGraph', graph: s.graph, preserveView: !newGraph });
+    // As the desktop sends it: the webview parses the lines in turns with the page.
+    if (s.graph) post({ type: 'showGraph', graph: encodeGraph(s.graph), preserveView: !newGraph });
     else if (s.error) post({ type: 'showError', message: s.error });
   }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
 import { pageErrors, posted, startHarness, type Harness } from './harness';
 import { syntheticGraph } from './synthetic';
+import { encodeGraph } from '../../src/protocol/graphEncoding';
 
 /**
  * The graph view's channel: a graph as the model worker encodes it (deflated JSON bytes, passed on by
@@ -22,12 +23,20 @@ const nodesDrawn = () => ((window as unknown as { convlens: { debug: Debug } }).
 
 test('a deflated graph from the model worker is decoded in the webview and drawn', async () => {
   const page = await h.open();
-  const g = syntheticGraph(300, 'encoded-300');
-  const bytes = [...deflateSync(Buffer.from(JSON.stringify(g)))];
-  await page.evaluate((b) => window.postMessage({ type: 'showGraph', graph: { encoding: 'json-deflate', bytes: new Uint8Array(b) }, preserveView: false }, '*'), bytes);
-  await page.waitForFunction((n) => ((window as unknown as { convlens: { debug: Debug } }).convlens.debug.scene?.display.nodes.length ?? 0) >= n, 300, { timeout: 30_000 });
+  const g = syntheticGraph(12_000, 'encoded-12000');
+  const encoded = encodeGraph(g, (b) => new Uint8Array(deflateSync(b)));
+  assert.equal(encoded.encoding, 'rows-deflate');
+  const bytes = [...encoded.bytes];
+  await page.evaluate((b) => window.postMessage({ type: 'showGraph', graph: { encoding: 'rows-deflate', bytes: new Uint8Array(b) }, preserveView: false }, '*'), bytes);
+  await page.waitForFunction((n) => ((window as unknown as { convlens: { debug: Debug } }).convlens.debug.scene?.display.nodes.length ?? 0) >= n, 12_000, { timeout: 30_000 });
   const title = await page.evaluate(() => (window as unknown as { convlens: { lastReport: { title: string } | null } }).convlens.lastReport?.title);
-  assert.equal(title, 'encoded-300');
+  assert.equal(title, 'encoded-12000');
+  // What the page holds is the graph that was sent.
+  const held = await page.evaluate(() => {
+    const g = (window as unknown as { convlens: { debug: { graph: { nodes: unknown[]; edges: unknown[]; tensors: Record<string, unknown> } } } }).convlens.debug.graph;
+    return { count: [g.nodes.length, g.edges.length, Object.keys(g.tensors).length], node: g.nodes[4321], edge: g.edges[777], tensor: g.tensors['n99_out'] };
+  });
+  assert.deepEqual(held, { count: [g.nodes.length, g.edges.length, Object.keys(g.tensors).length], node: g.nodes[4321], edge: g.edges[777], tensor: g.tensors['n99_out'] });
   assert.deepEqual(pageErrors(page).filter((e) => !e.startsWith('Failed to load resource')), []); // the favicon
   await page.close();
 });

@@ -5,6 +5,7 @@ import type { WeightReply } from '../../src/protocol/modelService';
 import type { LayerTimes } from '../../src/runtime/profile';
 import type { ViewDiff, ViewGraph } from '../../src/protocol/viewModel';
 import { createHost } from '../common/vscodeApi';
+import { yieldToPage } from './render/slices';
 import type { SavedState } from './state';
 
 /** What the host asks of the view. */
@@ -41,7 +42,8 @@ export class GraphController {
 
   private async onMessage(m: ToWebview): Promise<void> {
     switch (m.type) {
-      case 'showGraph': return this.view.showGraph(isEncodedGraph(m.graph) ? await decodeGraph(m.graph) : m.graph, m.preserveView);
+      // A large graph is parsed in turns with the page, as it is then prepared (render/slices.ts).
+      case 'showGraph': return this.view.showGraph(isEncodedGraph(m.graph) ? await decodeGraph(m.graph, yieldToPage) : m.graph, m.preserveView);
       case 'showError': return this.view.showError(m.message);
       case 'graphStale': return this.view.graphStale(m.reason);
       case 'selectNode': return this.view.selectNode(m.nodeId, m.reveal);

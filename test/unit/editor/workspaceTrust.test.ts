@@ -11,7 +11,7 @@ import type { ViewGraph } from '../../../src/protocol/viewModel';
 import { ModelStore } from '../../../src/editor/modelStore';
 import { readModelBytes, readModelFile } from '../../../src/formats/index';
 import { siblingsRefused } from '../../../src/editor/trustText';
-import { inflateSync } from 'node:zlib';
+import { decodeGraph } from '../../../src/protocol/graphEncoding';
 
 /**
  * Restricted Mode and virtual workspaces, against the `vscode` stand-in and the model worker's store on
@@ -27,10 +27,7 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 const modelPath = externalised(join(tmp, 'remote'), 'weights.bin', true);
 const served = new Uint8Array(readFileSync(modelPath));
 
-function graphOf(reply: OpenReply): ViewGraph {
-  const e = reply.graph!.encoded;
-  return JSON.parse(new TextDecoder().decode(e.encoding === 'json' ? e.bytes : inflateSync(e.bytes))) as ViewGraph;
-}
+const graphOf = (reply: OpenReply): Promise<ViewGraph> => decodeGraph(reply.graph!.encoded);
 
 /** The `vscode` stand-in, with workspace.fs serving `served` and a trust state the test sets. */
 function setUp(trusted: boolean) {
@@ -64,7 +61,7 @@ test('a model at a non-file URI is read through workspace.fs only: neither its p
     const store = new ModelStore();
     const reply = await store.open(doc, false);
     assert.equal(reply.error, undefined);
-    const graph = graphOf(reply);
+    const graph = await graphOf(reply);
     assert.ok(graph.nodes.length > 20, `${graph.nodes.length} nodes`);
     const conv = graph.nodes.find((n) => n.op === 'Conv')!;
     assert.deepEqual(graph.tensors[conv.outputs[0]].shape, [1, 16, 120, 160], 'the first Conv of slim-320 (320×240 input, stride 2)');
@@ -118,7 +115,7 @@ test('in Restricted Mode the opened file is read and nothing beside it; once tru
     const store = new ModelStore();
     const reply = await store.open(doc, false);
     assert.equal(reply.error, undefined);
-    assert.ok(graphOf(reply).nodes.some((n) => n.op === 'Conv'));
+    assert.ok((await graphOf(reply)).nodes.some((n) => n.op === 'Conv'));
     assert.deepEqual(spy.touched, [], 'the external data file was looked at in Restricted Mode');
     const restricted = await readModelFile(modelPath, { refuseSiblings: siblingsRefused('untrusted') });
     assert.throws(() => [...restricted.graph.initializers.values()].find((t) => t.external)!.bytes(), /which is not read: files beside a model are read once the workspace is trusted \(Restricted Mode\)/);
