@@ -5,7 +5,7 @@ import { GraphCommands, type CommandTarget } from './commands';
 import { GraphController, type HostRequests } from './controller';
 import { MermaidPreview } from './export/mermaidPreview';
 import { EdgeKind, type Direction, type LayoutEngine } from './layout/types';
-import { collapseToDepth, deriveDisplayGraph } from './model/displayGraph';
+import { collapseToDepth, deriveSteps } from './model/displayGraph';
 import { layoutGroups } from './model/layoutGroups';
 import { EdgeNavigator } from './model/navigation';
 import { readableFit, type Camera } from './render/camera';
@@ -13,7 +13,7 @@ import { drawScene, tracePath, TEXT_SCALE, type DrawnText } from './render/draw'
 import { GraphView } from './render/graphView';
 import { canvasMeasure, CHAR_MEASURE_ABOVE, charMeasure, commonNamePrefix, LABEL_H, measureBoxesSliced, measureLabels, type Measure, type TitleMode } from './render/boxText';
 import { columnGapFor, LAYER_GAP, LAYER_GAP_LR, makeScene, NODE_H, NODE_W } from './render/scene';
-import { yieldToPage } from './render/slices';
+import { runSliced, yieldToPage } from './render/slices';
 import { readTheme, watchTheme } from './render/theme';
 import { DetailsPanel } from './ui/details';
 import { ModelPanel } from './ui/modelPanel';
@@ -270,10 +270,9 @@ export class App implements HostRequests, CommandTarget {
     if (!graph) return;
     const gen = ++this.generation;
     const live = () => gen === this.generation;
-    const display = deriveDisplayGraph(graph, { fold: s.fold, collapsed: s.collapsed, hideBatchDim: s.hideBatch });
     // A large graph is prepared in turns with the page (render/slices.ts): it keeps painting and answering input.
-    await yieldToPage();
-    if (!live()) return;
+    const display = await runSliced(deriveSteps(graph, { fold: s.fold, collapsed: s.collapsed, hideBatchDim: s.hideBatch }), live);
+    if (!display) return;
     const groups = layoutGroups(display);
     const edges = new Int32Array(display.edges.length * 2);
     display.edges.forEach((e, i) => {
@@ -306,11 +305,15 @@ export class App implements HostRequests, CommandTarget {
       this.showMessage(layout.note, false);
       this.host.log('warn', layout.note);
     }
+    const scene = makeScene(display, layout, groups, sizes.text, prefix, measure);
+    // What follows shows the new scene in one go: the page has its turn before, not midway.
+    await yieldToPage();
+    if (!live()) return;
     s.display = display;
-    s.scene = makeScene(display, layout, groups, sizes.text, prefix, measure);
+    s.scene = scene;
     this.nav.setGraph(display);
-    this.view.setScene(s.scene);
-    this.minimap.setScene(s.scene);
+    this.view.setScene(scene);
+    this.minimap.setScene(scene);
     this.overlayPanel.update(graph, display, this.view.theme);
     this.legend.show(new Set(display.nodes.map((n) => n.family)), layout.edgeKind.some((k) => k === EdgeKind.Skip), display.edges.some((e) => e.declared), prefix);
     this.toolbar.setMaxDepth(display.groups.reduce((m, g) => Math.max(m, g.depth), 0));

@@ -1,6 +1,7 @@
 import type { OpFamily, ViewGraph, ViewGroup, ViewNode, ViewQuantLayer } from '../../../src/protocol/viewModel';
 import { addFigures, formatShape } from '../../common/format';
 import { groupTitle } from './groupTitle';
+import { ScopeTrie } from './scopeTrie';
 import * as l10n from '@vscode/l10n';
 
 /**
@@ -71,17 +72,26 @@ export interface DisplayOptions {
 
 export const scopeKey = (path: string[]): string => path.join('/');
 
-/** Two scope paths alike, name by name (cheaper than comparing their keys). */
-export function sameScope(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 const FOLDABLE = new Set<OpFamily>(['activation', 'normalization']);
 
 export function deriveDisplayGraph(g: ViewGraph, opt: DisplayOptions): DisplayGraph {
-  const nodeIndex = new Map<string, number>(g.nodes.map((n, i) => [n.id, i]));
+  const steps = deriveSteps(g, opt);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Loop iterations between the points where deriveSteps lets a large graph's page have a turn. */
+const STEP = 1024;
+
+/**
+ * deriveDisplayGraph as steps (render/slices.ts runSliced): it yields now and then in its loops over
+ * nodes and edges, so the page can paint and answer input while a 50,000-node graph is derived.
+ */
+export function* deriveSteps(g: ViewGraph, opt: DisplayOptions): Generator<void, DisplayGraph> {
+  const nodeIndex = new Map<string, number>();
+  for (let i = 0; i < g.nodes.length; i++) nodeIndex.set(g.nodes[i].id, i);
   // head[i]: the node whose box shows node i before folding: a quantised layer's anchor for its members.
   const head = g.nodes.map((_, i) => i);
   const quant = new Map<number, ViewQuantLayer>();
@@ -134,7 +144,9 @@ export function deriveDisplayGraph(g: ViewGraph, opt: DisplayOptions): DisplayGr
     });
   }
 
+  yield;
   const groups = g.groups ? collectGroups(g.groups) : groupsFromScopes(g.nodes);
+  yield;
   const groupByKey = new Map((g.groups ?? []).map((gr) => [gr.key, gr]));
   const nodes: DisplayNode[] = [];
   const indexOf = new Map<string, number>();
@@ -145,7 +157,9 @@ export function deriveDisplayGraph(g: ViewGraph, opt: DisplayOptions): DisplayGr
   };
   for (const t of g.inputs) add(terminal('input', t.name));
 
-  g.nodes.forEach((n, i) => {
+  for (let i = 0; i < g.nodes.length; i++) {
+    if (i % STEP === STEP - 1) yield;
+    const n = g.nodes[i];
     // A quantised layer's members are grouped with it, wherever their own names put them.
     const path = collapsedPrefix(g.nodes[head[i]].scope, opt.collapsed);
     if (path) {
@@ -163,7 +177,7 @@ export function deriveDisplayGraph(g: ViewGraph, opt: DisplayOptions): DisplayGr
         box.macs = addFigures(box.macs, n.macs);
       }
       indexOf.set(n.id, gi);
-      return;
+      continue;
     }
     const r = rep[i];
     const rid = g.nodes[r].id;
@@ -173,10 +187,12 @@ export function deriveDisplayGraph(g: ViewGraph, opt: DisplayOptions): DisplayGr
       // before its anchor), with the head's content; the head is its first member.
       const top = g.nodes[r];
       const layer = quant.get(r);
-      bi = add({ id: top.id, kind: 'node', family: top.family, title: layer?.op ?? top.op, label: top.label, name: top.name, params: top.params, macs: top.macs, members: [r], scope: top.scope, inTensors: [], outTensors: top.outputs.filter(Boolean), ...(layer ? { badge: layer.mark } : {}) });
+      const box: DisplayNode = { id: top.id, kind: 'node', family: top.family, title: layer?.op ?? top.op, label: top.label, name: top.name, params: top.params, macs: top.macs, members: [r], scope: top.scope, inTensors: [], outTensors: top.outputs.filter(Boolean) };
+      if (layer) box.badge = layer.mark;
+      bi = add(box);
     }
+    if (i === r) continue;
     indexOf.set(n.id, bi);
-    if (i === r) return;
     const box = nodes[bi];
     box.members.push(i);
     box.params = addFigures(box.params, n.params);
@@ -184,22 +200,26 @@ export function deriveDisplayGraph(g: ViewGraph, opt: DisplayOptions): DisplayGr
     // Folded layers are named on the box; a quantised layer's own (de)quantisers are not.
     if (head[i] === i) box.label = [box.label, `+${quant.get(i)?.op ?? n.op}`].filter(Boolean).join(' ');
     if (i > r) box.outTensors = n.outputs.filter(Boolean);
-  });
+  }
   for (const t of g.outputs) add(terminal('output', t.name));
 
   const edges: DisplayEdge[] = [];
-  // The tensors already drawn between two boxes, by the pair's number (no string key per edge: 50,000-node graphs).
-  const seen = new Map<number, string[]>();
+  // The edges already drawn into each box, as lists through `intoNext` (no key per edge: 50,000-node
+  // graphs), so that a tensor is drawn once between two boxes.
+  const intoFirst = new Int32Array(nodes.length).fill(-1);
+  const intoNext: number[] = [];
   const labels = new Map<string, string>();
-  for (const e of g.edges) {
+  for (let k = 0; k < g.edges.length; k++) {
+    if (k % STEP === STEP - 1) yield;
+    const e = g.edges[k];
     const from = indexOf.get(e.from);
     const to = indexOf.get(e.to);
     if (from === undefined || to === undefined || from === to) continue;
-    const pair = from * nodes.length + to;
-    const drawn = seen.get(pair);
-    if (drawn?.includes(e.tensor)) continue;
-    if (drawn) drawn.push(e.tensor);
-    else seen.set(pair, [e.tensor]);
+    let j = intoFirst[to];
+    while (j >= 0 && !(edges[j].from === from && edges[j].tensor === e.tensor)) j = intoNext[j];
+    if (j >= 0) continue;
+    intoNext.push(intoFirst[to]);
+    intoFirst[to] = edges.length;
     const t = g.tensors[e.tensor];
     let label = labels.get(e.tensor);
     if (label === undefined) labels.set(e.tensor, (label = formatShape(t?.shape, opt.hideBatchDim)));
@@ -250,24 +270,15 @@ function collectGroups(groups: ViewGroup[]): GroupInfo[] {
 
 /** A view model that lists no groups (made by hand, as the synthetic benchmark graphs are): its nodes' paths are the groups. */
 function groupsFromScopes(nodes: ViewNode[]): GroupInfo[] {
-  const sizes = new Map<string, GroupInfo>();
-  // Nodes come in model order, so neighbours mostly share their scope: its groups are looked up once.
-  let last: string[] = [];
-  let chain: GroupInfo[] = [];
+  const trie = new ScopeTrie<number>();
   for (const n of nodes) {
-    if (!sameScope(n.scope, last)) {
-      last = n.scope;
-      chain = n.scope.map((title, i) => {
-        const path = n.scope.slice(0, i + 1);
-        const key = scopeKey(path);
-        let info = sizes.get(key);
-        if (!info) sizes.set(key, (info = { key, path, title, depth: i + 1, size: 0 }));
-        return info;
-      });
-    }
-    for (const info of chain) info.size++;
+    const chain = trie.walk(n.scope, true);
+    for (let d = 1; d < chain.length; d++) chain[d].value = (chain[d].value ?? 0) + 1;
   }
-  return [...sizes.values()].filter((gi) => gi.size > 1).sort((a, b) => a.depth - b.depth);
+  return trie.nodes((t) => t.value! > 1).map((t) => {
+    const path = ScopeTrie.path(t);
+    return { key: scopeKey(path), path, title: t.name, depth: t.depth, size: t.value! };
+  });
 }
 
 /** Keys of every group at depth >= n (collapsing to depth n shows groups of depth n as boxes). */

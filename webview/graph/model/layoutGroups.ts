@@ -1,4 +1,5 @@
-import { sameScope, type DisplayGraph } from './displayGraph';
+import type { DisplayGraph } from './displayGraph';
+import { ScopeTrie } from './scopeTrie';
 
 /**
  * The expanded scope groups as the layout wants them: each box's innermost expanded group (a
@@ -32,18 +33,19 @@ export function layoutGroups(display: DisplayGraph): LayoutGroups {
     parent.push(p);
   }
   const groupOf = new Int32Array(display.nodes.length).fill(-1);
-  // Boxes come in model order, so neighbours mostly share a scope: its group is looked up once.
-  let lastScope: string[] = [];
-  let lastGroup = -1;
-  display.nodes.forEach((d, v) => {
-    if (d.kind === 'input' || d.kind === 'output') return;
-    const scope = d.kind === 'group' ? d.scope.slice(0, -1) : d.scope;
-    if (!sameScope(scope, lastScope)) {
-      lastScope = scope;
-      lastGroup = -1;
-      for (let k = scope.length; k >= 1 && lastGroup < 0; k--) lastGroup = index.get(scope.slice(0, k).join('/')) ?? -1;
-    }
-    groupOf[v] = lastGroup;
+  const trie = new ScopeTrie<number>();
+  display.groups.forEach((g) => {
+    const at = index.get(g.key);
+    if (at !== undefined) trie.walk(g.path, true).at(-1)!.value = at;
   });
+  for (let v = 0; v < display.nodes.length; v++) {
+    const d = display.nodes[v];
+    if (d.kind === 'input' || d.kind === 'output') continue;
+    // A collapsed group's box belongs to the groups around it.
+    const chain = trie.walk(d.kind === 'group' ? d.scope.slice(0, -1) : d.scope, false);
+    let k = chain.length - 1;
+    while (k >= 1 && chain[k].value === undefined) k--;
+    groupOf[v] = k >= 1 ? chain[k].value! : -1;
+  }
   return { keys, titles, depth: Int32Array.from(depth), groupOf, groupParent: Int32Array.from(parent), maxDepth: depth.reduce((m, x) => Math.max(m, x), 0) };
 }

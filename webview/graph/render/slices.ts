@@ -27,3 +27,20 @@ export async function forEachSliced(n: number, f: (i: number) => void, live: () 
   }
   return true;
 }
+
+/**
+ * Runs `steps` to its end, giving the page a turn whenever a slice of about SLICE_MS is spent at one of
+ * its yields; null when `live()` turned false meanwhile.
+ */
+export async function runSliced<T>(steps: Generator<void, T>, live: () => boolean): Promise<T | null> {
+  let start = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - start > SLICE_MS) {
+      await yieldToPage();
+      if (!live()) return null;
+      start = performance.now();
+    }
+  }
+}
