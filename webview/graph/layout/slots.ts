@@ -232,10 +232,13 @@ function orderKeys(n: number, m: number, edges: Int32Array, kind: Uint8Array, du
 function bucketSorted(count: number, layer: Int32Array, maxLayer: number, key: Float64Array): Int32Array[] {
   const sizes = new Int32Array(maxLayer + 1);
   for (let v = 0; v < count; v++) sizes[layer[v]]++;
-  const rows = Array.from(sizes, (s) => new Int32Array(s));
+  // One buffer, a view of it per layer: a long chain has tens of thousands of layers of one node.
+  const all = new Int32Array(count);
+  const rows: Int32Array[] = new Array(maxLayer + 1);
+  for (let l = 0, at = 0; l <= maxLayer; at += sizes[l], l++) rows[l] = all.subarray(at, at + sizes[l]);
   sizes.fill(0);
   for (let v = 0; v < count; v++) rows[layer[v]][sizes[layer[v]]++] = v;
-  for (const row of rows) row.sort((a, b) => key[a] - key[b] || a - b);
+  for (const row of rows) if (row.length > 1) row.sort((a, b) => key[a] - key[b] || a - b);
   return rows;
 }
 

@@ -48,25 +48,53 @@ export type Measure = (text: string, font: FontName) => number;
 /** A measure without a canvas (Node tests, exports of a scene built without one): a wide average glyph. */
 export const roughMeasure: Measure = (text, font) => text.length * (font === 'title' ? 7.2 : font === 'body' ? 6.8 : 6.2);
 
-/** Every box's text and size. */
-export function measureBoxes(display: DisplayGraph, o: Omit<BoxTextOptions, 'mark' | 'thumb'> & { marks?: ReadonlyMap<number, ViewDiffMark>; thumbs?: ReadonlySet<number> }, measure: Measure): { text: BoxText[]; widths: Float64Array; heights: Float64Array } {
-  const text = display.nodes.map((d, i) => boxText(d, { mode: o.mode, prefix: o.prefix, mark: o.marks?.get(i), thumb: o.thumbs?.has(i) ?? false }, measure));
-  return { text, widths: Float64Array.from(text, (t) => t.width), heights: Float64Array.from(text, (t) => t.height) };
+type BoxOptions = Omit<BoxTextOptions, 'mark' | 'thumb'> & { marks?: ReadonlyMap<number, ViewDiffMark>; thumbs?: ReadonlySet<number> };
+
+/**
+ * What each box says, laid out when first asked for (a box drawn, exported or hovered): the layout
+ * needs only the boxes' sizes, and a 50,000-node graph draws a few dozen boxes at a time. Laid out
+ * with the options and measure that sized the box, so it fits it exactly.
+ */
+export class BoxTexts {
+  private readonly done: (BoxText | undefined)[];
+
+  constructor(private readonly display: DisplayGraph, private readonly o: BoxOptions, private readonly measure: Measure) {
+    this.done = new Array(display.nodes.length);
+  }
+
+  options(v: number): BoxTextOptions {
+    return { mode: this.o.mode, prefix: this.o.prefix, mark: this.o.marks?.get(v), thumb: this.o.thumbs?.has(v) ?? false };
+  }
+
+  get(v: number): BoxText {
+    return (this.done[v] ??= boxText(this.display.nodes[v], this.options(v), this.measure));
+  }
 }
 
-/** measureBoxes in slices that let the page paint and answer input between them (./slices.ts); null when `live()` turned false. */
-export async function measureBoxesSliced(display: DisplayGraph, o: Omit<BoxTextOptions, 'mark' | 'thumb'> & { marks?: ReadonlyMap<number, ViewDiffMark>; thumbs?: ReadonlySet<number> }, measure: Measure, live: () => boolean): Promise<{ text: BoxText[]; widths: Float64Array; heights: Float64Array } | null> {
-  const text: BoxText[] = new Array(display.nodes.length);
+/** Every box's size, in slices that let the page paint and answer input between them (./slices.ts); null when `live()` turned false. */
+export async function measureBoxesSliced(display: DisplayGraph, o: BoxOptions, measure: Measure, live: () => boolean): Promise<{ text: BoxTexts; widths: Float64Array; heights: Float64Array } | null> {
+  const text = new BoxTexts(display, o, measure);
+  const widths = new Float64Array(display.nodes.length);
+  const heights = new Float64Array(display.nodes.length);
   const done = await forEachSliced(display.nodes.length, (i) => {
-    text[i] = boxText(display.nodes[i], { mode: o.mode, prefix: o.prefix, mark: o.marks?.get(i), thumb: o.thumbs?.has(i) ?? false }, measure);
+    const size = layoutText(display.nodes[i], text.options(i), measure, null);
+    widths[i] = size.width;
+    heights[i] = size.height;
   }, live);
-  return done ? { text, widths: Float64Array.from(text, (t) => t.width), heights: Float64Array.from(text, (t) => t.height) } : null;
+  return done ? { text, widths, heights } : null;
 }
 
 /** Each edge's shape label width (as drawn: control characters escaped). */
 export function measureLabels(display: DisplayGraph, measure: Measure): Float64Array {
-  // A declared shape is drawn italic with its mark: a little wider.
-  return Float64Array.from(display.edges, (e) => (e.label ? Math.ceil(measure(e.declared ? `${visibleText(e.label)} ${DECLARED_MARK}` : visibleText(e.label), 'label') * (e.declared ? 1.05 : 1)) + 2 : 0));
+  // A declared shape is drawn italic with its mark: a little wider. Most shapes recur: each is measured once.
+  const widths = [new Map<string, number>(), new Map<string, number>()];
+  return Float64Array.from(display.edges, (e) => {
+    if (!e.label) return 0;
+    const seen = widths[e.declared ? 1 : 0];
+    let w = seen.get(e.label);
+    if (w === undefined) seen.set(e.label, (w = Math.ceil(measure(e.declared ? `${visibleText(e.label)} ${DECLARED_MARK}` : visibleText(e.label), 'label') * (e.declared ? 1.05 : 1)) + 2));
+    return w;
+  });
 }
 
 /** A cached measurer on a canvas in the page's font. */
@@ -97,17 +125,30 @@ export function canvasMeasure(family: string): Measure {
  */
 export function charMeasure(family: string): Measure {
   const ctx = document.createElement('canvas').getContext('2d')!;
-  const advances = new Map<FontName, Map<string, number>>();
+  // By UTF-16 code unit, NaN until measured; a surrogate pair is measured as one character.
+  const tables = new Map<FontName, Float64Array>();
+  const pairs = new Map<string, number>();
+  const advance = (ch: string, font: FontName): number => {
+    ctx.font = fontCss(font, family);
+    return ctx.measureText(ch).width;
+  };
   return (text, font) => {
-    let table = advances.get(font);
-    if (!table) advances.set(font, (table = new Map()));
+    let table = tables.get(font);
+    if (!table) tables.set(font, (table = new Float64Array(0x10000).fill(NaN)));
     let sum = 0;
-    for (const ch of text) {
-      let w = table.get(ch);
-      if (w === undefined) {
-        ctx.font = fontCss(font, family);
-        table.set(ch, (w = ctx.measureText(ch).width));
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+        const ch = text.slice(i, i + 2);
+        const key = `${font}\u0000${ch}`;
+        let w = pairs.get(key);
+        if (w === undefined) pairs.set(key, (w = advance(ch, font)));
+        sum += w;
+        i++;
+        continue;
       }
+      let w = table[c];
+      if (w !== w) w = table[c] = advance(text[i], font);
       sum += w;
     }
     return sum;
@@ -164,11 +205,16 @@ function contentOf(d: DisplayNode, o: BoxTextOptions): { first: Segment[]; secon
 }
 
 export function boxText(d: DisplayNode, o: BoxTextOptions, measure: Measure): BoxText {
+  const runs: TextRun[] = [];
+  return { runs, ...layoutText(d, o, measure, runs) };
+}
+
+/** The lines of a box's text and its size; the runs go to `runs` when it is given. */
+function layoutText(d: DisplayNode, o: BoxTextOptions, measure: Measure, runs: TextRun[] | null): Omit<BoxText, 'runs'> {
   const terminal = d.kind === 'input' || d.kind === 'output';
   const padLeft = terminal ? BOX.padLeftTerminal : BOX.padLeft;
   const room = BOX.maxW - padLeft - BOX.padRight - (o.thumb ? BOX.thumb : 0);
   const { first, second, third = [] } = contentOf(d, o);
-  const runs: TextRun[] = [];
   let line = 0;
   let widest = 0;
   for (const segs of [first, second, third]) {
@@ -176,8 +222,9 @@ export function boxText(d: DisplayNode, o: BoxTextOptions, measure: Measure): Bo
     let dx = 0;
     for (const s of segs) {
       const parts = pieces(s.text, s.font, room, measure);
-      parts.forEach((piece, i) => {
-        const w = measure(piece, s.font);
+      for (let i = 0; i < parts.length; i += 2) {
+        const piece = parts[i] as string;
+        const w = parts[i + 1] as number;
         // A new segment (the attributes after the op) stands a little apart; words of one, a space.
         const gap = dx === 0 ? 0 : i === 0 ? BOX.gap : measure(' ', s.font);
         if (dx > 0 && dx + gap + w > room) {
@@ -185,29 +232,31 @@ export function boxText(d: DisplayNode, o: BoxTextOptions, measure: Measure): Bo
           dx = 0;
         }
         const at = dx > 0 ? dx + gap : 0;
-        runs.push({ text: piece, font: s.font, tone: s.tone, dx: at, line, width: w });
+        runs?.push({ text: piece, font: s.font, tone: s.tone, dx: at, line, width: w });
         dx = at + w;
         widest = Math.max(widest, dx);
-      });
+      }
     }
     line++;
   }
   const lines = Math.max(1, line);
   const width = Math.min(BOX.maxW, Math.max(BOX.minW, Math.ceil(widest + padLeft + BOX.padRight + (o.thumb ? BOX.thumb : 0))));
   const height = Math.max(BOX.minH, BOX.firstBaseline + BOX.lineH * (lines - 1) + BOX.bottom);
-  return { runs, lines, width, height, padLeft, thumb: o.thumb };
+  return { lines, width, height, padLeft, thumb: o.thumb };
 }
 
 /**
- * A segment's words, each fitting `room`: split at spaces, and a word too long for a line (a long
- * node name) at its separators (/ . _ :), or, failing those, between characters.
+ * A segment's words, each fitting `room`, each followed by its width: split at spaces, and a word too
+ * long for a line (a long node name) at its separators (/ . _ :), or, failing those, between characters.
  */
-function pieces(text: string, font: FontName, room: number, measure: Measure): string[] {
-  if (measure(text, font) <= room) return [text];
-  const out: string[] = [];
+function pieces(text: string, font: FontName, room: number, measure: Measure): (string | number)[] {
+  const whole = measure(text, font);
+  if (whole <= room) return [text, whole];
+  const out: (string | number)[] = [];
   for (const word of text.split(' ').filter(Boolean)) {
-    if (measure(word, font) <= room) {
-      out.push(word);
+    const w = measure(word, font);
+    if (w <= room) {
+      out.push(word, w);
       continue;
     }
     let rest = word;
@@ -221,10 +270,11 @@ function pieces(text: string, font: FontName, room: number, measure: Measure): s
         cut = 1;
         while (cut < rest.length && measure(rest.slice(0, cut + 1), font) <= room) cut++;
       }
-      out.push(rest.slice(0, cut));
+      const part = rest.slice(0, cut);
+      out.push(part, measure(part, font));
       rest = rest.slice(cut);
     }
-    if (rest) out.push(rest);
+    if (rest) out.push(rest, measure(rest, font));
   }
   return out;
 }

@@ -182,7 +182,7 @@ const DIFF_COLOR = { added: 'diffAdded', removed: 'diffRemoved', changed: 'diffC
 
 /** A box's text, as measured for the layout (or roughly, for a scene made without a canvas). */
 export function textOf(scene: Scene, v: number): BoxText {
-  return scene.text?.[v] ?? boxText(scene.display.nodes[v], { mode: 'both', prefix: scene.prefix, thumb: false }, roughMeasure);
+  return scene.text?.get(v) ?? boxText(scene.display.nodes[v], { mode: 'both', prefix: scene.prefix, thumb: false }, roughMeasure);
 }
 
 /** Where a box's text runs start: the left edge of its text and the baseline of each line. */

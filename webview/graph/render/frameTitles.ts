@@ -19,31 +19,38 @@ const CELL = 256;
 /** The title as drawn, '▾' and all. */
 export const frameTitleText = (f: GroupFrame): string => `▾ ${visibleText(f.title)}`;
 
-/** Edge `e` as a polyline (curves flattened), as tracePath draws it. */
-export function edgePolyline(layout: LayoutResult, e: number): number[] {
-  const out: number[] = [];
+/**
+ * Flattens edges as tracePath draws them (curves in 8 straight steps), handing each straight piece to
+ * `piece`: one sink for every edge, so that 50,000 edges make no garbage.
+ */
+function edgePieces(layout: LayoutResult, piece: (ax: number, ay: number, bx: number, by: number) => void): (e: number) => void {
   let cx = 0, cy = 0;
   const steps = 8;
+  const to = (x: number, y: number): void => {
+    piece(cx, cy, x, y);
+    cx = x;
+    cy = y;
+  };
   const sink: PathSink = {
-    moveTo: (x, y) => { out.push(x, y); cx = x; cy = y; },
-    lineTo: (x, y) => { out.push(x, y); cx = x; cy = y; },
+    moveTo: (x, y) => { cx = x; cy = y; },
+    lineTo: to,
     bezierCurveTo: (a, b, c, d, x, y) => {
+      const x0 = cx, y0 = cy;
       for (let i = 1; i <= steps; i++) {
         const t = i / steps, u = 1 - t;
-        out.push(u * u * u * cx + 3 * u * u * t * a + 3 * u * t * t * c + t * t * t * x, u * u * u * cy + 3 * u * u * t * b + 3 * u * t * t * d + t * t * t * y);
+        to(u * u * u * x0 + 3 * u * u * t * a + 3 * u * t * t * c + t * t * t * x, u * u * u * y0 + 3 * u * u * t * b + 3 * u * t * t * d + t * t * t * y);
       }
-      cx = x; cy = y;
     },
     quadraticCurveTo: (a, b, x, y) => {
+      const x0 = cx, y0 = cy;
       for (let i = 1; i <= steps; i++) {
         const t = i / steps, u = 1 - t;
-        out.push(u * u * cx + 2 * u * t * a + t * t * x, u * u * cy + 2 * u * t * b + t * t * y);
+        to(u * u * x0 + 2 * u * t * a + t * t * x, u * u * y0 + 2 * u * t * b + t * t * y);
       }
-      cx = x; cy = y;
     },
   };
-  tracePath(sink, { layout } as Parameters<typeof tracePath>[1], e);
-  return out;
+  const scene = { layout } as Parameters<typeof tracePath>[1];
+  return (e) => tracePath(sink, scene, e);
 }
 
 /** Whether segment (ax, ay)–(bx, by) meets the rectangle [x0, x1] × [y0, y1] (Liang–Barsky clipping). */
@@ -79,25 +86,43 @@ export function placeFrameTitles(frames: GroupFrame[], layout: LayoutResult, mea
     const right = f.x1 - INSET - titles[i].w;
     return right > left + 1 ? [left, right] : [left];
   });
-  // Cells by number: column in the low 21 bits, row above (exact for any graph up to 2^20 cells each way).
-  const cell = (gx: number, gy: number): number => gy * 2097152 + (gx + 1048576);
-  const grid = new Map<number, number[]>();
+  // By row, then column: small integer keys, which a Map hashes fast (one number for both was a double).
+  const grid = new Map<number, Map<number, number[]>>();
+  const inCell = (gx: number, gy: number): number[] | undefined => grid.get(gy)?.get(gx);
   const crossed = frames.map((_, i) => cand[i].map(() => false));
+  const rects = frames.map((f, i) => cand[i].map((x) => titleRect(f, x, titles[i].w)));
   frames.forEach((f, i) => {
     const [x0, y0] = titleRect(f, f.x0, 0);
     const [, , , y1] = titleRect(f, f.x1, 0);
     // A title wider than its frame reaches past it: its cells are registered too.
     const right = Math.max(f.x1, f.x0 + INSET + titles[i].w + 2);
     for (let gx = Math.floor(x0 / CELL); gx <= Math.floor(right / CELL); gx++) for (let gy = Math.floor(y0 / CELL); gy <= Math.floor(y1 / CELL); gy++) {
-      const k = cell(gx, gy);
-      (grid.get(k) ?? grid.set(k, []).get(k)!).push(i);
+      let row = grid.get(gy);
+      if (!row) grid.set(gy, (row = new Map()));
+      let list = row.get(gx);
+      if (!list) row.set(gx, (list = []));
+      list.push(i);
+    }
+  });
+  const trace = edgePieces(layout, (ax, ay, bx, by) => {
+    for (let gx = Math.floor(Math.min(ax, bx) / CELL); gx <= Math.floor(Math.max(ax, bx) / CELL); gx++) {
+      for (let gy = Math.floor(Math.min(ay, by) / CELL); gy <= Math.floor(Math.max(ay, by) / CELL); gy++) {
+        for (const i of inCell(gx, gy) ?? []) {
+          const c = cand[i];
+          const f = frames[i], w = titles[i].w;
+          for (let j = 0; j < c.length; j++) {
+            if (!crossed[i][j] && segmentHitsRect(ax, ay, bx, by, c[j] - 2, f.y0 + 2, c[j] + w + 2, f.y0 + FRAME_HEADER - 2)) crossed[i][j] = true;
+          }
+        }
+      }
     }
   });
   if (frames.length) {
     const E = layout.edgeOffset.length - 1;
     const pts = layout.edgePoints;
     for (let e = 0; e < E; e++) {
-      // Only edges near a header band are flattened (a curve stays within its points' box).
+      // Only edges whose box meets a title's place are flattened (a curve stays within its points' box):
+      // an edge entering a group under the middle of its header passes between its two places.
       let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
       for (let k = layout.edgeOffset[e]; k < layout.edgeOffset[e + 1]; k += 2) {
         if (pts[k] < x0) x0 = pts[k];
@@ -107,24 +132,17 @@ export function placeFrameTitles(frames: GroupFrame[], layout: LayoutResult, mea
       }
       let near = false;
       for (let gx = Math.floor(x0 / CELL); gx <= Math.floor(x1 / CELL) && !near; gx++) {
-        for (let gy = Math.floor(y0 / CELL); gy <= Math.floor(y1 / CELL) && !near; gy++) near = grid.has(cell(gx, gy));
-      }
-      if (!near) continue;
-      const p = edgePolyline(layout, e);
-      for (let k = 2; k + 1 < p.length; k += 2) {
-        const ax = p[k - 2], ay = p[k - 1], bx = p[k], by = p[k + 1];
-        for (let gx = Math.floor(Math.min(ax, bx) / CELL); gx <= Math.floor(Math.max(ax, bx) / CELL); gx++) {
-          for (let gy = Math.floor(Math.min(ay, by) / CELL); gy <= Math.floor(Math.max(ay, by) / CELL); gy++) {
-            for (const i of grid.get(cell(gx, gy)) ?? []) {
-              const c = cand[i];
-              const f = frames[i], w = titles[i].w;
-              for (let j = 0; j < c.length; j++) {
-                if (!crossed[i][j] && segmentHitsRect(ax, ay, bx, by, c[j] - 2, f.y0 + 2, c[j] + w + 2, f.y0 + FRAME_HEADER - 2)) crossed[i][j] = true;
-              }
-            }
+        for (let gy = Math.floor(y0 / CELL); gy <= Math.floor(y1 / CELL) && !near; gy++) {
+          const list = inCell(gx, gy);
+          if (!list) continue;
+          for (let n = 0; n < list.length && !near; n++) {
+            const r = rects[list[n]];
+            for (let j = 0; j < r.length; j++) near ||= x1 >= r[j][0] && x0 <= r[j][2] && y1 >= r[j][1] && y0 <= r[j][3];
           }
         }
       }
+      if (!near) continue;
+      trace(e);
     }
   }
   return frames.map((_, i) => {

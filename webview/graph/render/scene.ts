@@ -2,7 +2,7 @@ import type { DisplayGraph } from '../model/displayGraph';
 import type { LayoutResult } from '../layout/types';
 import { FRAME_HEADER, FRAME_PAD } from '../layout/groups';
 import { layoutGroups, type LayoutGroups } from '../model/layoutGroups';
-import { roughMeasure, type BoxText, type Measure } from './boxText';
+import { roughMeasure, type BoxTexts, type Measure } from './boxText';
 import { placeFrameTitles } from './frameTitles';
 import { SpatialIndex } from './spatialIndex';
 
@@ -36,13 +36,13 @@ export interface Scene {
   index: SpatialIndex;
   frames: GroupFrame[];
   /** What each box says (null: not measured, e.g. in Node tests; the boxes are then drawn without text). */
-  text: BoxText[] | null;
+  text: BoxTexts | null;
   /** The prefix left out of every box's name. */
   prefix: string;
 }
 
 /** `measure`: the page's text measurer (frame titles are placed by their width). */
-export function makeScene(display: DisplayGraph, layout: LayoutResult, groups: LayoutGroups = layoutGroups(display), text: BoxText[] | null = null, prefix = '', measure: Measure = roughMeasure): Scene {
+export function makeScene(display: DisplayGraph, layout: LayoutResult, groups: LayoutGroups = layoutGroups(display), text: BoxTexts | null = null, prefix = '', measure: Measure = roughMeasure): Scene {
   const frames = groupFrames(groups, layout);
   placeFrameTitles(frames, layout, measure).forEach((t, i) => Object.assign(frames[i], { titleX: t.x, titleW: t.w, plate: t.plate }));
   return { display, layout, index: new SpatialIndex(layout), frames, text, prefix };
