@@ -69,6 +69,7 @@ describe('corpus models', () => {
     const page = await h.open();
     const report = await showGraph(page, resnet);
     assert.equal(report.layoutMode, 'worker', 'laid out in the blob worker under the webview CSP');
+    assert.equal(report.layoutAhead, true, 'the worker found the layers while the page measured the boxes');
     const f = await facts(page);
     const sums = f.ops.map((op, i) => (op === 'Sum' ? i : -1)).filter((i) => i >= 0);
     assert.equal(sums.length, 16);

@@ -107,7 +107,7 @@ export function pageErrors(page: Page): string[] {
 }
 
 /** Posts showGraph as the host does and waits for the first frame of it. */
-export async function showGraph(page: Page, graph: ViewGraph, preserveView = false): Promise<{ totalMs: number; layoutMs: number; layoutMode: string }> {
+export async function showGraph(page: Page, graph: ViewGraph, preserveView = false): Promise<{ totalMs: number; layoutMs: number; layoutMode: string; layoutAhead: boolean }> {
   return page.evaluate(
     ([g, keep]) =>
       new Promise((resolveReport) => {
@@ -115,7 +115,7 @@ export async function showGraph(page: Page, graph: ViewGraph, preserveView = fal
         window.postMessage({ type: 'showGraph', graph: g, preserveView: keep }, '*');
       }),
     [graph, preserveView] as const,
-  ) as Promise<{ totalMs: number; layoutMs: number; layoutMode: string }>;
+  ) as Promise<{ totalMs: number; layoutMs: number; layoutMode: string; layoutAhead: boolean }>;
 }
 
 export async function posted(page: Page): Promise<{ type: string; [k: string]: unknown }[]> {

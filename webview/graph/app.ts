@@ -43,6 +43,8 @@ export interface RenderReport {
   /** From receiving showGraph to the first frame of it on screen. */
   totalMs: number;
   layoutMode: 'worker' | 'main-thread';
+  /** The worker computed the layers while the page measured the boxes. */
+  layoutAhead: boolean;
 }
 
 /**
@@ -279,6 +281,7 @@ export class App implements HostRequests, CommandTarget {
       edges[2 * i] = e.from;
       edges[2 * i + 1] = e.to;
     });
+    const prepared = this.layout.prepare({ nodeCount: display.nodes.length, edges, groupOf: groups.groupOf, groupParent: groups.groupParent });
     // Boxes as large as their text, labels as wide as theirs, measured in the canvas's own fonts.
     const measure = display.nodes.length > CHAR_MEASURE_ABOVE
       ? (this.charMeasure ??= charMeasure(this.view.theme.fontFamily))
@@ -295,7 +298,7 @@ export class App implements HostRequests, CommandTarget {
         nodeCount: display.nodes.length, edges, nodeWidth: NODE_W, nodeHeight: NODE_H, widths: sizes.widths, heights: sizes.heights,
         labelWidths: measureLabels(display, measure), labelHeight: LABEL_H, edgeTensor, direction: s.direction,
         layerGap: lr ? LAYER_GAP_LR : LAYER_GAP, columnGap: columnGapFor(groups.maxDepth, lr), groupOf: groups.groupOf, groupParent: groups.groupParent,
-      });
+      }, prepared);
     } catch (e) {
       this.showMessage(l10n.t('Layout failed: {0}', e instanceof Error ? e.message : String(e)), true);
       return;
@@ -333,7 +336,7 @@ export class App implements HostRequests, CommandTarget {
     this.saveState();
     requestAnimationFrame(() => {
       if (gen !== this.generation) return;
-      this.lastReport = { title: graph.title, nodes: display.nodes.length, edges: display.edges.length, layoutMs: layout.millis, totalMs: performance.now() - t0, layoutMode: this.layout.mode };
+      this.lastReport = { title: graph.title, nodes: display.nodes.length, edges: display.edges.length, layoutMs: layout.millis, totalMs: performance.now() - t0, layoutMode: this.layout.mode, layoutAhead: layout.ahead === true };
       document.dispatchEvent(new CustomEvent('convlens-rendered', { detail: this.lastReport }));
     });
   }

@@ -1,6 +1,7 @@
 import { layeredLayout } from './layered';
 import { quickLayout } from './quick';
 import { RpcClient, RpcError } from '../../../src/protocol/rpc';
+import type { TopologyInput } from './layers';
 import type { LayoutEngine, LayoutInput, LayoutRequests, LayoutResult } from './types';
 import * as l10n from '@vscode/l10n';
 
@@ -16,8 +17,9 @@ export class LayoutClient implements LayoutEngine {
   private worker: Worker | null = null;
   private rpc: RpcClient<LayoutRequests> | null = null;
   private blobUrl: string | null = null;
-  /** The layout under way (one at a time). */
+  /** The layout under way (one at a time), from its topology on. */
   private inFlight: AbortController | null = null;
+  private prepared = 0;
   mode: 'worker' | 'main-thread' = 'main-thread';
   /** Why the worker could not be used, when it could not. */
   fallbackReason = '';
@@ -43,7 +45,7 @@ export class LayoutClient implements LayoutEngine {
 
   private spawn(): void {
     const worker = new Worker(this.blobUrl!);
-    const rpc = new RpcClient<LayoutRequests>((m, transfer) => worker.postMessage(m, transfer), { layout: this.timeoutMs });
+    const rpc = new RpcClient<LayoutRequests>((m, transfer) => worker.postMessage(m, transfer), { topology: this.timeoutMs, layout: this.timeoutMs });
     worker.onmessage = (ev: MessageEvent<unknown>) => void rpc.handle(ev.data);
     worker.onerror = (ev) => rpc.disconnect(`the layout worker failed (${ev.message})`);
     this.worker = worker;
@@ -56,13 +58,25 @@ export class LayoutClient implements LayoutEngine {
     this.spawn();
   }
 
-  /** Resolves with the layout, or with null when a newer request cancelled this one. */
-  async layout(input: LayoutInput): Promise<(LayoutResult & { note?: string }) | null> {
+  prepare(topology: TopologyInput): number {
     this.cancel();
-    if (this.mode === 'main-thread' || !this.rpc) return layeredLayout(input);
+    const key = ++this.prepared;
+    // On the page's thread nothing runs meanwhile: the layout computes it all.
+    if (this.mode === 'main-thread' || !this.rpc) return key;
     const control = (this.inFlight = new AbortController());
+    // Its failures are the layout's that follows it (the same worker, the same cancel).
+    this.rpc.request('topology', { key, input: topology }, { signal: control.signal, what: `the layers of ${topology.nodeCount} boxes` }).catch(() => undefined);
+    return key;
+  }
+
+  /** Resolves with the layout, or with null when a newer request cancelled this one. */
+  async layout(input: LayoutInput, prepared?: number): Promise<(LayoutResult & { note?: string }) | null> {
+    const ahead = prepared === this.prepared && this.inFlight !== null;
+    if (!ahead) this.cancel();
+    if (this.mode === 'main-thread' || !this.rpc) return layeredLayout(input);
+    const control = ahead ? this.inFlight! : (this.inFlight = new AbortController());
     try {
-      return await this.rpc.request('layout', { input }, { signal: control.signal, what: `the layout of ${input.nodeCount} boxes` });
+      return await this.rpc.request('layout', { input, prepared: ahead ? prepared : undefined }, { signal: control.signal, what: `the layout of ${input.nodeCount} boxes` });
     } catch (e) {
       if (!(e instanceof RpcError)) throw e;
       if (e.kind === 'cancelled') return null;

@@ -1,4 +1,5 @@
 import type { Exchange } from '../../../src/protocol/rpc';
+import type { TopologyInput } from './layers';
 
 /** Input and output of the layered layout: flat typed arrays, so they cross to the worker cheaply. */
 export type Direction = 'TB' | 'LR';
@@ -61,6 +62,8 @@ export interface LayoutResult {
   labelY: Float64Array;
   bounds: { minX: number; minY: number; maxX: number; maxY: number };
   millis: number;
+  /** Its layers were computed ahead, while the page measured the boxes (LayoutEngine.prepare). */
+  ahead?: boolean;
 }
 
 /**
@@ -72,14 +75,21 @@ export interface LayoutEngine {
   /** Why the worker is not used, when it is not. */
   readonly fallbackReason: string;
   init(): Promise<void>;
+  /**
+   * Starts the part of the next layout that needs no sizes (./layers.ts) while the page measures the
+   * boxes, and cancels any layout under way; pass the key it returns to `layout` with the same graph.
+   */
+  prepare(topology: TopologyInput): number;
   /** The layout, or null when a newer request cancelled this one. `note` says when a fallback was used. */
-  layout(input: LayoutInput): Promise<(LayoutResult & { note?: string }) | null>;
+  layout(input: LayoutInput, prepared?: number): Promise<(LayoutResult & { note?: string }) | null>;
   cancel(): void;
 }
 
 /** The layout worker's channel (./worker.ts <-> ./client.ts, over src/protocol/rpc.ts). */
 export interface LayoutRequests {
-  layout: Exchange<{ input: LayoutInput }, LayoutResult>;
+  /** Kept in the worker under `key` for the layout that follows (a restarted worker has none and computes it anew). */
+  topology: Exchange<{ key: number; input: TopologyInput }, null>;
+  layout: Exchange<{ input: LayoutInput; prepared?: number }, LayoutResult>;
 }
 
 /** Each box's size: the given arrays, or the default size. */
